@@ -1,0 +1,9 @@
+const base = require('./jest.base.config');
+
+/** Integration tests run against the real local stack, which `npm run test:int` brings up first. */
+module.exports = {
+  ...base,
+  testMatch: ['<rootDir>/{apps,libs}/**/test/**/*.int-spec.ts'],
+  testTimeout: 60000,
+  setupFiles: ['<rootDir>/test/setup-int-env.ts'],
+};

@@ -1,0 +1,71 @@
+import * as path from 'node:path';
+
+/**
+ * The one place that says where the local stack listens and keeps its state. The stack scripts
+ * and the apps' config defaults both read it, so changing a port here (or through its
+ * environment variable) moves the servers and the apps together. A user with their own Kafka,
+ * MongoDB, PostgreSQL or MQTT sets the apps' connection variables instead (see the README).
+ */
+export interface StackSettings {
+  /** Folder for binaries, data, logs and pid files of the local stack (git-ignored). */
+  dir: string;
+  host: string;
+  kafka: { port: number; controllerPort: number; version: string; heapMb: number };
+  mongo: { port: number; ferretdbVersion: string };
+  postgres: { port: number; user: string; password: string; binDir: string };
+  mqtt: { port: number };
+}
+
+const REPO_ROOT = path.resolve(__dirname, '../../../..');
+
+function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0 || value > 65535) {
+    throw new Error(`${name} must be an integer between 1 and 65535, got "${raw}"`);
+  }
+  return value;
+}
+
+export function stackSettings(env: NodeJS.ProcessEnv = process.env): StackSettings {
+  return {
+    dir: path.resolve(env.ROOMKEY_STACK_DIR ?? path.join(findRepoRoot(), '.stack')),
+    host: env.ROOMKEY_STACK_HOST ?? '127.0.0.1',
+    kafka: {
+      port: intFrom(env, 'ROOMKEY_KAFKA_PORT', 9092),
+      controllerPort: intFrom(env, 'ROOMKEY_KAFKA_CONTROLLER_PORT', 9093),
+      version: '3.9.1',
+      heapMb: intFrom(env, 'ROOMKEY_KAFKA_HEAP_MB', 512),
+    },
+    mongo: { port: intFrom(env, 'ROOMKEY_MONGO_PORT', 27017), ferretdbVersion: 'v1.24.2' },
+    postgres: {
+      port: intFrom(env, 'ROOMKEY_PG_PORT', 5433),
+      user: env.ROOMKEY_PG_USER ?? 'roomkey',
+      password: env.ROOMKEY_PG_PASSWORD ?? 'roomkey',
+      binDir: env.ROOMKEY_PG_BIN ?? '/usr/lib/postgresql/15/bin',
+    },
+    mqtt: { port: intFrom(env, 'ROOMKEY_MQTT_PORT', 1883) },
+  };
+}
+
+/** Connection strings for the apps, pointing at the local stack; each is overridable per app. */
+export function stackUrls(s: StackSettings = stackSettings()) {
+  return {
+    kafkaBrokers: `${s.host}:${s.kafka.port}`,
+    mongo: (db: string) => `mongodb://${s.host}:${s.mongo.port}/${db}`,
+    postgres: (db: string) =>
+      `postgres://${encodeURIComponent(s.postgres.user)}:${encodeURIComponent(s.postgres.password)}@${s.host}:${s.postgres.port}/${db}`,
+    mqtt: `mqtt://${s.host}:${s.mqtt.port}`,
+  };
+}
+
+/** The databases the PostgreSQL apps own; the stack creates each one. */
+export const POSTGRES_DATABASES = ['roomkey_face', 'roomkey_access', 'roomkey_audit'] as const;
+
+function findRepoRoot(): string {
+  // Compiled code lives one level deeper (dist/libs/common/src/config); both resolve to the repo.
+  return path.basename(path.resolve(REPO_ROOT)) === 'dist'
+    ? path.resolve(REPO_ROOT, '..')
+    : REPO_ROOT;
+}

@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { envelope, Id, RETENTION, topic } from '../envelope';
+
+export const ACCESS_REQUESTED_V1 = 'access.requested.v1';
+
+/** A QR payload as scanned: printable ASCII only, bounded so a hostile string stays cheap. */
+export const QrPayload = z
+  .string()
+  .min(1)
+  .max(512)
+  .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces');
+
+export const AccessRequestedV1Payload = z.object({
+  /** Idempotency key of the whole flow. */
+  requestId: Id,
+  /** When the gateway accepted the request. */
+  at: z.iso.datetime({ offset: true }),
+  /** Where the request came from. */
+  channel: z.enum(['mobile', 'kiosk']),
+  /** room-code: the member scanned the door's code; pass: the kiosk scanned a pass. */
+  mode: z.enum(['room-code', 'pass']),
+  roomId: Id.optional(),
+  doorId: Id.optional(),
+  /** The signed-in member, when the request came with a user token. */
+  userId: Id.optional(),
+  /** The kiosk, when the request came with a device token. */
+  deviceId: Id.optional(),
+  /** The scanned QR payload. */
+  qr: QrPayload,
+  /** Id of the sealed face image on face.captured.v1, when one was sent. */
+  faceCaptureId: Id.optional(),
+});
+
+export const AccessRequestedV1 = envelope('access.requested', AccessRequestedV1Payload);
+export type AccessRequestedV1 = z.infer<typeof AccessRequestedV1>;
+
+export const accessRequestedV1 = topic({
+  name: ACCESS_REQUESTED_V1,
+  key: 'requestId',
+  partitions: 3,
+  retentionMs: RETENTION.thirtyDays,
+  schema: AccessRequestedV1,
+});

@@ -1,0 +1,61 @@
+import { z } from 'zod';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+export const RETENTION = {
+  fifteenMinutes: 15 * 60 * 1000,
+  thirtyDays: 30 * DAY_MS,
+  oneYear: 365 * DAY_MS,
+} as const;
+
+/** Identifiers that travel as Kafka keys and URL segments: UUIDs. */
+export const Id = z.uuid();
+
+/** W3C trace context (https://www.w3.org/TR/trace-context/) so one access request is one trace. */
+export const TraceContext = z.object({
+  /** `00-<trace-id>-<parent-id>-<flags>` */
+  traceparent: z.string().regex(/^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/),
+  /** Vendor-specific trace state, passed through untouched. */
+  tracestate: z.string().max(512).optional(),
+});
+export type TraceContext = z.infer<typeof TraceContext>;
+
+/**
+ * Every event on every topic is one envelope around a payload. Consumers accept unknown fields
+ * (a newer producer may add optional ones within a version) and strip them.
+ */
+export function envelope<T extends string, P extends z.ZodType>(type: T, payload: P) {
+  return z.object({
+    /** Unique per event; consumers dedupe on it. */
+    eventId: Id,
+    /** `<domain>.<event>`, the topic name without its version. */
+    type: z.literal(type),
+    /** When the fact happened, ISO 8601 UTC. */
+    occurredAt: z.iso.datetime({ offset: true }),
+    /** The access request id (or another business id) that ties a flow together. */
+    correlationId: z.string().min(1).max(128),
+    /** The eventId of the event that caused this one, or null for a first cause. */
+    causationId: z.uuid().nullable(),
+    /** Name of the app that produced the event. */
+    producer: z.string().min(1).max(64),
+    /** Trace context of the span that produced the event. */
+    trace: TraceContext.optional(),
+    payload,
+  });
+}
+
+/** The shape shared by every envelope, for code that handles events of any type. */
+export const AnyEnvelope = envelope('any', z.unknown()).extend({ type: z.string().min(1) });
+export type AnyEnvelope = z.infer<typeof AnyEnvelope>;
+
+export interface TopicSpec<S extends z.ZodType = z.ZodType> {
+  name: string;
+  /** What the Kafka key is, so per-entity order holds. */
+  key: string;
+  partitions: number;
+  retentionMs: number;
+  schema: S;
+}
+
+export function topic<S extends z.ZodType>(spec: TopicSpec<S>): TopicSpec<S> {
+  return spec;
+}

@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { envelope, Id, RETENTION, topic } from '../envelope';
+
+export const FACE_CAPTURED_V1 = 'face.captured.v1';
+
+/** AES-256-GCM sealed bytes; all parts base64. The key is shared by the gateway and face only. */
+export const SealedBytes = z.object({
+  /** Which key sealed it, so keys can rotate. */
+  keyId: z.string().min(1).max(64),
+  iv: z.base64(),
+  tag: z.base64(),
+  ciphertext: z.base64(),
+});
+
+export const FaceCapturedV1Payload = z.object({
+  captureId: Id,
+  requestId: Id,
+  /** The face image, sealed; never stored anywhere else. */
+  image: SealedBytes,
+  contentType: z.enum(['image/jpeg', 'image/png', 'image/webp']),
+});
+
+export const FaceCapturedV1 = envelope('face.captured', FaceCapturedV1Payload);
+export type FaceCapturedV1 = z.infer<typeof FaceCapturedV1>;
+
+export const faceCapturedV1 = topic({
+  name: FACE_CAPTURED_V1,
+  key: 'requestId',
+  partitions: 3,
+  retentionMs: RETENTION.fifteenMinutes,
+  schema: FaceCapturedV1,
+});

@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { envelope, Id, RETENTION, topic } from '../envelope';
+
+export const FACE_CHECKED_V1 = 'face.checked.v1';
+
+export const FaceOutcome = z.enum([
+  'match',
+  'no-match',
+  'no-face',
+  'many-faces',
+  'low-quality',
+  'spoof',
+  'not-enrolled',
+]);
+
+export const FaceCheckedV1Payload = z.object({
+  requestId: Id,
+  outcome: FaceOutcome,
+  /** The user whose template was compared. */
+  userId: Id.optional(),
+  /** Cosine similarity to the enrolled template, when one was computed. */
+  score: z.number().min(-1).max(1).optional(),
+  /** The threshold the score was held against. */
+  threshold: z.number().min(-1).max(1).optional(),
+  /** Model identifiers, so a decision can be traced to the model that made it. */
+  model: z.string().max(128).optional(),
+});
+
+export const FaceCheckedV1 = envelope('face.checked', FaceCheckedV1Payload);
+export type FaceCheckedV1 = z.infer<typeof FaceCheckedV1>;
+
+export const faceCheckedV1 = topic({
+  name: FACE_CHECKED_V1,
+  key: 'requestId',
+  partitions: 3,
+  retentionMs: RETENTION.thirtyDays,
+  schema: FaceCheckedV1,
+});

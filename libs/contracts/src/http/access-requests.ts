@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { Id } from '../envelope';
+import { QrPayload } from '../access/access-requested.v1';
+
+/** Body of `POST /v1/access-requests`. Unknown fields are an error, not silently dropped. */
+export const CreateAccessRequestBody = z.strictObject({
+  /** The room the person stands at. */
+  roomId: Id,
+  /** The QR payload the member's app scanned at the door. */
+  qr: QrPayload,
+});
+export type CreateAccessRequestBody = z.infer<typeof CreateAccessRequestBody>;
+
+export const AccessRequestStatus = z.enum(['pending', 'granted', 'denied']);
+
+/** Answer of `GET /v1/access-requests/{id}` (and of audit's internal query behind it). */
+export const AccessRequestView = z.object({
+  requestId: Id,
+  status: AccessRequestStatus,
+  reasons: z.array(z.string()),
+  requestedAt: z.iso.datetime({ offset: true }).nullable(),
+  decidedAt: z.iso.datetime({ offset: true }).nullable(),
+});
+export type AccessRequestView = z.infer<typeof AccessRequestView>;
+
+/** The error body every HTTP endpoint answers with. */
+export const ErrorBody = z.object({
+  code: z.string(),
+  message: z.string(),
+  requestId: z.string(),
+});
+export type ErrorBody = z.infer<typeof ErrorBody>;

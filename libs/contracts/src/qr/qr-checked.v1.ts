@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { envelope, Id, RETENTION, topic } from '../envelope';
+
+export const QR_CHECKED_V1 = 'qr.checked.v1';
+
+export const QrInvalidReason = z.enum([
+  'malformed',
+  'unknown-format',
+  'bad-signature',
+  'expired',
+  'not-yet-valid',
+  'wrong-door',
+  'unknown-door',
+  'revoked',
+  'used-up',
+]);
+
+export const QrCheckedV1Payload = z.object({
+  requestId: Id,
+  outcome: z.enum(['valid', 'invalid']),
+  /** Why it is invalid; absent when valid. */
+  reason: QrInvalidReason.optional(),
+  roomId: Id.optional(),
+  doorId: Id.optional(),
+  /** Who the pass names (personal and visitor passes). */
+  userId: Id.optional(),
+  passId: Id.optional(),
+});
+
+export const QrCheckedV1 = envelope('qr.checked', QrCheckedV1Payload);
+export type QrCheckedV1 = z.infer<typeof QrCheckedV1>;
+
+export const qrCheckedV1 = topic({
+  name: QR_CHECKED_V1,
+  key: 'requestId',
+  partitions: 3,
+  retentionMs: RETENTION.thirtyDays,
+  schema: QrCheckedV1,
+});

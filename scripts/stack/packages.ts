@@ -1,0 +1,33 @@
+import { existsSync } from 'node:fs';
+import { run } from './proc';
+
+/** Debian packages the stack and the tests use, with a file that proves each is installed. */
+export const DEBIAN_PACKAGES: Record<string, string> = {
+  'postgresql-15': '/usr/lib/postgresql/15/bin/postgres',
+  mosquitto: '/usr/sbin/mosquitto',
+  'mosquitto-clients': '/usr/bin/mosquitto_pub',
+  kcat: '/usr/bin/kcat',
+  'zbar-tools': '/usr/bin/zbarimg',
+};
+
+export function missingPackages(): string[] {
+  return Object.entries(DEBIAN_PACKAGES)
+    .filter(([, file]) => !existsSync(file))
+    .map(([pkg]) => pkg);
+}
+
+/** Installs missing Debian packages when running as root; otherwise says what to install. */
+export function ensurePackages(log: (msg: string) => void): void {
+  const missing = missingPackages();
+  if (missing.length === 0) return;
+  if (process.getuid?.() !== 0) {
+    throw new Error(
+      `missing Debian packages: ${missing.join(' ')}\n` +
+        `install them with: sudo apt-get install -y ${missing.join(' ')}`,
+    );
+  }
+  log(`installing ${missing.join(' ')} (apt-get)`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  run('apt-get', ['update', '-q'], { env, stdio: 'ignore' });
+  run('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...missing], { env });
+}
