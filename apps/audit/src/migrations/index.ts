@@ -1,0 +1,5 @@
+import type { MigrationInterface } from 'typeorm';
+import { CreateEventLog1767000000000 } from './1767000000000-create-event-log';
+
+/** The audit app's migrations, in order; run at boot. */
+export const MIGRATIONS: Array<new () => MigrationInterface> = [CreateEventLog1767000000000];

@@ -1,0 +1,31 @@
+import { hostname } from 'node:os';
+import { z } from 'zod';
+import { httpEnv, kafkaEnv, parseConfig } from '@roomkey/common';
+
+const kafka = kafkaEnv('gateway');
+
+export const GatewayConfigSchema = z.object({
+  ...httpEnv(3000),
+  ...kafka,
+  /**
+   * Every gateway instance must see every decision, so each has a consumer group of its own.
+   * Set it explicitly for a stable name per pod; the default is unique per process.
+   */
+  KAFKA_GROUP_ID: kafka.KAFKA_GROUP_ID.unwrap()
+    .optional()
+    .transform((g) => g ?? `roomkey.gateway.${hostname()}.${process.pid}.${Date.now().toString(36)}`),
+  /** Where the audit app's internal REST API answers. */
+  AUDIT_URL: z.url().default('http://127.0.0.1:3005'),
+  /** How long the gateway waits for an internal REST call before answering 504. */
+  UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).max(60000).default(3000),
+  /** Largest JSON body the public API accepts; larger is a 413. */
+  BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/).default('16kb'),
+  /** How many recent access requests this instance remembers for status lookups. */
+  TRACKED_REQUESTS: z.coerce.number().int().min(100).max(10_000_000).default(100_000),
+});
+export type GatewayConfig = z.infer<typeof GatewayConfigSchema>;
+
+export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');
+
+export const loadGatewayConfig = (env: NodeJS.ProcessEnv = process.env) =>
+  parseConfig('gateway', GatewayConfigSchema, env);

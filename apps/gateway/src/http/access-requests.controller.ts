@@ -1,0 +1,42 @@
+import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiBody, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { AccessRequestView, CreateAccessRequestBody, Id } from '@roomkey/contracts';
+import { schemaRef, ZodPipe } from '@roomkey/common';
+import { AccessRequestsService } from '../services/access-requests.service';
+
+const error = (description: string) => ({ description, schema: schemaRef('ErrorBody') });
+
+@ApiTags('access')
+@Controller('v1/access-requests')
+export class AccessRequestsController {
+  constructor(private readonly requests: AccessRequestsService) {}
+
+  @Post()
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Ask to open a door',
+    description:
+      'Accepts the request and starts the access flow. The answer comes at once with a request id; ' +
+      'poll `GET /v1/access-requests/{id}` for the decision.',
+  })
+  @ApiBody({ schema: schemaRef('CreateAccessRequestBody') })
+  @ApiResponse({ status: 202, description: 'Accepted', schema: { type: 'object', required: ['requestId'], properties: { requestId: { type: 'string', format: 'uuid' } } } })
+  @ApiResponse({ status: 400, ...error('VALIDATION_FAILED (a field is missing, unknown or of the wrong type) or MALFORMED_JSON') })
+  @ApiResponse({ status: 413, ...error('PAYLOAD_TOO_LARGE') })
+  @ApiResponse({ status: 415, ...error('UNSUPPORTED_MEDIA_TYPE (the body is not JSON)') })
+  submit(@Body(new ZodPipe(CreateAccessRequestBody)) body: CreateAccessRequestBody) {
+    return this.requests.submit(body);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'The state of an access request: pending, granted or denied (with reasons)' })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiResponse({ status: 200, description: 'The request', schema: schemaRef('AccessRequestView') })
+  @ApiResponse({ status: 400, ...error('VALIDATION_FAILED (the id is not a UUID)') })
+  @ApiResponse({ status: 404, ...error('ACCESS_REQUEST_NOT_FOUND') })
+  @ApiResponse({ status: 503, ...error('UPSTREAM_UNAVAILABLE (the access log is unreachable)') })
+  @ApiResponse({ status: 504, ...error('UPSTREAM_TIMEOUT') })
+  status(@Param('id', new ZodPipe(Id, 'request id')) id: string): Promise<AccessRequestView> {
+    return this.requests.status(id);
+  }
+}

@@ -1,0 +1,20 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { HealthModule, KafkaModule, loggingModule, mongoModule } from '@roomkey/common';
+import { QrConfig } from './config';
+import { QrReadiness } from './readiness';
+
+/** The qr app: owns room QR secrets, personal and visitor passes and the used-pass ledger. */
+@Module({})
+export class QrModule {
+  static forConfig(config: QrConfig): DynamicModule {
+    return {
+      module: QrModule,
+      imports: [
+        loggingModule('qr', config),
+        KafkaModule.forApp('qr', config),
+        mongoModule(config),
+        HealthModule.forApp(QrReadiness),
+      ],
+    };
+  }
+}

@@ -1,0 +1,62 @@
+import { DynamicModule, INestApplication, Logger as NestLogger, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { KafkaOptions } from '@nestjs/microservices';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Logger } from 'nestjs-pino';
+import type { HttpConfig } from './config/fragments';
+import { HttpErrorFilter } from './http/error-filter';
+import { jsonBody, requireJsonBody } from './http/body';
+import { stopTracing } from './tracing/tracing';
+import { traceHttp } from './tracing/trace-http';
+
+export interface AppOptions {
+  name: string;
+  module: Type<unknown> | DynamicModule;
+  config: HttpConfig;
+  /** The app's Kafka consumer, when it consumes topics. */
+  consumer?: KafkaOptions;
+  /** Largest JSON body accepted (body-parser syntax); larger is a 413. */
+  bodyLimit?: string;
+  /** Extra wiring before the app starts (OpenAPI, routes outside Nest). */
+  setup?: (app: NestExpressApplication) => void | Promise<void>;
+}
+
+/** Builds an app with the wiring every roomkey app shares; it is not listening yet. */
+export async function createApp(opts: AppOptions): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(opts.module, {
+    bufferLogs: true,
+    bodyParser: false,
+  });
+  app.useLogger(app.get(Logger));
+  app.disable('x-powered-by');
+  app.use(traceHttp);
+  app.use(requireJsonBody);
+  for (const handler of jsonBody(opts.bodyLimit ?? '16kb')) app.use(handler);
+  app.useGlobalFilters(new HttpErrorFilter());
+  app.enableShutdownHooks();
+  if (opts.consumer) app.connectMicroservice(opts.consumer, { inheritAppConfig: true });
+  await opts.setup?.(app);
+  return app;
+}
+
+/** Starts consumers and HTTP; on SIGTERM/SIGINT Nest closes consumers, producers and pools. */
+export async function startApp(app: INestApplication, opts: AppOptions): Promise<void> {
+  if (opts.consumer) await app.startAllMicroservices();
+  await app.listen(opts.config.PORT, opts.config.HOST);
+  new NestLogger(opts.name).log(`${opts.name} listening on ${await app.getUrl()}`);
+}
+
+export async function runApp(opts: AppOptions): Promise<INestApplication> {
+  const app = await createApp(opts);
+  await startApp(app, opts);
+  return app;
+}
+
+/** The end of every main.ts: a boot failure is reported in one line and exits non-zero. */
+export function bootFailed(name: string) {
+  return async (err: unknown): Promise<void> => {
+    console.error(`${name} failed to start: ${err instanceof Error ? err.message : String(err)}`);
+    await stopTracing().catch(() => undefined);
+    process.exit(1);
+  };
+}

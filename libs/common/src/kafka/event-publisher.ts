@@ -1,0 +1,91 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { SpanKind } from '@opentelemetry/api';
+import { CompressionTypes, IHeaders, Producer } from 'kafkajs';
+import { z } from 'zod';
+import type { TopicSpec } from '@roomkey/contracts';
+import { currentTraceContext, inSpan } from '../tracing/tracing';
+import { kafkaClient } from './kafka-client';
+import { KAFKA_APP_NAME, KAFKA_CONFIG, KafkaConfig } from './kafka.tokens';
+
+type PayloadOf<S extends TopicSpec> = z.input<S['schema']> extends { payload: infer P } ? P : never;
+
+export interface PublishOptions<S extends TopicSpec> {
+  key: string;
+  correlationId: string;
+  causationId?: string | null;
+  payload: PayloadOf<S>;
+  occurredAt?: Date;
+}
+
+/**
+ * Publishes contract events: wraps the payload in the envelope, validates it against the
+ * contract (a producer bug fails here, not in every consumer), carries the W3C trace context in
+ * the headers, and waits for all in-sync replicas (acks = -1).
+ */
+@Injectable()
+export class EventPublisher implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(EventPublisher.name);
+  private readonly producer: Producer;
+  private connected = false;
+
+  constructor(
+    @Inject(KAFKA_CONFIG) config: KafkaConfig,
+    @Inject(KAFKA_APP_NAME) private readonly app: string,
+  ) {
+    this.producer = kafkaClient(config, '-producer').producer({
+      allowAutoTopicCreation: false,
+      retry: { retries: 5 },
+    });
+    this.producer.on(this.producer.events.DISCONNECT, () => (this.connected = false));
+  }
+
+  async onModuleInit(): Promise<void> {
+    await this.connect();
+  }
+
+  private async connect(): Promise<void> {
+    if (this.connected) return;
+    await this.producer.connect();
+    this.connected = true;
+  }
+
+  async publish<S extends TopicSpec>(spec: S, opts: PublishOptions<S>): Promise<z.infer<S['schema']>> {
+    const attributes = { 'messaging.system': 'kafka', 'messaging.destination.name': spec.name };
+    return inSpan(`${spec.name} publish`, SpanKind.PRODUCER, attributes, async () => {
+      // Built inside the publish span: consumers' spans become its children.
+      const trace = currentTraceContext();
+      const event = spec.schema.parse({
+        eventId: randomUUID(),
+        type: spec.name.replace(/\.v\d+$/, ''),
+        occurredAt: (opts.occurredAt ?? new Date()).toISOString(),
+        correlationId: opts.correlationId,
+        causationId: opts.causationId ?? null,
+        producer: this.app,
+        trace,
+        payload: opts.payload,
+      }) as z.infer<S['schema']> & { eventId: string };
+      await this.send(spec.name, opts.key, Buffer.from(JSON.stringify(event)), {
+        'content-type': 'application/json',
+        'event-id': event.eventId,
+        ...(trace ?? {}),
+      });
+      return event;
+    });
+  }
+
+  /** Sends bytes as they are; for dead letters and tests that need a broken record. */
+  async send(topic: string, key: string | null, value: Buffer | null, headers: IHeaders = {}): Promise<void> {
+    await this.connect();
+    await this.producer.send({
+      topic,
+      acks: -1,
+      compression: CompressionTypes.None,
+      messages: [{ key, value, headers }],
+    });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.producer.disconnect().catch((err: Error) => this.logger.warn(`producer disconnect: ${err.message}`));
+  }
+}

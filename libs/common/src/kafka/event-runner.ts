@@ -1,0 +1,154 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { KafkaContext } from '@nestjs/microservices';
+import { SpanKind } from '@opentelemetry/api';
+import { z } from 'zod';
+import { randomUUID } from 'node:crypto';
+import { DeadLetterV1, dlqTopicName } from '@roomkey/contracts';
+import { describeError, isTransient, PermanentEventError } from '../errors';
+import { contextFromHeaders, inSpan } from '../tracing/tracing';
+import { EventPublisher } from './event-publisher';
+import { KAFKA_APP_NAME, KAFKA_CONFIG, KafkaConfig } from './kafka.tokens';
+
+/** Where a record came from, for handlers that store or dedupe by position. */
+export interface RecordMeta {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string | null;
+  timestamp: string;
+}
+
+type Decoded<S extends z.ZodType> = { ok: true; event: z.infer<S> } | { ok: false; error: string };
+
+/**
+ * Runs one Kafka record through a handler with the guarantees every consumer needs:
+ *
+ * - the record is decoded and validated against its contract; a record that is not JSON or does
+ *   not match goes to `<topic>.dlq` and the consumer moves on, so the partition never stalls;
+ * - a failing handler is retried in-process with exponential backoff;
+ * - when it still fails and the cause is transient (a dependency is down) the error propagates,
+ *   kafkajs does not commit the offset and redelivers the record later: nothing is lost;
+ * - any other persistent failure dead-letters the record with the error (never the value in
+ *   the error text) and the number of attempts;
+ * - the handler runs in a span that continues the producer's trace.
+ *
+ * The offset is committed by kafkajs only after this returns, so "committed" means "handled
+ * or dead-lettered". Handlers must be idempotent: redelivery happens.
+ */
+@Injectable()
+export class EventRunner {
+  private readonly logger = new Logger(EventRunner.name);
+
+  constructor(
+    private readonly publisher: EventPublisher,
+    @Inject(KAFKA_CONFIG) private readonly config: KafkaConfig,
+    @Inject(KAFKA_APP_NAME) private readonly app: string,
+  ) {}
+
+  async run<S extends z.ZodType>(
+    ctx: KafkaContext,
+    schema: S,
+    handler: (event: z.infer<S>, meta: RecordMeta) => Promise<void>,
+  ): Promise<void> {
+    const message = ctx.getMessage();
+    const meta: RecordMeta = {
+      topic: ctx.getTopic(),
+      partition: ctx.getPartition(),
+      offset: message.offset,
+      key: message.key === null || message.key === undefined ? null : String(message.key),
+      timestamp: message.timestamp,
+    };
+    const raw = message.value as unknown as Buffer | null;
+    const decoded = decode(raw, schema);
+    if (!decoded.ok) {
+      await this.deadLetter(meta, raw, decoded.error, 1);
+      return;
+    }
+    const parent = contextFromHeaders((message.headers ?? {}) as Record<string, unknown>);
+    const attributes = {
+      'messaging.system': 'kafka',
+      'messaging.source.name': meta.topic,
+      'messaging.kafka.partition': meta.partition,
+      'messaging.kafka.offset': meta.offset,
+    };
+    await inSpan(
+      `${meta.topic} process`,
+      SpanKind.CONSUMER,
+      attributes,
+      () => this.withRetries(meta, raw, () => handler(decoded.event, meta)),
+      parent,
+    );
+  }
+
+  private async withRetries(meta: RecordMeta, raw: Buffer | null, attempt: () => Promise<void>): Promise<void> {
+    const max = this.config.KAFKA_HANDLER_ATTEMPTS;
+    for (let n = 1; ; n++) {
+      try {
+        await attempt();
+        return;
+      } catch (err) {
+        const where = `${meta.topic}[${meta.partition}]@${meta.offset}`;
+        if (err instanceof PermanentEventError) {
+          await this.deadLetter(meta, raw, describeError(err), n);
+          return;
+        }
+        if (n < max) {
+          this.logger.warn(`handler failed on ${where} (attempt ${n}/${max}): ${describeError(err)}`);
+          await sleep(this.config.KAFKA_RETRY_BACKOFF_MS * 2 ** (n - 1));
+          continue;
+        }
+        if (isTransient(err)) {
+          this.logger.error(`handler failed on ${where}, dependency unavailable; will be redelivered: ${describeError(err)}`);
+          throw err;
+        }
+        await this.deadLetter(meta, raw, describeError(err), n);
+        return;
+      }
+    }
+  }
+
+  private async deadLetter(meta: RecordMeta, raw: Buffer | null, error: string, attempts: number): Promise<void> {
+    const topic = dlqTopicName(meta.topic);
+    this.logger.error(`dead-lettering ${meta.topic}[${meta.partition}]@${meta.offset} to ${topic}: ${error}`);
+    // A dead letter is an envelope like any event, so audit and replay read it the same way.
+    const letter = DeadLetterV1.parse({
+      eventId: randomUUID(),
+      type: 'dead-letter',
+      occurredAt: new Date().toISOString(),
+      correlationId: meta.key ?? `${meta.topic}:${meta.partition}:${meta.offset}`,
+      causationId: null,
+      producer: this.app,
+      payload: {
+        sourceTopic: meta.topic,
+        partition: meta.partition,
+        offset: meta.offset,
+        key: meta.key,
+        value: raw === null ? null : raw.toString('base64'),
+        error,
+        consumer: this.config.KAFKA_GROUP_ID,
+        attempts,
+      },
+    });
+    await this.publisher.send(topic, meta.key, Buffer.from(JSON.stringify(letter)), {
+      'content-type': 'application/json',
+      'event-id': letter.eventId,
+    });
+  }
+}
+
+function decode<S extends z.ZodType>(raw: Buffer | null, schema: S): Decoded<S> {
+  if (raw === null || raw.length === 0) return { ok: false, error: 'empty record value' };
+  let json: unknown;
+  try {
+    json = JSON.parse(raw.toString('utf8'));
+  } catch {
+    return { ok: false, error: 'record value is not JSON' };
+  }
+  const parsed = schema.safeParse(json);
+  if (parsed.success) return { ok: true, event: parsed.data };
+  // Paths and messages only: a zod message names the expected type, never the value.
+  const issues = parsed.error.issues.slice(0, 10).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+  return { ok: false, error: `record does not match its contract: ${issues.join('; ')}` };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
