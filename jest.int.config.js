@@ -5,5 +5,7 @@ module.exports = {
   ...base,
   testMatch: ['<rootDir>/{apps,libs}/**/test/**/*.int-spec.ts'],
   testTimeout: 60000,
+  // kafkajs and pg keep sockets in their pools for a moment after close.
+  forceExit: true,
   setupFiles: ['<rootDir>/test/setup-int-env.ts'],
 };

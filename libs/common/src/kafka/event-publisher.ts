@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { SpanKind } from '@opentelemetry/api';
-import { CompressionTypes, IHeaders, Producer } from 'kafkajs';
+import { CompressionTypes, IHeaders, Partitioners, Producer } from 'kafkajs';
 import { z } from 'zod';
 import type { TopicSpec } from '@roomkey/contracts';
 import { currentTraceContext, inSpan } from '../tracing/tracing';
@@ -35,6 +35,8 @@ export class EventPublisher implements OnModuleInit, OnApplicationShutdown {
   ) {
     this.producer = kafkaClient(config, '-producer').producer({
       allowAutoTopicCreation: false,
+      // Murmur2 like the Java client: a key lands on the same partition whoever produces it.
+      createPartitioner: Partitioners.DefaultPartitioner,
       retry: { retries: 5 },
     });
     this.producer.on(this.producer.events.DISCONNECT, () => (this.connected = false));

@@ -1,0 +1,137 @@
+import type { INestApplication } from '@nestjs/common';
+import { ACCESS_REQUESTED_V1, accessDecidedV1 } from '@roomkey/contracts';
+import { EventPublisher } from '@roomkey/common';
+import { auditAppOptions } from '../../audit/src/app';
+import { loadAuditConfig } from '../../audit/src/config';
+import { gatewayAppOptions } from '../src/app';
+import { loadGatewayConfig } from '../src/config';
+import { eventually, startTestApp, unique } from '../../../test/support/apps';
+import { topicEnd } from '../../../test/support/kafka';
+import { freshDatabase, query } from '../../../test/support/postgres';
+
+const ROOM = '3a9e7c1d-5b2f-4e6a-8c9d-1f2e3d4c5b6a';
+
+describe('an access request through the gateway, the real broker and the audit log', () => {
+  let db: Awaited<ReturnType<typeof freshDatabase>>;
+  let audit: { app: INestApplication; url: string };
+  let gateway: { app: INestApplication; url: string };
+
+  beforeAll(async () => {
+    db = await freshDatabase('roomkey_audit');
+    audit = await startTestApp(
+      auditAppOptions(loadAuditConfig({ DATABASE_URL: db.url, KAFKA_GROUP_ID: unique('roomkey.audit.it'), LOG_LEVEL: 'warn' })),
+    );
+    gateway = await startTestApp(
+      gatewayAppOptions(loadGatewayConfig({ AUDIT_URL: audit.url, KAFKA_GROUP_ID: unique('roomkey.gateway.it'), LOG_LEVEL: 'warn' })),
+    );
+  });
+
+  afterAll(async () => {
+    await gateway?.app.close();
+    await audit?.app.close();
+    await db?.drop();
+  });
+
+  const post = (body: string, headers: Record<string, string> = { 'content-type': 'application/json' }) =>
+    fetch(`${gateway.url}/v1/access-requests`, { method: 'POST', headers, body });
+
+  it('answers 202 with a request id, says pending, logs the event, then reports the decision', async () => {
+    const res = await post(JSON.stringify({ roomId: ROOM, qr: 'RK1.room.code' }));
+    expect(res.status).toBe(202);
+    const { requestId } = (await res.json()) as { requestId: string };
+    expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
+
+    const pending = await fetch(`${gateway.url}/v1/access-requests/${requestId}`);
+    expect(pending.status).toBe(200);
+    expect(await pending.json()).toMatchObject({ requestId, status: 'pending', reasons: [], decidedAt: null });
+
+    // The audit app consumed access.requested.v1 from the broker and stored it in PostgreSQL.
+    const [row] = await eventually(async () => {
+      const rows = await query<{ topic: string; type: string; payload: { roomId: string; qr: string; channel: string } }>(
+        db.url,
+        'select topic, type, payload from event_log where correlation_id = $1',
+        [requestId],
+      );
+      return rows.length > 0 ? rows : undefined;
+    }, 30000, 'the audit row');
+    expect(row).toMatchObject({ topic: ACCESS_REQUESTED_V1, type: 'access.requested' });
+    expect(row.payload).toMatchObject({ roomId: ROOM, qr: 'RK1.room.code', channel: 'mobile' });
+
+    // A decision (as the access app will publish it) reaches the gateway and the log.
+    await gateway.app.get(EventPublisher).publish(accessDecidedV1, {
+      key: requestId,
+      correlationId: requestId,
+      payload: { requestId, decision: 'denied', reasons: ['no-permission'], latencyMs: 12 },
+    });
+    const decided = await eventually(async () => {
+      const body = (await (await fetch(`${gateway.url}/v1/access-requests/${requestId}`)).json()) as { status: string };
+      return body.status === 'pending' ? undefined : body;
+    }, 30000, 'the decision');
+    expect(decided).toMatchObject({ requestId, status: 'denied', reasons: ['no-permission'] });
+    await eventually(async () => {
+      const rows = await query(db.url, "select 1 from event_log where correlation_id = $1 and type = 'access.decided'", [requestId]);
+      return rows.length === 1 ? rows : undefined;
+    }, 30000, 'the logged decision');
+  });
+
+  it('carries the caller\'s trace from the HTTP request through Kafka into the audit log', async () => {
+    const traceId = '0af7651916cd43dd8448eb211c80319c';
+    const res = await post(JSON.stringify({ roomId: ROOM, qr: 'RK1.traced' }), {
+      'content-type': 'application/json',
+      traceparent: `00-${traceId}-b7ad6b7169203331-01`,
+    });
+    expect(res.status).toBe(202);
+    const { requestId } = (await res.json()) as { requestId: string };
+    const [row] = await eventually(async () => {
+      const rows = await query<{ trace_id: string }>(db.url, 'select trace_id from event_log where correlation_id = $1', [requestId]);
+      return rows.length > 0 ? rows : undefined;
+    }, 30000, 'the traced row');
+    expect(row.trace_id).toBe(traceId);
+  });
+
+  it('answers unknown and malformed ids with 404 and 400', async () => {
+    const unknown = await fetch(`${gateway.url}/v1/access-requests/${ROOM}`);
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toMatchObject({ code: 'ACCESS_REQUEST_NOT_FOUND', requestId: expect.any(String) });
+    const bad = await fetch(`${gateway.url}/v1/access-requests/not-a-uuid`);
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ code: 'VALIDATION_FAILED' });
+  });
+
+  it.each([
+    ['malformed JSON', '{"roomId":', 400, 'MALFORMED_JSON'],
+    ['JSON that is not an object', 'null', 400, 'MALFORMED_JSON'],
+    ['an unknown field', JSON.stringify({ roomId: ROOM, qr: 'RK1.x', admin: true }), 400, 'VALIDATION_FAILED'],
+    ['wrong types', JSON.stringify({ roomId: 7, qr: ['x'] }), 400, 'VALIDATION_FAILED'],
+    ['a missing field', JSON.stringify({ roomId: ROOM }), 400, 'VALIDATION_FAILED'],
+    ['a QR with control characters', JSON.stringify({ roomId: ROOM, qr: 'RK1\u0000x' }), 400, 'VALIDATION_FAILED'],
+    ['an oversized body', JSON.stringify({ roomId: ROOM, qr: 'x'.repeat(40000) }), 413, 'PAYLOAD_TOO_LARGE'],
+  ])('rejects %s with a stable 4xx code and emits nothing', async (_label, body, status, code) => {
+    const before = await topicEnd(ACCESS_REQUESTED_V1);
+    const res = await post(body);
+    expect(res.status).toBe(status);
+    const answer = (await res.json()) as { code: string; message: string; requestId: string };
+    expect(answer).toMatchObject({ code, message: expect.any(String), requestId: expect.any(String) });
+    expect(answer.message).not.toContain('x'.repeat(100));
+    expect(await topicEnd(ACCESS_REQUESTED_V1)).toBe(before);
+  });
+
+  it('rejects a body that is not JSON with 415 and emits nothing', async () => {
+    const before = await topicEnd(ACCESS_REQUESTED_V1);
+    const res = await post('roomId=1', { 'content-type': 'application/x-www-form-urlencoded' });
+    expect(res.status).toBe(415);
+    expect(await res.json()).toMatchObject({ code: 'UNSUPPORTED_MEDIA_TYPE' });
+    expect(await topicEnd(ACCESS_REQUESTED_V1)).toBe(before);
+  });
+
+  it('serves the OpenAPI document with the contract schemas and error codes', async () => {
+    const doc = (await (await fetch(`${gateway.url}/docs-json`)).json()) as {
+      paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+      components: { schemas: Record<string, { required?: string[]; additionalProperties?: unknown }> };
+    };
+    expect(Object.keys(doc.paths['/v1/access-requests'].post.responses)).toEqual(expect.arrayContaining(['202', '400', '413', '415']));
+    expect(doc.components.schemas.CreateAccessRequestBody.required).toEqual(['roomId', 'qr']);
+    expect(doc.components.schemas.CreateAccessRequestBody.additionalProperties).toBe(false);
+    expect(doc.components.schemas.ErrorBody.required).toEqual(['code', 'message', 'requestId']);
+  });
+});

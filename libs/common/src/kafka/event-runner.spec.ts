@@ -1,0 +1,94 @@
+import { KafkaContext } from '@nestjs/microservices';
+import { z } from 'zod';
+import { DeadLetterV1 } from '@roomkey/contracts';
+import { PermanentEventError, TransientError } from '../errors';
+import type { EventPublisher } from './event-publisher';
+import { EventRunner } from './event-runner';
+import type { KafkaConfig } from './kafka.tokens';
+
+/** Records what would have gone to the broker. */
+class InMemoryPublisher {
+  sent: Array<{ topic: string; key: string | null; value: Buffer | null }> = [];
+  async send(topic: string, key: string | null, value: Buffer | null): Promise<void> {
+    this.sent.push({ topic, key, value });
+  }
+}
+
+const config = { KAFKA_HANDLER_ATTEMPTS: 3, KAFKA_RETRY_BACKOFF_MS: 1, KAFKA_GROUP_ID: 'roomkey.test' } as KafkaConfig;
+const Schema = z.object({ eventId: z.string(), n: z.number() });
+
+function ctx(value: string | null, offset = '7'): KafkaContext {
+  const message = { key: 'k1', value: value === null ? null : Buffer.from(value), offset, timestamp: '0', headers: {} };
+  return new KafkaContext([message as never, 2, 'access.requested.v1', undefined as never, undefined as never, undefined as never]);
+}
+
+describe('EventRunner', () => {
+  let publisher: InMemoryPublisher;
+  let runner: EventRunner;
+  beforeEach(() => {
+    publisher = new InMemoryPublisher();
+    runner = new EventRunner(publisher as unknown as EventPublisher, config, 'test');
+  });
+
+  const letters = () =>
+    publisher.sent.map((s) => ({ topic: s.topic, key: s.key, letter: DeadLetterV1.parse(JSON.parse(s.value!.toString())).payload }));
+
+  it('hands a valid record to the handler with its position', async () => {
+    const seen: unknown[] = [];
+    await runner.run(ctx('{"eventId":"e","n":1}'), Schema, async (event, meta) => void seen.push(event, meta.offset, meta.partition));
+    expect(seen).toEqual([{ eventId: 'e', n: 1 }, '7', 2]);
+    expect(publisher.sent).toEqual([]);
+  });
+
+  it.each([
+    ['not JSON', 'nope', 'record value is not JSON'],
+    ['empty', null, 'empty record value'],
+    ['off-contract', '{"eventId":"e","n":"one"}', 'record does not match its contract: n: Invalid input: expected number, received string'],
+  ])('dead-letters a record that is %s without calling the handler', async (_l, value, error) => {
+    const handler = jest.fn();
+    await runner.run(ctx(value), Schema, handler);
+    expect(handler).not.toHaveBeenCalled();
+    expect(letters()).toEqual([
+      {
+        topic: 'access.requested.v1.dlq',
+        key: 'k1',
+        letter: expect.objectContaining({ sourceTopic: 'access.requested.v1', partition: 2, offset: '7', error, attempts: 1, consumer: 'roomkey.test' }),
+      },
+    ]);
+  });
+
+  it('retries a failing handler and succeeds without a dead letter', async () => {
+    let calls = 0;
+    await runner.run(ctx('{"eventId":"e","n":1}'), Schema, async () => {
+      if (++calls < 3) throw new Error('flaky');
+    });
+    expect(calls).toBe(3);
+    expect(publisher.sent).toEqual([]);
+  });
+
+  it('rethrows a transient failure after the attempts, so the record is redelivered, never dead-lettered', async () => {
+    const handler = jest.fn().mockRejectedValue(new TransientError('database down'));
+    await expect(runner.run(ctx('{"eventId":"e","n":1}'), Schema, handler)).rejects.toThrow('database down');
+    expect(handler).toHaveBeenCalledTimes(3);
+    expect(publisher.sent).toEqual([]);
+  });
+
+  it('treats a refused connection as transient', async () => {
+    const err = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5433'), { code: 'ECONNREFUSED' });
+    await expect(runner.run(ctx('{"eventId":"e","n":1}'), Schema, () => Promise.reject(err))).rejects.toBe(err);
+  });
+
+  it('dead-letters a handler that keeps failing for a non-transient reason, with the attempts', async () => {
+    const handler = jest.fn().mockRejectedValue(new TypeError('cannot read x of undefined'));
+    await runner.run(ctx('{"eventId":"e","n":1}'), Schema, handler);
+    expect(handler).toHaveBeenCalledTimes(3);
+    expect(letters()[0].letter).toMatchObject({ attempts: 3, error: 'TypeError: cannot read x of undefined' });
+  });
+
+  it('dead-letters a permanent failure at once', async () => {
+    const handler = jest.fn().mockRejectedValue(new PermanentEventError('unknown room'));
+    await runner.run(ctx('{"eventId":"e","n":1}'), Schema, handler);
+    expect(handler).toHaveBeenCalledTimes(1);
+    expect(letters()[0].letter).toMatchObject({ attempts: 1, error: 'PermanentEventError: unknown room' });
+  });
+});
