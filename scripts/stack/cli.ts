@@ -111,13 +111,19 @@ if (require.main === module) {
   const actions: Record<string, () => Promise<unknown>> = {
     up,
     down,
+    // Creates the contract topics on any Kafka: the local one, or KAFKA_BROKERS (comma-separated).
+    topics: async () => {
+      const brokers = process.env.KAFKA_BROKERS?.split(',').map((b) => b.trim());
+      const created = await new KafkaServer(stackSettings(), brokers).createTopics();
+      log(created.length > 0 ? `created topics: ${created.join(', ')}` : 'all topics exist');
+    },
     status: async () => {
       if (!(await status())) process.exitCode = 1;
     },
   };
   const action = cmd ? actions[cmd] : undefined;
   if (!action) {
-    console.error('usage: stack <up|down|status>');
+    console.error('usage: stack <up|down|status|topics>');
     process.exit(2);
   }
   action().catch((err: Error) => {

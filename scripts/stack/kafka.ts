@@ -13,14 +13,13 @@ export class KafkaServer {
   private readonly libs: string;
   readonly daemon: Daemon;
 
-  constructor(private readonly s: StackSettings) {
+  constructor(
+    private readonly s: StackSettings,
+    private readonly brokers: string[] = [`${s.host}:${s.kafka.port}`],
+  ) {
     this.home = path.join(s.dir, 'kafka');
     this.libs = path.join(this.home, `libs-${s.kafka.version}`);
     this.daemon = new Daemon('kafka', this.home);
-  }
-
-  get address() {
-    return `${this.s.host}:${this.s.kafka.port}`;
   }
 
   /** Fetches the broker's jars from Maven Central once (a pom with the runtime classpath). */
@@ -106,7 +105,7 @@ export class KafkaServer {
   private admin(): Admin {
     return new Kafka({
       clientId: 'roomkey-stack',
-      brokers: [this.address],
+      brokers: this.brokers,
       logLevel: logLevel.NOTHING,
       retry: { retries: 2 },
     }).admin();

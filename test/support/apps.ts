@@ -2,14 +2,20 @@ import type { INestApplication } from '@nestjs/common';
 import { AppOptions, createApp, startApp } from '@roomkey/common';
 
 /** Builds and starts an app in this process on a free port; returns it with its base URL. */
-export async function startTestApp(opts: AppOptions): Promise<{ app: INestApplication; url: string }> {
+export async function startTestApp(
+  opts: AppOptions,
+): Promise<{ app: INestApplication; url: string }> {
   const app = await createApp(opts);
   await startApp(app, { ...opts, config: { ...opts.config, PORT: 0 } });
   return { app, url: (await app.getUrl()).replace('[::1]', '127.0.0.1') };
 }
 
 /** Polls until `check` returns a value (not undefined) or the time runs out. */
-export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 30000, what = 'condition'): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined>,
+  timeoutMs = 30000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {
@@ -24,4 +30,5 @@ export async function eventually<T>(check: () => Promise<T | undefined>, timeout
   throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
 }
 
-export const unique = (prefix: string) => `${prefix}.${Date.now().toString(36)}.${Math.random().toString(36).slice(2, 8)}`;
+export const unique = (prefix: string) =>
+  `${prefix}.${Date.now().toString(36)}.${Math.random().toString(36).slice(2, 8)}`;

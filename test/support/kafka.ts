@@ -3,7 +3,11 @@ import { Kafka, KafkaMessage, logLevel, Partitioners } from 'kafkajs';
 import { stackSettings, stackUrls } from '@roomkey/common';
 
 export const testKafka = () =>
-  new Kafka({ clientId: 'roomkey-test', brokers: [stackUrls(stackSettings()).kafkaBrokers], logLevel: logLevel.NOTHING });
+  new Kafka({
+    clientId: 'roomkey-test',
+    brokers: [stackUrls(stackSettings()).kafkaBrokers],
+    logLevel: logLevel.NOTHING,
+  });
 
 /** Sum of the high watermarks of a topic: how many records it has ever received. */
 export async function topicEnd(topic: string): Promise<bigint> {
@@ -18,8 +22,15 @@ export async function topicEnd(topic: string): Promise<bigint> {
 }
 
 /** Produces raw bytes, as a misbehaving producer would. */
-export async function produceRaw(topic: string, key: string, value: Buffer | string): Promise<{ partition: number; offset: string }> {
-  const producer = testKafka().producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+export async function produceRaw(
+  topic: string,
+  key: string,
+  value: Buffer | string,
+): Promise<{ partition: number; offset: string }> {
+  const producer = testKafka().producer({
+    allowAutoTopicCreation: false,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
   await producer.connect();
   try {
     const [meta] = await producer.send({ topic, acks: -1, messages: [{ key, value }] });

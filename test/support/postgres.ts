@@ -3,7 +3,9 @@ import { Client } from 'pg';
 import { stackSettings, stackUrls } from '@roomkey/common';
 
 /** A database of its own for one test file, dropped afterwards: migrations run from scratch. */
-export async function freshDatabase(prefix: string): Promise<{ url: string; drop: () => Promise<void> }> {
+export async function freshDatabase(
+  prefix: string,
+): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `${prefix}_t${randomBytes(4).toString('hex')}`;
   const admin = new Client({ connectionString: stackUrls(stackSettings()).postgres('postgres') });
   await admin.connect();
@@ -20,7 +22,11 @@ export async function freshDatabase(prefix: string): Promise<{ url: string; drop
   };
 }
 
-export async function query<T extends object>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
+export async function query<T extends object>(
+  url: string,
+  sql: string,
+  params: unknown[] = [],
+): Promise<T[]> {
   const c = new Client({ connectionString: url });
   await c.connect();
   try {

@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
-import { ACCESS_REQUESTED_V1, AccessRequestedV1, DeadLetterV1, dlqTopicName } from '@roomkey/contracts';
+import {
+  ACCESS_REQUESTED_V1,
+  AccessRequestedV1,
+  DeadLetterV1,
+  dlqTopicName,
+} from '@roomkey/contracts';
 import { auditAppOptions } from '../src/app';
 import { loadAuditConfig } from '../src/config';
 import { EventLogService } from '../src/services/event-log.service';
@@ -15,7 +20,13 @@ const goodEvent = (requestId: string): AccessRequestedV1 => ({
   correlationId: requestId,
   causationId: null,
   producer: 'integration-test',
-  payload: { requestId, at: new Date().toISOString(), channel: 'kiosk', mode: 'pass', qr: 'RK1.pass' },
+  payload: {
+    requestId,
+    at: new Date().toISOString(),
+    channel: 'kiosk',
+    mode: 'pass',
+    qr: 'RK1.pass',
+  },
 });
 
 describe('a poison message on a real topic', () => {
@@ -25,7 +36,11 @@ describe('a poison message on a real topic', () => {
 
   beforeAll(async () => {
     db = await freshDatabase('roomkey_audit');
-    audit = await startTestApp(auditAppOptions(loadAuditConfig({ DATABASE_URL: db.url, KAFKA_GROUP_ID: group, LOG_LEVEL: 'fatal' })));
+    audit = await startTestApp(
+      auditAppOptions(
+        loadAuditConfig({ DATABASE_URL: db.url, KAFKA_GROUP_ID: group, LOG_LEVEL: 'fatal' }),
+      ),
+    );
   });
 
   afterAll(async () => {
@@ -37,44 +52,80 @@ describe('a poison message on a real topic', () => {
     // One key for all three: the same partition, in this order.
     const key = randomUUID();
     const notJson = await produceRaw(ACCESS_REQUESTED_V1, key, 'this is not JSON');
-    const wrongShape = await produceRaw(ACCESS_REQUESTED_V1, key, JSON.stringify({ eventId: 'x', type: 'access.requested' }));
+    const wrongShape = await produceRaw(
+      ACCESS_REQUESTED_V1,
+      key,
+      JSON.stringify({ eventId: 'x', type: 'access.requested' }),
+    );
     const good = goodEvent(randomUUID());
     const goodAt = await produceRaw(ACCESS_REQUESTED_V1, key, JSON.stringify(good));
     expect(new Set([notJson.partition, wrongShape.partition, goodAt.partition]).size).toBe(1);
 
-    await eventually(async () => {
-      const rows = await query(db.url, 'select 1 from event_log where event_id = $1', [good.eventId]);
-      return rows.length === 1 ? rows : undefined;
-    }, 30000, 'the good message after the poison ones');
+    await eventually(
+      async () => {
+        const rows = await query(db.url, 'select 1 from event_log where event_id = $1', [
+          good.eventId,
+        ]);
+        return rows.length === 1 ? rows : undefined;
+      },
+      30000,
+      'the good message after the poison ones',
+    );
 
     const letters = [];
     for (const poison of [notJson, wrongShape]) {
       const record = await findRecord(dlqTopicName(ACCESS_REQUESTED_V1), (m) => {
         const letter = DeadLetterV1.safeParse(JSON.parse(m.value?.toString() ?? 'null'));
-        return letter.success && letter.data.payload.offset === poison.offset && letter.data.payload.partition === poison.partition;
+        return (
+          letter.success &&
+          letter.data.payload.offset === poison.offset &&
+          letter.data.payload.partition === poison.partition
+        );
       });
       expect(record).toBeDefined();
       letters.push(DeadLetterV1.parse(JSON.parse(record!.value!.toString())).payload);
     }
-    expect(letters[0]).toMatchObject({ sourceTopic: ACCESS_REQUESTED_V1, key, consumer: group, attempts: 1, error: 'record value is not JSON' });
+    expect(letters[0]).toMatchObject({
+      sourceTopic: ACCESS_REQUESTED_V1,
+      key,
+      consumer: group,
+      attempts: 1,
+      error: 'record value is not JSON',
+    });
     expect(Buffer.from(letters[0].value!, 'base64').toString()).toBe('this is not JSON');
     expect(letters[1].error).toMatch(/^record does not match its contract: eventId: /);
 
     // Dead letters are events too: the log records them from the DLQ topic.
-    await eventually(async () => {
-      const rows = await query(db.url, "select 1 from event_log where topic = $1 and correlation_id = $2", [dlqTopicName(ACCESS_REQUESTED_V1), key]);
-      return rows.length === 2 ? rows : undefined;
-    }, 30000, 'the logged dead letters');
+    await eventually(
+      async () => {
+        const rows = await query(
+          db.url,
+          'select 1 from event_log where topic = $1 and correlation_id = $2',
+          [dlqTopicName(ACCESS_REQUESTED_V1), key],
+        );
+        return rows.length === 2 ? rows : undefined;
+      },
+      30000,
+      'the logged dead letters',
+    );
   });
 
   it('keeps exactly one row per record when a record is delivered again', async () => {
     const event = goodEvent(randomUUID());
-    const meta = { topic: ACCESS_REQUESTED_V1, partition: 0, offset: '999999999', key: event.correlationId, timestamp: '0' };
+    const meta = {
+      topic: ACCESS_REQUESTED_V1,
+      partition: 0,
+      offset: '999999999',
+      key: event.correlationId,
+      timestamp: '0',
+    };
     const log = audit.app.get(EventLogService);
     await log.append(event, meta);
     await log.append(event, meta);
     await log.append({ ...event }, { ...meta, offset: '1000000000' });
-    const rows = await query(db.url, 'select 1 from event_log where event_id = $1', [event.eventId]);
+    const rows = await query(db.url, 'select 1 from event_log where event_id = $1', [
+      event.eventId,
+    ]);
     expect(rows).toHaveLength(1);
   });
 });

@@ -9,7 +9,10 @@ import { TcpProxy } from '../../../test/support/tcp-proxy';
 
 const ready = async (url: string) => {
   const res = await fetch(`${url}/health/ready`);
-  return { status: res.status, body: (await res.json()) as { status: string; details: Record<string, { status: string }> } };
+  return {
+    status: res.status,
+    body: (await res.json()) as { status: string; details: Record<string, { status: string }> },
+  };
 };
 
 describe('readiness follows the dependencies', () => {
@@ -21,20 +24,34 @@ describe('readiness follows the dependencies', () => {
     const port = await proxy.start();
     const url = db.url.replace(`:${s.postgres.port}/`, `:${port}/`);
     const { app, url: base } = await startTestApp(
-      auditAppOptions(loadAuditConfig({ DATABASE_URL: url, KAFKA_GROUP_ID: unique('roomkey.audit.it'), LOG_LEVEL: 'fatal' })),
+      auditAppOptions(
+        loadAuditConfig({
+          DATABASE_URL: url,
+          KAFKA_GROUP_ID: unique('roomkey.audit.it'),
+          LOG_LEVEL: 'fatal',
+        }),
+      ),
     );
     try {
       expect(await ready(base)).toMatchObject({ status: 200, body: { status: 'ok' } });
       await proxy.cut();
-      const down = await eventually(async () => {
-        const r = await ready(base);
-        return r.status === 503 ? r : undefined;
-      }, 15000, 'unready');
+      const down = await eventually(
+        async () => {
+          const r = await ready(base);
+          return r.status === 503 ? r : undefined;
+        },
+        15000,
+        'unready',
+      );
       expect(down.body.details.postgres.status).toBe('down');
       expect(down.body.details.kafka.status).toBe('up');
       expect((await fetch(`${base}/health/live`)).status).toBe(200);
       await proxy.restore();
-      await eventually(async () => ((await ready(base)).status === 200 ? true : undefined), 15000, 'ready again');
+      await eventually(
+        async () => ((await ready(base)).status === 200 ? true : undefined),
+        15000,
+        'ready again',
+      );
     } finally {
       await proxy.cut();
       await app.close();
@@ -46,19 +63,39 @@ describe('readiness follows the dependencies', () => {
     const db = await freshDatabase('roomkey_access');
     const proxy = new TcpProxy(s.host, s.mqtt.port);
     const port = await proxy.start();
-    const config = loadAccessConfig({ DATABASE_URL: db.url, MQTT_URL: `mqtt://127.0.0.1:${port}`, LOG_LEVEL: 'fatal' });
-    const { app, url: base } = await startTestApp({ name: 'access', module: AccessModule.forConfig(config), config });
+    const config = loadAccessConfig({
+      DATABASE_URL: db.url,
+      MQTT_URL: `mqtt://127.0.0.1:${port}`,
+      LOG_LEVEL: 'fatal',
+    });
+    const { app, url: base } = await startTestApp({
+      name: 'access',
+      module: AccessModule.forConfig(config),
+      config,
+    });
     try {
-      await eventually(async () => ((await ready(base)).status === 200 ? true : undefined), 15000, 'ready');
+      await eventually(
+        async () => ((await ready(base)).status === 200 ? true : undefined),
+        15000,
+        'ready',
+      );
       await proxy.cut();
-      const down = await eventually(async () => {
-        const r = await ready(base);
-        return r.status === 503 ? r : undefined;
-      }, 15000, 'unready');
+      const down = await eventually(
+        async () => {
+          const r = await ready(base);
+          return r.status === 503 ? r : undefined;
+        },
+        15000,
+        'unready',
+      );
       expect(down.body.details.mqtt.status).toBe('down');
       expect(down.body.details.postgres.status).toBe('up');
       await proxy.restore();
-      await eventually(async () => ((await ready(base)).status === 200 ? true : undefined), 15000, 'ready again');
+      await eventually(
+        async () => ((await ready(base)).status === 200 ? true : undefined),
+        15000,
+        'ready again',
+      );
     } finally {
       await proxy.cut();
       await app.close();

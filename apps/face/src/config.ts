@@ -5,7 +5,6 @@ export const FaceConfigSchema = z.object({
   ...httpEnv(3003),
   ...kafkaEnv('face'),
   ...postgresEnv('roomkey_face'),
-
 });
 export type FaceConfig = z.infer<typeof FaceConfigSchema>;
 

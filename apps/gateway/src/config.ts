@@ -13,13 +13,18 @@ export const GatewayConfigSchema = z.object({
    */
   KAFKA_GROUP_ID: kafka.KAFKA_GROUP_ID.unwrap()
     .optional()
-    .transform((g) => g ?? `roomkey.gateway.${hostname()}.${process.pid}.${Date.now().toString(36)}`),
+    .transform(
+      (g) => g ?? `roomkey.gateway.${hostname()}.${process.pid}.${Date.now().toString(36)}`,
+    ),
   /** Where the audit app's internal REST API answers. */
   AUDIT_URL: z.url().default('http://127.0.0.1:3005'),
   /** How long the gateway waits for an internal REST call before answering 504. */
   UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).max(60000).default(3000),
   /** Largest JSON body the public API accepts; larger is a 413. */
-  BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/).default('16kb'),
+  BODY_LIMIT: z
+    .string()
+    .regex(/^\d+(b|kb|mb)$/)
+    .default('16kb'),
   /** How many recent access requests this instance remembers for status lookups. */
   TRACKED_REQUESTS: z.coerce.number().int().min(100).max(10_000_000).default(100_000),
 });

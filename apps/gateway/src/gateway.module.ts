@@ -14,7 +14,11 @@ export class GatewayModule {
   static forConfig(config: GatewayConfig): DynamicModule {
     return {
       module: GatewayModule,
-      imports: [loggingModule('gateway', config), KafkaModule.forApp('gateway', config), HealthModule.forApp(GatewayReadiness)],
+      imports: [
+        loggingModule('gateway', config),
+        KafkaModule.forApp('gateway', config),
+        HealthModule.forApp(GatewayReadiness),
+      ],
       controllers: [AccessRequestsController, DecisionsConsumer],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },

@@ -10,7 +10,7 @@ export function openApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('roomkey')
     .setDescription(
-      'Room access with two factors: a rotating QR code and the person\'s face. Every error ' +
+      "Room access with two factors: a rotating QR code and the person's face. Every error " +
         'answers `{ code, message, requestId }` with a stable code.',
     )
     .setVersion('1')
@@ -21,5 +21,7 @@ export function openApiDocument(app: INestApplication): OpenAPIObject {
 
 /** Serves the document at /docs (UI) and /docs-json. */
 export function serveOpenApi(app: INestApplication): void {
-  SwaggerModule.setup(DOCS_PATH, app, () => openApiDocument(app), { jsonDocumentUrl: `${DOCS_PATH}-json` });
+  SwaggerModule.setup(DOCS_PATH, app, () => openApiDocument(app), {
+    jsonDocumentUrl: `${DOCS_PATH}-json`,
+  });
 }

@@ -19,10 +19,22 @@ describe('an access request through the gateway, the real broker and the audit l
   beforeAll(async () => {
     db = await freshDatabase('roomkey_audit');
     audit = await startTestApp(
-      auditAppOptions(loadAuditConfig({ DATABASE_URL: db.url, KAFKA_GROUP_ID: unique('roomkey.audit.it'), LOG_LEVEL: 'warn' })),
+      auditAppOptions(
+        loadAuditConfig({
+          DATABASE_URL: db.url,
+          KAFKA_GROUP_ID: unique('roomkey.audit.it'),
+          LOG_LEVEL: 'warn',
+        }),
+      ),
     );
     gateway = await startTestApp(
-      gatewayAppOptions(loadGatewayConfig({ AUDIT_URL: audit.url, KAFKA_GROUP_ID: unique('roomkey.gateway.it'), LOG_LEVEL: 'warn' })),
+      gatewayAppOptions(
+        loadGatewayConfig({
+          AUDIT_URL: audit.url,
+          KAFKA_GROUP_ID: unique('roomkey.gateway.it'),
+          LOG_LEVEL: 'warn',
+        }),
+      ),
     );
   });
 
@@ -32,8 +44,10 @@ describe('an access request through the gateway, the real broker and the audit l
     await db?.drop();
   });
 
-  const post = (body: string, headers: Record<string, string> = { 'content-type': 'application/json' }) =>
-    fetch(`${gateway.url}/v1/access-requests`, { method: 'POST', headers, body });
+  const post = (
+    body: string,
+    headers: Record<string, string> = { 'content-type': 'application/json' },
+  ) => fetch(`${gateway.url}/v1/access-requests`, { method: 'POST', headers, body });
 
   it('answers 202 with a request id, says pending, logs the event, then reports the decision', async () => {
     const res = await post(JSON.stringify({ roomId: ROOM, qr: 'RK1.room.code' }));
@@ -43,17 +57,28 @@ describe('an access request through the gateway, the real broker and the audit l
 
     const pending = await fetch(`${gateway.url}/v1/access-requests/${requestId}`);
     expect(pending.status).toBe(200);
-    expect(await pending.json()).toMatchObject({ requestId, status: 'pending', reasons: [], decidedAt: null });
+    expect(await pending.json()).toMatchObject({
+      requestId,
+      status: 'pending',
+      reasons: [],
+      decidedAt: null,
+    });
 
     // The audit app consumed access.requested.v1 from the broker and stored it in PostgreSQL.
-    const [row] = await eventually(async () => {
-      const rows = await query<{ topic: string; type: string; payload: { roomId: string; qr: string; channel: string } }>(
-        db.url,
-        'select topic, type, payload from event_log where correlation_id = $1',
-        [requestId],
-      );
-      return rows.length > 0 ? rows : undefined;
-    }, 30000, 'the audit row');
+    const [row] = await eventually(
+      async () => {
+        const rows = await query<{
+          topic: string;
+          type: string;
+          payload: { roomId: string; qr: string; channel: string };
+        }>(db.url, 'select topic, type, payload from event_log where correlation_id = $1', [
+          requestId,
+        ]);
+        return rows.length > 0 ? rows : undefined;
+      },
+      30000,
+      'the audit row',
+    );
     expect(row).toMatchObject({ topic: ACCESS_REQUESTED_V1, type: 'access.requested' });
     expect(row.payload).toMatchObject({ roomId: ROOM, qr: 'RK1.room.code', channel: 'mobile' });
 
@@ -63,18 +88,32 @@ describe('an access request through the gateway, the real broker and the audit l
       correlationId: requestId,
       payload: { requestId, decision: 'denied', reasons: ['no-permission'], latencyMs: 12 },
     });
-    const decided = await eventually(async () => {
-      const body = (await (await fetch(`${gateway.url}/v1/access-requests/${requestId}`)).json()) as { status: string };
-      return body.status === 'pending' ? undefined : body;
-    }, 30000, 'the decision');
+    const decided = await eventually(
+      async () => {
+        const body = (await (
+          await fetch(`${gateway.url}/v1/access-requests/${requestId}`)
+        ).json()) as { status: string };
+        return body.status === 'pending' ? undefined : body;
+      },
+      30000,
+      'the decision',
+    );
     expect(decided).toMatchObject({ requestId, status: 'denied', reasons: ['no-permission'] });
-    await eventually(async () => {
-      const rows = await query(db.url, "select 1 from event_log where correlation_id = $1 and type = 'access.decided'", [requestId]);
-      return rows.length === 1 ? rows : undefined;
-    }, 30000, 'the logged decision');
+    await eventually(
+      async () => {
+        const rows = await query(
+          db.url,
+          "select 1 from event_log where correlation_id = $1 and type = 'access.decided'",
+          [requestId],
+        );
+        return rows.length === 1 ? rows : undefined;
+      },
+      30000,
+      'the logged decision',
+    );
   });
 
-  it('carries the caller\'s trace from the HTTP request through Kafka into the audit log', async () => {
+  it("carries the caller's trace from the HTTP request through Kafka into the audit log", async () => {
     const traceId = '0af7651916cd43dd8448eb211c80319c';
     const res = await post(JSON.stringify({ roomId: ROOM, qr: 'RK1.traced' }), {
       'content-type': 'application/json',
@@ -82,17 +121,28 @@ describe('an access request through the gateway, the real broker and the audit l
     });
     expect(res.status).toBe(202);
     const { requestId } = (await res.json()) as { requestId: string };
-    const [row] = await eventually(async () => {
-      const rows = await query<{ trace_id: string }>(db.url, 'select trace_id from event_log where correlation_id = $1', [requestId]);
-      return rows.length > 0 ? rows : undefined;
-    }, 30000, 'the traced row');
+    const [row] = await eventually(
+      async () => {
+        const rows = await query<{ trace_id: string }>(
+          db.url,
+          'select trace_id from event_log where correlation_id = $1',
+          [requestId],
+        );
+        return rows.length > 0 ? rows : undefined;
+      },
+      30000,
+      'the traced row',
+    );
     expect(row.trace_id).toBe(traceId);
   });
 
   it('answers unknown and malformed ids with 404 and 400', async () => {
     const unknown = await fetch(`${gateway.url}/v1/access-requests/${ROOM}`);
     expect(unknown.status).toBe(404);
-    expect(await unknown.json()).toMatchObject({ code: 'ACCESS_REQUEST_NOT_FOUND', requestId: expect.any(String) });
+    expect(await unknown.json()).toMatchObject({
+      code: 'ACCESS_REQUEST_NOT_FOUND',
+      requestId: expect.any(String),
+    });
     const bad = await fetch(`${gateway.url}/v1/access-requests/not-a-uuid`);
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({ code: 'VALIDATION_FAILED' });
@@ -101,17 +151,36 @@ describe('an access request through the gateway, the real broker and the audit l
   it.each([
     ['malformed JSON', '{"roomId":', 400, 'MALFORMED_JSON'],
     ['JSON that is not an object', 'null', 400, 'MALFORMED_JSON'],
-    ['an unknown field', JSON.stringify({ roomId: ROOM, qr: 'RK1.x', admin: true }), 400, 'VALIDATION_FAILED'],
+    [
+      'an unknown field',
+      JSON.stringify({ roomId: ROOM, qr: 'RK1.x', admin: true }),
+      400,
+      'VALIDATION_FAILED',
+    ],
     ['wrong types', JSON.stringify({ roomId: 7, qr: ['x'] }), 400, 'VALIDATION_FAILED'],
     ['a missing field', JSON.stringify({ roomId: ROOM }), 400, 'VALIDATION_FAILED'],
-    ['a QR with control characters', JSON.stringify({ roomId: ROOM, qr: 'RK1\u0000x' }), 400, 'VALIDATION_FAILED'],
-    ['an oversized body', JSON.stringify({ roomId: ROOM, qr: 'x'.repeat(40000) }), 413, 'PAYLOAD_TOO_LARGE'],
+    [
+      'a QR with control characters',
+      JSON.stringify({ roomId: ROOM, qr: 'RK1\u0000x' }),
+      400,
+      'VALIDATION_FAILED',
+    ],
+    [
+      'an oversized body',
+      JSON.stringify({ roomId: ROOM, qr: 'x'.repeat(40000) }),
+      413,
+      'PAYLOAD_TOO_LARGE',
+    ],
   ])('rejects %s with a stable 4xx code and emits nothing', async (_label, body, status, code) => {
     const before = await topicEnd(ACCESS_REQUESTED_V1);
     const res = await post(body);
     expect(res.status).toBe(status);
     const answer = (await res.json()) as { code: string; message: string; requestId: string };
-    expect(answer).toMatchObject({ code, message: expect.any(String), requestId: expect.any(String) });
+    expect(answer).toMatchObject({
+      code,
+      message: expect.any(String),
+      requestId: expect.any(String),
+    });
     expect(answer.message).not.toContain('x'.repeat(100));
     expect(await topicEnd(ACCESS_REQUESTED_V1)).toBe(before);
   });
@@ -127,9 +196,13 @@ describe('an access request through the gateway, the real broker and the audit l
   it('serves the OpenAPI document with the contract schemas and error codes', async () => {
     const doc = (await (await fetch(`${gateway.url}/docs-json`)).json()) as {
       paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
-      components: { schemas: Record<string, { required?: string[]; additionalProperties?: unknown }> };
+      components: {
+        schemas: Record<string, { required?: string[]; additionalProperties?: unknown }>;
+      };
     };
-    expect(Object.keys(doc.paths['/v1/access-requests'].post.responses)).toEqual(expect.arrayContaining(['202', '400', '413', '415']));
+    expect(Object.keys(doc.paths['/v1/access-requests'].post.responses)).toEqual(
+      expect.arrayContaining(['202', '400', '413', '415']),
+    );
     expect(doc.components.schemas.CreateAccessRequestBody.required).toEqual(['roomId', 'qr']);
     expect(doc.components.schemas.CreateAccessRequestBody.additionalProperties).toBe(false);
     expect(doc.components.schemas.ErrorBody.required).toEqual(['code', 'message', 'requestId']);

@@ -61,7 +61,11 @@ export function isTransient(err: unknown): boolean {
   if (code === '40001' || code === '40P01') return true;
   if (/^Mongo(Network|ServerSelection|NotConnected)/.test(e.name)) return true;
   if (e.name.startsWith('KafkaJS') && e.retriable === true) return true;
-  if (/Connection terminated|connection timeout|timeout exceeded when trying to connect/i.test(e.message)) {
+  if (
+    /Connection terminated|connection timeout|timeout exceeded when trying to connect/i.test(
+      e.message,
+    )
+  ) {
     return true;
   }
   if (e.driverError) return isTransient(e.driverError);
@@ -72,5 +76,8 @@ export function isTransient(err: unknown): boolean {
 export function describeError(err: unknown): string {
   if (!(err instanceof Error)) return String(err).slice(0, 500);
   const code = (err as { code?: unknown }).code;
-  return `${err.name}${code !== undefined ? ` [${String(code)}]` : ''}: ${err.message}`.slice(0, 2000);
+  return `${err.name}${code !== undefined ? ` [${String(code)}]` : ''}: ${err.message}`.slice(
+    0,
+    2000,
+  );
 }

@@ -1,4 +1,9 @@
-import { ACCESS_DECIDED_V1, ACCESS_REQUESTED_V1, AccessDecidedV1Payload, AccessRequestView } from '@roomkey/contracts';
+import {
+  ACCESS_DECIDED_V1,
+  ACCESS_REQUESTED_V1,
+  AccessDecidedV1Payload,
+  AccessRequestView,
+} from '@roomkey/contracts';
 
 export interface LoggedEvent {
   topic: string;
@@ -10,7 +15,10 @@ export interface LoggedEvent {
  * The state of one access request from its logged events: unknown (null) until the request is
  * logged, pending until a decision is, then the decision. The first decision wins.
  */
-export function accessRequestView(requestId: string, events: LoggedEvent[]): AccessRequestView | null {
+export function accessRequestView(
+  requestId: string,
+  events: LoggedEvent[],
+): AccessRequestView | null {
   const requested = events.find((e) => e.topic === ACCESS_REQUESTED_V1);
   const decidedEvent = events.find((e) => e.topic === ACCESS_DECIDED_V1);
   const decided = decidedEvent ? AccessDecidedV1Payload.safeParse(decidedEvent.payload) : undefined;

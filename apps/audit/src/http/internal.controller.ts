@@ -11,9 +11,12 @@ export class InternalController {
   constructor(private readonly log: EventLogService) {}
 
   @Get('access-requests/:id')
-  async accessRequest(@Param('id', new ZodPipe(Id, 'request id')) id: string): Promise<AccessRequestView> {
+  async accessRequest(
+    @Param('id', new ZodPipe(Id, 'request id')) id: string,
+  ): Promise<AccessRequestView> {
     const view = await this.log.accessRequest(id);
-    if (!view) throw new NotFoundError('ACCESS_REQUEST_NOT_FOUND', 'no access request with this id');
+    if (!view)
+      throw new NotFoundError('ACCESS_REQUEST_NOT_FOUND', 'no access request with this id');
     return view;
   }
 }

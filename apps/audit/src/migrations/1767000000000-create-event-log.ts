@@ -21,7 +21,9 @@ export class CreateEventLog1767000000000 implements MigrationInterface {
         payload jsonb not null,
         recorded_at timestamptz not null default now()
       )`);
-    await q.query(`create unique index event_log_record_uq on event_log (topic, partition, "offset")`);
+    await q.query(
+      `create unique index event_log_record_uq on event_log (topic, partition, "offset")`,
+    );
     await q.query(`create unique index event_log_event_id_uq on event_log (event_id)`);
     await q.query(`create index event_log_correlation_idx on event_log (correlation_id)`);
   }

@@ -1,7 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
-import { ACCESS_DECIDED_V1, ACCESS_REQUESTED_V1, AnyEnvelope, AccessRequestView } from '@roomkey/contracts';
+import {
+  ACCESS_DECIDED_V1,
+  ACCESS_REQUESTED_V1,
+  AnyEnvelope,
+  AccessRequestView,
+} from '@roomkey/contracts';
 import type { RecordMeta } from '@roomkey/common';
 import { EventLogRow } from '../repositories/event-log.entity';
 import { redactPayload } from '../domain/redact';

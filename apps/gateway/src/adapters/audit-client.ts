@@ -10,7 +10,10 @@ export class AuditClient {
 
   /** The logged state of a request, or null when audit has no record of it. */
   async accessRequest(requestId: string): Promise<AccessRequestView | null> {
-    const url = new URL(`/internal/access-requests/${encodeURIComponent(requestId)}`, this.config.AUDIT_URL);
+    const url = new URL(
+      `/internal/access-requests/${encodeURIComponent(requestId)}`,
+      this.config.AUDIT_URL,
+    );
     let res: Response;
     try {
       res = await fetch(url, {

@@ -9,7 +9,11 @@ describe('RequestTracker', () => {
     expect(t.get('r1')).toMatchObject({ status: 'pending', requestedAt: at.toISOString() });
     t.decided('r1', 'denied', ['expired'], at);
     t.decided('r1', 'granted', [], at);
-    expect(t.get('r1')).toMatchObject({ status: 'denied', reasons: ['expired'], requestedAt: at.toISOString() });
+    expect(t.get('r1')).toMatchObject({
+      status: 'denied',
+      reasons: ['expired'],
+      requestedAt: at.toISOString(),
+    });
   });
 
   it('forgets the oldest entries beyond its capacity', () => {

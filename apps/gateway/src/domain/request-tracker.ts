@@ -13,7 +13,13 @@ export class RequestTracker {
 
   accepted(requestId: string, at: Date): void {
     if (this.entries.has(requestId)) return;
-    this.put({ requestId, status: 'pending', reasons: [], requestedAt: at.toISOString(), decidedAt: null });
+    this.put({
+      requestId,
+      status: 'pending',
+      reasons: [],
+      requestedAt: at.toISOString(),
+      decidedAt: null,
+    });
   }
 
   decided(requestId: string, decision: 'granted' | 'denied', reasons: string[], at: Date): void {

@@ -20,8 +20,21 @@ export class AccessRequestsController {
       'poll `GET /v1/access-requests/{id}` for the decision.',
   })
   @ApiBody({ schema: schemaRef('CreateAccessRequestBody') })
-  @ApiResponse({ status: 202, description: 'Accepted', schema: { type: 'object', required: ['requestId'], properties: { requestId: { type: 'string', format: 'uuid' } } } })
-  @ApiResponse({ status: 400, ...error('VALIDATION_FAILED (a field is missing, unknown or of the wrong type) or MALFORMED_JSON') })
+  @ApiResponse({
+    status: 202,
+    description: 'Accepted',
+    schema: {
+      type: 'object',
+      required: ['requestId'],
+      properties: { requestId: { type: 'string', format: 'uuid' } },
+    },
+  })
+  @ApiResponse({
+    status: 400,
+    ...error(
+      'VALIDATION_FAILED (a field is missing, unknown or of the wrong type) or MALFORMED_JSON',
+    ),
+  })
   @ApiResponse({ status: 413, ...error('PAYLOAD_TOO_LARGE') })
   @ApiResponse({ status: 415, ...error('UNSUPPORTED_MEDIA_TYPE (the body is not JSON)') })
   submit(@Body(new ZodPipe(CreateAccessRequestBody)) body: CreateAccessRequestBody) {
@@ -29,7 +42,9 @@ export class AccessRequestsController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'The state of an access request: pending, granted or denied (with reasons)' })
+  @ApiOperation({
+    summary: 'The state of an access request: pending, granted or denied (with reasons)',
+  })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiResponse({ status: 200, description: 'The request', schema: schemaRef('AccessRequestView') })
   @ApiResponse({ status: 400, ...error('VALIDATION_FAILED (the id is not a UUID)') })

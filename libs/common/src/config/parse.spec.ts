@@ -3,13 +3,22 @@ import { httpEnv, kafkaEnv, postgresEnv } from './fragments';
 import { ConfigError, parseConfig } from './parse';
 import { stackSettings } from './stack';
 
-const Schema = z.object({ ...httpEnv(3001), ...kafkaEnv('auth'), ...postgresEnv('roomkey_x'), SECRET: z.string().min(32) });
+const Schema = z.object({
+  ...httpEnv(3001),
+  ...kafkaEnv('auth'),
+  ...postgresEnv('roomkey_x'),
+  SECRET: z.string().min(32),
+});
 
 describe('parseConfig', () => {
   it('names every missing or invalid variable at once', () => {
     let error: ConfigError | undefined;
     try {
-      parseConfig('auth', Schema, { PORT: 'eighty', KAFKA_BROKERS: 'nohost', DATABASE_URL: 'mysql://x' });
+      parseConfig('auth', Schema, {
+        PORT: 'eighty',
+        KAFKA_BROKERS: 'nohost',
+        DATABASE_URL: 'mysql://x',
+      });
     } catch (e) {
       error = e as ConfigError;
     }
@@ -24,11 +33,17 @@ describe('parseConfig', () => {
   });
 
   it('defaults to the local stack and takes overrides', () => {
-    const c = parseConfig('auth', Schema, { SECRET: 'x'.repeat(32), KAFKA_BROKERS: 'k1:9092, k2:9092', PORT: '8080' });
+    const c = parseConfig('auth', Schema, {
+      SECRET: 'x'.repeat(32),
+      KAFKA_BROKERS: 'k1:9092, k2:9092',
+      PORT: '8080',
+    });
     expect(c.PORT).toBe(8080);
     expect(c.KAFKA_BROKERS).toEqual(['k1:9092', 'k2:9092']);
     expect(c.KAFKA_GROUP_ID).toBe('roomkey.auth');
-    expect(c.DATABASE_URL).toBe(`postgres://roomkey:roomkey@127.0.0.1:${stackSettings().postgres.port}/roomkey_x`);
+    expect(c.DATABASE_URL).toBe(
+      `postgres://roomkey:roomkey@127.0.0.1:${stackSettings().postgres.port}/roomkey_x`,
+    );
   });
 
   it('moves the stack ports with their environment variables and rejects bad ones', () => {

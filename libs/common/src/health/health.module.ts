@@ -1,6 +1,11 @@
 import { Controller, DynamicModule, Get, Inject, Module, Type } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckService, HealthIndicatorFunction, TerminusModule } from '@nestjs/terminus';
+import {
+  HealthCheck,
+  HealthCheckService,
+  HealthIndicatorFunction,
+  TerminusModule,
+} from '@nestjs/terminus';
 
 export const READINESS_CHECKS = Symbol('READINESS_CHECKS');
 
@@ -37,7 +42,10 @@ class HealthController {
 @Module({})
 export class HealthModule {
   /** `checks` implements ReadinessChecks; `imports` bring what its constructor injects. */
-  static forApp(checks: Type<ReadinessChecks>, imports: DynamicModule['imports'] = []): DynamicModule {
+  static forApp(
+    checks: Type<ReadinessChecks>,
+    imports: DynamicModule['imports'] = [],
+  ): DynamicModule {
     return {
       module: HealthModule,
       imports: [TerminusModule.forRoot({ logger: false }), ...imports],

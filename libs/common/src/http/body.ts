@@ -13,7 +13,8 @@ function reject(req: Request, res: Response, status: number, code: string, messa
  */
 export function requireJsonBody(req: Request, res: Response, next: NextFunction): void {
   const hasBody =
-    Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+    Number(req.headers['content-length'] ?? 0) > 0 ||
+    req.headers['transfer-encoding'] !== undefined;
   if (!hasBody || ['GET', 'HEAD', 'DELETE', 'OPTIONS'].includes(req.method)) return next();
   if (ACCEPTED.test(req.headers['content-type'] ?? '')) return next();
   reject(req, res, 415, 'UNSUPPORTED_MEDIA_TYPE', 'send the body as application/json');
@@ -24,7 +25,11 @@ export function requireJsonBody(req: Request, res: Response, next: NextFunction)
  * array is MALFORMED_JSON (400), one over the limit PAYLOAD_TOO_LARGE (413). Handled here
  * because Nest would turn the parser's errors into a generic 400 that echoes the parser message.
  */
-export function jsonBody(limit: string): Array<RequestHandler | ((err: unknown, req: Request, res: Response, next: NextFunction) => void)> {
+export function jsonBody(
+  limit: string,
+): Array<
+  RequestHandler | ((err: unknown, req: Request, res: Response, next: NextFunction) => void)
+> {
   return [
     json({ limit, strict: true }),
     (err: unknown, req: Request, res: Response, next: NextFunction) => {

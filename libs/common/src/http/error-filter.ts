@@ -1,4 +1,11 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import {
+  ArgumentsHost,
+  Catch,
+  ExceptionFilter,
+  HttpException,
+  HttpStatus,
+  Logger,
+} from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { ErrorBody } from '@roomkey/contracts';
 import { describeError, DomainError } from '../errors';
@@ -37,7 +44,9 @@ export class HttpErrorFilter implements ExceptionFilter {
     const requestId = requestIdOf(req);
     const { status, body, passthrough } = this.map(exception, requestId);
     if (status >= 500) {
-      this.logger.error(`${req.method} ${req.path} -> ${status} [${requestId}]: ${describeError(exception)}`);
+      this.logger.error(
+        `${req.method} ${req.path} -> ${status} [${requestId}]: ${describeError(exception)}`,
+      );
     }
     if (res.headersSent) {
       res.end();
@@ -46,21 +55,35 @@ export class HttpErrorFilter implements ExceptionFilter {
     res.status(status).json(passthrough ?? body);
   }
 
-  private map(exception: unknown, requestId: string): { status: number; body: ErrorBody & { details?: unknown }; passthrough?: unknown } {
+  private map(
+    exception: unknown,
+    requestId: string,
+  ): { status: number; body: ErrorBody & { details?: unknown }; passthrough?: unknown } {
     if (exception instanceof DomainError) {
       const details = exception.details === undefined ? {} : { details: exception.details };
-      return { status: exception.status, body: { code: exception.code, message: exception.message, requestId, ...details } };
+      return {
+        status: exception.status,
+        body: { code: exception.code, message: exception.message, requestId, ...details },
+      };
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const response = exception.getResponse();
       // Terminus answers an unready check with its own report; keep it for probes and people.
       if (status === HttpStatus.SERVICE_UNAVAILABLE && isHealthReport(response)) {
-        return { status, body: { code: 'UNAVAILABLE', message: 'not ready', requestId }, passthrough: response };
+        return {
+          status,
+          body: { code: 'UNAVAILABLE', message: 'not ready', requestId },
+          passthrough: response,
+        };
       }
       const code = CODE_BY_STATUS[status] ?? (status >= 500 ? 'INTERNAL' : 'BAD_REQUEST');
       const message =
-        status === 404 ? 'no such resource' : status >= 500 ? 'the service could not handle the request' : exception.message;
+        status === 404
+          ? 'no such resource'
+          : status >= 500
+            ? 'the service could not handle the request'
+            : exception.message;
       return { status, body: { code, message, requestId } };
     }
     return {

@@ -52,7 +52,10 @@ export class EventPublisher implements OnModuleInit, OnApplicationShutdown {
     this.connected = true;
   }
 
-  async publish<S extends TopicSpec>(spec: S, opts: PublishOptions<S>): Promise<z.infer<S['schema']>> {
+  async publish<S extends TopicSpec>(
+    spec: S,
+    opts: PublishOptions<S>,
+  ): Promise<z.infer<S['schema']>> {
     const attributes = { 'messaging.system': 'kafka', 'messaging.destination.name': spec.name };
     return inSpan(`${spec.name} publish`, SpanKind.PRODUCER, attributes, async () => {
       // Built inside the publish span: consumers' spans become its children.
@@ -77,7 +80,12 @@ export class EventPublisher implements OnModuleInit, OnApplicationShutdown {
   }
 
   /** Sends bytes as they are; for dead letters and tests that need a broken record. */
-  async send(topic: string, key: string | null, value: Buffer | null, headers: IHeaders = {}): Promise<void> {
+  async send(
+    topic: string,
+    key: string | null,
+    value: Buffer | null,
+    headers: IHeaders = {},
+  ): Promise<void> {
     await this.connect();
     await this.producer.send({
       topic,
@@ -88,6 +96,8 @@ export class EventPublisher implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.producer.disconnect().catch((err: Error) => this.logger.warn(`producer disconnect: ${err.message}`));
+    await this.producer
+      .disconnect()
+      .catch((err: Error) => this.logger.warn(`producer disconnect: ${err.message}`));
   }
 }

@@ -14,12 +14,29 @@ class InMemoryPublisher {
   }
 }
 
-const config = { KAFKA_HANDLER_ATTEMPTS: 3, KAFKA_RETRY_BACKOFF_MS: 1, KAFKA_GROUP_ID: 'roomkey.test' } as KafkaConfig;
+const config = {
+  KAFKA_HANDLER_ATTEMPTS: 3,
+  KAFKA_RETRY_BACKOFF_MS: 1,
+  KAFKA_GROUP_ID: 'roomkey.test',
+} as KafkaConfig;
 const Schema = z.object({ eventId: z.string(), n: z.number() });
 
 function ctx(value: string | null, offset = '7'): KafkaContext {
-  const message = { key: 'k1', value: value === null ? null : Buffer.from(value), offset, timestamp: '0', headers: {} };
-  return new KafkaContext([message as never, 2, 'access.requested.v1', undefined as never, undefined as never, undefined as never]);
+  const message = {
+    key: 'k1',
+    value: value === null ? null : Buffer.from(value),
+    offset,
+    timestamp: '0',
+    headers: {},
+  };
+  return new KafkaContext([
+    message as never,
+    2,
+    'access.requested.v1',
+    undefined as never,
+    undefined as never,
+    undefined as never,
+  ]);
 }
 
 describe('EventRunner', () => {
@@ -31,11 +48,19 @@ describe('EventRunner', () => {
   });
 
   const letters = () =>
-    publisher.sent.map((s) => ({ topic: s.topic, key: s.key, letter: DeadLetterV1.parse(JSON.parse(s.value!.toString())).payload }));
+    publisher.sent.map((s) => ({
+      topic: s.topic,
+      key: s.key,
+      letter: DeadLetterV1.parse(JSON.parse(s.value!.toString())).payload,
+    }));
 
   it('hands a valid record to the handler with its position', async () => {
     const seen: unknown[] = [];
-    await runner.run(ctx('{"eventId":"e","n":1}'), Schema, async (event, meta) => void seen.push(event, meta.offset, meta.partition));
+    await runner.run(
+      ctx('{"eventId":"e","n":1}'),
+      Schema,
+      async (event, meta) => void seen.push(event, meta.offset, meta.partition),
+    );
     expect(seen).toEqual([{ eventId: 'e', n: 1 }, '7', 2]);
     expect(publisher.sent).toEqual([]);
   });
@@ -43,7 +68,11 @@ describe('EventRunner', () => {
   it.each([
     ['not JSON', 'nope', 'record value is not JSON'],
     ['empty', null, 'empty record value'],
-    ['off-contract', '{"eventId":"e","n":"one"}', 'record does not match its contract: n: Invalid input: expected number, received string'],
+    [
+      'off-contract',
+      '{"eventId":"e","n":"one"}',
+      'record does not match its contract: n: Invalid input: expected number, received string',
+    ],
   ])('dead-letters a record that is %s without calling the handler', async (_l, value, error) => {
     const handler = jest.fn();
     await runner.run(ctx(value), Schema, handler);
@@ -52,7 +81,14 @@ describe('EventRunner', () => {
       {
         topic: 'access.requested.v1.dlq',
         key: 'k1',
-        letter: expect.objectContaining({ sourceTopic: 'access.requested.v1', partition: 2, offset: '7', error, attempts: 1, consumer: 'roomkey.test' }),
+        letter: expect.objectContaining({
+          sourceTopic: 'access.requested.v1',
+          partition: 2,
+          offset: '7',
+          error,
+          attempts: 1,
+          consumer: 'roomkey.test',
+        }),
       },
     ]);
   });
@@ -68,27 +104,39 @@ describe('EventRunner', () => {
 
   it('rethrows a transient failure after the attempts, so the record is redelivered, never dead-lettered', async () => {
     const handler = jest.fn().mockRejectedValue(new TransientError('database down'));
-    await expect(runner.run(ctx('{"eventId":"e","n":1}'), Schema, handler)).rejects.toThrow('database down');
+    await expect(runner.run(ctx('{"eventId":"e","n":1}'), Schema, handler)).rejects.toThrow(
+      'database down',
+    );
     expect(handler).toHaveBeenCalledTimes(3);
     expect(publisher.sent).toEqual([]);
   });
 
   it('treats a refused connection as transient', async () => {
-    const err = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5433'), { code: 'ECONNREFUSED' });
-    await expect(runner.run(ctx('{"eventId":"e","n":1}'), Schema, () => Promise.reject(err))).rejects.toBe(err);
+    const err = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5433'), {
+      code: 'ECONNREFUSED',
+    });
+    await expect(
+      runner.run(ctx('{"eventId":"e","n":1}'), Schema, () => Promise.reject(err)),
+    ).rejects.toBe(err);
   });
 
   it('dead-letters a handler that keeps failing for a non-transient reason, with the attempts', async () => {
     const handler = jest.fn().mockRejectedValue(new TypeError('cannot read x of undefined'));
     await runner.run(ctx('{"eventId":"e","n":1}'), Schema, handler);
     expect(handler).toHaveBeenCalledTimes(3);
-    expect(letters()[0].letter).toMatchObject({ attempts: 3, error: 'TypeError: cannot read x of undefined' });
+    expect(letters()[0].letter).toMatchObject({
+      attempts: 3,
+      error: 'TypeError: cannot read x of undefined',
+    });
   });
 
   it('dead-letters a permanent failure at once', async () => {
     const handler = jest.fn().mockRejectedValue(new PermanentEventError('unknown room'));
     await runner.run(ctx('{"eventId":"e","n":1}'), Schema, handler);
     expect(handler).toHaveBeenCalledTimes(1);
-    expect(letters()[0].letter).toMatchObject({ attempts: 1, error: 'PermanentEventError: unknown room' });
+    expect(letters()[0].letter).toMatchObject({
+      attempts: 1,
+      error: 'PermanentEventError: unknown room',
+    });
   });
 });

@@ -80,7 +80,11 @@ export class EventRunner {
     );
   }
 
-  private async withRetries(meta: RecordMeta, raw: Buffer | null, attempt: () => Promise<void>): Promise<void> {
+  private async withRetries(
+    meta: RecordMeta,
+    raw: Buffer | null,
+    attempt: () => Promise<void>,
+  ): Promise<void> {
     const max = this.config.KAFKA_HANDLER_ATTEMPTS;
     for (let n = 1; ; n++) {
       try {
@@ -93,12 +97,16 @@ export class EventRunner {
           return;
         }
         if (n < max) {
-          this.logger.warn(`handler failed on ${where} (attempt ${n}/${max}): ${describeError(err)}`);
+          this.logger.warn(
+            `handler failed on ${where} (attempt ${n}/${max}): ${describeError(err)}`,
+          );
           await sleep(this.config.KAFKA_RETRY_BACKOFF_MS * 2 ** (n - 1));
           continue;
         }
         if (isTransient(err)) {
-          this.logger.error(`handler failed on ${where}, dependency unavailable; will be redelivered: ${describeError(err)}`);
+          this.logger.error(
+            `handler failed on ${where}, dependency unavailable; will be redelivered: ${describeError(err)}`,
+          );
           throw err;
         }
         await this.deadLetter(meta, raw, describeError(err), n);
@@ -107,9 +115,16 @@ export class EventRunner {
     }
   }
 
-  private async deadLetter(meta: RecordMeta, raw: Buffer | null, error: string, attempts: number): Promise<void> {
+  private async deadLetter(
+    meta: RecordMeta,
+    raw: Buffer | null,
+    error: string,
+    attempts: number,
+  ): Promise<void> {
     const topic = dlqTopicName(meta.topic);
-    this.logger.error(`dead-lettering ${meta.topic}[${meta.partition}]@${meta.offset} to ${topic}: ${error}`);
+    this.logger.error(
+      `dead-lettering ${meta.topic}[${meta.partition}]@${meta.offset} to ${topic}: ${error}`,
+    );
     // A dead letter is an envelope like any event, so audit and replay read it the same way.
     const letter = DeadLetterV1.parse({
       eventId: randomUUID(),
@@ -147,7 +162,9 @@ function decode<S extends z.ZodType>(raw: Buffer | null, schema: S): Decoded<S> 
   const parsed = schema.safeParse(json);
   if (parsed.success) return { ok: true, event: parsed.data };
   // Paths and messages only: a zod message names the expected type, never the value.
-  const issues = parsed.error.issues.slice(0, 10).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+  const issues = parsed.error.issues
+    .slice(0, 10)
+    .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
   return { ok: false, error: `record does not match its contract: ${issues.join('; ')}` };
 }
 

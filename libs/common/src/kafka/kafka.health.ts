@@ -23,7 +23,9 @@ export class KafkaHealthIndicator {
         })(),
         timeoutMs,
       );
-      return cluster.controller === null ? check.down({ reason: 'no controller' }) : check.up({ brokers: cluster.brokers.length });
+      return cluster.controller === null
+        ? check.down({ reason: 'no controller' })
+        : check.up({ brokers: cluster.brokers.length });
     } catch (err) {
       return check.down({ reason: (err as Error).message });
     } finally {

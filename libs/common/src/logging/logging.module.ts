@@ -21,7 +21,10 @@ export function requestIdOf(req: IncomingMessage): string {
  * JSON logs (pino) with the request id and the trace id on every line. Credentials, cookies
  * and bodies are never logged: only method, url, status and timing.
  */
-export function loggingModule(app: string, config: Pick<HttpConfig, 'LOG_LEVEL' | 'LOG_PRETTY'>): DynamicModule {
+export function loggingModule(
+  app: string,
+  config: Pick<HttpConfig, 'LOG_LEVEL' | 'LOG_PRETTY'>,
+): DynamicModule {
   return LoggerModule.forRoot({
     pinoHttp: {
       level: config.LOG_LEVEL,
@@ -43,9 +46,14 @@ export function loggingModule(app: string, config: Pick<HttpConfig, 'LOG_LEVEL' 
         }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
-      redact: { paths: ['req.headers', 'headers.authorization', '*.password', '*.token'], remove: true },
+      redact: {
+        paths: ['req.headers', 'headers.authorization', '*.password', '*.token'],
+        remove: true,
+      },
       autoLogging: { ignore: (req) => req.url?.startsWith('/health') ?? false },
-      transport: config.LOG_PRETTY ? { target: 'pino-pretty', options: { singleLine: true } } : undefined,
+      transport: config.LOG_PRETTY
+        ? { target: 'pino-pretty', options: { singleLine: true } }
+        : undefined,
     },
   });
 }

@@ -1,4 +1,11 @@
-import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import {
+  context,
+  propagation,
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+} from '@opentelemetry/api';
 import type { NextFunction, Request, Response } from 'express';
 import { tracer } from './tracing';
 
@@ -11,7 +18,10 @@ export function traceHttp(req: Request, res: Response, next: NextFunction): void
   const parent = propagation.extract(ROOT_CONTEXT, req.headers);
   const span = tracer().startSpan(
     `${req.method} ${req.path}`,
-    { kind: SpanKind.SERVER, attributes: { 'http.request.method': req.method, 'url.path': req.path } },
+    {
+      kind: SpanKind.SERVER,
+      attributes: { 'http.request.method': req.method, 'url.path': req.path },
+    },
     parent,
   );
   res.once('finish', () => {

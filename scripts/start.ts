@@ -1,0 +1,117 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import * as path from 'node:path';
+import * as readline from 'node:readline';
+import { up as stackUp } from './stack/cli';
+
+/**
+ * `npm start`: the local stack (unless ROOMKEY_SKIP_STACK=1, for your own servers), a build, and
+ * the six apps as child processes with their logs interleaved. Ctrl-C stops the apps and leaves
+ * the stack running for the next start (`npm run stack:down` stops it).
+ */
+const ROOT = path.resolve(__dirname, '..');
+const APPS: Array<{ name: string; port: number }> = [
+  { name: 'audit', port: 3005 },
+  { name: 'auth', port: 3001 },
+  { name: 'qr', port: 3002 },
+  { name: 'face', port: 3003 },
+  { name: 'access', port: 3004 },
+  { name: 'gateway', port: Number(process.env.PORT ?? 3000) },
+];
+const portOf = (name: string) =>
+  Number(
+    process.env[`ROOMKEY_${name.toUpperCase()}_PORT`] ?? APPS.find((a) => a.name === name)!.port,
+  );
+
+function run(cmd: string, args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd: ROOT, stdio: 'inherit' });
+    child.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`${cmd} ${args.join(' ')} exited ${code}`)),
+    );
+  });
+}
+
+async function waitReady(url: string, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const ok = await fetch(url).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) return true;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  return false;
+}
+
+async function main(): Promise<void> {
+  if (process.env.ROOMKEY_SKIP_STACK !== '1') await stackUp();
+  await run('npm', ['run', '--silent', 'build']);
+
+  const children: ChildProcess[] = [];
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    console.log(
+      '\nstopping the apps (the local stack keeps running; `npm run stack:down` stops it)',
+    );
+    for (const c of children) c.kill('SIGTERM');
+    setTimeout(() => children.forEach((c) => c.kill('SIGKILL')), 10000).unref();
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+
+  for (const app of APPS) {
+    const child = spawn(
+      process.execPath,
+      ['--enable-source-maps', path.join(ROOT, 'dist/apps', app.name, 'src/main.js')],
+      {
+        cwd: ROOT,
+        env: {
+          ...process.env,
+          PORT: String(portOf(app.name)),
+          AUDIT_URL: process.env.AUDIT_URL ?? `http://127.0.0.1:${portOf('audit')}`,
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    children.push(child);
+    for (const stream of [child.stdout!, child.stderr!]) {
+      readline
+        .createInterface({ input: stream })
+        .on('line', (line) => console.log(`${app.name.padEnd(8)}| ${line}`));
+    }
+    child.on('exit', (code, signal) => {
+      if (!stopping) {
+        console.error(`${app.name} exited (${signal ?? code}); stopping the others`);
+        process.exitCode = 1;
+        stop();
+      }
+    });
+  }
+
+  const gateway = `http://127.0.0.1:${portOf('gateway')}`;
+  const results = await Promise.all(
+    APPS.map((a) => waitReady(`http://127.0.0.1:${portOf(a.name)}/health/ready`, 90000)),
+  );
+  if (stopping) return;
+  const unready = APPS.filter((_, i) => !results[i]).map((a) => a.name);
+  console.log('');
+  if (unready.length > 0)
+    console.log(`not ready yet: ${unready.join(', ')} (see their logs above)`);
+  console.log(`roomkey is running`);
+  console.log(`  gateway       ${gateway}`);
+  console.log(`  API docs      ${gateway}/docs   (OpenAPI JSON: ${gateway}/docs-json)`);
+  console.log(
+    `  apps          ${APPS.filter((a) => a.name !== 'gateway')
+      .map((a) => `${a.name} :${portOf(a.name)}`)
+      .join(', ')}`,
+  );
+  console.log('Ctrl-C stops the apps.');
+}
+
+main().catch((err: Error) => {
+  console.error(`npm start failed: ${err.message}`);
+  process.exit(1);
+});
