@@ -14,10 +14,6 @@ export function run(cmd: string, args: string[], opts: SpawnSyncOptions = {}): s
   return String(res.stdout ?? '');
 }
 
-export function commandExists(cmd: string): boolean {
-  return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
-}
-
 /** A long-running server of the stack: started detached, tracked by a pid file. */
 export class Daemon {
   readonly pidFile: string;

@@ -1,11 +1,16 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { HealthModule, KafkaModule, loggingModule, postgresModule } from '@roomkey/common';
+import {
+  HealthModule,
+  PostgresKafkaReadiness,
+  KafkaModule,
+  loggingModule,
+  postgresModule,
+} from '@roomkey/common';
 import { AuditConfig } from './config';
 import { EventLogConsumer } from './consumers/event-log.consumer';
 import { InternalController } from './http/internal.controller';
 import { MIGRATIONS } from './migrations';
-import { AuditReadiness } from './readiness';
 import { EventLogRow } from './repositories/event-log.entity';
 import { EventLogService } from './services/event-log.service';
 
@@ -20,7 +25,7 @@ export class AuditModule {
         KafkaModule.forApp('audit', config),
         postgresModule(config, [EventLogRow], MIGRATIONS),
         TypeOrmModule.forFeature([EventLogRow]),
-        HealthModule.forApp(AuditReadiness),
+        HealthModule.forApp(PostgresKafkaReadiness),
       ],
       controllers: [EventLogConsumer, InternalController],
       providers: [EventLogService],

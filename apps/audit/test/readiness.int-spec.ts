@@ -15,6 +15,34 @@ const ready = async (url: string) => {
   };
 };
 
+/**
+ * Ready first; once the proxy is cut, 503 with `dependency` down while `stillUp` stays up and
+ * liveness is unaffected; ready again once the proxy is restored.
+ */
+async function expectReadinessFollows(
+  base: string,
+  proxy: TcpProxy,
+  dependency: string,
+  stillUp: string,
+): Promise<void> {
+  const isReady = async () => ((await ready(base)).status === 200 ? true : undefined);
+  await eventually(isReady, 15000, 'ready');
+  await proxy.cut();
+  const down = await eventually(
+    async () => {
+      const r = await ready(base);
+      return r.status === 503 ? r : undefined;
+    },
+    15000,
+    'unready',
+  );
+  expect(down.body.details[dependency].status).toBe('down');
+  expect(down.body.details[stillUp].status).toBe('up');
+  expect((await fetch(`${base}/health/live`)).status).toBe(200);
+  await proxy.restore();
+  await eventually(isReady, 15000, 'ready again');
+}
+
 describe('readiness follows the dependencies', () => {
   const s = stackSettings();
 
@@ -34,24 +62,7 @@ describe('readiness follows the dependencies', () => {
     );
     try {
       expect(await ready(base)).toMatchObject({ status: 200, body: { status: 'ok' } });
-      await proxy.cut();
-      const down = await eventually(
-        async () => {
-          const r = await ready(base);
-          return r.status === 503 ? r : undefined;
-        },
-        15000,
-        'unready',
-      );
-      expect(down.body.details.postgres.status).toBe('down');
-      expect(down.body.details.kafka.status).toBe('up');
-      expect((await fetch(`${base}/health/live`)).status).toBe(200);
-      await proxy.restore();
-      await eventually(
-        async () => ((await ready(base)).status === 200 ? true : undefined),
-        15000,
-        'ready again',
-      );
+      await expectReadinessFollows(base, proxy, 'postgres', 'kafka');
     } finally {
       await proxy.cut();
       await app.close();
@@ -74,28 +85,7 @@ describe('readiness follows the dependencies', () => {
       config,
     });
     try {
-      await eventually(
-        async () => ((await ready(base)).status === 200 ? true : undefined),
-        15000,
-        'ready',
-      );
-      await proxy.cut();
-      const down = await eventually(
-        async () => {
-          const r = await ready(base);
-          return r.status === 503 ? r : undefined;
-        },
-        15000,
-        'unready',
-      );
-      expect(down.body.details.mqtt.status).toBe('down');
-      expect(down.body.details.postgres.status).toBe('up');
-      await proxy.restore();
-      await eventually(
-        async () => ((await ready(base)).status === 200 ? true : undefined),
-        15000,
-        'ready again',
-      );
+      await expectReadinessFollows(base, proxy, 'mqtt', 'postgres');
     } finally {
       await proxy.cut();
       await app.close();

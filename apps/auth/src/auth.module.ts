@@ -1,7 +1,12 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { HealthModule, KafkaModule, loggingModule, mongoModule } from '@roomkey/common';
+import {
+  HealthModule,
+  MongoKafkaReadiness,
+  KafkaModule,
+  loggingModule,
+  mongoModule,
+} from '@roomkey/common';
 import { AuthConfig } from './config';
-import { AuthReadiness } from './readiness';
 
 /** The auth app: owns identities: users, roles, credentials, refresh tokens, device credentials and signing keys. */
 @Module({})
@@ -13,7 +18,7 @@ export class AuthModule {
         loggingModule('auth', config),
         KafkaModule.forApp('auth', config),
         mongoModule(config),
-        HealthModule.forApp(AuthReadiness),
+        HealthModule.forApp(MongoKafkaReadiness),
       ],
     };
   }

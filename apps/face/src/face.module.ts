@@ -1,8 +1,13 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { HealthModule, KafkaModule, loggingModule, postgresModule } from '@roomkey/common';
+import {
+  HealthModule,
+  PostgresKafkaReadiness,
+  KafkaModule,
+  loggingModule,
+  postgresModule,
+} from '@roomkey/common';
 import { FaceConfig } from './config';
 import { MIGRATIONS } from './migrations';
-import { FaceReadiness } from './readiness';
 
 /** The face app: owns encrypted face templates, enrolment, verification and liveness. */
 @Module({})
@@ -14,7 +19,7 @@ export class FaceModule {
         loggingModule('face', config),
         KafkaModule.forApp('face', config),
         postgresModule(config, [], MIGRATIONS),
-        HealthModule.forApp(FaceReadiness),
+        HealthModule.forApp(PostgresKafkaReadiness),
       ],
     };
   }

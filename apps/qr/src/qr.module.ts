@@ -1,7 +1,12 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { HealthModule, KafkaModule, loggingModule, mongoModule } from '@roomkey/common';
+import {
+  HealthModule,
+  MongoKafkaReadiness,
+  KafkaModule,
+  loggingModule,
+  mongoModule,
+} from '@roomkey/common';
 import { QrConfig } from './config';
-import { QrReadiness } from './readiness';
 
 /** The qr app: owns room QR secrets, personal and visitor passes and the used-pass ledger. */
 @Module({})
@@ -13,7 +18,7 @@ export class QrModule {
         loggingModule('qr', config),
         KafkaModule.forApp('qr', config),
         mongoModule(config),
-        HealthModule.forApp(QrReadiness),
+        HealthModule.forApp(MongoKafkaReadiness),
       ],
     };
   }

@@ -19,3 +19,4 @@ export * from './bootstrap';
 export * from './tracing/trace-http';
 export * from './db/postgres';
 export * from './db/mongo';
+export * from './health/readiness';

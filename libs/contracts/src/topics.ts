@@ -28,7 +28,3 @@ export const DLQ_TOPICS: readonly TopicSpec[] = EVENT_TOPICS.map(deadLetterTopic
 
 /** Everything the stack creates up front, with partitions and retention. */
 export const ALL_TOPICS: readonly TopicSpec[] = [...EVENT_TOPICS, ...DLQ_TOPICS];
-
-export function topicSpec(name: string): TopicSpec | undefined {
-  return ALL_TOPICS.find((t) => t.name === name);
-}
