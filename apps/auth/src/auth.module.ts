@@ -1,12 +1,42 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { DynamicModule, Logger, Module } from '@nestjs/common';
+import { JwtModule } from '@nestjs/jwt';
+import { MongooseModule } from '@nestjs/mongoose';
 import {
+  ConfigError,
   HealthModule,
-  MongoKafkaReadiness,
+  Keyring,
   KafkaModule,
   loggingModule,
+  MongoKafkaReadiness,
   mongoModule,
+  tokenAuthProviders,
 } from '@roomkey/common';
-import { AuthConfig } from './config';
+import { AUTH_CONFIG, AuthConfig } from './config';
+import { AdminController } from './http/admin.controller';
+import { AuthController } from './http/auth.controller';
+import { AUTH_MODELS } from './repositories/schemas';
+import { AuthEvents } from './services/auth-events';
+import { Devices } from './services/devices.service';
+import { LoginThrottle } from './services/login-throttle.service';
+import { Passwords } from './services/passwords';
+import { Sessions } from './services/sessions.service';
+import { SIGNING_KEYRING, SigningKeys } from './services/signing-keys.service';
+import { Tokens } from './services/tokens.service';
+import { Upkeep } from './services/upkeep.service';
+import { Users } from './services/users.service';
+
+/** A public, fixed keyring: only so development needs no setup. Production must set its own. */
+const DEVELOPMENT_KEYRING = `dev:${createHash('sha256').update('roomkey development only').digest('base64')}`;
+
+function signingKeyring(config: AuthConfig): Keyring {
+  if (config.SIGNING_KEYRING) return new Keyring(config.SIGNING_KEYRING);
+  if (config.NODE_ENV === 'production') {
+    throw new ConfigError('auth', ['SIGNING_KEYRING: required in production']);
+  }
+  new Logger('auth').warn('SIGNING_KEYRING is not set: using the public development keyring');
+  return new Keyring(DEVELOPMENT_KEYRING);
+}
 
 /** The auth app: owns identities: users, roles, credentials, refresh tokens, device credentials and signing keys. */
 @Module({})
@@ -18,7 +48,24 @@ export class AuthModule {
         loggingModule('auth', config),
         KafkaModule.forApp('auth', config),
         mongoModule(config),
+        MongooseModule.forFeature(AUTH_MODELS),
+        JwtModule.register({}),
         HealthModule.forApp(MongoKafkaReadiness),
+      ],
+      controllers: [AuthController, AdminController],
+      providers: [
+        { provide: AUTH_CONFIG, useValue: config },
+        { provide: SIGNING_KEYRING, useFactory: () => signingKeyring(config) },
+        SigningKeys,
+        AuthEvents,
+        Passwords,
+        Tokens,
+        LoginThrottle,
+        Users,
+        Sessions,
+        Devices,
+        Upkeep,
+        ...tokenAuthProviders('auth', config, SigningKeys),
       ],
     };
   }

@@ -1,11 +1,9 @@
 import './tracing';
 import { bootFailed, runApp } from '@roomkey/common';
-import { loadAuthConfig } from './config';
-import { AuthModule } from './auth.module';
+import { authAppOptions } from './app';
 
 async function main(): Promise<void> {
-  const config = loadAuthConfig();
-  await runApp({ name: 'auth', module: AuthModule.forConfig(config), config });
+  await runApp(authAppOptions());
 }
 
 main().catch(bootFailed('auth'));

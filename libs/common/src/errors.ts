@@ -8,6 +8,8 @@ export class DomainError extends Error {
     message: string,
     readonly status: number = 400,
     readonly details?: unknown,
+    /** Response headers that belong to the answer: Retry-After, WWW-Authenticate. */
+    readonly headers?: Record<string, string>,
   ) {
     super(message);
     this.name = 'DomainError';

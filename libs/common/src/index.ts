@@ -20,3 +20,5 @@ export * from './tracing/trace-http';
 export * from './db/postgres';
 export * from './db/mongo';
 export * from './health/readiness';
+export * from './auth';
+export * from './crypto/keyring';

@@ -11,3 +11,4 @@ export * from './auth/auth-events.v1';
 export * from './audit/audit-alerts.v1';
 export * from './dlq/dead-letter.v1';
 export * from './http/access-requests';
+export * from './http/auth';

@@ -57,3 +57,14 @@ export const mqttEnv = () => ({
 
 export type KafkaConfig = z.infer<z.ZodObject<ReturnType<typeof kafkaEnv>>>;
 export type HttpConfig = z.infer<z.ZodObject<ReturnType<typeof httpEnv>>>;
+
+/** How an app checks access tokens: the auth app's JWKS and the claims every token must carry. */
+export const tokenEnv = () => ({
+  /** Where the auth app serves its public signing keys. */
+  JWKS_URL: z.url().default('http://127.0.0.1:3001/.well-known/jwks.json'),
+  TOKEN_ISSUER: z.string().min(1).default('urn:roomkey:auth'),
+  TOKEN_AUDIENCE: z.string().min(1).default('urn:roomkey:api'),
+  /** Clock skew tolerated on exp and nbf, in seconds. */
+  TOKEN_CLOCK_TOLERANCE_S: z.coerce.number().int().min(0).max(300).default(5),
+});
+export type TokenConfig = z.infer<z.ZodObject<ReturnType<typeof tokenEnv>>>;

@@ -6,6 +6,7 @@ import {
   HealthIndicatorFunction,
   TerminusModule,
 } from '@nestjs/terminus';
+import { Public } from '../auth/decorators';
 
 export const READINESS_CHECKS = Symbol('READINESS_CHECKS');
 
@@ -19,6 +20,7 @@ export interface ReadinessChecks {
  * this app answers now; 503 otherwise, so a load balancer or orchestrator stops sending traffic.
  */
 @ApiExcludeController()
+@Public()
 @Controller('health')
 class HealthController {
   constructor(

@@ -52,6 +52,7 @@ export class HttpErrorFilter implements ExceptionFilter {
       res.end();
       return;
     }
+    if (exception instanceof DomainError && exception.headers) res.set(exception.headers);
     res.status(status).json(passthrough ?? body);
   }
 

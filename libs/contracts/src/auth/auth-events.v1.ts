@@ -1,10 +1,14 @@
 import { z } from 'zod';
 import { envelope, Id, RETENTION, topic } from '../envelope';
+import { UserRole } from '../http/auth';
 
 export const AUTH_EVENTS_V1 = 'auth.events.v1';
 
+/**
+ * Security-relevant facts about accounts and devices. Never a password, a token, a secret or a
+ * hash of one. `deleted` asks every app holding personal data (face templates) to erase it.
+ */
 export const AuthEventsV1Payload = z.object({
-  userId: Id,
   kind: z.enum([
     'registered',
     'login-succeeded',
@@ -16,16 +20,30 @@ export const AuthEventsV1Payload = z.object({
     'disabled',
     'enabled',
     'deleted',
+    'device-registered',
+    'device-revoked',
   ]),
-  /** New roles, for role-changed. */
-  roles: z.array(z.enum(['admin', 'security', 'member', 'visitor'])).optional(),
+  /** The account concerned; absent for a failed login to an email that has no account. */
+  userId: Id.optional(),
+  /** The device concerned, for device events. */
+  deviceId: Id.optional(),
+  /** The admin who made the change, for admin actions. */
+  actorId: Id.optional(),
+  /** New roles, for role-changed and registered. */
+  roles: z.array(UserRole).optional(),
   /** Client address, for login events (never a credential). */
   ip: z.string().max(64).optional(),
+  /** Why, for login-failed (bad-credentials, disabled, locked) and token-revoked. */
+  reason: z.string().max(64).optional(),
+  /** Until when sign-in is refused, for locked-out. */
+  lockedUntil: z.iso.datetime({ offset: true }).optional(),
 });
+export type AuthEventsV1Payload = z.infer<typeof AuthEventsV1Payload>;
 
 export const AuthEventsV1 = envelope('auth.events', AuthEventsV1Payload);
 export type AuthEventsV1 = z.infer<typeof AuthEventsV1>;
 
+/** Keyed by the user id (or device id, or client address when there is no account). */
 export const authEventsV1 = topic({
   name: AUTH_EVENTS_V1,
   key: 'userId',

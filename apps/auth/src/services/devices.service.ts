@@ -1,0 +1,90 @@
+import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import type { Model } from 'mongoose';
+import type {
+  CreateDeviceBody,
+  DeviceRegistered,
+  DeviceToken,
+  DeviceTokenBody,
+  DeviceView,
+} from '@roomkey/contracts';
+import { DomainError, NotFoundError } from '@roomkey/common';
+import { Device } from '../repositories/schemas';
+import { AuthEvents } from './auth-events';
+import type { CallContext } from './context';
+import { opaqueSecret, sha256, Tokens } from './tokens.service';
+
+const view = (d: Device): DeviceView => ({
+  id: d._id,
+  name: d.name,
+  kind: d.kind,
+  doorIds: d.doorIds,
+  status: d.status,
+  createdAt: d.createdAt.toISOString(),
+  revokedAt: d.revokedAt ? d.revokedAt.toISOString() : null,
+});
+
+/**
+ * Kiosks and locks. A device proves itself with the secret it got once at registration and
+ * gets a short token scoped to its doors; after revocation it gets no new one.
+ */
+@Injectable()
+export class Devices {
+  constructor(
+    @InjectModel(Device.name) private readonly devices: Model<Device>,
+    private readonly tokens: Tokens,
+    private readonly events: AuthEvents,
+  ) {}
+
+  async register(body: CreateDeviceBody, ctx: CallContext): Promise<DeviceRegistered> {
+    const secret = opaqueSecret('rkd_');
+    const device = await this.devices.create({
+      _id: randomUUID(),
+      name: body.name,
+      kind: body.kind,
+      doorIds: [...new Set(body.doorIds)],
+      secretHash: sha256(secret),
+      status: 'active',
+      createdAt: new Date(),
+    });
+    await this.events.emit({ kind: 'device-registered', deviceId: device._id }, ctx);
+    return { ...view(device), secret };
+  }
+
+  async list(): Promise<DeviceView[]> {
+    const rows = await this.devices.find().sort({ createdAt: 1 }).limit(1000).lean();
+    return rows.map(view);
+  }
+
+  async revoke(id: string, ctx: CallContext): Promise<DeviceView> {
+    const row = await this.devices
+      .findOneAndUpdate(
+        { _id: id, status: 'active' },
+        { $set: { status: 'revoked', revokedAt: new Date() } },
+        { new: true },
+      )
+      .lean();
+    if (row) {
+      await this.events.emit({ kind: 'device-revoked', deviceId: id }, ctx);
+      return view(row);
+    }
+    const existing = await this.devices.findById(id).lean();
+    if (!existing) throw new NotFoundError('DEVICE_NOT_FOUND', 'no device with this id');
+    return view(existing);
+  }
+
+  async token(body: DeviceTokenBody): Promise<DeviceToken> {
+    const device = await this.devices.findById(body.deviceId).lean();
+    const presented = Buffer.from(sha256(body.secret), 'hex');
+    const expected = Buffer.from(device?.secretHash ?? sha256('no device'), 'hex');
+    if (!device || !timingSafeEqual(presented, expected) || device.status !== 'active') {
+      throw new DomainError(
+        'DEVICE_CREDENTIALS_INVALID',
+        'the device id or secret is wrong, or the device was revoked',
+        401,
+      );
+    }
+    return this.tokens.deviceToken(device._id, device.doorIds);
+  }
+}

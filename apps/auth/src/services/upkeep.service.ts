@@ -1,0 +1,65 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+} from '@nestjs/common';
+import { describeError } from '@roomkey/common';
+import { AUTH_CONFIG, AuthConfig } from '../config';
+import { LoginThrottle } from './login-throttle.service';
+import { Tokens } from './tokens.service';
+import { Users } from './users.service';
+
+const HOUR_MS = 3600_000;
+
+/** First-start admin, and the hourly sweep of expired rows (FerretDB has no TTL indexes). */
+@Injectable()
+export class Upkeep implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('auth');
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
+    private readonly users: Users,
+    private readonly tokens: Tokens,
+    private readonly throttle: LoginThrottle,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.seedAdmin();
+    this.timer = setInterval(() => void this.sweep(), HOUR_MS);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+  }
+
+  /** Creates the admin from ROOMKEY_ADMIN_EMAIL/ROOMKEY_ADMIN_PASSWORD when there is none. */
+  async seedAdmin(): Promise<void> {
+    if (await this.users.hasAdmin()) return;
+    const email = this.config.ROOMKEY_ADMIN_EMAIL;
+    const password = this.config.ROOMKEY_ADMIN_PASSWORD;
+    if (!email || !password) {
+      this.logger.warn(
+        'there is no admin account: set ROOMKEY_ADMIN_EMAIL and ROOMKEY_ADMIN_PASSWORD and restart auth',
+      );
+      return;
+    }
+    await this.users.create(
+      { email, password, displayName: 'Administrator', roles: ['admin'] },
+      { requestId: 'seed-admin', ip: 'local' },
+    );
+    this.logger.log(`created the first admin account (${email})`);
+  }
+
+  private async sweep(): Promise<void> {
+    try {
+      await this.tokens.sweep();
+      await this.throttle.sweep();
+    } catch (err) {
+      this.logger.warn(`sweep failed: ${describeError(err)}`);
+    }
+  }
+}

@@ -1,0 +1,4 @@
+export * from './decorators';
+export * from './key-resolver';
+export * from './principal';
+export * from './token-auth';

@@ -1,0 +1,166 @@
+import { z } from 'zod';
+import { Id } from '../envelope';
+
+/** What a person may do. `device` is never a person's role: it marks kiosk and lock tokens. */
+export const UserRole = z.enum(['admin', 'security', 'member', 'visitor']);
+export type UserRole = z.infer<typeof UserRole>;
+export const TokenRole = z.enum([...UserRole.options, 'device']);
+export type TokenRole = z.infer<typeof TokenRole>;
+
+export const UserStatus = z.enum(['active', 'disabled']);
+export type UserStatus = z.infer<typeof UserStatus>;
+
+export const Email = z.email().max(254);
+/**
+ * Only the length is checked here; the password policy (NIST 800-63B: at least 8 characters,
+ * no composition rules, not a common password) runs in the auth app and answers WEAK_PASSWORD.
+ * Long passphrases are welcome: up to 256 characters.
+ */
+export const Password = z.string().min(1).max(256);
+export const DisplayName = z.string().trim().min(1).max(100);
+
+/** `POST /v1/auth/register`: a member signs up (when self-registration is on) or an admin adds one. */
+export const RegisterBody = z.strictObject({
+  email: Email,
+  password: Password,
+  displayName: DisplayName,
+});
+export type RegisterBody = z.infer<typeof RegisterBody>;
+
+/** `POST /v1/users`: an admin creates an account with any roles. */
+export const CreateUserBody = RegisterBody.extend({
+  roles: z.array(UserRole).min(1).max(4).default(['member']),
+});
+export type CreateUserBody = z.infer<typeof CreateUserBody>;
+
+/** `PATCH /v1/users/{id}`: rename, change roles, disable or enable. */
+export const UpdateUserBody = z
+  .strictObject({
+    displayName: DisplayName.optional(),
+    roles: z.array(UserRole).min(1).max(4).optional(),
+    status: UserStatus.optional(),
+  })
+  .refine((b) => Object.keys(b).length > 0, 'at least one field to change');
+export type UpdateUserBody = z.infer<typeof UpdateUserBody>;
+
+export const LoginBody = z.strictObject({ email: Email, password: Password });
+export type LoginBody = z.infer<typeof LoginBody>;
+
+/** An opaque refresh token: `rkr_` and 43 base64url characters. */
+export const RefreshToken = z
+  .string()
+  .max(128)
+  .regex(/^rkr_[A-Za-z0-9_-]{43}$/, 'not a refresh token');
+export const RefreshBody = z.strictObject({ refreshToken: RefreshToken });
+export type RefreshBody = z.infer<typeof RefreshBody>;
+
+/** Answer of login and refresh. */
+export const TokenPair = z.object({
+  tokenType: z.literal('Bearer'),
+  accessToken: z.string(),
+  /** Seconds until the access token expires. */
+  expiresIn: z.number().int(),
+  refreshToken: RefreshToken,
+  /** Seconds until the refresh token expires (it is single-use: each refresh returns a new one). */
+  refreshExpiresIn: z.number().int(),
+});
+export type TokenPair = z.infer<typeof TokenPair>;
+
+export const UserView = z.object({
+  id: Id,
+  email: Email,
+  displayName: z.string(),
+  roles: z.array(UserRole),
+  status: UserStatus,
+  createdAt: z.iso.datetime({ offset: true }),
+  updatedAt: z.iso.datetime({ offset: true }),
+});
+export type UserView = z.infer<typeof UserView>;
+
+/** `GET /v1/users?limit=&after=`: pages ordered by id. */
+export const ListUsersQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  after: Id.optional(),
+  role: UserRole.optional(),
+  status: UserStatus.optional(),
+});
+export type ListUsersQuery = z.infer<typeof ListUsersQuery>;
+
+export const UserPage = z.object({
+  items: z.array(UserView),
+  /** Pass as `after` for the next page; null on the last page. */
+  next: Id.nullable(),
+});
+export type UserPage = z.infer<typeof UserPage>;
+
+export const DeviceKind = z.enum(['kiosk', 'lock']);
+export type DeviceKind = z.infer<typeof DeviceKind>;
+
+/** `POST /v1/devices`: an admin registers a kiosk or a lock for specific doors. */
+export const CreateDeviceBody = z.strictObject({
+  name: z.string().trim().min(1).max(100),
+  kind: DeviceKind,
+  doorIds: z.array(Id).min(1).max(100),
+});
+export type CreateDeviceBody = z.infer<typeof CreateDeviceBody>;
+
+export const DeviceView = z.object({
+  id: Id,
+  name: z.string(),
+  kind: DeviceKind,
+  doorIds: z.array(Id),
+  status: z.enum(['active', 'revoked']),
+  createdAt: z.iso.datetime({ offset: true }),
+  revokedAt: z.iso.datetime({ offset: true }).nullable(),
+});
+export type DeviceView = z.infer<typeof DeviceView>;
+
+/** A device secret: `rkd_` and 43 base64url characters. Shown once, at registration. */
+export const DeviceSecret = z
+  .string()
+  .max(128)
+  .regex(/^rkd_[A-Za-z0-9_-]{43}$/, 'not a device secret');
+
+export const DeviceRegistered = DeviceView.extend({ secret: DeviceSecret });
+export type DeviceRegistered = z.infer<typeof DeviceRegistered>;
+
+/** `POST /v1/auth/device-token`: a device trades its secret for a short access token. */
+export const DeviceTokenBody = z.strictObject({ deviceId: Id, secret: DeviceSecret });
+export type DeviceTokenBody = z.infer<typeof DeviceTokenBody>;
+
+export const DeviceToken = z.object({
+  tokenType: z.literal('Bearer'),
+  accessToken: z.string(),
+  expiresIn: z.number().int(),
+});
+export type DeviceToken = z.infer<typeof DeviceToken>;
+
+/** A public signing key as served in the JWKS (RFC 7517). */
+export const PublicJwk = z.object({
+  kty: z.literal('EC'),
+  crv: z.literal('P-256'),
+  x: z.string(),
+  y: z.string(),
+  kid: z.string(),
+  alg: z.literal('ES256'),
+  use: z.literal('sig'),
+});
+export const Jwks = z.object({ keys: z.array(PublicJwk) });
+export type Jwks = z.infer<typeof Jwks>;
+
+/**
+ * The claims of every access token, checked after the signature. Users carry their roles;
+ * devices carry `roles: ['device']` and the doors they serve.
+ */
+export const AccessClaims = z.object({
+  iss: z.string(),
+  aud: z.union([z.string(), z.array(z.string())]),
+  sub: Id,
+  roles: z.array(TokenRole).min(1),
+  doors: z.array(Id).optional(),
+  jti: Id,
+  iat: z.number(),
+  nbf: z.number(),
+  exp: z.number(),
+});
+export type AccessClaims = z.infer<typeof AccessClaims>;
