@@ -1,7 +1,7 @@
 import { AppOptions, kafkaConsumerOptions } from '@roomkey/common';
 import { GatewayConfig, loadGatewayConfig } from './config';
 import { GatewayModule } from './gateway.module';
-import { serveOpenApi } from './openapi';
+import { serveOpenApi } from './openapi/document';
 
 export function gatewayAppOptions(config: GatewayConfig = loadGatewayConfig()): AppOptions {
   return {
@@ -9,6 +9,7 @@ export function gatewayAppOptions(config: GatewayConfig = loadGatewayConfig()): 
     module: GatewayModule.forConfig(config),
     config,
     bodyLimit: config.BODY_LIMIT,
+    trustProxy: config.TRUST_PROXY,
     // Decisions matter only from now on: a new instance has no client waiting on older ones.
     consumer: kafkaConsumerOptions(config, { fromBeginning: false }),
     setup: serveOpenApi,

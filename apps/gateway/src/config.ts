@@ -1,12 +1,13 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
-import { httpEnv, kafkaEnv, parseConfig } from '@roomkey/common';
+import { httpEnv, kafkaEnv, parseConfig, tokenEnv } from '@roomkey/common';
 
 const kafka = kafkaEnv('gateway');
 
 export const GatewayConfigSchema = z.object({
   ...httpEnv(3000),
   ...kafka,
+  ...tokenEnv(),
   /**
    * Every gateway instance must see every decision, so each has a consumer group of its own.
    * Set it explicitly for a stable name per pod; the default is unique per process.
@@ -18,6 +19,13 @@ export const GatewayConfigSchema = z.object({
     ),
   /** Where the audit app's internal REST API answers. */
   AUDIT_URL: z.url().default('http://127.0.0.1:3005'),
+  /** Where the auth app's REST API answers (accounts, sessions, devices, keys). */
+  AUTH_URL: z.url().default('http://127.0.0.1:3001'),
+  /**
+   * Which peers may set X-Forwarded-For (Express "trust proxy"), e.g. an ingress's subnet.
+   * Off by default: the client address is the TCP peer.
+   */
+  TRUST_PROXY: z.string().default('false'),
   /** How long the gateway waits for an internal REST call before answering 504. */
   UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).max(60000).default(3000),
   /** Largest JSON body the public API accepts; larger is a 413. */

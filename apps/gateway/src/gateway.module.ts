@@ -1,10 +1,11 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { HealthModule, KafkaModule, loggingModule } from '@roomkey/common';
+import { HealthModule, KafkaModule, loggingModule, tokenAuthProviders } from '@roomkey/common';
 import { AuditClient } from './adapters/audit-client';
 import { GATEWAY_CONFIG, GatewayConfig } from './config';
 import { DecisionsConsumer } from './consumers/decisions.consumer';
 import { RequestTracker } from './domain/request-tracker';
 import { AccessRequestsController } from './http/access-requests.controller';
+import { AuthProxyController } from './http/auth-proxy.controller';
 import { GatewayReadiness } from './readiness';
 import { AccessRequestsService } from './services/access-requests.service';
 
@@ -19,12 +20,13 @@ export class GatewayModule {
         KafkaModule.forApp('gateway', config),
         HealthModule.forApp(GatewayReadiness),
       ],
-      controllers: [AccessRequestsController, DecisionsConsumer],
+      controllers: [AccessRequestsController, AuthProxyController, DecisionsConsumer],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: RequestTracker, useValue: new RequestTracker(config.TRACKED_REQUESTS) },
         AuditClient,
         AccessRequestsService,
+        ...tokenAuthProviders('gateway', config),
       ],
     };
   }

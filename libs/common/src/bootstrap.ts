@@ -17,6 +17,11 @@ export interface AppOptions {
   consumer?: KafkaOptions;
   /** Largest JSON body accepted (body-parser syntax); larger is a 413. */
   bodyLimit?: string;
+  /**
+   * Which peers may set X-Forwarded-For (Express "trust proxy"): "true"/"false", a hop count, or
+   * names and subnets ("loopback, 10.0.0.0/8"). Default: none, the client is the TCP peer.
+   */
+  trustProxy?: string;
   /** Extra wiring before the app starts (OpenAPI, routes outside Nest). */
   setup?: (app: NestExpressApplication) => void | Promise<void>;
 }
@@ -29,6 +34,7 @@ export async function createApp(opts: AppOptions): Promise<NestExpressApplicatio
   });
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
+  if (opts.trustProxy) app.set('trust proxy', trustProxySetting(opts.trustProxy));
   app.use(traceHttp);
   app.use(requireJsonBody);
   for (const handler of jsonBody(opts.bodyLimit ?? '16kb')) app.use(handler);
@@ -59,4 +65,9 @@ export function bootFailed(name: string) {
     await stopTracing().catch(() => undefined);
     process.exit(1);
   };
+}
+
+function trustProxySetting(value: string): boolean | number | string {
+  if (value === 'true' || value === 'false') return value === 'true';
+  return /^\d+$/.test(value) ? Number(value) : value;
 }

@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AccessRequestView } from '@roomkey/contracts';
-import { DomainError, traceHeadersForOutgoing } from '@roomkey/common';
+import { DomainError } from '@roomkey/common';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config';
+import { callUpstream } from './upstream';
 
 /** The audit app's internal REST API, as the gateway uses it. */
 @Injectable()
@@ -14,20 +15,10 @@ export class AuditClient {
       `/internal/access-requests/${encodeURIComponent(requestId)}`,
       this.config.AUDIT_URL,
     );
-    let res: Response;
-    try {
-      res = await fetch(url, {
-        headers: { accept: 'application/json', ...traceHeadersForOutgoing() },
-        signal: AbortSignal.timeout(this.config.UPSTREAM_TIMEOUT_MS),
-      });
-    } catch (err) {
-      const timedOut = (err as Error).name === 'TimeoutError';
-      throw new DomainError(
-        timedOut ? 'UPSTREAM_TIMEOUT' : 'UPSTREAM_UNAVAILABLE',
-        'the access log is not reachable right now; try again',
-        timedOut ? 504 : 503,
-      );
-    }
+    const res = await callUpstream(url, {
+      timeoutMs: this.config.UPSTREAM_TIMEOUT_MS,
+      what: 'the access log',
+    });
     if (res.status === 404) return null;
     if (!res.ok) {
       throw new DomainError('UPSTREAM_FAILED', 'the access log could not answer; try again', 502);

@@ -1,12 +1,20 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiOperation,
+  ApiParam,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { AccessRequestView, CreateAccessRequestBody, Id } from '@roomkey/contracts';
-import { schemaRef, ZodPipe } from '@roomkey/common';
+import { Caller, Principal, schemaRef, ZodPipe } from '@roomkey/common';
 import { AccessRequestsService } from '../services/access-requests.service';
 
 const error = (description: string) => ({ description, schema: schemaRef('ErrorBody') });
 
 @ApiTags('access')
+@ApiBearerAuth()
 @Controller('v1/access-requests')
 export class AccessRequestsController {
   constructor(private readonly requests: AccessRequestsService) {}
@@ -35,10 +43,18 @@ export class AccessRequestsController {
       'VALIDATION_FAILED (a field is missing, unknown or of the wrong type) or MALFORMED_JSON',
     ),
   })
+  @ApiResponse({ status: 401, ...error('TOKEN_MISSING or TOKEN_INVALID') })
+  @ApiResponse({
+    status: 403,
+    ...error('DOOR_NOT_IN_SCOPE (a kiosk asked for a door it does not serve)'),
+  })
   @ApiResponse({ status: 413, ...error('PAYLOAD_TOO_LARGE') })
   @ApiResponse({ status: 415, ...error('UNSUPPORTED_MEDIA_TYPE (the body is not JSON)') })
-  submit(@Body(new ZodPipe(CreateAccessRequestBody)) body: CreateAccessRequestBody) {
-    return this.requests.submit(body);
+  submit(
+    @Body(new ZodPipe(CreateAccessRequestBody)) body: CreateAccessRequestBody,
+    @Caller() caller: Principal,
+  ) {
+    return this.requests.submit(body, caller);
   }
 
   @Get(':id')
@@ -48,6 +64,7 @@ export class AccessRequestsController {
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiResponse({ status: 200, description: 'The request', schema: schemaRef('AccessRequestView') })
   @ApiResponse({ status: 400, ...error('VALIDATION_FAILED (the id is not a UUID)') })
+  @ApiResponse({ status: 401, ...error('TOKEN_MISSING or TOKEN_INVALID') })
   @ApiResponse({ status: 404, ...error('ACCESS_REQUEST_NOT_FOUND') })
   @ApiResponse({ status: 503, ...error('UPSTREAM_UNAVAILABLE (the access log is unreachable)') })
   @ApiResponse({ status: 504, ...error('UPSTREAM_TIMEOUT') })

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { accessRequestedV1, AccessRequestView, CreateAccessRequestBody } from '@roomkey/contracts';
-import { EventPublisher, NotFoundError } from '@roomkey/common';
+import { DomainError, EventPublisher, NotFoundError, Principal } from '@roomkey/common';
 import { AuditClient } from '../adapters/audit-client';
 import { RequestTracker } from '../domain/request-tracker';
 
@@ -13,8 +13,19 @@ export class AccessRequestsService {
     private readonly audit: AuditClient,
   ) {}
 
-  /** Accepts a request: it exists once `access.requested.v1` is acknowledged by the broker. */
-  async submit(body: CreateAccessRequestBody): Promise<{ requestId: string }> {
+  /**
+   * Accepts a request: it exists once `access.requested.v1` is acknowledged by the broker.
+   * A member's phone scanned the room's code; a kiosk scanned a pass at one of its own doors.
+   */
+  async submit(body: CreateAccessRequestBody, caller: Principal): Promise<{ requestId: string }> {
+    const kiosk = caller.kind === 'device';
+    if (kiosk && (!body.doorId || !caller.doors.includes(body.doorId))) {
+      throw new DomainError(
+        'DOOR_NOT_IN_SCOPE',
+        'a kiosk may only ask for the doors it is registered for (send doorId)',
+        403,
+      );
+    }
     const requestId = randomUUID();
     const at = new Date();
     await this.publisher.publish(accessRequestedV1, {
@@ -24,9 +35,11 @@ export class AccessRequestsService {
       payload: {
         requestId,
         at: at.toISOString(),
-        channel: 'mobile',
-        mode: 'room-code',
+        channel: kiosk ? 'kiosk' : 'mobile',
+        mode: kiosk ? 'pass' : 'room-code',
         roomId: body.roomId,
+        ...(body.doorId ? { doorId: body.doorId } : {}),
+        ...(kiosk ? { deviceId: caller.id } : { userId: caller.id }),
         qr: body.qr,
       },
     });

@@ -6,6 +6,8 @@ import { QrPayload } from '../access/access-requested.v1';
 export const CreateAccessRequestBody = z.strictObject({
   /** The room the person stands at. */
   roomId: Id,
+  /** The door, when the room has several; required from a kiosk, which must serve it. */
+  doorId: Id.optional(),
   /** The QR payload the member's app scanned at the door. */
   qr: QrPayload,
 });

@@ -1,0 +1,70 @@
+import type { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { z } from 'zod';
+import {
+  AccessRequestView,
+  CreateAccessRequestBody,
+  CreateDeviceBody,
+  CreateUserBody,
+  DeviceRegistered,
+  DeviceToken,
+  DeviceTokenBody,
+  DeviceView,
+  ErrorBody,
+  Jwks,
+  LoginBody,
+  RefreshBody,
+  RegisterBody,
+  TokenPair,
+  UpdateUserBody,
+  UserPage,
+  UserView,
+} from '@roomkey/contracts';
+import { addZodSchemas } from '@roomkey/common';
+import { addForwardedRoutes, AUTH_ROUTES } from './auth-routes';
+
+export const DOCS_PATH = 'docs';
+
+/** The public API's OpenAPI document; request and response schemas come from the contracts. */
+export function openApiDocument(app: INestApplication): OpenAPIObject {
+  const config = new DocumentBuilder()
+    .setTitle('roomkey')
+    .setDescription(
+      "Room access with two factors: a rotating QR code and the person's face. Every error " +
+        'answers `{ code, message, requestId }` with a stable code. Access tokens are ES256 JWTs ' +
+        'from `POST /v1/auth/login` (people) or `POST /v1/auth/device-token` (kiosks and locks), ' +
+        'sent as `Authorization: Bearer <token>`.',
+    )
+    .setVersion('1')
+    .addBearerAuth()
+    .build();
+  const doc = SwaggerModule.createDocument(app, config);
+  addForwardedRoutes(doc, AUTH_ROUTES);
+  return addZodSchemas(doc, {
+    CreateAccessRequestBody,
+    AccessRequestView,
+    ErrorBody,
+    RegisterBody,
+    LoginBody,
+    RefreshBody,
+    TokenPair,
+    UserView,
+    UserPage,
+    CreateUserBody,
+    UpdateUserBody,
+    DeviceView,
+    DeviceList: z.array(DeviceView),
+    CreateDeviceBody,
+    DeviceRegistered,
+    DeviceTokenBody,
+    DeviceToken,
+    Jwks,
+  });
+}
+
+/** Serves the document at /docs (UI) and /docs-json. */
+export function serveOpenApi(app: INestApplication): void {
+  SwaggerModule.setup(DOCS_PATH, app, () => openApiDocument(app), {
+    jsonDocumentUrl: `${DOCS_PATH}-json`,
+  });
+}
