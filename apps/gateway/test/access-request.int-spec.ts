@@ -3,9 +3,8 @@ import { ACCESS_REQUESTED_V1, accessDecidedV1 } from '@roomkey/contracts';
 import { EventPublisher } from '@roomkey/common';
 import { auditAppOptions } from '../../audit/src/app';
 import { loadAuditConfig } from '../../audit/src/config';
-import { gatewayAppOptions } from '../src/app';
-import { loadGatewayConfig } from '../src/config';
 import { eventually, startTestApp, unique } from '../../../test/support/apps';
+import { ADMIN, login, startAuth, startGatewayFor, StartedAuth } from '../../../test/support/auth';
 import { topicEnd } from '../../../test/support/kafka';
 import { freshDatabase, query } from '../../../test/support/postgres';
 
@@ -15,6 +14,9 @@ describe('an access request through the gateway, the real broker and the audit l
   let db: Awaited<ReturnType<typeof freshDatabase>>;
   let audit: { app: INestApplication; url: string };
   let gateway: { app: INestApplication; url: string };
+  let auth: StartedAuth;
+  let token: string;
+  const bearer = () => ({ authorization: `Bearer ${token}` });
 
   beforeAll(async () => {
     db = await freshDatabase('roomkey_audit');
@@ -27,27 +29,27 @@ describe('an access request through the gateway, the real broker and the audit l
         }),
       ),
     );
-    gateway = await startTestApp(
-      gatewayAppOptions(
-        loadGatewayConfig({
-          AUDIT_URL: audit.url,
-          KAFKA_GROUP_ID: unique('roomkey.gateway.it'),
-          LOG_LEVEL: 'warn',
-        }),
-      ),
-    );
+    auth = await startAuth();
+    gateway = await startGatewayFor(auth, { AUDIT_URL: audit.url });
+    token = (await login(gateway.url, ADMIN.email, ADMIN.password)).accessToken;
   });
 
   afterAll(async () => {
     await gateway?.app.close();
     await audit?.app.close();
+    await auth?.stop();
     await db?.drop();
   });
 
   const post = (
     body: string,
     headers: Record<string, string> = { 'content-type': 'application/json' },
-  ) => fetch(`${gateway.url}/v1/access-requests`, { method: 'POST', headers, body });
+  ) =>
+    fetch(`${gateway.url}/v1/access-requests`, {
+      method: 'POST',
+      headers: { ...bearer(), ...headers },
+      body,
+    });
 
   it('answers 202 with a request id, says pending, logs the event, then reports the decision', async () => {
     const res = await post(JSON.stringify({ roomId: ROOM, qr: 'RK1.room.code' }));
@@ -55,7 +57,9 @@ describe('an access request through the gateway, the real broker and the audit l
     const { requestId } = (await res.json()) as { requestId: string };
     expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
 
-    const pending = await fetch(`${gateway.url}/v1/access-requests/${requestId}`);
+    const pending = await fetch(`${gateway.url}/v1/access-requests/${requestId}`, {
+      headers: bearer(),
+    });
     expect(pending.status).toBe(200);
     expect(await pending.json()).toMatchObject({
       requestId,
@@ -80,7 +84,12 @@ describe('an access request through the gateway, the real broker and the audit l
       'the audit row',
     );
     expect(row).toMatchObject({ topic: ACCESS_REQUESTED_V1, type: 'access.requested' });
-    expect(row.payload).toMatchObject({ roomId: ROOM, qr: 'RK1.room.code', channel: 'mobile' });
+    expect(row.payload).toMatchObject({
+      roomId: ROOM,
+      qr: 'RK1.room.code',
+      channel: 'mobile',
+      userId: expect.any(String),
+    });
 
     // A decision (as the access app will publish it) reaches the gateway and the log.
     await gateway.app.get(EventPublisher).publish(accessDecidedV1, {
@@ -91,7 +100,7 @@ describe('an access request through the gateway, the real broker and the audit l
     const decided = await eventually(
       async () => {
         const body = (await (
-          await fetch(`${gateway.url}/v1/access-requests/${requestId}`)
+          await fetch(`${gateway.url}/v1/access-requests/${requestId}`, { headers: bearer() })
         ).json()) as { status: string };
         return body.status === 'pending' ? undefined : body;
       },
@@ -137,13 +146,13 @@ describe('an access request through the gateway, the real broker and the audit l
   });
 
   it('answers unknown and malformed ids with 404 and 400', async () => {
-    const unknown = await fetch(`${gateway.url}/v1/access-requests/${ROOM}`);
+    const unknown = await fetch(`${gateway.url}/v1/access-requests/${ROOM}`, { headers: bearer() });
     expect(unknown.status).toBe(404);
     expect(await unknown.json()).toMatchObject({
       code: 'ACCESS_REQUEST_NOT_FOUND',
       requestId: expect.any(String),
     });
-    const bad = await fetch(`${gateway.url}/v1/access-requests/not-a-uuid`);
+    const bad = await fetch(`${gateway.url}/v1/access-requests/not-a-uuid`, { headers: bearer() });
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({ code: 'VALIDATION_FAILED' });
   });
@@ -201,7 +210,7 @@ describe('an access request through the gateway, the real broker and the audit l
       };
     };
     expect(Object.keys(doc.paths['/v1/access-requests'].post.responses)).toEqual(
-      expect.arrayContaining(['202', '400', '413', '415']),
+      expect.arrayContaining(['202', '400', '401', '403', '413', '415']),
     );
     expect(doc.components.schemas.CreateAccessRequestBody.required).toEqual(['roomId', 'qr']);
     expect(doc.components.schemas.CreateAccessRequestBody.additionalProperties).toBe(false);

@@ -1,0 +1,51 @@
+import { randomBytes } from 'node:crypto';
+import { Keyring } from '../crypto/keyring';
+import { principalFromClaims } from './principal';
+
+const claims = {
+  iss: 'urn:roomkey:auth',
+  aud: 'urn:roomkey:api',
+  sub: '0b6c1f8e-2d3a-4b5c-9d8e-7f6a5b4c3d2e',
+  jti: '1b6c1f8e-2d3a-4b5c-9d8e-7f6a5b4c3d2e',
+  iat: 1,
+  nbf: 1,
+  exp: 2,
+};
+
+describe('principal from verified claims', () => {
+  it('a user keeps their roles and has no doors', () => {
+    expect(principalFromClaims({ ...claims, roles: ['member'], doors: ['x'] })).toMatchObject({
+      kind: 'user',
+      roles: ['member'],
+      doors: [],
+    });
+  });
+  it('a device is only a device, whatever else the token lists', () => {
+    const p = principalFromClaims({ ...claims, roles: ['device', 'admin'], doors: [claims.sub] });
+    expect(p).toMatchObject({ kind: 'device', roles: ['device'], doors: [claims.sub] });
+  });
+});
+
+describe('keyring (AES-256-GCM)', () => {
+  const key = () => randomBytes(32).toString('base64');
+  it('round-trips, and a second key still opens what the first sealed', () => {
+    const old = `k1:${key()}`;
+    const sealed = new Keyring(old).seal(Buffer.from('secret'), 'ctx');
+    expect(sealed.ciphertext).not.toContain(Buffer.from('secret').toString('base64'));
+    const rotated = new Keyring(`k2:${key()},${old}`);
+    expect(rotated.open(sealed, 'ctx').toString()).toBe('secret');
+    expect(rotated.seal(Buffer.from('x'), 'ctx').keyId).toBe('k2');
+  });
+  it('refuses a wrong context, a flipped bit or an unknown key', () => {
+    const ring = new Keyring(`k1:${key()}`);
+    const sealed = ring.seal(Buffer.from('secret'), 'ctx');
+    expect(() => ring.open(sealed, 'other')).toThrow();
+    const flipped = Buffer.from(sealed.ciphertext, 'base64');
+    flipped[0]! ^= 1;
+    expect(() => ring.open({ ...sealed, ciphertext: flipped.toString('base64') }, 'ctx')).toThrow();
+    expect(() => new Keyring(`k9:${key()}`).open(sealed, 'ctx')).toThrow(/unknown key/);
+  });
+  it('rejects a key that is not 32 bytes', () => {
+    expect(() => new Keyring(`k1:${randomBytes(16).toString('base64')}`)).toThrow();
+  });
+});
