@@ -1,6 +1,9 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
+import { stackSettings } from '@roomkey/common/config/stack';
 import { up as stackUp } from './stack/cli';
 
 /**
@@ -44,7 +47,28 @@ async function waitReady(url: string, timeoutMs: number): Promise<boolean> {
   return false;
 }
 
+/**
+ * The first admin for a development machine: ROOMKEY_ADMIN_EMAIL/ROOMKEY_ADMIN_PASSWORD when
+ * set, otherwise made up once and kept in the stack folder (git-ignored, readable by you only).
+ */
+function developmentAdmin(): { email: string; password: string; file?: string } {
+  const { ROOMKEY_ADMIN_EMAIL: email, ROOMKEY_ADMIN_PASSWORD: password } = process.env;
+  if (email && password) return { email, password };
+  const dir = stackSettings().dir;
+  const file = path.join(dir, 'dev-admin.json');
+  if (!existsSync(file)) {
+    mkdirSync(dir, { recursive: true });
+    const made = { email: 'admin@roomkey.local', password: randomBytes(15).toString('base64url') };
+    writeFileSync(file, `${JSON.stringify(made, null, 2)}\n`, { mode: 0o600 });
+  }
+  return {
+    ...(JSON.parse(readFileSync(file, 'utf8')) as { email: string; password: string }),
+    file,
+  };
+}
+
 async function main(): Promise<void> {
+  const admin = developmentAdmin();
   if (process.env.ROOMKEY_SKIP_STACK !== '1') await stackUp();
   await run('npm', ['run', '--silent', 'build']);
 
@@ -72,6 +96,11 @@ async function main(): Promise<void> {
           ...process.env,
           PORT: String(portOf(app.name)),
           AUDIT_URL: process.env.AUDIT_URL ?? `http://127.0.0.1:${portOf('audit')}`,
+          AUTH_URL: process.env.AUTH_URL ?? `http://127.0.0.1:${portOf('auth')}`,
+          JWKS_URL:
+            process.env.JWKS_URL ?? `http://127.0.0.1:${portOf('auth')}/.well-known/jwks.json`,
+          ROOMKEY_ADMIN_EMAIL: admin.email,
+          ROOMKEY_ADMIN_PASSWORD: admin.password,
         },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
@@ -107,6 +136,15 @@ async function main(): Promise<void> {
     `  apps          ${APPS.filter((a) => a.name !== 'gateway')
       .map((a) => `${a.name} :${portOf(a.name)}`)
       .join(', ')}`,
+  );
+  console.log(
+    admin.file
+      ? `  sign in       ${admin.email} / ${admin.password}   (first admin, made when there is none; kept in ${path.relative(ROOT, admin.file)})`
+      : `  sign in       ${admin.email} with ROOMKEY_ADMIN_PASSWORD`,
+  );
+  console.log(
+    `                curl -s ${gateway}/v1/auth/login -H 'content-type: application/json' \\\n` +
+      `                  -d '{"email":"${admin.email}","password":"…"}'`,
   );
   console.log('Ctrl-C stops the apps.');
 }
