@@ -1,6 +1,12 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
-import { HealthModule, KafkaModule, loggingModule, postgresModule } from '@roomkey/common';
+import {
+  HealthModule,
+  KafkaModule,
+  loggingModule,
+  postgresModule,
+  tokenAuthProviders,
+} from '@roomkey/common';
 import { MQTT_URL, MqttConnection } from './adapters/mqtt-connection';
 import { AccessConfig } from './config';
 import { MIGRATIONS } from './migrations';
@@ -32,6 +38,8 @@ export class AccessModule {
         mqtt,
         HealthModule.forApp(AccessReadiness, [mqtt]),
       ],
+      // Default-deny for every HTTP route but health, ready for this app's own API.
+      providers: [...tokenAuthProviders('access', config)],
     };
   }
 }

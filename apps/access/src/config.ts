@@ -1,11 +1,12 @@
 import { z } from 'zod';
-import { httpEnv, kafkaEnv, mqttEnv, parseConfig, postgresEnv } from '@roomkey/common';
+import { httpEnv, kafkaEnv, mqttEnv, parseConfig, tokenEnv, postgresEnv } from '@roomkey/common';
 
 export const AccessConfigSchema = z.object({
   ...httpEnv(3004),
   ...kafkaEnv('access'),
   ...postgresEnv('roomkey_access'),
   ...mqttEnv(),
+  ...tokenEnv(),
 });
 export type AccessConfig = z.infer<typeof AccessConfigSchema>;
 

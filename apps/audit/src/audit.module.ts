@@ -6,6 +6,7 @@ import {
   KafkaModule,
   loggingModule,
   postgresModule,
+  tokenAuthProviders,
 } from '@roomkey/common';
 import { AuditConfig } from './config';
 import { EventLogConsumer } from './consumers/event-log.consumer';
@@ -28,7 +29,7 @@ export class AuditModule {
         HealthModule.forApp(PostgresKafkaReadiness),
       ],
       controllers: [EventLogConsumer, InternalController],
-      providers: [EventLogService],
+      providers: [EventLogService, ...tokenAuthProviders('audit', config)],
     };
   }
 }

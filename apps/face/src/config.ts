@@ -1,10 +1,11 @@
 import { z } from 'zod';
-import { httpEnv, kafkaEnv, parseConfig, postgresEnv } from '@roomkey/common';
+import { httpEnv, kafkaEnv, parseConfig, tokenEnv, postgresEnv } from '@roomkey/common';
 
 export const FaceConfigSchema = z.object({
   ...httpEnv(3003),
   ...kafkaEnv('face'),
   ...postgresEnv('roomkey_face'),
+  ...tokenEnv(),
 });
 export type FaceConfig = z.infer<typeof FaceConfigSchema>;
 

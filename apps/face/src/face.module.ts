@@ -5,6 +5,7 @@ import {
   KafkaModule,
   loggingModule,
   postgresModule,
+  tokenAuthProviders,
 } from '@roomkey/common';
 import { FaceConfig } from './config';
 import { MIGRATIONS } from './migrations';
@@ -21,6 +22,8 @@ export class FaceModule {
         postgresModule(config, [], MIGRATIONS),
         HealthModule.forApp(PostgresKafkaReadiness),
       ],
+      // Default-deny for every HTTP route but health, ready for this app's own API.
+      providers: [...tokenAuthProviders('face', config)],
     };
   }
 }

@@ -19,17 +19,18 @@ describe('an access request through the gateway, the real broker and the audit l
   const bearer = () => ({ authorization: `Bearer ${token}` });
 
   beforeAll(async () => {
+    auth = await startAuth();
     db = await freshDatabase('roomkey_audit');
     audit = await startTestApp(
       auditAppOptions(
         loadAuditConfig({
           DATABASE_URL: db.url,
+          JWKS_URL: auth.jwksUrl,
           KAFKA_GROUP_ID: unique('roomkey.audit.it'),
           LOG_LEVEL: 'warn',
         }),
       ),
     );
-    auth = await startAuth();
     gateway = await startGatewayFor(auth, { AUDIT_URL: audit.url });
     token = (await login(gateway.url, ADMIN.email, ADMIN.password)).accessToken;
   });
@@ -155,6 +156,18 @@ describe('an access request through the gateway, the real broker and the audit l
     const bad = await fetch(`${gateway.url}/v1/access-requests/not-a-uuid`, { headers: bearer() });
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({ code: 'VALIDATION_FAILED' });
+  });
+
+  it("is refused by audit's internal API without a valid token, and by the gateway", async () => {
+    const internal = await fetch(`${audit.url}/internal/access-requests/${ROOM}`);
+    expect(internal.status).toBe(401);
+    expect(await internal.json()).toMatchObject({ code: 'TOKEN_MISSING' });
+    const forged = await fetch(`${audit.url}/internal/access-requests/${ROOM}`, {
+      headers: { authorization: `Bearer ${token.slice(0, -4)}AAAA` },
+    });
+    expect(forged.status).toBe(401);
+    const anonymous = await fetch(`${gateway.url}/v1/access-requests/${ROOM}`);
+    expect(anonymous.status).toBe(401);
   });
 
   it.each([

@@ -1,10 +1,11 @@
 import { z } from 'zod';
-import { httpEnv, kafkaEnv, mongoEnv, parseConfig } from '@roomkey/common';
+import { httpEnv, kafkaEnv, mongoEnv, parseConfig, tokenEnv } from '@roomkey/common';
 
 export const QrConfigSchema = z.object({
   ...httpEnv(3002),
   ...kafkaEnv('qr'),
   ...mongoEnv('roomkey_qr'),
+  ...tokenEnv(),
 });
 export type QrConfig = z.infer<typeof QrConfigSchema>;
 

@@ -5,6 +5,7 @@ import {
   KafkaModule,
   loggingModule,
   mongoModule,
+  tokenAuthProviders,
 } from '@roomkey/common';
 import { QrConfig } from './config';
 
@@ -20,6 +21,8 @@ export class QrModule {
         mongoModule(config),
         HealthModule.forApp(MongoKafkaReadiness),
       ],
+      // Default-deny for every HTTP route but health, ready for this app's own API.
+      providers: [...tokenAuthProviders('qr', config)],
     };
   }
 }

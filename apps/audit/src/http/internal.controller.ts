@@ -4,7 +4,10 @@ import { AccessRequestView, Id } from '@roomkey/contracts';
 import { NotFoundError, ZodPipe } from '@roomkey/common';
 import { EventLogService } from '../services/event-log.service';
 
-/** Queries the gateway makes on behalf of users; not exposed outside the cluster. */
+/**
+ * Queries the gateway makes on behalf of users, with the user's token; not exposed outside
+ * the cluster.
+ */
 @ApiExcludeController()
 @Controller('internal')
 export class InternalController {

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiBody,
@@ -68,7 +68,10 @@ export class AccessRequestsController {
   @ApiResponse({ status: 404, ...error('ACCESS_REQUEST_NOT_FOUND') })
   @ApiResponse({ status: 503, ...error('UPSTREAM_UNAVAILABLE (the access log is unreachable)') })
   @ApiResponse({ status: 504, ...error('UPSTREAM_TIMEOUT') })
-  status(@Param('id', new ZodPipe(Id, 'request id')) id: string): Promise<AccessRequestView> {
-    return this.requests.status(id);
+  status(
+    @Param('id', new ZodPipe(Id, 'request id')) id: string,
+    @Headers('authorization') authorization: string,
+  ): Promise<AccessRequestView> {
+    return this.requests.status(id, authorization);
   }
 }

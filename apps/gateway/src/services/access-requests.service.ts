@@ -48,10 +48,10 @@ export class AccessRequestsService {
   }
 
   /** A decision this instance saw wins; otherwise the audit log; otherwise what we accepted. */
-  async status(requestId: string): Promise<AccessRequestView> {
+  async status(requestId: string, authorization: string): Promise<AccessRequestView> {
     const known = this.tracker.get(requestId);
     if (known && known.status !== 'pending') return known;
-    const logged = await this.audit.accessRequest(requestId);
+    const logged = await this.audit.accessRequest(requestId, authorization);
     if (logged && (logged.status !== 'pending' || !known)) return logged;
     if (known) return known;
     throw new NotFoundError('ACCESS_REQUEST_NOT_FOUND', 'no access request with this id');
