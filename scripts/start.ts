@@ -99,8 +99,9 @@ async function main(): Promise<void> {
           AUTH_URL: process.env.AUTH_URL ?? `http://127.0.0.1:${portOf('auth')}`,
           JWKS_URL:
             process.env.JWKS_URL ?? `http://127.0.0.1:${portOf('auth')}/.well-known/jwks.json`,
-          ROOMKEY_ADMIN_EMAIL: admin.email,
-          ROOMKEY_ADMIN_PASSWORD: admin.password,
+          ...(app.name === 'auth'
+            ? { ROOMKEY_ADMIN_EMAIL: admin.email, ROOMKEY_ADMIN_PASSWORD: admin.password }
+            : {}),
         },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
