@@ -6,7 +6,12 @@ import * as argon2 from 'argon2';
  * (19 MiB, 2 passes, 1 lane). Run: npx tsx bench/argon2.ts
  */
 async function main(): Promise<void> {
-  const options = { type: argon2.argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 };
+  const options: argon2.HashOptions = {
+    type: argon2.argon2id,
+    memoryCost: 19456,
+    timeCost: 2,
+    parallelism: 1,
+  };
   const hash = await argon2.hash('warm up the pool', options);
   const times: number[] = [];
   for (let i = 0; i < 30; i++) {
