@@ -5,6 +5,8 @@ import type { TokenPair } from '@roomkey/contracts';
 import { stackSettings, stackUrls } from '@roomkey/common';
 import { authAppOptions } from '../../apps/auth/src/app';
 import { loadAuthConfig } from '../../apps/auth/src/config';
+import { gatewayAppOptions } from '../../apps/gateway/src/app';
+import { loadGatewayConfig } from '../../apps/gateway/src/config';
 import { startTestApp, unique } from './apps';
 
 /** Seals the signing keys of test auth apps (random per run, as a deployment's would be). */
@@ -88,8 +90,6 @@ export type AppHandle = { app: INestApplication; url: string };
 
 /** The gateway in front of an auth app, trusting that app's JWKS. */
 export async function startGatewayFor(auth: StartedAuth, env: Record<string, string> = {}) {
-  const { gatewayAppOptions } = await import('../../apps/gateway/src/app');
-  const { loadGatewayConfig } = await import('../../apps/gateway/src/config');
   return startTestApp(
     gatewayAppOptions(
       loadGatewayConfig({

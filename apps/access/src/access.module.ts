@@ -1,12 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
-import {
-  HealthModule,
-  KafkaModule,
-  loggingModule,
-  postgresModule,
-  tokenAuthProviders,
-} from '@roomkey/common';
+import { appModule, postgresModule } from '@roomkey/common';
 import { MQTT_URL, MqttConnection } from './adapters/mqtt-connection';
 import { AccessConfig } from './config';
 import { MIGRATIONS } from './migrations';
@@ -29,17 +23,10 @@ class MqttModule {
 export class AccessModule {
   static forConfig(config: AccessConfig): DynamicModule {
     const mqtt = MqttModule.forUrl(config.MQTT_URL);
-    return {
-      module: AccessModule,
-      imports: [
-        loggingModule('access', config),
-        KafkaModule.forApp('access', config),
-        postgresModule(config, [], MIGRATIONS),
-        mqtt,
-        HealthModule.forApp(AccessReadiness, [mqtt]),
-      ],
-      // Default-deny for every HTTP route but health, ready for this app's own API.
-      providers: [...tokenAuthProviders('access', config)],
-    };
+    return appModule(AccessModule, 'access', config, {
+      imports: [postgresModule(config, [], MIGRATIONS), mqtt],
+      readiness: AccessReadiness,
+      readinessImports: [mqtt],
+    });
   }
 }

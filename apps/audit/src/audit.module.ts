@@ -1,13 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import {
-  HealthModule,
-  PostgresKafkaReadiness,
-  KafkaModule,
-  loggingModule,
-  postgresModule,
-  tokenAuthProviders,
-} from '@roomkey/common';
+import { appModule, PostgresKafkaReadiness, postgresModule } from '@roomkey/common';
 import { AuditConfig } from './config';
 import { EventLogConsumer } from './consumers/event-log.consumer';
 import { InternalController } from './http/internal.controller';
@@ -19,17 +12,14 @@ import { EventLogService } from './services/event-log.service';
 @Module({})
 export class AuditModule {
   static forConfig(config: AuditConfig): DynamicModule {
-    return {
-      module: AuditModule,
+    return appModule(AuditModule, 'audit', config, {
       imports: [
-        loggingModule('audit', config),
-        KafkaModule.forApp('audit', config),
         postgresModule(config, [EventLogRow], MIGRATIONS),
         TypeOrmModule.forFeature([EventLogRow]),
-        HealthModule.forApp(PostgresKafkaReadiness),
       ],
       controllers: [EventLogConsumer, InternalController],
-      providers: [EventLogService, ...tokenAuthProviders('audit', config)],
-    };
+      providers: [EventLogService],
+      readiness: PostgresKafkaReadiness,
+    });
   }
 }

@@ -2,16 +2,7 @@ import { createHash } from 'node:crypto';
 import { DynamicModule, Logger, Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { MongooseModule } from '@nestjs/mongoose';
-import {
-  ConfigError,
-  HealthModule,
-  Keyring,
-  KafkaModule,
-  loggingModule,
-  MongoKafkaReadiness,
-  mongoModule,
-  tokenAuthProviders,
-} from '@roomkey/common';
+import { appModule, ConfigError, Keyring, MongoKafkaReadiness, mongoModule } from '@roomkey/common';
 import { AUTH_CONFIG, AuthConfig } from './config';
 import { AdminController } from './http/admin.controller';
 import { AuthController } from './http/auth.controller';
@@ -42,15 +33,11 @@ function signingKeyring(config: AuthConfig): Keyring {
 @Module({})
 export class AuthModule {
   static forConfig(config: AuthConfig): DynamicModule {
-    return {
-      module: AuthModule,
+    return appModule(AuthModule, 'auth', config, {
       imports: [
-        loggingModule('auth', config),
-        KafkaModule.forApp('auth', config),
         mongoModule(config),
         MongooseModule.forFeature(AUTH_MODELS),
         JwtModule.register({}),
-        HealthModule.forApp(MongoKafkaReadiness),
       ],
       controllers: [AuthController, AdminController],
       providers: [
@@ -65,8 +52,10 @@ export class AuthModule {
         Sessions,
         Devices,
         Upkeep,
-        ...tokenAuthProviders('auth', config, SigningKeys),
       ],
-    };
+      readiness: MongoKafkaReadiness,
+      // Auth reads its own key store instead of fetching its own JWKS.
+      keyResolver: SigningKeys,
+    });
   }
 }

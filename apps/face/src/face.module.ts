@@ -1,12 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import {
-  HealthModule,
-  PostgresKafkaReadiness,
-  KafkaModule,
-  loggingModule,
-  postgresModule,
-  tokenAuthProviders,
-} from '@roomkey/common';
+import { appModule, PostgresKafkaReadiness, postgresModule } from '@roomkey/common';
 import { FaceConfig } from './config';
 import { MIGRATIONS } from './migrations';
 
@@ -14,16 +7,9 @@ import { MIGRATIONS } from './migrations';
 @Module({})
 export class FaceModule {
   static forConfig(config: FaceConfig): DynamicModule {
-    return {
-      module: FaceModule,
-      imports: [
-        loggingModule('face', config),
-        KafkaModule.forApp('face', config),
-        postgresModule(config, [], MIGRATIONS),
-        HealthModule.forApp(PostgresKafkaReadiness),
-      ],
-      // Default-deny for every HTTP route but health, ready for this app's own API.
-      providers: [...tokenAuthProviders('face', config)],
-    };
+    return appModule(FaceModule, 'face', config, {
+      imports: [postgresModule(config, [], MIGRATIONS)],
+      readiness: PostgresKafkaReadiness,
+    });
   }
 }

@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { HealthModule, KafkaModule, loggingModule, tokenAuthProviders } from '@roomkey/common';
+import { appModule } from '@roomkey/common';
 import { AuditClient } from './adapters/audit-client';
 import { GATEWAY_CONFIG, GatewayConfig } from './config';
 import { DecisionsConsumer } from './consumers/decisions.consumer';
@@ -13,21 +13,15 @@ import { AccessRequestsService } from './services/access-requests.service';
 @Module({})
 export class GatewayModule {
   static forConfig(config: GatewayConfig): DynamicModule {
-    return {
-      module: GatewayModule,
-      imports: [
-        loggingModule('gateway', config),
-        KafkaModule.forApp('gateway', config),
-        HealthModule.forApp(GatewayReadiness),
-      ],
+    return appModule(GatewayModule, 'gateway', config, {
       controllers: [AccessRequestsController, AuthProxyController, DecisionsConsumer],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: RequestTracker, useValue: new RequestTracker(config.TRACKED_REQUESTS) },
         AuditClient,
         AccessRequestsService,
-        ...tokenAuthProviders('gateway', config),
       ],
-    };
+      readiness: GatewayReadiness,
+    });
   }
 }

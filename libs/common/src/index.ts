@@ -22,3 +22,4 @@ export * from './db/mongo';
 export * from './health/readiness';
 export * from './auth';
 export * from './crypto/keyring';
+export * from './app-module';

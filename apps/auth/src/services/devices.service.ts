@@ -10,10 +10,11 @@ import type {
   DeviceView,
 } from '@roomkey/contracts';
 import { DomainError, NotFoundError } from '@roomkey/common';
+import { opaqueSecret, sha256 } from '../domain/secrets';
 import { Device } from '../repositories/schemas';
 import { AuthEvents } from './auth-events';
 import type { CallContext } from './context';
-import { opaqueSecret, sha256, Tokens } from './tokens.service';
+import { Tokens } from './tokens.service';
 
 const view = (d: Device): DeviceView => ({
   id: d._id,

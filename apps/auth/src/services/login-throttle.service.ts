@@ -4,8 +4,8 @@ import type { Model } from 'mongoose';
 import { DomainError } from '@roomkey/common';
 import { AUTH_CONFIG, AuthConfig } from '../config';
 import { lockDurationMs, LockPolicy, retryAfterSeconds } from '../domain/lockout';
+import { sha256 } from '../domain/secrets';
 import { LoginAttempt } from '../repositories/schemas';
-import { sha256 } from './tokens.service';
 
 const tooMany = (code: string, message: string, until: Date, now: Date) =>
   new DomainError(code, message, 429, undefined, {

@@ -10,6 +10,8 @@ import { SigningKeyRow } from '../repositories/schemas';
 
 export const SIGNING_KEYRING = Symbol('SIGNING_KEYRING');
 
+const RELOAD_GAP_MS = 5000;
+
 interface LoadedKey {
   kid: string;
   createdAt: Date;
@@ -28,6 +30,7 @@ export class SigningKeys implements KeyResolver, OnModuleInit, OnApplicationShut
   private readonly logger = new Logger(SigningKeys.name);
   private keys: LoadedKey[] = [];
   private timer?: NodeJS.Timeout;
+  private lastLoad = 0;
 
   constructor(
     @InjectModel(SigningKeyRow.name) private readonly rows: Model<SigningKeyRow>,
@@ -96,8 +99,13 @@ export class SigningKeys implements KeyResolver, OnModuleInit, OnApplicationShut
   /** KeyResolver for this app's own token checks: no HTTP round trip to itself. */
   async publicKey(kid: string): Promise<string> {
     let key = this.published(new Date()).find((k) => k.kid === kid);
-    if (!key && !this.keys.some((k) => k.kid === kid)) {
-      // Another instance may have rotated since the last reload.
+    if (
+      !key &&
+      !this.keys.some((k) => k.kid === kid) &&
+      Date.now() - this.lastLoad > RELOAD_GAP_MS
+    ) {
+      // Another instance may have rotated since the last reload; tokens with made-up key ids
+      // cost at most one reload per gap.
       await this.load();
       key = this.published(new Date()).find((k) => k.kid === kid);
     }
@@ -110,9 +118,14 @@ export class SigningKeys implements KeyResolver, OnModuleInit, OnApplicationShut
     return publishedKeys(this.keys, now, (longest + this.config.TOKEN_CLOCK_TOLERANCE_S) * 1000);
   }
 
+  /** Reads the key set; a key is immutable, so only keys new to this instance are unsealed. */
   private async load(): Promise<void> {
     const rows = await this.rows.find().lean();
+    const known = new Map(this.keys.map((k) => [k.kid, k]));
+    this.lastLoad = Date.now();
     this.keys = rows.map((row) => {
+      const loaded = known.get(row._id);
+      if (loaded) return loaded;
       const privatePem = this.keyring.open(row.privateKey, `signing-key:${row._id}`).toString();
       return {
         kid: row._id,

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { InjectModel } from '@nestjs/mongoose';
@@ -6,14 +6,9 @@ import type { Model } from 'mongoose';
 import type { DeviceToken, TokenPair, TokenRole } from '@roomkey/contracts';
 import { DomainError, TOKEN_ALGORITHM } from '@roomkey/common';
 import { AUTH_CONFIG, AuthConfig } from '../config';
+import { opaqueSecret, sha256 } from '../domain/secrets';
 import { RefreshTokenRow } from '../repositories/schemas';
 import { SigningKeys } from './signing-keys.service';
-
-export const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
-
-/** A random 256-bit value with a recognisable prefix (so secret scanners can spot leaks). */
-export const opaqueSecret = (prefix: 'rkr_' | 'rkd_') =>
-  `${prefix}${randomBytes(32).toString('base64url')}`;
 
 export const invalidRefresh = () =>
   new DomainError(

@@ -46,11 +46,15 @@ export type UpdateUserBody = z.infer<typeof UpdateUserBody>;
 export const LoginBody = z.strictObject({ email: Email, password: Password });
 export type LoginBody = z.infer<typeof LoginBody>;
 
-/** An opaque refresh token: `rkr_` and 43 base64url characters. */
-export const RefreshToken = z
-  .string()
-  .max(128)
-  .regex(/^rkr_[A-Za-z0-9_-]{43}$/, 'not a refresh token');
+/** An opaque secret: a recognisable prefix and 256 random bits as 43 base64url characters. */
+const opaque = (prefix: 'rkr_' | 'rkd_', what: string) =>
+  z
+    .string()
+    .max(128)
+    .regex(new RegExp(`^${prefix}[A-Za-z0-9_-]{43}$`), `not a ${what}`);
+
+/** An opaque refresh token (`rkr_…`). */
+export const RefreshToken = opaque('rkr_', 'refresh token');
 export const RefreshBody = z.strictObject({ refreshToken: RefreshToken });
 export type RefreshBody = z.infer<typeof RefreshBody>;
 
@@ -115,11 +119,8 @@ export const DeviceView = z.object({
 });
 export type DeviceView = z.infer<typeof DeviceView>;
 
-/** A device secret: `rkd_` and 43 base64url characters. Shown once, at registration. */
-export const DeviceSecret = z
-  .string()
-  .max(128)
-  .regex(/^rkd_[A-Za-z0-9_-]{43}$/, 'not a device secret');
+/** A device secret (`rkd_…`). Shown once, at registration. */
+export const DeviceSecret = opaque('rkd_', 'device secret');
 
 export const DeviceRegistered = DeviceView.extend({ secret: DeviceSecret });
 export type DeviceRegistered = z.infer<typeof DeviceRegistered>;
