@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
-import { DynamicModule, Logger, Module } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { MongooseModule } from '@nestjs/mongoose';
-import { appModule, ConfigError, Keyring, MongoKafkaReadiness, mongoModule } from '@roomkey/common';
+import { appModule, keyringOrDevelopment, MongoKafkaReadiness, mongoModule } from '@roomkey/common';
 import { AUTH_CONFIG, AuthConfig } from './config';
 import { AdminController } from './http/admin.controller';
 import { AuthController } from './http/auth.controller';
@@ -17,18 +16,6 @@ import { Tokens } from './services/tokens.service';
 import { Upkeep } from './services/upkeep.service';
 import { Users } from './services/users.service';
 
-/** A public, fixed keyring: only so development needs no setup. Production must set its own. */
-const DEVELOPMENT_KEYRING = `dev:${createHash('sha256').update('roomkey development only').digest('base64')}`;
-
-function signingKeyring(config: AuthConfig): Keyring {
-  if (config.SIGNING_KEYRING) return new Keyring(config.SIGNING_KEYRING);
-  if (config.NODE_ENV === 'production') {
-    throw new ConfigError('auth', ['SIGNING_KEYRING: required in production']);
-  }
-  new Logger('auth').warn('SIGNING_KEYRING is not set: using the public development keyring');
-  return new Keyring(DEVELOPMENT_KEYRING);
-}
-
 /** The auth app: owns identities: users, roles, credentials, refresh tokens, device credentials and signing keys. */
 @Module({})
 export class AuthModule {
@@ -42,7 +29,16 @@ export class AuthModule {
       controllers: [AuthController, AdminController],
       providers: [
         { provide: AUTH_CONFIG, useValue: config },
-        { provide: SIGNING_KEYRING, useFactory: () => signingKeyring(config) },
+        {
+          provide: SIGNING_KEYRING,
+          useFactory: () =>
+            keyringOrDevelopment(
+              'auth',
+              'SIGNING_KEYRING',
+              config.SIGNING_KEYRING,
+              config.NODE_ENV,
+            ),
+        },
         SigningKeys,
         AuthEvents,
         Passwords,

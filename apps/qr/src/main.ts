@@ -1,11 +1,9 @@
 import './tracing';
 import { bootFailed, runApp } from '@roomkey/common';
-import { loadQrConfig } from './config';
-import { QrModule } from './qr.module';
+import { qrAppOptions } from './app';
 
 async function main(): Promise<void> {
-  const config = loadQrConfig();
-  await runApp({ name: 'qr', module: QrModule.forConfig(config), config });
+  await runApp(qrAppOptions());
 }
 
 main().catch(bootFailed('qr'));

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import * as QRCode from 'qrcode';
-import { roomCode } from '../src/domain/room-code';
+import { roomCode } from '../src/domain/codes';
 
 const run = promisify(execFile);
 

@@ -12,3 +12,4 @@ export * from './audit/audit-alerts.v1';
 export * from './dlq/dead-letter.v1';
 export * from './http/access-requests';
 export * from './http/auth';
+export * from './http/qr';

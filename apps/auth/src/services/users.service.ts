@@ -10,7 +10,7 @@ import type {
   UserRole,
   UserView,
 } from '@roomkey/contracts';
-import { DomainError, NotFoundError } from '@roomkey/common';
+import { DomainError, isDuplicateKey, NotFoundError } from '@roomkey/common';
 import { User } from '../repositories/schemas';
 import { AuthEvents } from './auth-events';
 import type { CallContext } from './context';
@@ -30,7 +30,6 @@ export const userView = (u: User): UserView => ({
 });
 
 const notFound = () => new NotFoundError('USER_NOT_FOUND', 'no user with this id');
-const isDuplicateKey = (err: unknown) => (err as { code?: unknown }).code === 11000;
 
 /** Accounts: creation, lookup, changes by an admin, deletion. */
 @Injectable()

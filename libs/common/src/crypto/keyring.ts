@@ -1,5 +1,7 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { Logger } from '@nestjs/common';
 import { z } from 'zod';
+import { ConfigError } from '../config/parse';
 
 /** Bytes sealed with AES-256-GCM under a named key (the shape of `SealedBytes` in the contracts). */
 export interface Sealed {
@@ -63,3 +65,21 @@ export const keyringEnv = () =>
   z.string().refine((s) => s.split(',').every((e) => KeySpec.safeParse(e.trim()).success), {
     message: 'keyId:<32 bytes in base64>, comma-separated, first one seals',
   });
+
+/**
+ * The keyring a config variable names. Production must set it; development falls back to a
+ * fixed key that is public by construction (it is derived from a known phrase), so that a laptop
+ * needs no setup and nobody mistakes it for a secret.
+ */
+export function keyringOrDevelopment(
+  app: string,
+  variable: string,
+  spec: string | undefined,
+  nodeEnv: string,
+): Keyring {
+  if (spec) return new Keyring(spec);
+  if (nodeEnv === 'production') throw new ConfigError(app, [`${variable}: required in production`]);
+  new Logger(app).warn(`${variable} is not set: using the public development keyring`);
+  const key = createHash('sha256').update('roomkey development only').digest('base64');
+  return new Keyring(`dev:${key}`);
+}

@@ -13,3 +13,7 @@ export function mongoModule(config: { MONGO_URL: string }): DynamicModule {
     autoIndex: true,
   });
 }
+
+/** Whether a write failed on a unique index (E11000): the row exists already. */
+export const isDuplicateKey = (err: unknown): boolean =>
+  typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 11000;
