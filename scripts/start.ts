@@ -97,6 +97,7 @@ async function main(): Promise<void> {
           PORT: String(portOf(app.name)),
           AUDIT_URL: process.env.AUDIT_URL ?? `http://127.0.0.1:${portOf('audit')}`,
           AUTH_URL: process.env.AUTH_URL ?? `http://127.0.0.1:${portOf('auth')}`,
+          QR_URL: process.env.QR_URL ?? `http://127.0.0.1:${portOf('qr')}`,
           JWKS_URL:
             process.env.JWKS_URL ?? `http://127.0.0.1:${portOf('auth')}/.well-known/jwks.json`,
           ...(app.name === 'auth'

@@ -102,3 +102,31 @@ export async function startGatewayFor(auth: StartedAuth, env: Record<string, str
     ),
   );
 }
+
+/** A kiosk registered by the admin for `doorIds`, signed in with its device token. */
+export async function kioskToken(gateway: string, admin: string, doorIds: string[]) {
+  const reg = await call(gateway, 'POST', '/v1/devices', {
+    token: admin,
+    body: { name: 'Test kiosk', kind: 'kiosk', doorIds },
+  });
+  if (reg.status !== 201) throw new Error(`device registration failed: ${reg.status}`);
+  const issued = await call(gateway, 'POST', '/v1/auth/device-token', {
+    body: { deviceId: reg.body.id, secret: reg.body.secret },
+  });
+  return { deviceId: reg.body.id as string, token: issued.body.accessToken as string };
+}
+
+/** A member account made by the admin, signed in. */
+export async function memberToken(gateway: string, admin: string) {
+  const email = `member-${randomBytes(4).toString('hex')}@roomkey.test`;
+  const password = 'a member passphrase for tests';
+  const made = await call(gateway, 'POST', '/v1/users', {
+    token: admin,
+    body: { email, password, displayName: 'Test Member', roles: ['member'] },
+  });
+  if (made.status !== 201) throw new Error(`member creation failed: ${made.status}`);
+  return {
+    userId: made.body.id as string,
+    token: (await login(gateway, email, password)).accessToken,
+  };
+}

@@ -64,3 +64,54 @@ export async function findRecord(
   await consumer.disconnect();
   return match;
 }
+
+/**
+ * Commits a consumer group's offsets at the current end of a topic, before any member joins:
+ * a consumer that starts "from the latest" then begins exactly there, with no race against
+ * records produced while it joins.
+ */
+export async function groupAtEnd(groupId: string, topic: string): Promise<void> {
+  const admin = testKafka().admin();
+  await admin.connect();
+  try {
+    const offsets = await admin.fetchTopicOffsets(topic);
+    await admin.setOffsets({
+      groupId,
+      topic,
+      partitions: offsets.map((p) => ({ partition: p.partition, offset: p.high })),
+    });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Every record that arrives on a topic from now on, parsed as JSON, for a test to wait on. */
+export async function collect<T = unknown>(topic: string) {
+  const groupId = `roomkey.test.${randomUUID()}`;
+  await groupAtEnd(groupId, topic);
+  const consumer = testKafka().consumer({ groupId });
+  const seen: T[] = [];
+  await consumer.connect();
+  await consumer.subscribe({ topic });
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      if (message.value) seen.push(JSON.parse(message.value.toString('utf8')) as T);
+    },
+  });
+  return {
+    /** Waits until `count` records match; returns them. */
+    async waitFor(match: (record: T) => boolean, count = 1, timeoutMs = 20000): Promise<T[]> {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const found = seen.filter(match);
+        if (found.length >= count) return found;
+        if (Date.now() > deadline) {
+          throw new Error(`${topic}: ${found.length} of ${count} records after ${timeoutMs} ms`);
+        }
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
+    matching: (match: (record: T) => boolean) => seen.filter(match),
+    stop: () => consumer.disconnect(),
+  };
+}

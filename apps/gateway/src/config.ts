@@ -21,6 +21,8 @@ export const GatewayConfigSchema = z.object({
   AUDIT_URL: z.url().default('http://127.0.0.1:3005'),
   /** Where the auth app's REST API answers (accounts, sessions, devices, keys). */
   AUTH_URL: z.url().default('http://127.0.0.1:3001'),
+  /** Where the qr app's REST API answers (door codes, passes, door secrets). */
+  QR_URL: z.url().default('http://127.0.0.1:3002'),
   /**
    * Which peers may set X-Forwarded-For (Express "trust proxy"), e.g. an ingress's subnet.
    * Off by default: the client address is the TCP peer.

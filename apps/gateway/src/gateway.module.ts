@@ -5,7 +5,7 @@ import { GATEWAY_CONFIG, GatewayConfig } from './config';
 import { DecisionsConsumer } from './consumers/decisions.consumer';
 import { RequestTracker } from './domain/request-tracker';
 import { AccessRequestsController } from './http/access-requests.controller';
-import { AuthProxyController } from './http/auth-proxy.controller';
+import { ProxyController } from './http/proxy.controller';
 import { GatewayReadiness } from './readiness';
 import { AccessRequestsService } from './services/access-requests.service';
 
@@ -14,7 +14,7 @@ import { AccessRequestsService } from './services/access-requests.service';
 export class GatewayModule {
   static forConfig(config: GatewayConfig): DynamicModule {
     return appModule(GatewayModule, 'gateway', config, {
-      controllers: [AccessRequestsController, AuthProxyController, DecisionsConsumer],
+      controllers: [AccessRequestsController, ProxyController, DecisionsConsumer],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: RequestTracker, useValue: new RequestTracker(config.TRACKED_REQUESTS) },

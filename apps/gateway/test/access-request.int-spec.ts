@@ -181,12 +181,7 @@ describe('an access request through the gateway, the real broker and the audit l
     ],
     ['wrong types', JSON.stringify({ roomId: 7, qr: ['x'] }), 400, 'VALIDATION_FAILED'],
     ['a missing field', JSON.stringify({ roomId: ROOM }), 400, 'VALIDATION_FAILED'],
-    [
-      'a QR with control characters',
-      JSON.stringify({ roomId: ROOM, qr: 'RK1\u0000x' }),
-      400,
-      'VALIDATION_FAILED',
-    ],
+    ['an empty QR', JSON.stringify({ roomId: ROOM, qr: '' }), 400, 'VALIDATION_FAILED'],
     [
       'an oversized body',
       JSON.stringify({ roomId: ROOM, qr: 'x'.repeat(40000) }),

@@ -10,7 +10,7 @@ import {
 } from 'node:crypto';
 import { ACCESS_REQUESTED_V1 } from '@roomkey/contracts';
 import { SigningKeys } from '../../auth/src/services/signing-keys.service';
-import { AUTH_ROUTES } from '../src/openapi/auth-routes';
+import { AUTH_ROUTES } from '../src/openapi/forwarded-routes';
 import { findRecord } from '../../../test/support/kafka';
 import {
   ADMIN,

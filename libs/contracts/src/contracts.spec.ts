@@ -73,8 +73,8 @@ describe('contracts', () => {
     it.each([
       ['an unknown field', { ...good, admin: true }],
       ['a non-uuid room', { ...good, roomId: 'lobby' }],
-      ['a QR with spaces', { ...good, qr: 'a b' }],
-      ['a QR that is too long', { ...good, qr: 'x'.repeat(513) }],
+      ['an empty QR', { ...good, qr: '' }],
+      ['more text than a QR code holds', { ...good, qr: 'x'.repeat(4297) }],
       ['a number for the QR', { ...good, qr: 5 }],
     ])('rejects %s', (_label, body) => {
       expect(CreateAccessRequestBody.safeParse(body).success).toBe(false);

@@ -19,6 +19,18 @@ describe('redactPayload', () => {
     ).not.toContain('AAAA');
   });
 
+  it('keeps only the kind of a scanned code, never the code itself', () => {
+    const pass = 'RK1.V.K1.A0B1C2D3E4F54A6B8C7D9E0F1A2B3C4D.0123456789ABCDEF0123';
+    const kept = redactPayload('access.requested.v1', { requestId: 'r', qr: pass });
+    expect(kept).toEqual({ requestId: 'r', qr: 'RK1.V.… (62 characters)' });
+    expect(redactPayload('access.requested.v1', { qr: 'https://example.org/x' })).toEqual({
+      qr: '… (21 characters)',
+    });
+    expect(
+      JSON.stringify(redactPayload('access.requested.v1.dlq', { value: btoa(pass), error: 'e' })),
+    ).not.toContain(btoa(pass));
+  });
+
   it('keeps other payloads as they are', () => {
     expect(redactPayload('qr.checked.v1', { outcome: 'valid' })).toEqual({ outcome: 'valid' });
   });

@@ -1,9 +1,11 @@
-import { FACE_CAPTURED_V1, dlqTopicName } from '@roomkey/contracts';
+import { ACCESS_REQUESTED_V1, FACE_CAPTURED_V1, dlqTopicName } from '@roomkey/contracts';
 
 /**
  * What of a payload the audit log may keep. A face capture is recorded as having happened, never
  * with its (sealed) pixels; a dead letter of a capture loses its raw value for the same reason.
- * Everything else on the topics is already free of secrets by contract.
+ * A scanned QR code keeps only its kind: a visitor pass is a credential until it expires, and
+ * whoever reads the log must not be able to copy it. Everything else on the topics is already
+ * free of secrets by contract.
  */
 export function redactPayload(topic: string, payload: unknown): unknown {
   if (!isRecord(payload)) return payload;
@@ -11,10 +13,22 @@ export function redactPayload(topic: string, payload: unknown): unknown {
     const { image: _image, ...rest } = payload;
     return { ...rest, image: '[sealed image not recorded]' };
   }
+  if (topic === ACCESS_REQUESTED_V1 && typeof payload.qr === 'string') {
+    return { ...payload, qr: redactQr(payload.qr) };
+  }
   if (topic === dlqTopicName(FACE_CAPTURED_V1) && 'value' in payload) {
     return { ...payload, value: payload.value === null ? null : '[sealed image not recorded]' };
   }
+  if (topic === dlqTopicName(ACCESS_REQUESTED_V1) && 'value' in payload) {
+    return { ...payload, value: payload.value === null ? null : '[may hold a pass: not recorded]' };
+  }
   return payload;
+}
+
+/** `RK1.V.… (62 characters)`: the format and kind of a roomkey code, the length of anything. */
+export function redactQr(qr: string): string {
+  const kind = /^RK1\.[A-Z]\./.exec(qr)?.[0] ?? '';
+  return `${kind}… (${qr.length} characters)`;
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

@@ -6,22 +6,30 @@ import {
   CreateAccessRequestBody,
   CreateDeviceBody,
   CreateUserBody,
+  CreateVisitorPassBody,
   DeviceRegistered,
   DeviceToken,
   DeviceTokenBody,
   DeviceView,
+  DoorSecretRotated,
   ErrorBody,
   Jwks,
+  KioskCode,
   LoginBody,
+  PersonalPassCode,
   RefreshBody,
   RegisterBody,
   TokenPair,
   UpdateUserBody,
   UserPage,
   UserView,
+  VisitorPassPage,
+  VisitorPassView,
+  VisitorPassWithCode,
 } from '@roomkey/contracts';
 import { addZodSchemas } from '@roomkey/common';
-import { addForwardedRoutes, AUTH_ROUTES } from './auth-routes';
+import { addForwardedRoutes, AUTH_ROUTES } from './forwarded-routes';
+import { QR_ROUTES } from './qr-routes';
 
 export const DOCS_PATH = 'docs';
 
@@ -39,7 +47,8 @@ export function openApiDocument(app: INestApplication): OpenAPIObject {
     .addBearerAuth()
     .build();
   const doc = SwaggerModule.createDocument(app, config);
-  addForwardedRoutes(doc, AUTH_ROUTES);
+  addForwardedRoutes(doc, AUTH_ROUTES, 'the account service');
+  addForwardedRoutes(doc, QR_ROUTES, 'the QR service');
   return addZodSchemas(doc, {
     CreateAccessRequestBody,
     AccessRequestView,
@@ -59,6 +68,13 @@ export function openApiDocument(app: INestApplication): OpenAPIObject {
     DeviceTokenBody,
     DeviceToken,
     Jwks,
+    KioskCode,
+    PersonalPassCode,
+    CreateVisitorPassBody,
+    VisitorPassView,
+    VisitorPassWithCode,
+    VisitorPassPage,
+    DoorSecretRotated,
   });
 }
 

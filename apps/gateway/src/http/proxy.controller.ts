@@ -5,20 +5,21 @@ import { NotFoundError, Public, requestIdOf } from '@roomkey/common';
 import { callUpstream } from '../adapters/upstream';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config';
 
-/** Headers that travel back from the auth app to the client. */
+/** Headers that travel back from an app to the client. */
 const RESPONSE_HEADERS = ['content-type', 'cache-control', 'retry-after', 'www-authenticate'];
 
 /**
- * Accounts, sessions, devices and keys are the auth app's: the gateway forwards these routes
- * as they are, with the caller's token, the request id and the client address, and the auth app
- * checks the token itself. The routes are documented in the OpenAPI document (openapi.ts).
+ * Routes that belong to one app are forwarded to it as they are, with the caller's token, the
+ * request id and the client address; the app checks the token itself. The forwarded routes are
+ * documented in the OpenAPI document (openapi/forwarded-routes.ts).
  */
 @ApiExcludeController()
 @Public()
 @Controller()
-export class AuthProxyController {
+export class ProxyController {
   constructor(@Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig) {}
 
+  /** Accounts, sessions, devices and keys. */
   @All([
     'v1/auth/*path',
     'v1/me',
@@ -28,7 +29,23 @@ export class AuthProxyController {
     'v1/devices/*path',
     '.well-known/jwks.json',
   ])
-  async forward(@Req() req: Request, @Res() res: Response): Promise<void> {
+  auth(@Req() req: Request, @Res() res: Response): Promise<void> {
+    return this.forward(req, res, this.config.AUTH_URL, 'the account service');
+  }
+
+  /** Door codes, personal and visitor passes, door secrets. */
+  @All([
+    'v1/kiosk/qr',
+    'v1/me/pass',
+    'v1/visitor-passes',
+    'v1/visitor-passes/*path',
+    'v1/doors/:id/qr-secret/rotate',
+  ])
+  qr(@Req() req: Request, @Res() res: Response): Promise<void> {
+    return this.forward(req, res, this.config.QR_URL, 'the QR service');
+  }
+
+  private async forward(req: Request, res: Response, base: string, what: string): Promise<void> {
     const hasBody = !['GET', 'HEAD', 'DELETE'].includes(req.method) && req.body !== undefined;
     const headers: Record<string, string> = {
       'x-request-id': requestIdOf(req),
@@ -36,7 +53,7 @@ export class AuthProxyController {
     };
     if (req.headers.authorization) headers.authorization = req.headers.authorization;
     if (hasBody) headers['content-type'] = 'application/json';
-    const target = new URL(req.originalUrl, this.config.AUTH_URL);
+    const target = new URL(req.originalUrl, base);
     // Dot segments (also percent-encoded) would leave the forwarded routes: refuse them.
     if (target.pathname !== req.path) {
       throw new NotFoundError('NOT_FOUND', 'no such resource');
@@ -46,7 +63,7 @@ export class AuthProxyController {
       headers,
       body: hasBody ? JSON.stringify(req.body) : undefined,
       timeoutMs: this.config.UPSTREAM_TIMEOUT_MS,
-      what: 'the account service',
+      what,
     });
     for (const name of RESPONSE_HEADERS) {
       const value = upstream.headers.get(name);

@@ -2,15 +2,16 @@ import type { OpenAPIObject } from '@nestjs/swagger';
 import { schemaRef } from '@roomkey/common';
 
 /**
- * The routes the gateway forwards to the auth app (http/auth-proxy.controller.ts), described
- * for the OpenAPI document: who may call, what goes in, what comes out, and every error code.
+ * The routes the gateway forwards to the apps that own them (http/proxy.controller.ts),
+ * described for the OpenAPI document: who may call, what goes in, what comes out, and every
+ * error code.
  */
 export interface ForwardedRoute {
   method: 'get' | 'post' | 'patch' | 'delete';
   path: string;
   summary: string;
-  /** Roles that may call; 'public' needs no token, 'optional' takes one when sent. */
-  access: 'public' | 'optional' | 'any-user' | 'admin';
+  /** Who may call; 'public' needs no token, 'optional' takes one when sent. */
+  access: 'public' | 'optional' | 'any-user' | 'device' | 'staff' | 'admin';
   body?: string;
   query?: { name: string; schema: Record<string, unknown>; description: string }[];
   ok: { status: number; schema?: string; description: string };
@@ -23,10 +24,11 @@ const ID_PARAM = {
   required: true,
   schema: { type: 'string', format: 'uuid' },
 };
-const BAD_BODY =
+export const BAD_BODY =
   'VALIDATION_FAILED (a field is missing, unknown or of the wrong type) or MALFORMED_JSON';
-const TOKEN = 'TOKEN_MISSING or TOKEN_INVALID';
-const ADMIN_ONLY = 'INSUFFICIENT_ROLE (admin only)';
+export const BAD_ID = 'VALIDATION_FAILED (the id is not a UUID)';
+export const TOKEN = 'TOKEN_MISSING or TOKEN_INVALID';
+export const ADMIN_ONLY = 'INSUFFICIENT_ROLE (admin only)';
 
 export const AUTH_ROUTES: ForwardedRoute[] = [
   {
@@ -152,7 +154,7 @@ export const AUTH_ROUTES: ForwardedRoute[] = [
     access: 'admin',
     ok: { status: 200, schema: 'UserView', description: 'The account' },
     errors: {
-      400: 'VALIDATION_FAILED (the id is not a UUID)',
+      400: BAD_ID,
       401: TOKEN,
       403: ADMIN_ONLY,
       404: 'USER_NOT_FOUND',
@@ -182,7 +184,7 @@ export const AUTH_ROUTES: ForwardedRoute[] = [
     access: 'admin',
     ok: { status: 204, description: 'Deleted' },
     errors: {
-      400: 'VALIDATION_FAILED (the id is not a UUID)',
+      400: BAD_ID,
       401: TOKEN,
       403: ADMIN_ONLY,
       404: 'USER_NOT_FOUND',
@@ -214,7 +216,7 @@ export const AUTH_ROUTES: ForwardedRoute[] = [
     access: 'admin',
     ok: { status: 200, schema: 'DeviceView', description: 'The revoked device' },
     errors: {
-      400: 'VALIDATION_FAILED (the id is not a UUID)',
+      400: BAD_ID,
       401: TOKEN,
       403: ADMIN_ONLY,
       404: 'DEVICE_NOT_FOUND',
@@ -235,11 +237,28 @@ const ACCESS_NOTE: Record<ForwardedRoute['access'], string> = {
   public: 'No token needed.',
   optional: 'Token optional.',
   'any-user': 'Needs a user access token.',
+  device: "Needs a kiosk's device token.",
+  staff: 'Needs an admin or security access token.',
   admin: 'Needs an admin access token.',
 };
 
-/** Adds the forwarded routes to the gateway's OpenAPI document. */
-export function addForwardedRoutes(doc: OpenAPIObject, routes: ForwardedRoute[]): OpenAPIObject {
+/** Tags of the document, by path prefix; the first match wins. */
+const TAGS: [string, string][] = [
+  ['/v1/devices', 'devices'],
+  ['/v1/users', 'users'],
+  ['/v1/kiosk', 'codes'],
+  ['/v1/me/pass', 'codes'],
+  ['/v1/visitor-passes', 'visitor passes'],
+  ['/v1/doors', 'doors'],
+  ['/', 'auth'],
+];
+
+/** Adds routes forwarded to one app (`service`, as the 503 names it) to the OpenAPI document. */
+export function addForwardedRoutes(
+  doc: OpenAPIObject,
+  routes: ForwardedRoute[],
+  service: string,
+): OpenAPIObject {
   doc.components ??= {};
   doc.components.securitySchemes ??= {};
   doc.components.securitySchemes.bearer = { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' };
@@ -259,8 +278,7 @@ export function addForwardedRoutes(doc: OpenAPIObject, routes: ForwardedRoute[])
       };
     }
     responses['503'] = {
-      description:
-        'UPSTREAM_UNAVAILABLE (the account service is unreachable); 504 UPSTREAM_TIMEOUT',
+      description: `UPSTREAM_UNAVAILABLE (${service} is unreachable); 504 UPSTREAM_TIMEOUT`,
       content: { 'application/json': { schema: schemaRef('ErrorBody') } },
     };
     const parameters = [
@@ -269,13 +287,7 @@ export function addForwardedRoutes(doc: OpenAPIObject, routes: ForwardedRoute[])
     ];
     doc.paths[route.path] ??= {};
     (doc.paths[route.path] as Record<string, unknown>)[route.method] = {
-      tags: [
-        route.path.startsWith('/v1/devices')
-          ? 'devices'
-          : route.path.startsWith('/v1/users')
-            ? 'users'
-            : 'auth',
-      ],
+      tags: [TAGS.find(([prefix]) => route.path.startsWith(prefix))![1]],
       summary: route.summary,
       description: ACCESS_NOTE[route.access],
       ...(route.access === 'public'
