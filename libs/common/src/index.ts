@@ -23,3 +23,4 @@ export * from './health/readiness';
 export * from './auth';
 export * from './crypto/keyring';
 export * from './app-module';
+export * from './repeat';

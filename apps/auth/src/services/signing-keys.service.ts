@@ -3,7 +3,7 @@ import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from 
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import type { Jwks } from '@roomkey/contracts';
-import { describeError, Keyring, KeyResolver } from '@roomkey/common';
+import { Keyring, KeyResolver, repeatEvery } from '@roomkey/common';
 import { AUTH_CONFIG, AuthConfig } from '../config';
 import { needsRotation, publishedKeys, signingKey } from '../domain/signing-keys';
 import { SigningKeyRow } from '../repositories/schemas';
@@ -29,7 +29,7 @@ interface LoadedKey {
 export class SigningKeys implements KeyResolver, OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(SigningKeys.name);
   private keys: LoadedKey[] = [];
-  private timer?: NodeJS.Timeout;
+  private stop = () => undefined as void;
   private lastLoad = 0;
 
   constructor(
@@ -42,16 +42,11 @@ export class SigningKeys implements KeyResolver, OnModuleInit, OnApplicationShut
     await this.rows.init();
     await this.maintain();
     const every = Math.min(60_000, (this.config.SIGNING_KEY_ROTATE_AFTER_S * 1000) / 4);
-    this.timer = setInterval(() => {
-      this.maintain().catch((err: unknown) =>
-        this.logger.warn(`signing key upkeep failed: ${describeError(err)}`),
-      );
-    }, every);
-    this.timer.unref();
+    this.stop = repeatEvery(every, this.logger, 'signing key upkeep', () => this.maintain());
   }
 
   onApplicationShutdown(): void {
-    clearInterval(this.timer);
+    this.stop();
   }
 
   /** Reload, rotate when due, delete keys nobody needs any more. */

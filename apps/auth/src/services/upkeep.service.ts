@@ -5,7 +5,7 @@ import {
   OnApplicationBootstrap,
   OnApplicationShutdown,
 } from '@nestjs/common';
-import { describeError } from '@roomkey/common';
+import { repeatEvery } from '@roomkey/common';
 import { AUTH_CONFIG, AuthConfig } from '../config';
 import { LoginThrottle } from './login-throttle.service';
 import { Tokens } from './tokens.service';
@@ -17,7 +17,7 @@ const HOUR_MS = 3600_000;
 @Injectable()
 export class Upkeep implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('auth');
-  private timer?: NodeJS.Timeout;
+  private stop = () => undefined as void;
 
   constructor(
     @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
@@ -28,12 +28,11 @@ export class Upkeep implements OnApplicationBootstrap, OnApplicationShutdown {
 
   async onApplicationBootstrap(): Promise<void> {
     await this.seedAdmin();
-    this.timer = setInterval(() => void this.sweep(), HOUR_MS);
-    this.timer.unref();
+    this.stop = repeatEvery(HOUR_MS, this.logger, 'sweep', () => this.sweep());
   }
 
   onApplicationShutdown(): void {
-    clearInterval(this.timer);
+    this.stop();
   }
 
   /** Creates the admin from ROOMKEY_ADMIN_EMAIL/ROOMKEY_ADMIN_PASSWORD when there is none. */
@@ -55,11 +54,7 @@ export class Upkeep implements OnApplicationBootstrap, OnApplicationShutdown {
   }
 
   private async sweep(): Promise<void> {
-    try {
-      await this.tokens.sweep();
-      await this.throttle.sweep();
-    } catch (err) {
-      this.logger.warn(`sweep failed: ${describeError(err)}`);
-    }
+    await this.tokens.sweep();
+    await this.throttle.sweep();
   }
 }

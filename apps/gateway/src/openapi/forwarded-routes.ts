@@ -26,6 +26,19 @@ const ID_PARAM = {
 };
 export const BAD_BODY =
   'VALIDATION_FAILED (a field is missing, unknown or of the wrong type) or MALFORMED_JSON';
+/** The query parameters of every paged list. */
+export const PAGE_PARAMS: NonNullable<ForwardedRoute['query']> = [
+  {
+    name: 'limit',
+    schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
+    description: 'Page size',
+  },
+  {
+    name: 'after',
+    schema: { type: 'string', format: 'uuid' },
+    description: '`next` of the previous page',
+  },
+];
 export const BAD_ID = 'VALIDATION_FAILED (the id is not a UUID)';
 export const TOKEN = 'TOKEN_MISSING or TOKEN_INVALID';
 export const ADMIN_ONLY = 'INSUFFICIENT_ROLE (admin only)';
@@ -108,16 +121,7 @@ export const AUTH_ROUTES: ForwardedRoute[] = [
     summary: 'List accounts, ordered by id, a page at a time.',
     access: 'admin',
     query: [
-      {
-        name: 'limit',
-        schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
-        description: 'Page size',
-      },
-      {
-        name: 'after',
-        schema: { type: 'string', format: 'uuid' },
-        description: '`next` of the previous page',
-      },
+      ...PAGE_PARAMS,
       {
         name: 'role',
         schema: { type: 'string', enum: ['admin', 'security', 'member', 'visitor'] },

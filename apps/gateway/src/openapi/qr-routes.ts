@@ -1,4 +1,11 @@
-import { ADMIN_ONLY, BAD_BODY, BAD_ID, ForwardedRoute, TOKEN } from './forwarded-routes';
+import {
+  ADMIN_ONLY,
+  BAD_BODY,
+  BAD_ID,
+  ForwardedRoute,
+  PAGE_PARAMS,
+  TOKEN,
+} from './forwarded-routes';
 
 const STAFF_ONLY = 'INSUFFICIENT_ROLE (admin or security only)';
 const PASS_NOT_FOUND = 'VISITOR_PASS_NOT_FOUND';
@@ -55,16 +62,7 @@ export const QR_ROUTES: ForwardedRoute[] = [
     summary: 'List visitor passes, newest first, a page at a time.',
     access: 'staff',
     query: [
-      {
-        name: 'limit',
-        schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
-        description: 'Page size',
-      },
-      {
-        name: 'after',
-        schema: { type: 'string', format: 'uuid' },
-        description: '`next` of the previous page',
-      },
+      ...PAGE_PARAMS,
       {
         name: 'status',
         schema: { type: 'string', enum: ['active', 'expired', 'revoked'] },

@@ -5,7 +5,7 @@ import {
   OnApplicationBootstrap,
   OnApplicationShutdown,
 } from '@nestjs/common';
-import { describeError } from '@roomkey/common';
+import { repeatEvery } from '@roomkey/common';
 import { QR_CONFIG, QrConfig } from '../config';
 import { Checks } from './checks.service';
 import { Ledger } from './ledger';
@@ -15,7 +15,7 @@ import { VisitorPasses } from './visitor-passes.service';
 @Injectable()
 export class Upkeep implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('qr');
-  private timer?: NodeJS.Timeout;
+  private stop = () => undefined as void;
 
   constructor(
     @Inject(QR_CONFIG) private readonly config: QrConfig,
@@ -25,14 +25,13 @@ export class Upkeep implements OnApplicationBootstrap, OnApplicationShutdown {
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      this.sweep().catch((err: unknown) => this.logger.warn(`sweep failed: ${describeError(err)}`));
-    }, this.config.SWEEP_INTERVAL_S * 1000);
-    this.timer.unref();
+    this.stop = repeatEvery(this.config.SWEEP_INTERVAL_S * 1000, this.logger, 'sweep', () =>
+      this.sweep(),
+    );
   }
 
   onApplicationShutdown(): void {
-    clearInterval(this.timer);
+    this.stop();
   }
 
   async sweep(now = new Date()): Promise<{ uses: number; checks: number; passes: number }> {

@@ -81,10 +81,15 @@ export const UserView = z.object({
 });
 export type UserView = z.infer<typeof UserView>;
 
-/** `GET /v1/users?limit=&after=`: pages ordered by id. */
-export const ListUsersQuery = z.strictObject({
+/** What every paged list takes: a page size and the `next` of the previous page. */
+export const pageQuery = () => ({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   after: Id.optional(),
+});
+
+/** `GET /v1/users?limit=&after=`: pages ordered by id. */
+export const ListUsersQuery = z.strictObject({
+  ...pageQuery(),
   role: UserRole.optional(),
   status: UserStatus.optional(),
 });

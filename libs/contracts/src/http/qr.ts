@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Id } from '../envelope';
+import { pageQuery } from './auth';
 
 const Instant = z.iso.datetime({ offset: true });
 
@@ -93,9 +94,7 @@ export const VisitorPassWithCode = VisitorPassView.extend({ code: QrImage });
 export type VisitorPassWithCode = z.infer<typeof VisitorPassWithCode>;
 
 export const ListVisitorPassesQuery = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  /** `next` of the previous page. */
-  after: Id.optional(),
+  ...pageQuery(),
   status: VisitorPassStatus.optional(),
 });
 export type ListVisitorPassesQuery = z.infer<typeof ListVisitorPassesQuery>;
