@@ -12,6 +12,7 @@ export default tseslint.config(
       'coverage/**',
       'clients/**',
       '*.js',
+      'test/*.js',
       '*.mjs',
     ],
   },

@@ -1,7 +1,7 @@
 /** Shared Jest settings: SWC compiles TypeScript with decorator metadata, path aliases as in tsconfig. */
 module.exports = {
   rootDir: __dirname,
-  testEnvironment: 'node',
+  testEnvironment: '<rootDir>/test/node-environment.js',
   transform: {
     '^.+\\.ts$': [
       '@swc/jest',

@@ -1,13 +1,75 @@
+import * as path from 'node:path';
 import { z } from 'zod';
-import { httpEnv, kafkaEnv, parseConfig, tokenEnv, postgresEnv } from '@roomkey/common';
+import { httpEnv, kafkaEnv, keyringEnv, parseConfig, postgresEnv, tokenEnv } from '@roomkey/common';
+
+/**
+ * Cosine similarity at or above which two faces are the same person. Chosen from measurement
+ * on the shared photos: the midpoint of the gap between the lowest same-person score and the
+ * highest different-person score (docs/face-threshold.md, bench/face/threshold.ts).
+ */
+export const DEFAULT_MATCH_THRESHOLD = 0.45;
+
+const int = (min: number, max: number, fallback: number) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
+const fraction = (fallback: number) => z.coerce.number().min(-1).max(1).default(fallback);
+const sha256 = z
+  .string()
+  .regex(/^[0-9a-f]{64}$/i, 'a sha256 in hex')
+  .optional();
 
 export const FaceConfigSchema = z.object({
   ...httpEnv(3003),
   ...kafkaEnv('face'),
   ...postgresEnv('roomkey_face'),
   ...tokenEnv(),
+  NODE_ENV: z.string().default('development'),
+  /** Folder of the model files (`npm run models:download` fills ./models). */
+  FACE_MODEL_DIR: z
+    .string()
+    .default('models')
+    .transform((d) => path.resolve(d)),
+  FACE_DETECTOR_MODEL: z.string().optional(),
+  FACE_DETECTOR_SHA256: sha256,
+  FACE_EMBEDDER_MODEL: z.string().optional(),
+  FACE_EMBEDDER_SHA256: sha256,
+  FACE_LIVENESS_A_MODEL: z.string().optional(),
+  FACE_LIVENESS_A_SHA256: sha256,
+  FACE_LIVENESS_B_MODEL: z.string().optional(),
+  FACE_LIVENESS_B_SHA256: sha256,
+  /** onnxruntime threads per inference; 1 measured fastest on 2 cores (bench/face). */
+  FACE_INTRA_OP_THREADS: int(1, 64, 1),
+  FACE_INTER_OP_THREADS: int(1, 64, 1),
+  /** Largest image accepted, in bytes and in pixels (checked from the header). */
+  FACE_MAX_IMAGE_BYTES: int(1024, 50_000_000, 8_000_000),
+  FACE_MAX_IMAGE_PIXELS: int(10_000, 200_000_000, 40_000_000),
+  /** Longer side of the working image. */
+  FACE_WORKING_SIZE: int(160, 1280, 640),
+  FACE_MATCH_THRESHOLD: fraction(DEFAULT_MATCH_THRESHOLD),
+  FACE_MIN_DETECTION_SCORE: z.coerce.number().min(0).max(1).default(0.9),
+  FACE_MIN_FACE_PX: int(16, 1000, 40),
+  FACE_MIN_SHARPNESS: z.coerce.number().min(0).default(40),
+  /** Real score below which a face is a spoof; `off` switches liveness off (not advised). */
+  FACE_LIVENESS_THRESHOLD: z
+    .union([z.literal('off'), z.coerce.number().min(0).max(1)])
+    .default(0.5)
+    .transform((v) => (v === 'off' ? null : v)),
+  /**
+   * AES-256-GCM keys sealing templates (`id:base64,...`, the first seals; rows sealed with
+   * another are re-sealed by a job). Required in production.
+   */
+  FACE_TEMPLATE_KEYRING: keyringEnv().optional(),
+  /** Keys the gateway seals captures with on face.captured.v1 (shared with the gateway). */
+  FACE_CAPTURE_KEYRING: keyringEnv().optional(),
+  /** A template not used for this long is erased (GDPR storage limitation). */
+  FACE_RETENTION_DAYS: int(1, 36500, 1095),
+  /** How long a capture waits for the QR step's answer before it is dropped (fail secure). */
+  FACE_QR_WAIT_MS: int(100, 60_000, 4000),
+  /** How often the retention and re-seal jobs run. */
+  FACE_UPKEEP_INTERVAL_S: int(10, 86400, 3600),
 });
 export type FaceConfig = z.infer<typeof FaceConfigSchema>;
+
+export const FACE_CONFIG = Symbol('FACE_CONFIG');
 
 export const loadFaceConfig = (env: NodeJS.ProcessEnv = process.env) =>
   parseConfig('face', FaceConfigSchema, env);

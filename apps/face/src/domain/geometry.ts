@@ -1,0 +1,117 @@
+/**
+ * Image geometry the face pipeline needs and no maintained JavaScript library offers on raw
+ * pixel buffers (ADR 009): a least-squares similarity transform between point sets (Umeyama,
+ * 1991) and an affine warp with bilinear sampling.
+ */
+
+export type Point = readonly [number, number];
+
+/** Row-major 2x3 affine matrix [a, b, tx, c, d, ty]: x' = a x + b y + tx, y' = c x + d y + ty. */
+export type Affine = readonly [number, number, number, number, number, number];
+
+/** An interleaved 8-bit image (RGB or BGR, 3 channels). */
+export interface RawImage {
+  data: Uint8Array;
+  width: number;
+  height: number;
+}
+
+/**
+ * The rotation + uniform scale + translation that best maps `from` onto `to` in the least
+ * squares sense (no reflection). With five face landmarks and the 112x112 template this is the
+ * standard face alignment.
+ */
+export function similarityTransform(from: readonly Point[], to: readonly Point[]): Affine {
+  const n = from.length;
+  let mx = 0,
+    my = 0,
+    ux = 0,
+    uy = 0;
+  for (let i = 0; i < n; i++) {
+    mx += from[i]![0];
+    my += from[i]![1];
+    ux += to[i]![0];
+    uy += to[i]![1];
+  }
+  mx /= n;
+  my /= n;
+  ux /= n;
+  uy /= n;
+  // For a 2-D similarity the optimum has a closed form: with centred points p (from) and q (to),
+  // a = Σ(px qx + py qy) / Σ|p|², b = Σ(px qy − py qx) / Σ|p|² (rotation·scale as a + ib).
+  let dot = 0,
+    cross = 0,
+    norm = 0;
+  for (let i = 0; i < n; i++) {
+    const px = from[i]![0] - mx;
+    const py = from[i]![1] - my;
+    const qx = to[i]![0] - ux;
+    const qy = to[i]![1] - uy;
+    dot += px * qx + py * qy;
+    cross += px * qy - py * qx;
+    norm += px * px + py * py;
+  }
+  if (norm === 0) throw new Error('degenerate landmarks');
+  const a = dot / norm;
+  const b = cross / norm;
+  return [a, -b, ux - (a * mx - b * my), b, a, uy - (b * mx + a * my)];
+}
+
+export function applyAffine(m: Affine, [x, y]: Point): Point {
+  return [m[0] * x + m[1] * y + m[2], m[3] * x + m[4] * y + m[5]];
+}
+
+export function invertAffine(m: Affine): Affine {
+  const [a, b, tx, c, d, ty] = m;
+  const det = a * d - b * c;
+  if (det === 0) throw new Error('singular transform');
+  const ia = d / det,
+    ib = -b / det,
+    ic = -c / det,
+    id = a / det;
+  return [ia, ib, -(ia * tx + ib * ty), ic, id, -(ic * tx + id * ty)];
+}
+
+/**
+ * Warps `src` by `m` (source -> destination coordinates) into a `width` x `height` image,
+ * sampling bilinearly; pixels that fall outside the source are black (as OpenCV's
+ * warpAffine with a constant border).
+ */
+export function warpAffine(src: RawImage, m: Affine, width: number, height: number): RawImage {
+  const inv = invertAffine(m);
+  const out = new Uint8Array(width * height * 3);
+  const { data, width: sw, height: sh } = src;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const sx = inv[0] * x + inv[1] * y + inv[2];
+      const sy = inv[3] * x + inv[4] * y + inv[5];
+      const x0 = Math.floor(sx);
+      const y0 = Math.floor(sy);
+      const fx = sx - x0;
+      const fy = sy - y0;
+      const o = (y * width + x) * 3;
+      for (let ch = 0; ch < 3; ch++) {
+        let v = 0;
+        for (let k = 0; k < 4; k++) {
+          const px = x0 + (k & 1);
+          const py = y0 + (k >> 1);
+          if (px < 0 || py < 0 || px >= sw || py >= sh) continue;
+          const w = (k & 1 ? fx : 1 - fx) * (k >> 1 ? fy : 1 - fy);
+          v += w * data[(py * sw + px) * 3 + ch]!;
+        }
+        out[o + ch] = Math.round(v);
+      }
+    }
+  }
+  return { data: out, width, height };
+}
+
+/**
+ * The affine map that takes the box (x, y, w, h) onto a `size` x `size` image, pixel centres
+ * on pixel centres (as OpenCV's resize with linear interpolation).
+ */
+export function cropTransform(x: number, y: number, w: number, h: number, size: number): Affine {
+  const sx = size / w;
+  const sy = size / h;
+  return [sx, 0, (0.5 - x) * sx - 0.5, 0, sy, (0.5 - y) * sy - 0.5];
+}

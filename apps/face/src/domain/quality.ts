@@ -1,0 +1,28 @@
+import type { RawImage } from './geometry';
+
+/**
+ * Sharpness as the variance of the Laplacian of the grey image (Pech-Pacheco et al., 2000): a
+ * blurred face has few edges and a low variance. Computed on the aligned 112x112 face so the
+ * figure does not depend on the photo's size.
+ */
+export function laplacianVariance(img: RawImage): number {
+  const { data, width, height } = img;
+  const grey = new Float32Array(width * height);
+  for (let i = 0; i < width * height; i++) {
+    grey[i] = 0.299 * data[i * 3]! + 0.587 * data[i * 3 + 1]! + 0.114 * data[i * 3 + 2]!;
+  }
+  let sum = 0,
+    sumSq = 0,
+    n = 0;
+  for (let y = 1; y < height - 1; y++) {
+    for (let x = 1; x < width - 1; x++) {
+      const i = y * width + x;
+      const lap = grey[i - width]! + grey[i + width]! + grey[i - 1]! + grey[i + 1]! - 4 * grey[i]!;
+      sum += lap;
+      sumSq += lap * lap;
+      n++;
+    }
+  }
+  const mean = sum / n;
+  return sumSq / n - mean * mean;
+}

@@ -1,0 +1,247 @@
+import { createHash } from 'node:crypto';
+import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { crc32, deflateSync } from 'node:zlib';
+import * as path from 'node:path';
+import sharp, { Sharp } from 'sharp';
+import { buildPipeline } from '../src/adapters/models';
+import { MODEL_FILES } from '../src/adapters/model-files';
+import type { FacePipeline, FaceFound } from '../src/domain/pipeline';
+import { cosine } from '../src/domain/vectors';
+import {
+  MODEL_DIR,
+  photo,
+  photoManifest,
+  TEST_PIPELINE,
+  testPipeline,
+} from '../../../test/support/face';
+
+/** The threshold the face app ships with (docs/face-threshold.md). */
+import { DEFAULT_MATCH_THRESHOLD } from '../src/config';
+
+let pipeline: FacePipeline;
+let noLiveness: FacePipeline;
+const manifest = photoManifest();
+const identities = manifest.filter((p) => p.category === 'identity');
+const embeddings = new Map<string, Float32Array>();
+
+beforeAll(async () => {
+  pipeline = await testPipeline();
+  // For identity pairs: a studio portrait is not a live capture, and this is about faces.
+  noLiveness = await testPipeline({ livenessThreshold: null });
+  for (const p of identities) {
+    const r = await noLiveness.analyse(photo(p.file), 'selfie');
+    if (!r.ok) throw new Error(`${p.file}: ${r.problem}`);
+    embeddings.set(p.file, r.embedding);
+  }
+});
+
+const pairs = (same: boolean) =>
+  identities.flatMap((a, i) =>
+    identities
+      .slice(i + 1)
+      .filter((b) => (a.identity === b.identity) === same)
+      .map((b) => [a.file, b.file] as const),
+  );
+
+describe('recognition on the shared photos', () => {
+  it.each(pairs(true))('%s and %s are the same person', (a, b) => {
+    expect(cosine(embeddings.get(a)!, embeddings.get(b)!)).toBeGreaterThanOrEqual(
+      DEFAULT_MATCH_THRESHOLD,
+    );
+  });
+
+  it('every different-person pair stays below the threshold', () => {
+    const different = pairs(false);
+    expect(different.length).toBeGreaterThan(30);
+    for (const [a, b] of different) {
+      expect([
+        a,
+        b,
+        cosine(embeddings.get(a)!, embeddings.get(b)!) < DEFAULT_MATCH_THRESHOLD,
+      ]).toEqual([a, b, true]);
+    }
+  });
+
+  it('embeddings are 128 numbers of unit length', () => {
+    const e = embeddings.values().next().value!;
+    expect(e).toHaveLength(128);
+    expect(cosine(e, e)).toBeCloseTo(1, 5);
+  });
+});
+
+describe('quality and liveness gates on the shared photos', () => {
+  it.each(manifest.filter((p) => p.category === 'no_face').map((p) => p.file))(
+    '%s has no face',
+    async (file) => {
+      expect(await pipeline.analyse(photo(file), 'selfie')).toMatchObject({
+        ok: false,
+        problem: 'no-face',
+      });
+    },
+  );
+
+  it('two people in a selfie are many-faces, also at the kiosk when neither dominates', async () => {
+    for (const mode of ['selfie', 'kiosk'] as const) {
+      expect(await pipeline.analyse(photo('multi_obama_biden.jpg'), mode)).toMatchObject({
+        problem: 'many-faces',
+      });
+    }
+  });
+
+  it('at the kiosk, a face that clearly dominates is taken', async () => {
+    // Obama large in front, Biden small behind: the larger face is used.
+    const two = await sharp(photo('multi_obama_biden.jpg')).metadata();
+    const half = Math.floor(two.width! / 2);
+    const biden = await sharp(photo('multi_obama_biden.jpg'))
+      .extract({ left: half, top: 0, width: two.width! - half, height: two.height! })
+      .resize({ width: 120 })
+      .toBuffer();
+    const scene = await sharp(photo('person_a_obama_1.jpg'))
+      .resize({ width: 640 })
+      .composite([{ input: biden, left: 0, top: 0 }])
+      .jpeg()
+      .toBuffer();
+    expect(await pipeline.analyse(scene, 'selfie')).toMatchObject({ problem: 'many-faces' });
+    const kiosk = await pipeline.analyse(scene, 'kiosk');
+    expect(kiosk.ok).toBe(true);
+    const score = cosine((kiosk as FaceFound).embedding, embeddings.get('person_a_obama_1.jpg')!);
+    expect(score).toBeGreaterThanOrEqual(DEFAULT_MATCH_THRESHOLD);
+  });
+
+  it.each(manifest.filter((p) => p.category === 'liveness').map((p) => [p.file, p.liveness]))(
+    '%s is %s',
+    async (file, truth) => {
+      const r = await pipeline.analyse(photo(file), 'selfie');
+      if (truth === 'spoof') expect(r).toMatchObject({ ok: false, problem: 'spoof' });
+      else expect(r).toMatchObject({ ok: true, liveness: expect.any(Number) });
+    },
+  );
+
+  it('a blurred face is too-blurry, the same face sharp is fine', async () => {
+    const sharpFace = await pipeline.analyse(photo('person_f_luciano_1.jpg'), 'selfie');
+    expect(sharpFace.ok).toBe(true);
+    const blurred = await sharp(photo('person_f_luciano_1.jpg')).blur(5).jpeg().toBuffer();
+    expect(await pipeline.analyse(blurred, 'selfie')).toMatchObject({ problem: 'too-blurry' });
+  });
+
+  it('a small face is face-too-small, a low-scoring one low-detection-score', async () => {
+    // The face 60 pixels wide in a 640x480 frame: found, but too small to trust.
+    const face = await sharp(photo('person_c_rudd_1.jpg')).resize({ width: 60 }).toBuffer();
+    const frame = await sharp({
+      create: { width: 640, height: 480, channels: 3, background: '#808080' },
+    })
+      .composite([{ input: face, left: 200, top: 150 }])
+      .jpeg()
+      .toBuffer();
+    expect(await pipeline.analyse(frame, 'selfie')).toMatchObject({ problem: 'face-too-small' });
+    const strict = await testPipeline({
+      gates: { ...TEST_PIPELINE.gates, minFacePx: 1000 },
+    });
+    expect(await strict.analyse(photo('person_c_rudd_1.jpg'), 'selfie')).toMatchObject({
+      problem: 'face-too-small',
+    });
+    const picky = await testPipeline({
+      gates: { ...TEST_PIPELINE.gates, minDetectionScore: 0.99 },
+    });
+    expect(await picky.analyse(photo('person_c_rudd_1.jpg'), 'selfie')).toMatchObject({
+      problem: 'low-detection-score',
+    });
+  });
+
+  it('EXIF orientation is applied: the rotated samples are found upright', async () => {
+    const r = await pipeline.analyse(photo('liveness_real_1.jpg'), 'selfie');
+    expect(r.ok).toBe(true);
+    const [eyeR, eyeL] = (r as FaceFound).face.landmarks;
+    // Upright: the eyes side by side, not one above the other.
+    expect(Math.abs(eyeR![1] - eyeL![1])).toBeLessThan(Math.abs(eyeR![0] - eyeL![0]));
+  });
+});
+
+/** A PNG header claiming 100000x100000 pixels, followed by a scrap of data: never decoded. */
+function pngBomb(): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body));
+    return Buffer.concat([len, body, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(100_000, 0);
+  ihdr.writeUInt32BE(100_000, 4);
+  ihdr.set([8, 2, 0, 0, 0], 8); // 8-bit RGB
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(Buffer.alloc(100_000))),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+describe('bad bytes get a clear reason, never an exception', () => {
+  const cases: [string, () => Promise<Buffer>, string][] = [
+    ['empty', async () => Buffer.alloc(0), 'not-an-image'],
+    ['text', async () => Buffer.from('hello, not a picture'), 'not-an-image'],
+    [
+      'a truncated JPEG',
+      async () => photo('person_a_obama_1.jpg').subarray(0, 20_000),
+      'not-an-image',
+    ],
+    [
+      'a GIF',
+      async () => sharp(photo('person_c_rudd_1.jpg')).gif().toBuffer(),
+      'unsupported-format',
+    ],
+    [
+      'a decompression bomb (a PNG that says it is 100000x100000)',
+      async () => pngBomb(),
+      'too-large',
+    ],
+    [
+      'random bytes after a JPEG header',
+      async () => Buffer.concat([Buffer.from([0xff, 0xd8, 0xff]), Buffer.alloc(5000, 7)]),
+      'not-an-image',
+    ],
+  ];
+  it.each(cases)('%s', async (_, make, detail) => {
+    expect(await pipeline.analyse(await make(), 'selfie')).toMatchObject({
+      ok: false,
+      problem: 'bad-image',
+      detail,
+    });
+  });
+
+  it('a WebP and a PNG are read like a JPEG', async () => {
+    for (const convert of [(s: Sharp) => s.webp(), (s: Sharp) => s.png()]) {
+      const bytes = await convert(sharp(photo('person_c_rudd_2.jpg'))).toBuffer();
+      const r = await pipeline.analyse(bytes, 'selfie');
+      expect(r.ok).toBe(true);
+      const score = cosine((r as FaceFound).embedding, embeddings.get('person_c_rudd_2.jpg')!);
+      expect(score).toBeGreaterThan(0.95);
+    }
+  });
+});
+
+describe('models', () => {
+  it('a model file that is not the pinned one refuses to load', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'roomkey-models-'));
+    try {
+      for (const m of MODEL_FILES)
+        await copyFile(path.join(MODEL_DIR, m.file), path.join(dir, m.file));
+      const tampered = MODEL_FILES.find((m) => m.key === 'EMBEDDER')!;
+      const bytes = photo('person_c_rudd_1.jpg');
+      await writeFile(path.join(dir, tampered.file), bytes);
+      await expect(
+        buildPipeline(
+          { dir, intraOpThreads: 1, interOpThreads: 1 },
+          { maxBytes: 1e7, maxPixels: 4e7, workingSize: 640 },
+          TEST_PIPELINE,
+        ),
+      ).rejects.toThrow(createHash('sha256').update(bytes).digest('hex'));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
