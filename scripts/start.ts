@@ -98,6 +98,7 @@ async function main(): Promise<void> {
           AUDIT_URL: process.env.AUDIT_URL ?? `http://127.0.0.1:${portOf('audit')}`,
           AUTH_URL: process.env.AUTH_URL ?? `http://127.0.0.1:${portOf('auth')}`,
           QR_URL: process.env.QR_URL ?? `http://127.0.0.1:${portOf('qr')}`,
+          FACE_URL: process.env.FACE_URL ?? `http://127.0.0.1:${portOf('face')}`,
           JWKS_URL:
             process.env.JWKS_URL ?? `http://127.0.0.1:${portOf('auth')}/.well-known/jwks.json`,
           ...(app.name === 'auth'

@@ -1,8 +1,16 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { buildPipeline } from '../../apps/face/src/adapters/models';
 import { DEFAULT_GATES } from '../../apps/face/src/domain/gates';
 import type { PipelineOptions } from '../../apps/face/src/domain/pipeline';
+import { faceAppOptions } from '../../apps/face/src/app';
+import { loadFaceConfig } from '../../apps/face/src/config';
+import { AUTH_EVENTS_V1, FACE_CAPTURED_V1, QR_CHECKED_V1 } from '@roomkey/contracts';
+import { startTestApp, unique } from './apps';
+import type { StartedAuth } from './auth';
+import { groupAtEnd } from './kafka';
+import { freshDatabase } from './postgres';
 
 /**
  * The models and photos the tests use are never part of the project: they are read from the
@@ -41,3 +49,41 @@ export const testPipeline = (options: Partial<PipelineOptions> = {}) =>
     { maxBytes: 10_000_000, maxPixels: 40_000_000, workingSize: 640 },
     { ...TEST_PIPELINE, ...options },
   );
+
+/** Seals templates in test face apps (random per run). */
+export const TEST_TEMPLATE_KEYRING = `test:${randomBytes(32).toString('base64')}`;
+
+/** The face app on a fresh PostgreSQL database (or the one given), trusting `auth`'s keys. */
+export async function startFace(
+  auth: StartedAuth,
+  opts: { databaseUrl?: string; env?: Record<string, string> } = {},
+) {
+  const db = opts.databaseUrl ? undefined : await freshDatabase('roomkey_face');
+  const databaseUrl = opts.databaseUrl ?? db!.url;
+  const groupId = unique('roomkey.face.it');
+  for (const topic of [QR_CHECKED_V1, FACE_CAPTURED_V1, AUTH_EVENTS_V1]) {
+    await groupAtEnd(groupId, topic);
+  }
+  const started = await startTestApp(
+    faceAppOptions(
+      loadFaceConfig({
+        DATABASE_URL: databaseUrl,
+        KAFKA_GROUP_ID: groupId,
+        JWKS_URL: auth.jwksUrl,
+        FACE_MODEL_DIR: MODEL_DIR,
+        FACE_TEMPLATE_KEYRING: TEST_TEMPLATE_KEYRING,
+        LOG_LEVEL: 'warn',
+        ...opts.env,
+      }),
+    ),
+  );
+  return {
+    ...started,
+    databaseUrl,
+    stop: async () => {
+      await started.app.close();
+      await db?.drop();
+    },
+  };
+}
+export type StartedFace = Awaited<ReturnType<typeof startFace>>;

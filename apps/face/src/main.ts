@@ -1,11 +1,9 @@
 import './tracing';
 import { bootFailed, runApp } from '@roomkey/common';
-import { loadFaceConfig } from './config';
-import { FaceModule } from './face.module';
+import { faceAppOptions } from './app';
 
 async function main(): Promise<void> {
-  const config = loadFaceConfig();
-  await runApp({ name: 'face', module: FaceModule.forConfig(config), config });
+  await runApp(faceAppOptions());
 }
 
 main().catch(bootFailed('face'));

@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { appModule } from '@roomkey/common';
+import { appModule, keyringOrDevelopment } from '@roomkey/common';
 import { AuditClient } from './adapters/audit-client';
 import { GATEWAY_CONFIG, GatewayConfig } from './config';
 import { DecisionsConsumer } from './consumers/decisions.consumer';
@@ -8,6 +8,7 @@ import { AccessRequestsController } from './http/access-requests.controller';
 import { ProxyController } from './http/proxy.controller';
 import { GatewayReadiness } from './readiness';
 import { AccessRequestsService } from './services/access-requests.service';
+import { CAPTURE_KEYRING, FaceCaptures } from './services/face-captures';
 
 /** The public HTTP edge: REST + OpenAPI; Kafka out (requests) and in (decisions). */
 @Module({})
@@ -18,6 +19,17 @@ export class GatewayModule {
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: RequestTracker, useValue: new RequestTracker(config.TRACKED_REQUESTS) },
+        {
+          provide: CAPTURE_KEYRING,
+          useFactory: () =>
+            keyringOrDevelopment(
+              'gateway',
+              'FACE_CAPTURE_KEYRING',
+              config.FACE_CAPTURE_KEYRING,
+              config.NODE_ENV,
+            ),
+        },
+        FaceCaptures,
         AuditClient,
         AccessRequestsService,
       ],

@@ -106,6 +106,7 @@ describe('a member scanning the door code', () => {
       requestId: expect.any(String),
       outcome: 'valid',
       doorId: DOOR,
+      userId: member.userId,
     });
     expect(await attempt(member.token, { qr: payload, doorId: DOOR })).toMatchObject({
       outcome: 'valid',

@@ -24,3 +24,4 @@ export * from './auth';
 export * from './crypto/keyring';
 export * from './app-module';
 export * from './repeat';
+export * from './http/multipart';

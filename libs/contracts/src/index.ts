@@ -13,3 +13,4 @@ export * from './dlq/dead-letter.v1';
 export * from './http/access-requests';
 export * from './http/auth';
 export * from './http/qr';
+export * from './http/face';

@@ -1,4 +1,5 @@
 import type { MigrationInterface } from 'typeorm';
+import { CreateFace1768000000000 } from './1768000000000-create-face';
 
 /** The face app's migrations, in order; run at boot. */
-export const MIGRATIONS: Array<new () => MigrationInterface> = [];
+export const MIGRATIONS: Array<new () => MigrationInterface> = [CreateFace1768000000000];

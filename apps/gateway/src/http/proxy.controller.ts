@@ -1,5 +1,6 @@
 import { All, Controller, Inject, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import { Readable } from 'node:stream';
 import type { Request, Response } from 'express';
 import { NotFoundError, Public, requestIdOf } from '@roomkey/common';
 import { callUpstream } from '../adapters/upstream';
@@ -18,6 +19,12 @@ const RESPONSE_HEADERS = ['content-type', 'cache-control', 'retry-after', 'www-a
 @Controller()
 export class ProxyController {
   constructor(@Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig) {}
+
+  /** Face enrolment and erasure. Declared first: `v1/users/:id/face` is not auth's. */
+  @All(['v1/me/face', 'v1/me/face/consent', 'v1/users/:id/face'])
+  face(@Req() req: Request, @Res() res: Response): Promise<void> {
+    return this.forward(req, res, this.config.FACE_URL, 'the face service');
+  }
 
   /** Accounts, sessions, devices and keys. */
   @All([
@@ -46,13 +53,17 @@ export class ProxyController {
   }
 
   private async forward(req: Request, res: Response, base: string, what: string): Promise<void> {
-    const hasBody = !['GET', 'HEAD', 'DELETE'].includes(req.method) && req.body !== undefined;
+    const multipart = /^multipart\/form-data\b/i.test(req.headers['content-type'] ?? '');
+    const hasBody =
+      !multipart && !['GET', 'HEAD', 'DELETE'].includes(req.method) && req.body !== undefined;
     const headers: Record<string, string> = {
       'x-request-id': requestIdOf(req),
       'x-forwarded-for': req.ip ?? req.socket.remoteAddress ?? '',
     };
     if (req.headers.authorization) headers.authorization = req.headers.authorization;
     if (hasBody) headers['content-type'] = 'application/json';
+    // An upload (face photos) is passed through as it arrives, never buffered here.
+    if (multipart) headers['content-type'] = req.headers['content-type']!;
     const target = new URL(req.originalUrl, base);
     // Dot segments (also percent-encoded) would leave the forwarded routes: refuse them.
     if (target.pathname !== req.path) {
@@ -61,7 +72,12 @@ export class ProxyController {
     const upstream = await callUpstream(target, {
       method: req.method,
       headers,
-      body: hasBody ? JSON.stringify(req.body) : undefined,
+      body: hasBody
+        ? JSON.stringify(req.body)
+        : multipart
+          ? (Readable.toWeb(req) as ReadableStream)
+          : undefined,
+      ...(multipart ? { duplex: 'half' } : {}),
       timeoutMs: this.config.UPSTREAM_TIMEOUT_MS,
       what,
     });

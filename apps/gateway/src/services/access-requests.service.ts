@@ -4,6 +4,7 @@ import { accessRequestedV1, AccessRequestView, CreateAccessRequestBody } from '@
 import { DomainError, EventPublisher, NotFoundError, Principal } from '@roomkey/common';
 import { AuditClient } from '../adapters/audit-client';
 import { RequestTracker } from '../domain/request-tracker';
+import { FaceCaptures } from './face-captures';
 
 @Injectable()
 export class AccessRequestsService {
@@ -11,13 +12,18 @@ export class AccessRequestsService {
     private readonly publisher: EventPublisher,
     private readonly tracker: RequestTracker,
     private readonly audit: AuditClient,
+    private readonly captures: FaceCaptures,
   ) {}
 
   /**
    * Accepts a request: it exists once `access.requested.v1` is acknowledged by the broker.
    * A member's phone scanned the room's code; a kiosk scanned a pass at one of its own doors.
    */
-  async submit(body: CreateAccessRequestBody, caller: Principal): Promise<{ requestId: string }> {
+  async submit(
+    body: CreateAccessRequestBody,
+    caller: Principal,
+    face?: Buffer,
+  ): Promise<{ requestId: string }> {
     const kiosk = caller.kind === 'device';
     if (kiosk && (!body.doorId || !caller.doors.includes(body.doorId))) {
       throw new DomainError(
@@ -28,6 +34,9 @@ export class AccessRequestsService {
     }
     const requestId = randomUUID();
     const at = new Date();
+    const channel = kiosk ? 'kiosk' : 'mobile';
+    // The face goes first, sealed, so the face app holds it when the QR answer arrives.
+    const faceCaptureId = face ? await this.captures.publish(requestId, face, channel) : undefined;
     await this.publisher.publish(accessRequestedV1, {
       key: requestId,
       correlationId: requestId,
@@ -35,12 +44,13 @@ export class AccessRequestsService {
       payload: {
         requestId,
         at: at.toISOString(),
-        channel: kiosk ? 'kiosk' : 'mobile',
+        channel,
         mode: kiosk ? 'pass' : 'room-code',
         roomId: body.roomId,
         ...(body.doorId ? { doorId: body.doorId } : {}),
         ...(kiosk ? { deviceId: caller.id } : { userId: caller.id }),
         qr: body.qr,
+        ...(faceCaptureId ? { faceCaptureId } : {}),
       },
     });
     this.tracker.accepted(requestId, at);

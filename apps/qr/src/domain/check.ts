@@ -11,6 +11,8 @@ export interface CheckRequest {
   mode: 'room-code' | 'pass';
   /** The door the request is for, when the client named one (kiosks always do). */
   doorId?: string;
+  /** The signed-in member who scanned a room code. */
+  userId?: string;
   qr: string;
   /** When the request was made. */
   at: Date;
@@ -112,7 +114,8 @@ async function checkRoomCode(
   if (late) return invalid(late, code.doorId);
   // The member's app may name the door it stands at; it must be the one the code shows.
   if (req.doorId && req.doorId !== code.doorId) return invalid('wrong-door', req.doorId);
-  return { outcome: 'valid', doorId: code.doorId };
+  // The person is whoever scanned: the face step compares with them.
+  return { outcome: 'valid', doorId: code.doorId, ...(req.userId ? { userId: req.userId } : {}) };
 }
 
 async function checkPersonalPass(

@@ -62,6 +62,7 @@ export class Checks implements OnModuleInit {
         requestId: request.requestId,
         mode: request.mode,
         doorId: request.doorId,
+        userId: request.userId,
         qr: request.qr,
         at: new Date(request.at),
       },

@@ -34,7 +34,7 @@ export class KafkaModule {
  */
 export function kafkaConsumerOptions(
   config: KafkaConfig,
-  opts: { groupId?: string; fromBeginning?: boolean } = {},
+  opts: { groupId?: string; fromBeginning?: boolean; partitionsConsumedConcurrently?: number } = {},
 ): KafkaOptions {
   return {
     transport: Transport.KAFKA,
@@ -54,7 +54,10 @@ export function kafkaConsumerOptions(
         retry: { initialRetryTime: 300, retries: 10, maxRetryTime: 10000 },
       },
       subscribe: { fromBeginning: opts.fromBeginning ?? true },
-      run: { autoCommit: true, partitionsConsumedConcurrently: 1 },
+      run: {
+        autoCommit: true,
+        partitionsConsumedConcurrently: opts.partitionsConsumedConcurrently ?? 1,
+      },
       parser: { keepBinary: true },
       producerOnlyMode: false,
     },

@@ -3,7 +3,11 @@ import { envelope, Id, RETENTION, topic } from '../envelope';
 
 export const FACE_CAPTURED_V1 = 'face.captured.v1';
 
-/** AES-256-GCM sealed bytes; all parts base64. The key is shared by the gateway and face only. */
+/**
+ * AES-256-GCM sealed bytes; all parts base64. The key is shared by the gateway and face only;
+ * the associated data is `face-capture:<requestId>`, so a capture cannot be replayed into
+ * another request.
+ */
 export const SealedBytes = z.object({
   /** Which key sealed it, so keys can rotate. */
   keyId: z.string().min(1).max(64),
@@ -18,6 +22,8 @@ export const FaceCapturedV1Payload = z.object({
   /** The face image, sealed; never stored anywhere else. */
   image: SealedBytes,
   contentType: z.enum(['image/jpeg', 'image/png', 'image/webp']),
+  /** mobile: a selfie, one face expected; kiosk: the door camera, the dominant face is used. */
+  channel: z.enum(['mobile', 'kiosk']).optional(),
 });
 
 export const FaceCapturedV1 = envelope('face.captured', FaceCapturedV1Payload);

@@ -13,9 +13,19 @@ export const FaceOutcome = z.enum([
   'not-enrolled',
 ]);
 
+/** What made the image `low-quality`. */
+export const FaceQualityReason = z.enum([
+  'bad-image',
+  'face-too-small',
+  'low-detection-score',
+  'too-blurry',
+]);
+
 export const FaceCheckedV1Payload = z.object({
   requestId: Id,
   outcome: FaceOutcome,
+  /** For `low-quality`: which quality gate refused the image. */
+  reason: FaceQualityReason.optional(),
   /** The user whose template was compared. */
   userId: Id.optional(),
   /** Cosine similarity to the enrolled template, when one was computed. */

@@ -22,7 +22,7 @@ export const QrCheckedV1Payload = z.object({
   reason: QrInvalidReason.optional(),
   roomId: Id.optional(),
   doorId: Id.optional(),
-  /** Who the pass names (personal and visitor passes). */
+  /** Who the code is for: the person a pass names, or the member who scanned a room code. */
   userId: Id.optional(),
   passId: Id.optional(),
 });

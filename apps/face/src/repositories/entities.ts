@@ -1,0 +1,49 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+/**
+ * A person's face template: 128 numbers sealed with AES-256-GCM under the template keyring,
+ * the user id bound as associated data so a row moved to another user does not open.
+ */
+@Entity({ name: 'face_templates' })
+export class FaceTemplateRow {
+  @PrimaryColumn({ name: 'user_id', type: 'uuid' }) userId!: string;
+  @Column({ name: 'key_id', type: 'text' }) keyId!: string;
+  @Column({ type: 'text' }) iv!: string;
+  @Column({ type: 'text' }) tag!: string;
+  @Column({ type: 'text' }) ciphertext!: string;
+  /** The embedding model the template was made with. */
+  @Column({ type: 'text' }) model!: string;
+  @Column({ name: 'image_count', type: 'int' }) imageCount!: number;
+  @Column({ name: 'enrolled_at', type: 'timestamptz' }) enrolledAt!: Date;
+  /** Last time the template was compared at a door; retention counts from here. */
+  @Column({ name: 'last_used_at', type: 'timestamptz' }) lastUsedAt!: Date;
+}
+
+/** Consent to biometric processing (GDPR Art. 9(2)(a), BIPA): when, and to which notice. */
+@Entity({ name: 'face_consents' })
+export class FaceConsentRow {
+  @PrimaryColumn({ name: 'user_id', type: 'uuid' }) userId!: string;
+  @Column({ name: 'given_at', type: 'timestamptz' }) givenAt!: Date;
+  @Column({ name: 'notice_version', type: 'text' }) noticeVersion!: string;
+  /** Set when the person erased their face data, which withdraws consent. */
+  @Column({ name: 'withdrawn_at', type: 'timestamptz', nullable: true }) withdrawnAt!: Date | null;
+}
+
+/** The QR step's answer for a request, waiting to be joined with its face capture. */
+@Entity({ name: 'face_qr_results' })
+export class QrResultRow {
+  @PrimaryColumn({ name: 'request_id', type: 'uuid' }) requestId!: string;
+  @Column({ type: 'boolean' }) valid!: boolean;
+  @Column({ name: 'user_id', type: 'uuid', nullable: true }) userId!: string | null;
+  @Column({ name: 'received_at', type: 'timestamptz' }) receivedAt!: Date;
+}
+
+/** The face step's answer per request, so redelivery gets the same one. */
+@Entity({ name: 'face_checks' })
+export class FaceCheckRow {
+  @PrimaryColumn({ name: 'request_id', type: 'uuid' }) requestId!: string;
+  @Column({ type: 'jsonb' }) payload!: Record<string, unknown>;
+  @Column({ name: 'checked_at', type: 'timestamptz' }) checkedAt!: Date;
+}
+
+export const FACE_ENTITIES = [FaceTemplateRow, FaceConsentRow, QrResultRow, FaceCheckRow];

@@ -1,0 +1,186 @@
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { LessThan, Repository } from 'typeorm';
+import type { z } from 'zod';
+import {
+  FaceCapturedV1,
+  faceCheckedV1,
+  FaceCheckedV1Payload,
+  QrCheckedV1,
+} from '@roomkey/contracts';
+import { describeError, EventPublisher, Keyring, PermanentEventError } from '@roomkey/common';
+import { FACE_CONFIG, FaceConfig } from '../config';
+import type { FaceProblem } from '../domain/gates';
+import type { FacePipeline } from '../domain/pipeline';
+import { cosine } from '../domain/vectors';
+import { FaceCheckRow, QrResultRow } from '../repositories/entities';
+import { Templates } from './templates.service';
+import { CAPTURE_KEYRING, FACE_PIPELINE } from './tokens';
+
+type Answer = Omit<z.infer<typeof FaceCheckedV1Payload>, 'requestId'>;
+
+const POLL_MS = 200;
+/** Captures held at once; beyond this a capture is dropped (and the request denied). */
+const MAX_HELD = 500;
+
+/** How a refused image reads on face.checked.v1. */
+function outcomeOf(problem: FaceProblem): Answer {
+  switch (problem) {
+    case 'no-face':
+    case 'many-faces':
+    case 'spoof':
+      return { outcome: problem };
+    default:
+      return { outcome: 'low-quality', reason: problem };
+  }
+}
+
+/** A capture waiting for the QR step's answer: in memory only, never written anywhere. */
+interface Held {
+  event: FaceCapturedV1;
+  image: Buffer;
+  deadline: number;
+  timer?: NodeJS.Timeout;
+}
+
+/**
+ * The face step of the access flow. A capture (face.captured.v1) is joined with the QR step's
+ * answer (qr.checked.v1) by request id, whichever comes first. The QR answer is written to
+ * PostgreSQL; the capture, which must never be stored, is held in memory for at most
+ * FACE_QR_WAIT_MS. When the answer arrives in this process the face is compared at once; a
+ * capture held here whose answer another instance consumed is found by polling the table.
+ * With no valid QR answer in time nothing is compared or published: the access saga denies
+ * on its deadline. Handlers never wait on each other, so one partition cannot stall another.
+ */
+@Injectable()
+export class FaceChecks implements OnApplicationShutdown {
+  private readonly logger = new Logger('face');
+  private readonly held = new Map<string, Held>();
+
+  constructor(
+    @InjectRepository(QrResultRow) private readonly qrResults: Repository<QrResultRow>,
+    @InjectRepository(FaceCheckRow) private readonly checks: Repository<FaceCheckRow>,
+    @Inject(FACE_PIPELINE) private readonly pipeline: FacePipeline,
+    @Inject(CAPTURE_KEYRING) private readonly captureKeys: Keyring,
+    @Inject(FACE_CONFIG) private readonly config: FaceConfig,
+    private readonly templates: Templates,
+    private readonly publisher: EventPublisher,
+  ) {}
+
+  onApplicationShutdown(): void {
+    for (const h of this.held.values()) clearTimeout(h.timer);
+    this.held.clear();
+  }
+
+  async onQrChecked(event: QrCheckedV1): Promise<void> {
+    const { requestId, outcome, userId } = event.payload;
+    const row = {
+      requestId,
+      valid: outcome === 'valid',
+      userId: userId ?? null,
+      receivedAt: new Date(),
+    };
+    await this.qrResults.upsert(row, ['requestId']);
+    const held = this.release(requestId);
+    if (held) await this.answer(held.event, held.image, row);
+  }
+
+  async onCaptured(event: FaceCapturedV1): Promise<void> {
+    const { requestId, captureId } = event.payload;
+    const done = await this.checks.findOneBy({ requestId });
+    if (done) return this.publish(event, done.payload as Answer);
+    let image: Buffer;
+    try {
+      image = this.captureKeys.open(event.payload.image, `face-capture:${requestId}`);
+    } catch {
+      throw new PermanentEventError(`capture ${captureId} does not open under the capture keys`);
+    }
+    const qr = await this.qrResults.findOneBy({ requestId });
+    if (qr) return this.answer(event, image, qr);
+    if (this.held.size >= MAX_HELD) {
+      this.logger.warn(`request ${requestId}: too many captures waiting; face not checked`);
+      return;
+    }
+    const held: Held = { event, image, deadline: Date.now() + this.config.FACE_QR_WAIT_MS };
+    this.held.set(requestId, held);
+    this.poll(requestId, held);
+  }
+
+  /** Looks for the QR answer in the table until the capture's deadline. */
+  private poll(requestId: string, held: Held): void {
+    held.timer = setTimeout(() => {
+      void (async () => {
+        if (this.held.get(requestId) !== held) return;
+        const qr = await this.qrResults.findOneBy({ requestId });
+        if (qr && this.release(requestId)) return this.answer(held.event, held.image, qr);
+        if (Date.now() >= held.deadline) {
+          this.release(requestId);
+          this.logger.warn(`request ${requestId}: no QR answer within the wait; face not checked`);
+          return;
+        }
+        this.poll(requestId, held);
+      })().catch((err: unknown) =>
+        this.logger.warn(`request ${requestId}: face check failed: ${describeError(err)}`),
+      );
+    }, POLL_MS);
+    held.timer.unref();
+  }
+
+  private release(requestId: string): Held | undefined {
+    const held = this.held.get(requestId);
+    if (!held) return undefined;
+    clearTimeout(held.timer);
+    this.held.delete(requestId);
+    return held;
+  }
+
+  /** Compares (for a valid QR answer), stores the answer once, publishes it. */
+  private async answer(
+    event: FaceCapturedV1,
+    image: Buffer,
+    qr: Pick<QrResultRow, 'valid' | 'userId'>,
+  ): Promise<void> {
+    if (!qr.valid) return; // the QR step already refused: nothing to compare
+    const { requestId } = event.payload;
+    const answer = await this.compare(image, qr.userId, event.payload.channel ?? 'mobile');
+    await this.checks
+      .createQueryBuilder()
+      .insert()
+      .values({ requestId, payload: answer, checkedAt: new Date() })
+      .orIgnore()
+      .execute();
+    const stored = await this.checks.findOneByOrFail({ requestId });
+    await this.publish(event, stored.payload as Answer);
+  }
+
+  private async compare(image: Buffer, userId: string | null, channel: string): Promise<Answer> {
+    const model = this.pipeline.modelId;
+    if (!userId) return { outcome: 'not-enrolled', model };
+    const template = await this.templates.templateOf(userId);
+    if (!template) return { outcome: 'not-enrolled', userId, model };
+    const analysis = await this.pipeline.analyse(image, channel === 'kiosk' ? 'kiosk' : 'selfie');
+    if (!analysis.ok) return { ...outcomeOf(analysis.problem), userId, model };
+    const threshold = this.config.FACE_MATCH_THRESHOLD;
+    const score = Math.round(cosine(analysis.embedding, template.embedding) * 1e4) / 1e4;
+    return { outcome: score >= threshold ? 'match' : 'no-match', userId, score, threshold, model };
+  }
+
+  private async publish(event: FaceCapturedV1, answer: Answer): Promise<void> {
+    const { requestId } = event.payload;
+    await this.publisher.publish(faceCheckedV1, {
+      key: requestId,
+      correlationId: event.correlationId,
+      causationId: event.eventId,
+      payload: { requestId, ...answer },
+    });
+    this.logger.log(
+      `request ${requestId}: ${answer.outcome}${answer.reason ? ` (${answer.reason})` : ''}`,
+    );
+  }
+
+  /** Drops QR answers and face answers nobody will ask for again. */
+  async sweep(now = new Date()): Promise<void> {
+    await this.qrResults.delete({ receivedAt: LessThan(new Date(now.getTime() - 3600_000)) });
+    await this.checks.delete({ checkedAt: LessThan(new Date(now.getTime() - 35 * 86_400_000)) });
+  }
+}

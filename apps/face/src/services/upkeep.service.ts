@@ -1,0 +1,46 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+} from '@nestjs/common';
+import { repeatEvery } from '@roomkey/common';
+import { FACE_CONFIG, FaceConfig } from '../config';
+import { FaceChecks } from './face-checks.service';
+import { Templates } from './templates.service';
+
+/** Retention (unused templates are erased), re-sealing under the newest key, and sweeping. */
+@Injectable()
+export class Upkeep implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('face');
+  private stop = () => undefined as void;
+
+  constructor(
+    @Inject(FACE_CONFIG) private readonly config: FaceConfig,
+    private readonly templates: Templates,
+    private readonly checks: FaceChecks,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.stop = repeatEvery(this.config.FACE_UPKEEP_INTERVAL_S * 1000, this.logger, 'upkeep', () =>
+      this.run(),
+    );
+  }
+
+  onApplicationShutdown(): void {
+    this.stop();
+  }
+
+  async run(now = new Date()): Promise<{ erased: number; resealed: number }> {
+    const erased = await this.templates.enforceRetention(this.config.FACE_RETENTION_DAYS, now);
+    const resealed = await this.templates.reseal();
+    await this.checks.sweep(now);
+    if (erased + resealed > 0) {
+      this.logger.log(
+        `retention erased ${erased} templates; ${resealed} re-sealed under the newest key`,
+      );
+    }
+    return { erased, resealed };
+  }
+}

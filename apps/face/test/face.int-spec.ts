@@ -1,0 +1,398 @@
+import { randomUUID } from 'node:crypto';
+import {
+  FACE_CHECKED_V1,
+  FACE_ENROLMENT_V1,
+  FaceCheckedV1,
+  FaceEnrolmentV1,
+} from '@roomkey/contracts';
+import {
+  ADMIN,
+  AppHandle,
+  call,
+  kioskToken,
+  login,
+  memberToken,
+  startAuth,
+  startGatewayFor,
+  StartedAuth,
+} from '../../../test/support/auth';
+import { collect } from '../../../test/support/kafka';
+import { query } from '../../../test/support/postgres';
+import { startQr, StartedQr } from '../../../test/support/qr';
+import { photo, startFace, StartedFace, testPipeline } from '../../../test/support/face';
+import { eventually } from '../../../test/support/apps';
+import { meanTemplate } from '../src/domain/vectors';
+import { Upkeep } from '../src/services/upkeep.service';
+
+const ROOM = randomUUID();
+const DOOR = randomUUID();
+
+let auth: StartedAuth;
+let qr: StartedQr;
+let face: StartedFace;
+let gw: AppHandle;
+let admin: string;
+let kiosk: string;
+let checked: Awaited<ReturnType<typeof collect<FaceCheckedV1>>>;
+let enrolments: Awaited<ReturnType<typeof collect<FaceEnrolmentV1>>>;
+
+beforeAll(async () => {
+  auth = await startAuth();
+  qr = await startQr(auth);
+  face = await startFace(auth);
+  gw = await startGatewayFor(auth, { QR_URL: qr.url, FACE_URL: face.url });
+  checked = await collect<FaceCheckedV1>(FACE_CHECKED_V1);
+  enrolments = await collect<FaceEnrolmentV1>(FACE_ENROLMENT_V1);
+  admin = (await login(gw.url, ADMIN.email, ADMIN.password)).accessToken;
+  kiosk = (await kioskToken(gw.url, admin, [DOOR])).token;
+}, 120_000);
+
+afterAll(async () => {
+  await checked?.stop();
+  await enrolments?.stop();
+  await gw?.app.close();
+  await face?.stop();
+  await qr?.stop();
+  await auth?.stop();
+});
+
+/** A multipart request through the gateway. */
+async function upload(
+  method: string,
+  path: string,
+  token: string,
+  files: { field: string; bytes: Buffer; name?: string }[],
+  fields: Record<string, string> = {},
+) {
+  const form = new FormData();
+  for (const [k, v] of Object.entries(fields)) form.append(k, v);
+  for (const f of files) form.append(f.field, new Blob([f.bytes]), f.name ?? 'photo.jpg');
+  const res = await fetch(`${gw.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}` },
+    body: form,
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+}
+
+const consent = (token: string) =>
+  call(gw.url, 'POST', '/v1/me/face/consent', {
+    token,
+    body: { accept: true, noticeVersion: '2026-11' },
+  });
+const enrol = (token: string, files: string[] | Buffer[]) =>
+  upload(
+    'POST',
+    '/v1/me/face',
+    token,
+    files.map((f) => ({ field: 'images', bytes: typeof f === 'string' ? photo(f) : f })),
+  );
+
+/** A member who consented and enrolled these photos. */
+async function enrolledMember(files: string[]) {
+  const member = await memberToken(gw.url, admin);
+  expect((await consent(member.token)).status).toBe(200);
+  const res = await enrol(member.token, files);
+  expect(res).toMatchObject({ status: 201, body: { enrolled: true } });
+  return member;
+}
+
+/** A member at the door: scans the kiosk's code, sends a photo; the face step's answer. */
+async function atTheDoor(memberToken: string, file: string) {
+  const code = (await call(gw.url, 'GET', '/v1/kiosk/qr', { token: kiosk })).body.payload;
+  const res = await upload(
+    'POST',
+    '/v1/access-requests',
+    memberToken,
+    [{ field: 'face', bytes: photo(file) }],
+    { roomId: ROOM, qr: code },
+  );
+  expect(res.status).toBe(202);
+  const requestId = res.body.requestId as string;
+  const [event] = await checked.waitFor((e) => e.payload.requestId === requestId, 1, 30000);
+  return event!.payload;
+}
+
+describe('enrolment', () => {
+  it('needs consent first, then takes matching photos and never returns the template', async () => {
+    const member = await memberToken(gw.url, admin);
+    expect(await enrol(member.token, ['person_a_obama_1.jpg'])).toMatchObject({
+      status: 403,
+      body: { code: 'CONSENT_REQUIRED' },
+    });
+    const given = await consent(member.token);
+    expect(given).toMatchObject({
+      status: 200,
+      body: { noticeVersion: '2026-11', enrolled: false },
+    });
+    const res = await enrol(member.token, ['person_a_obama_1.jpg', 'person_a_obama_2.jpg']);
+    expect(res).toMatchObject({
+      status: 201,
+      body: { enrolled: true, imageCount: 2, model: 'mobilefacenet-foamliu-128' },
+    });
+    const status = await call(gw.url, 'GET', '/v1/me/face', { token: member.token });
+    expect(Object.keys(status.body).sort()).toEqual([
+      'consentGivenAt',
+      'enrolled',
+      'enrolledAt',
+      'imageCount',
+      'lastUsedAt',
+      'model',
+      'noticeVersion',
+    ]);
+    const [event] = await enrolments.waitFor((e) => e.payload.userId === member.userId);
+    expect(event!.payload).toEqual({
+      userId: member.userId,
+      kind: 'enrolled',
+      modelVersion: 'mobilefacenet-foamliu-128',
+    });
+  });
+
+  it('stores the template sealed: no float of it in the row, and bound to its user', async () => {
+    const files = ['person_c_rudd_1.jpg', 'person_c_rudd_2.jpg'];
+    const member = await enrolledMember(files);
+    const pipeline = await testPipeline();
+    const embeddings = [];
+    for (const f of files) {
+      const r = await pipeline.analyse(photo(f), 'selfie');
+      if (r.ok) embeddings.push(r.embedding);
+    }
+    const template = meanTemplate(embeddings);
+    const [row] = await query<Record<string, string>>(
+      face.databaseUrl,
+      'select * from face_templates where user_id = $1',
+      [member.userId],
+    );
+    const raw = Buffer.from(JSON.stringify(row));
+    const cipher = Buffer.from(row!.ciphertext!, 'base64');
+    expect(cipher).toHaveLength(512);
+    // Not one of the 128 floats appears, as bytes or as text, anywhere in the row.
+    for (let i = 0; i < template.length; i++) {
+      const bytes = Buffer.from(template.buffer, i * 4, 4);
+      expect(cipher.includes(bytes)).toBe(false);
+      expect(raw.includes(Buffer.from(String(template[i]).slice(0, 8)))).toBe(false);
+    }
+    // The row moved to another user does not open: that user gets no match, but not-enrolled
+    // would be wrong too; the app refuses to use it (no face answer at all is fail-secure).
+    const other = await memberToken(gw.url, admin);
+    await query(
+      face.databaseUrl,
+      `insert into face_templates select $2, key_id, iv, tag, ciphertext, model, image_count, enrolled_at, last_used_at from face_templates where user_id = $1`,
+      [member.userId, other.userId],
+    );
+    const { Templates } = await import('../src/services/templates.service');
+    await expect(face.app.get(Templates).templateOf(other.userId)).rejects.toThrow();
+    await expect(face.app.get(Templates).templateOf(member.userId)).resolves.toMatchObject({
+      model: 'mobilefacenet-foamliu-128',
+    });
+  });
+
+  it.each([
+    ['no face', ['noface_coffee.jpg'], 422, 'FACE_REJECTED', [{ image: 0, reason: 'no-face' }]],
+    [
+      'a spoof among good photos',
+      ['person_b_biden_2.jpg', 'liveness_spoof_2.jpg'],
+      422,
+      'FACE_REJECTED',
+      [{ image: 1, reason: 'spoof' }],
+    ],
+    [
+      'two people',
+      ['multi_obama_biden.jpg'],
+      422,
+      'FACE_REJECTED',
+      [{ image: 0, reason: 'many-faces' }],
+    ],
+    [
+      'two different people',
+      ['person_a_obama_1.jpg', 'person_d_pratt_1.jpg'],
+      422,
+      'FACES_DO_NOT_MATCH',
+      undefined,
+    ],
+  ])('refuses %s with a stable code', async (_, files, status, code, details) => {
+    const member = await memberToken(gw.url, admin);
+    await consent(member.token);
+    const res = await enrol(member.token, files);
+    expect(res).toMatchObject({ status, body: { code } });
+    if (details) expect(res.body.details).toEqual(details);
+    expect((await call(gw.url, 'GET', '/v1/me/face', { token: member.token })).body.enrolled).toBe(
+      false,
+    );
+  });
+
+  it('refuses garbage, a truncated photo, too many or no photos, and JSON, with clear codes', async () => {
+    const member = await memberToken(gw.url, admin);
+    await consent(member.token);
+    expect(await enrol(member.token, [Buffer.from('not a picture at all')])).toMatchObject({
+      status: 422,
+      body: { code: 'FACE_REJECTED', details: [{ image: 0, reason: 'not-an-image' }] },
+    });
+    const truncated = photo('person_a_obama_1.jpg').subarray(0, 30000);
+    expect(await enrol(member.token, [truncated])).toMatchObject({
+      status: 422,
+      body: { details: [{ reason: 'not-an-image' }] },
+    });
+    const six = Array.from({ length: 6 }, () => 'person_c_rudd_1.jpg');
+    expect(await enrol(member.token, six)).toMatchObject({
+      status: 400,
+      body: { code: 'TOO_MANY_IMAGES' },
+    });
+    expect(await enrol(member.token, [])).toMatchObject({
+      status: 400,
+      body: { code: 'IMAGES_REQUIRED' },
+    });
+    expect(
+      await upload('POST', '/v1/me/face', member.token, [
+        { field: 'photo', bytes: photo('person_c_rudd_1.jpg') },
+      ]),
+    ).toMatchObject({ status: 400, body: { code: 'UNEXPECTED_FIELD' } });
+    expect(
+      await call(gw.url, 'POST', '/v1/me/face', { token: member.token, body: { images: [] } }),
+    ).toMatchObject({ status: 415, body: { code: 'UNSUPPORTED_MEDIA_TYPE' } });
+    // The service still answers.
+    expect((await call(gw.url, 'GET', '/v1/me/face', { token: member.token })).status).toBe(200);
+  });
+});
+
+describe('erasure', () => {
+  const rows = (userId: string) =>
+    query(face.databaseUrl, 'select user_id from face_templates where user_id = $1', [userId]);
+
+  it('by the person: no row left, consent withdrawn, erased announced', async () => {
+    const member = await enrolledMember(['person_b_biden_1.jpg']);
+    expect(await rows(member.userId)).toHaveLength(1);
+    expect((await call(gw.url, 'DELETE', '/v1/me/face', { token: member.token })).status).toBe(204);
+    expect(await rows(member.userId)).toHaveLength(0);
+    const [erased] = await enrolments.waitFor(
+      (e) => e.payload.userId === member.userId && e.payload.kind === 'erased',
+    );
+    expect(erased!.payload.erasedBy).toBe('user');
+    expect(await enrol(member.token, ['person_b_biden_1.jpg'])).toMatchObject({
+      status: 403,
+      body: { code: 'CONSENT_REQUIRED' },
+    });
+  });
+
+  it('by an admin, and when the account is deleted', async () => {
+    const a = await enrolledMember(['person_c_rudd_2.jpg']);
+    expect(
+      (await call(gw.url, 'DELETE', `/v1/users/${a.userId}/face`, { token: admin })).status,
+    ).toBe(204);
+    expect(await rows(a.userId)).toHaveLength(0);
+    expect(
+      (await call(gw.url, 'DELETE', `/v1/users/${a.userId}/face`, { token: a.token })).status,
+    ).toBe(403);
+
+    const b = await enrolledMember(['person_f_luciano_1.jpg']);
+    expect((await call(gw.url, 'DELETE', `/v1/users/${b.userId}`, { token: admin })).status).toBe(
+      204,
+    );
+    await eventually(async () => ((await rows(b.userId)).length === 0 ? true : undefined));
+    const consents = await query(
+      face.databaseUrl,
+      'select * from face_consents where user_id = $1',
+      [b.userId],
+    );
+    expect(consents).toHaveLength(0);
+  });
+
+  it('by retention, for templates unused for longer than the limit', async () => {
+    const member = await enrolledMember(['person_d_pratt_1.jpg']);
+    const upkeep = face.app.get(Upkeep);
+    expect((await upkeep.run(new Date())).erased).toBe(0);
+    const later = new Date(Date.now() + 1096 * 86_400_000);
+    expect((await upkeep.run(later)).erased).toBeGreaterThanOrEqual(1);
+    expect(await rows(member.userId)).toHaveLength(0);
+  });
+});
+
+describe('the face step of the access flow', () => {
+  let obama: { userId: string; token: string };
+  beforeAll(async () => {
+    obama = await enrolledMember(['person_a_obama_1.jpg', 'person_a_obama_2.jpg']);
+  });
+
+  it('matches the enrolled member, through the gateway, Kafka and PostgreSQL', async () => {
+    const answer = await atTheDoor(obama.token, 'person_a_obama_3.jpg');
+    expect(answer).toMatchObject({
+      outcome: 'match',
+      userId: obama.userId,
+      threshold: 0.45,
+      model: 'mobilefacenet-foamliu-128',
+    });
+    expect(answer.score).toBeGreaterThanOrEqual(0.45);
+  });
+
+  it.each([
+    ['someone else', 'person_c_rudd_1.jpg', { outcome: 'no-match' }],
+    ['a photo of a screen', 'liveness_spoof_2.jpg', { outcome: 'spoof' }],
+    ['no face', 'noface_rocket.jpg', { outcome: 'no-face' }],
+    ['two faces', 'multi_obama_biden.jpg', { outcome: 'many-faces' }],
+  ])('refuses %s', async (_, file, expected) => {
+    expect(await atTheDoor(obama.token, file)).toMatchObject(expected);
+  });
+
+  it('says not-enrolled for a member without a face', async () => {
+    const member = await memberToken(gw.url, admin);
+    expect(await atTheDoor(member.token, 'person_a_obama_3.jpg')).toMatchObject({
+      outcome: 'not-enrolled',
+      userId: member.userId,
+    });
+  });
+
+  it('at a kiosk in pass mode, compares with the person the pass names', async () => {
+    const pass = (await call(gw.url, 'GET', '/v1/me/pass', { token: obama.token })).body.payload;
+    const res = await upload(
+      'POST',
+      '/v1/access-requests',
+      kiosk,
+      [{ field: 'face', bytes: photo('person_a_obama_2.jpg') }],
+      { roomId: ROOM, doorId: DOOR, qr: pass },
+    );
+    expect(res.status).toBe(202);
+    const [event] = await checked.waitFor((e) => e.payload.requestId === res.body.requestId);
+    expect(event!.payload).toMatchObject({ outcome: 'match', userId: obama.userId });
+  });
+
+  it('refuses a photo that is not an image type at the gateway, before anything is sent', async () => {
+    const res = await upload(
+      'POST',
+      '/v1/access-requests',
+      obama.token,
+      [{ field: 'face', bytes: Buffer.from('GIF89a not really') }],
+      { roomId: ROOM, qr: 'RK1.R.X' },
+    );
+    expect(res).toMatchObject({ status: 415, body: { code: 'IMAGE_TYPE_UNSUPPORTED' } });
+    const big = Buffer.concat([photo('person_a_obama_1.jpg'), Buffer.alloc(500_000)]);
+    expect(
+      await upload('POST', '/v1/access-requests', obama.token, [{ field: 'face', bytes: big }], {
+        roomId: ROOM,
+        qr: 'RK1.R.X',
+      }),
+    ).toMatchObject({ status: 413, body: { code: 'IMAGE_TOO_LARGE' } });
+  });
+
+  it('re-seals templates under a new key, and they still match', async () => {
+    const next = `next:${Buffer.alloc(32, 9).toString('base64')}`;
+    const { TEST_TEMPLATE_KEYRING } = await import('../../../test/support/face');
+    const rotated = await startFace(auth, {
+      databaseUrl: face.databaseUrl,
+      env: { FACE_TEMPLATE_KEYRING: `${next},${TEST_TEMPLATE_KEYRING}` },
+    });
+    try {
+      const { resealed } = await rotated.app.get(Upkeep).run();
+      expect(resealed).toBeGreaterThanOrEqual(1);
+      const keys = await query<{ key_id: string }>(
+        face.databaseUrl,
+        'select distinct key_id from face_templates',
+      );
+      expect(keys).toEqual([{ key_id: 'next' }]);
+      const { Templates } = await import('../src/services/templates.service');
+      expect(await rotated.app.get(Templates).templateOf(obama.userId)).toBeDefined();
+    } finally {
+      await rotated.app.close();
+    }
+  });
+});

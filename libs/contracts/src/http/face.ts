@@ -1,0 +1,29 @@
+import { z } from 'zod';
+
+const Instant = z.iso.datetime({ offset: true });
+
+/** `POST /v1/me/face/consent`: the person agrees to biometric processing under a notice. */
+export const FaceConsentBody = z.strictObject({
+  accept: z.literal(true),
+  /** Which version of the privacy notice the person was shown. */
+  noticeVersion: z.string().trim().min(1).max(64),
+});
+export type FaceConsentBody = z.infer<typeof FaceConsentBody>;
+
+/** `GET /v1/me/face`: whether a face is enrolled; never the template. */
+export const FaceStatus = z.object({
+  enrolled: z.boolean(),
+  enrolledAt: Instant.nullable(),
+  lastUsedAt: Instant.nullable(),
+  model: z.string().nullable(),
+  imageCount: z.number().int().nullable(),
+  consentGivenAt: Instant.nullable(),
+  noticeVersion: z.string().nullable(),
+});
+export type FaceStatus = z.infer<typeof FaceStatus>;
+
+/** Why one enrolment image was refused, by its position in the upload. */
+export const FaceImageProblem = z.object({
+  image: z.number().int(),
+  reason: z.string(),
+});
