@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import * as readline from 'node:readline';
 import { stackSettings } from '@roomkey/common/config/stack';
 import { up as stackUp } from './stack/cli';
+import { MODEL_FILES } from '../apps/face/src/adapters/model-files';
 
 /**
  * `npm start`: the local stack (unless ROOMKEY_SKIP_STACK=1, for your own servers), a build, and
@@ -67,8 +68,23 @@ function developmentAdmin(): { email: string; password: string; file?: string } 
   };
 }
 
+/**
+ * Where the face app reads its models: FACE_MODEL_DIR, else ./models when
+ * `npm run models:download` filled it, else a `shared/models` folder beside the project.
+ */
+function modelDir(): string {
+  if (process.env.FACE_MODEL_DIR) return process.env.FACE_MODEL_DIR;
+  const own = path.join(ROOT, 'models');
+  const beside = path.resolve(ROOT, '../shared/models');
+  const complete = (dir: string) => MODEL_FILES.every((m) => existsSync(path.join(dir, m.file)));
+  if (complete(own) || !complete(beside)) return own;
+  console.log(`face models: using ${beside} (npm run models:download puts them in ./models)`);
+  return beside;
+}
+
 async function main(): Promise<void> {
   const admin = developmentAdmin();
+  const models = modelDir();
   if (process.env.ROOMKEY_SKIP_STACK !== '1') await stackUp();
   await run('npm', ['run', '--silent', 'build']);
 
@@ -101,6 +117,7 @@ async function main(): Promise<void> {
           FACE_URL: process.env.FACE_URL ?? `http://127.0.0.1:${portOf('face')}`,
           JWKS_URL:
             process.env.JWKS_URL ?? `http://127.0.0.1:${portOf('auth')}/.well-known/jwks.json`,
+          ...(app.name === 'face' ? { FACE_MODEL_DIR: models } : {}),
           ...(app.name === 'auth'
             ? { ROOMKEY_ADMIN_EMAIL: admin.email, ROOMKEY_ADMIN_PASSWORD: admin.password }
             : {}),

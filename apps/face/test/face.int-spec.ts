@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  FACE_CAPTURED_V1,
   FACE_CHECKED_V1,
   FACE_ENROLMENT_V1,
   FaceCheckedV1,
@@ -16,7 +17,7 @@ import {
   startGatewayFor,
   StartedAuth,
 } from '../../../test/support/auth';
-import { collect } from '../../../test/support/kafka';
+import { collect, findRecord, produceRaw } from '../../../test/support/kafka';
 import { query } from '../../../test/support/postgres';
 import { startQr, StartedQr } from '../../../test/support/qr';
 import { photo, startFace, StartedFace, testPipeline } from '../../../test/support/face';
@@ -332,6 +333,14 @@ describe('the face step of the access flow', () => {
     ['two faces', 'multi_obama_biden.jpg', { outcome: 'many-faces' }],
   ])('refuses %s', async (_, file, expected) => {
     expect(await atTheDoor(obama.token, file)).toMatchObject(expected);
+  });
+
+  it('answers a redelivered capture the same way, from the stored answer', async () => {
+    const first = await atTheDoor(obama.token, 'person_a_obama_2.jpg');
+    const record = await findRecord(FACE_CAPTURED_V1, (m) => m.key?.toString() === first.requestId);
+    await produceRaw(FACE_CAPTURED_V1, first.requestId, record!.value!);
+    const answers = await checked.waitFor((e) => e.payload.requestId === first.requestId, 2);
+    expect(answers[1]!.payload).toEqual(answers[0]!.payload);
   });
 
   it('says not-enrolled for a member without a face', async () => {
