@@ -24,6 +24,7 @@ import { photo, startFace, StartedFace, testPipeline } from '../../../test/suppo
 import { eventually } from '../../../test/support/apps';
 import { meanTemplate } from '../src/domain/vectors';
 import { Upkeep } from '../src/services/upkeep.service';
+import { FACE_ROUTES } from '../../gateway/src/openapi/face-routes';
 
 const ROOM = randomUUID();
 const DOOR = randomUUID();
@@ -403,5 +404,23 @@ describe('the face step of the access flow', () => {
     } finally {
       await rotated.app.close();
     }
+  });
+});
+
+describe('the gateway', () => {
+  it('documents every face route, and each one reaches the face app', async () => {
+    const doc = (await call(gw.url, 'GET', '/docs-json')).body;
+    for (const route of FACE_ROUTES) {
+      expect(doc.paths[route.path]?.[route.method]?.responses).toBeDefined();
+      const path = route.path.replace('{id}', randomUUID());
+      const res = await call(gw.url, route.method.toUpperCase(), path, {
+        ...(route.method === 'post' ? { body: {} } : {}),
+      });
+      expect([route.path, res.status, res.body?.code]).toEqual([route.path, 401, 'TOKEN_MISSING']);
+    }
+    expect(
+      doc.paths['/v1/me/face'].post.requestBody.content['multipart/form-data'].schema.properties
+        .images.maxItems,
+    ).toBe(5);
   });
 });

@@ -13,6 +13,8 @@ import {
   DeviceView,
   DoorSecretRotated,
   ErrorBody,
+  FaceConsentBody,
+  FaceStatus,
   Jwks,
   KioskCode,
   LoginBody,
@@ -29,6 +31,7 @@ import {
 } from '@roomkey/contracts';
 import { addZodSchemas } from '@roomkey/common';
 import { addForwardedRoutes, AUTH_ROUTES } from './forwarded-routes';
+import { FACE_ROUTES } from './face-routes';
 import { QR_ROUTES } from './qr-routes';
 
 export const DOCS_PATH = 'docs';
@@ -49,6 +52,7 @@ export function openApiDocument(app: INestApplication): OpenAPIObject {
   const doc = SwaggerModule.createDocument(app, config);
   addForwardedRoutes(doc, AUTH_ROUTES, 'the account service');
   addForwardedRoutes(doc, QR_ROUTES, 'the QR service');
+  addForwardedRoutes(doc, FACE_ROUTES, 'the face service');
   return addZodSchemas(doc, {
     CreateAccessRequestBody,
     AccessRequestView,
@@ -75,6 +79,8 @@ export function openApiDocument(app: INestApplication): OpenAPIObject {
     VisitorPassWithCode,
     VisitorPassPage,
     DoorSecretRotated,
+    FaceConsentBody,
+    FaceStatus,
   });
 }
 

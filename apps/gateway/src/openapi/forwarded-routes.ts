@@ -13,6 +13,8 @@ export interface ForwardedRoute {
   /** Who may call; 'public' needs no token, 'optional' takes one when sent. */
   access: 'public' | 'optional' | 'any-user' | 'device' | 'staff' | 'admin';
   body?: string;
+  /** A multipart/form-data upload: the field the files go in, and how many. */
+  upload?: { field: string; maxFiles: number };
   query?: { name: string; schema: Record<string, unknown>; description: string }[];
   ok: { status: number; schema?: string; description: string };
   errors: Record<number, string>;
@@ -248,6 +250,8 @@ const ACCESS_NOTE: Record<ForwardedRoute['access'], string> = {
 
 /** Tags of the document, by path prefix; the first match wins. */
 const TAGS: [string, string][] = [
+  ['/v1/me/face', 'face'],
+  ['/v1/users/{id}/face', 'face'],
   ['/v1/devices', 'devices'],
   ['/v1/users', 'users'],
   ['/v1/kiosk', 'codes'],
@@ -303,6 +307,28 @@ export function addForwardedRoutes(
             requestBody: {
               required: true,
               content: { 'application/json': { schema: schemaRef(route.body) } },
+            },
+          }
+        : {}),
+      ...(route.upload
+        ? {
+            requestBody: {
+              required: true,
+              content: {
+                'multipart/form-data': {
+                  schema: {
+                    type: 'object',
+                    required: [route.upload.field],
+                    properties: {
+                      [route.upload.field]: {
+                        type: 'array',
+                        maxItems: route.upload.maxFiles,
+                        items: { type: 'string', format: 'binary' },
+                      },
+                    },
+                  },
+                },
+              },
             },
           }
         : {}),
