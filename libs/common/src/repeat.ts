@@ -17,3 +17,25 @@ export function repeatEvery(
   timer.unref();
   return () => clearInterval(timer);
 }
+
+/**
+ * A job an app runs in the background for as long as it is up (sweeps, retention, key upkeep):
+ * started when the app has booted, stopped when it shuts down.
+ */
+export abstract class PeriodicJob {
+  private stopJob = () => undefined as void;
+
+  protected abstract readonly logger: Logger;
+  /** What the job is called in a failure's log line. */
+  protected abstract readonly jobName: string;
+  protected abstract periodMs(): number;
+  protected abstract runJob(): Promise<unknown>;
+
+  onApplicationBootstrap(): void | Promise<void> {
+    this.stopJob = repeatEvery(this.periodMs(), this.logger, this.jobName, () => this.runJob());
+  }
+
+  onApplicationShutdown(): void {
+    this.stopJob();
+  }
+}

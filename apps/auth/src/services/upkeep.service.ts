@@ -1,11 +1,5 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  OnApplicationBootstrap,
-  OnApplicationShutdown,
-} from '@nestjs/common';
-import { repeatEvery } from '@roomkey/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { PeriodicJob } from '@roomkey/common';
 import { AUTH_CONFIG, AuthConfig } from '../config';
 import { LoginThrottle } from './login-throttle.service';
 import { Tokens } from './tokens.service';
@@ -15,24 +9,30 @@ const HOUR_MS = 3600_000;
 
 /** First-start admin, and the hourly sweep of expired rows (FerretDB has no TTL indexes). */
 @Injectable()
-export class Upkeep implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger('auth');
-  private stop = () => undefined as void;
+export class Upkeep extends PeriodicJob {
+  protected readonly logger = new Logger('auth');
+  protected readonly jobName = 'sweep';
 
   constructor(
     @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
     private readonly users: Users,
     private readonly tokens: Tokens,
     private readonly throttle: LoginThrottle,
-  ) {}
-
-  async onApplicationBootstrap(): Promise<void> {
-    await this.seedAdmin();
-    this.stop = repeatEvery(HOUR_MS, this.logger, 'sweep', () => this.sweep());
+  ) {
+    super();
   }
 
-  onApplicationShutdown(): void {
-    this.stop();
+  override async onApplicationBootstrap(): Promise<void> {
+    await this.seedAdmin();
+    await super.onApplicationBootstrap();
+  }
+
+  protected periodMs(): number {
+    return HOUR_MS;
+  }
+
+  protected runJob(): Promise<unknown> {
+    return this.sweep();
   }
 
   /** Creates the admin from ROOMKEY_ADMIN_EMAIL/ROOMKEY_ADMIN_PASSWORD when there is none. */

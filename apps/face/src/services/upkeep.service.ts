@@ -1,35 +1,29 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  OnApplicationBootstrap,
-  OnApplicationShutdown,
-} from '@nestjs/common';
-import { repeatEvery } from '@roomkey/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { PeriodicJob } from '@roomkey/common';
 import { FACE_CONFIG, FaceConfig } from '../config';
 import { FaceChecks } from './face-checks.service';
 import { Templates } from './templates.service';
 
 /** Retention (unused templates are erased), re-sealing under the newest key, and sweeping. */
 @Injectable()
-export class Upkeep implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger('face');
-  private stop = () => undefined as void;
+export class Upkeep extends PeriodicJob {
+  protected readonly logger = new Logger('face');
+  protected readonly jobName = 'upkeep';
 
   constructor(
     @Inject(FACE_CONFIG) private readonly config: FaceConfig,
     private readonly templates: Templates,
     private readonly checks: FaceChecks,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.stop = repeatEvery(this.config.FACE_UPKEEP_INTERVAL_S * 1000, this.logger, 'upkeep', () =>
-      this.run(),
-    );
+  ) {
+    super();
   }
 
-  onApplicationShutdown(): void {
-    this.stop();
+  protected periodMs(): number {
+    return this.config.FACE_UPKEEP_INTERVAL_S * 1000;
+  }
+
+  protected runJob(): Promise<unknown> {
+    return this.run();
   }
 
   async run(now = new Date()): Promise<{ erased: number; resealed: number }> {

@@ -1,11 +1,5 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  OnApplicationBootstrap,
-  OnApplicationShutdown,
-} from '@nestjs/common';
-import { repeatEvery } from '@roomkey/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { PeriodicJob } from '@roomkey/common';
 import { QR_CONFIG, QrConfig } from '../config';
 import { Checks } from './checks.service';
 import { Ledger } from './ledger';
@@ -13,25 +7,25 @@ import { VisitorPasses } from './visitor-passes.service';
 
 /** Sweeps what has outlived its use (FerretDB has no TTL indexes), every SWEEP_INTERVAL_S. */
 @Injectable()
-export class Upkeep implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger('qr');
-  private stop = () => undefined as void;
+export class Upkeep extends PeriodicJob {
+  protected readonly logger = new Logger('qr');
+  protected readonly jobName = 'sweep';
 
   constructor(
     @Inject(QR_CONFIG) private readonly config: QrConfig,
     private readonly ledger: Ledger,
     private readonly checks: Checks,
     private readonly passes: VisitorPasses,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.stop = repeatEvery(this.config.SWEEP_INTERVAL_S * 1000, this.logger, 'sweep', () =>
-      this.sweep(),
-    );
+  ) {
+    super();
   }
 
-  onApplicationShutdown(): void {
-    this.stop();
+  protected periodMs(): number {
+    return this.config.SWEEP_INTERVAL_S * 1000;
+  }
+
+  protected runJob(): Promise<unknown> {
+    return this.sweep();
   }
 
   async sweep(now = new Date()): Promise<{ uses: number; checks: number; passes: number }> {
