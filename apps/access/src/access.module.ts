@@ -1,10 +1,18 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
-import { appModule, postgresModule } from '@roomkey/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { appModule, keyringOrDevelopment, postgresModule } from '@roomkey/common';
 import { MQTT_URL, MqttConnection } from './adapters/mqtt-connection';
-import { AccessConfig } from './config';
+import { ACCESS_CONFIG, AccessConfig, LOCK_KEYRING } from './config';
+import { SagaConsumer } from './consumers/saga.consumer';
+import { AdminController } from './http/admin.controller';
 import { MIGRATIONS } from './migrations';
 import { AccessReadiness } from './readiness';
+import { ACCESS_ENTITIES } from './repositories/entities';
+import { Locks } from './services/locks.service';
+import { AccessModel } from './services/model.service';
+import { Outbox } from './services/outbox';
+import { Sagas } from './services/sagas.service';
 
 @Module({})
 class MqttModule {
@@ -24,7 +32,24 @@ export class AccessModule {
   static forConfig(config: AccessConfig): DynamicModule {
     const mqtt = MqttModule.forUrl(config.MQTT_URL);
     return appModule(AccessModule, 'access', config, {
-      imports: [postgresModule(config, [], MIGRATIONS), mqtt],
+      imports: [
+        postgresModule(config, ACCESS_ENTITIES, MIGRATIONS),
+        TypeOrmModule.forFeature(ACCESS_ENTITIES),
+        mqtt,
+      ],
+      controllers: [AdminController, SagaConsumer],
+      providers: [
+        { provide: ACCESS_CONFIG, useValue: config },
+        {
+          provide: LOCK_KEYRING,
+          useFactory: () =>
+            keyringOrDevelopment('access', 'LOCK_KEYRING', config.LOCK_KEYRING, config.NODE_ENV),
+        },
+        Outbox,
+        AccessModel,
+        Sagas,
+        Locks,
+      ],
       readiness: AccessReadiness,
       readinessImports: [mqtt],
     });

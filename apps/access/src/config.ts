@@ -1,5 +1,16 @@
 import { z } from 'zod';
-import { httpEnv, kafkaEnv, mqttEnv, parseConfig, tokenEnv, postgresEnv } from '@roomkey/common';
+import {
+  httpEnv,
+  kafkaEnv,
+  keyringEnv,
+  mqttEnv,
+  parseConfig,
+  postgresEnv,
+  tokenEnv,
+} from '@roomkey/common';
+
+const int = (min: number, max: number, fallback: number) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
 
 export const AccessConfigSchema = z.object({
   ...httpEnv(3004),
@@ -7,8 +18,24 @@ export const AccessConfigSchema = z.object({
   ...postgresEnv('roomkey_access'),
   ...mqttEnv(),
   ...tokenEnv(),
+  NODE_ENV: z.string().default('development'),
+  /** A request without every answer this long after it was made is denied with `timeout`. */
+  ACCESS_DEADLINE_MS: int(500, 120_000, 5000),
+  /** AES-256-GCM keys sealing the locks' secrets. Required in production. */
+  LOCK_KEYRING: keyringEnv().optional(),
+  /** How long a lock stays unlocked on a grant. */
+  UNLOCK_SECONDS: int(1, 60, 5),
+  /** A command a lock receives later than this after it was made is refused by the lock. */
+  LOCK_COMMAND_TTL_MS: int(1000, 120_000, 10_000),
+  /** No acknowledgement within this: a `command-timeout` lock event, the door did not confirm. */
+  LOCK_ACK_TIMEOUT_MS: int(200, 60_000, 3000),
+  /** How often the outbox, deadlines and lock commands are looked at. */
+  ACCESS_TICK_MS: int(20, 5000, 100),
 });
 export type AccessConfig = z.infer<typeof AccessConfigSchema>;
+
+export const ACCESS_CONFIG = Symbol('ACCESS_CONFIG');
+export const LOCK_KEYRING = Symbol('LOCK_KEYRING');
 
 export const loadAccessConfig = (env: NodeJS.ProcessEnv = process.env) =>
   parseConfig('access', AccessConfigSchema, env);

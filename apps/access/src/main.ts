@@ -1,11 +1,9 @@
 import './tracing';
 import { bootFailed, runApp } from '@roomkey/common';
-import { loadAccessConfig } from './config';
-import { AccessModule } from './access.module';
+import { accessAppOptions } from './app';
 
 async function main(): Promise<void> {
-  const config = loadAccessConfig();
-  await runApp({ name: 'access', module: AccessModule.forConfig(config), config });
+  await runApp(accessAppOptions());
 }
 
 main().catch(bootFailed('access'));

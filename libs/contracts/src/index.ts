@@ -14,3 +14,4 @@ export * from './http/access-requests';
 export * from './http/auth';
 export * from './http/qr';
 export * from './http/face';
+export * from './http/access';

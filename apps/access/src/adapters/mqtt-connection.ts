@@ -25,9 +25,36 @@ export class MqttConnection implements OnModuleInit, OnApplicationShutdown {
       connectTimeout: 3000,
       clean: true,
     });
-    this.client.on('connect', () => this.logger.log('connected to MQTT'));
+    this.client.on('connect', () => {
+      this.logger.log('connected to MQTT');
+      // clean sessions forget subscriptions: make them again on every (re)connect.
+      if (this.subscriptions.length > 0) {
+        this.client!.subscribe(this.subscriptions, { qos: 1 }, (err) => {
+          if (err) this.logger.warn(`MQTT subscribe: ${err.message}`);
+        });
+      }
+    });
+    this.client.on('message', (topic, payload) => {
+      for (const handler of this.handlers) handler(topic, payload);
+    });
     this.client.on('offline', () => this.logger.warn('MQTT broker unreachable; reconnecting'));
     this.client.on('error', (err) => this.logger.warn(`MQTT: ${err.message}`));
+  }
+
+  private readonly subscriptions: string[] = [];
+  private readonly handlers: Array<(topic: string, payload: Buffer) => void> = [];
+
+  /** Subscribes (now and after every reconnect) and hands every message to `handler`. */
+  listen(topics: string[], handler: (topic: string, payload: Buffer) => void): void {
+    this.subscriptions.push(...topics);
+    this.handlers.push(handler);
+    if (this.client?.connected) this.client.subscribe(topics, { qos: 1 });
+  }
+
+  /** Publishes at QoS 1; fails when the broker is not reachable. */
+  async publish(topic: string, payload: string): Promise<void> {
+    if (!this.client?.connected) throw new Error('not connected to the MQTT broker');
+    await this.client.publishAsync(topic, payload, { qos: 1 });
   }
 
   get connected(): boolean {

@@ -48,7 +48,9 @@ export class AccessRequestsService {
         mode: kiosk ? 'pass' : 'room-code',
         roomId: body.roomId,
         ...(body.doorId ? { doorId: body.doorId } : {}),
-        ...(kiosk ? { deviceId: caller.id } : { userId: caller.id }),
+        ...(kiosk
+          ? { deviceId: caller.id }
+          : { userId: caller.id, roles: caller.roles.filter((r) => r !== 'device') }),
         qr: body.qr,
         ...(faceCaptureId ? { faceCaptureId } : {}),
       },

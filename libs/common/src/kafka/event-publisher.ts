@@ -3,7 +3,7 @@ import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from 
 import { SpanKind } from '@opentelemetry/api';
 import { CompressionTypes, IHeaders, Partitioners, Producer } from 'kafkajs';
 import { z } from 'zod';
-import type { TopicSpec } from '@roomkey/contracts';
+import type { TopicSpec, TraceContext } from '@roomkey/contracts';
 import { currentTraceContext, inSpan } from '../tracing/tracing';
 import { kafkaClient } from './kafka-client';
 import { KAFKA_APP_NAME, KAFKA_CONFIG, KafkaConfig } from './kafka.tokens';
@@ -16,6 +16,28 @@ export interface PublishOptions<S extends TopicSpec> {
   causationId?: string | null;
   payload: PayloadOf<S>;
   occurredAt?: Date;
+}
+
+/**
+ * One contract event: the payload in its envelope, validated against the contract, so a
+ * producer bug fails where it is made. Used by the publisher and by transactional outboxes.
+ */
+export function buildEvent<S extends TopicSpec>(
+  spec: S,
+  producer: string,
+  opts: PublishOptions<S>,
+  trace?: TraceContext,
+): z.infer<S['schema']> & { eventId: string } {
+  return spec.schema.parse({
+    eventId: randomUUID(),
+    type: spec.name.replace(/\.v\d+$/, ''),
+    occurredAt: (opts.occurredAt ?? new Date()).toISOString(),
+    correlationId: opts.correlationId,
+    causationId: opts.causationId ?? null,
+    producer,
+    trace,
+    payload: opts.payload,
+  }) as z.infer<S['schema']> & { eventId: string };
 }
 
 /**
@@ -60,16 +82,7 @@ export class EventPublisher implements OnModuleInit, OnApplicationShutdown {
     return inSpan(`${spec.name} publish`, SpanKind.PRODUCER, attributes, async () => {
       // Built inside the publish span: consumers' spans become its children.
       const trace = currentTraceContext();
-      const event = spec.schema.parse({
-        eventId: randomUUID(),
-        type: spec.name.replace(/\.v\d+$/, ''),
-        occurredAt: (opts.occurredAt ?? new Date()).toISOString(),
-        correlationId: opts.correlationId,
-        causationId: opts.causationId ?? null,
-        producer: this.app,
-        trace,
-        payload: opts.payload,
-      }) as z.infer<S['schema']> & { eventId: string };
+      const event = buildEvent(spec, this.app, opts, trace);
       await this.send(spec.name, opts.key, Buffer.from(JSON.stringify(event)), {
         'content-type': 'application/json',
         'event-id': event.eventId,

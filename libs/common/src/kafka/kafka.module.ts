@@ -22,7 +22,7 @@ export class KafkaModule {
         EventRunner,
         KafkaHealthIndicator,
       ],
-      exports: [EventPublisher, EventRunner, KafkaHealthIndicator, KAFKA_CONFIG],
+      exports: [EventPublisher, EventRunner, KafkaHealthIndicator, KAFKA_CONFIG, KAFKA_APP_NAME],
     };
   }
 }

@@ -1,0 +1,80 @@
+/** What the saga has learnt about one access request, from three topics in any order. */
+export interface SagaFacts {
+  requested?: {
+    at: Date;
+    roomId?: string;
+    doorId?: string;
+    userId?: string;
+    /** The member's roles from their token. */
+    roles?: string[];
+    /** Whether a face photo was sent with the request. */
+    hasFace: boolean;
+  };
+  qr?: {
+    outcome: 'valid' | 'invalid';
+    reason?: string;
+    doorId?: string;
+    userId?: string;
+    passId?: string;
+  };
+  face?: { outcome: string; userId?: string };
+}
+
+/** What the access model says about the request's door, room and person, when known. */
+export interface Situation {
+  /** The door the request is for, if it exists. */
+  door?: { id: string; roomId: string };
+  lockedDown: boolean;
+  /** Whether the person may enter the room at the request's time. */
+  permitted: boolean;
+}
+
+export type Decision = { decision: 'granted' | 'denied'; reasons: string[] };
+
+/** The door a request is for: the one the client named, else the one the room code shows. */
+export const doorOf = (f: SagaFacts): string | undefined =>
+  f.requested?.doorId ?? (f.qr?.outcome === 'valid' ? f.qr.doorId : undefined);
+
+/** The person a request is for: whom the pass names, or who scanned the room code. */
+export const personOf = (f: SagaFacts): string | undefined =>
+  (f.qr?.outcome === 'valid' ? f.qr.userId : undefined) ?? f.requested?.userId;
+
+/**
+ * Granted only when everything holds: the QR code is valid for this door, the face matches the
+ * same person, the person may enter this room now, and the room is not locked down. Denied as
+ * soon as anything fails (with every reason known by then), or when the deadline passes with
+ * something still missing (`timeout`). Undefined: keep waiting.
+ */
+export function decide(
+  f: SagaFacts,
+  s: Situation | undefined,
+  deadlinePassed: boolean,
+): Decision | undefined {
+  const reasons: string[] = [];
+  if (f.qr?.outcome === 'invalid') reasons.push(`qr-${f.qr.reason ?? 'invalid'}`);
+  if (f.requested && !f.requested.hasFace) reasons.push('face-missing');
+  if (f.face && f.face.outcome !== 'match') reasons.push(`face-${f.face.outcome}`);
+  const person = personOf(f);
+  if (f.face?.outcome === 'match' && f.qr?.outcome === 'valid' && f.face.userId !== person) {
+    reasons.push('face-wrong-person');
+  }
+  if (f.requested && s) {
+    const door = doorOf(f);
+    if (door && !s.door) reasons.push('unknown-door');
+    if (s.door && f.requested.roomId && s.door.roomId !== f.requested.roomId) {
+      reasons.push('door-not-in-room');
+    }
+    if (s.lockedDown) reasons.push('lockdown');
+    if (f.qr?.outcome === 'valid' && !s.permitted) reasons.push('no-permission');
+  }
+  if (reasons.length > 0) return { decision: 'denied', reasons };
+  const complete =
+    f.requested !== undefined &&
+    s !== undefined &&
+    s.door !== undefined &&
+    f.qr?.outcome === 'valid' &&
+    f.face?.outcome === 'match';
+  if (complete) return { decision: 'granted', reasons: [] };
+  if (deadlinePassed) return { decision: 'denied', reasons: ['timeout'] };
+  return undefined;
+}

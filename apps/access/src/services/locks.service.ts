@@ -1,0 +1,214 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+} from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, IsNull } from 'typeorm';
+import { lockEventsV1 } from '@roomkey/contracts';
+import { describeError, Keyring } from '@roomkey/common';
+import { MqttConnection } from '../adapters/mqtt-connection';
+import { ACCESS_CONFIG, AccessConfig, LOCK_KEYRING } from '../config';
+import { ackSigned, LockAck, lockTopic, signCommand } from '../domain/lock-command';
+import { LockCommandRow, LockRow, SagaRow } from '../repositories/entities';
+import { lockAad } from './model.service';
+import { Outbox } from './outbox';
+
+const STATES = new Set(['locked', 'unlocked', 'door-open', 'door-closed', 'forced', 'held-open']);
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * The lock adapter. Sends each grant's unlock command once (`locks/{id}/cmd`, signed, with the
+ * lock's next counter); takes acknowledgements (`locks/{id}/ack`, signed) and state reports
+ * (`locks/{id}/state`, including the last will that says a lock went offline) and bridges
+ * them to lock.events.v1 through the outbox. A command not acknowledged in time becomes a
+ * `command-timeout` event, and the decision record says the door did not confirm.
+ */
+@Injectable()
+export class Locks implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('access');
+  private timer?: NodeJS.Timeout;
+  private busy = false;
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(ACCESS_CONFIG) private readonly config: AccessConfig,
+    @Inject(LOCK_KEYRING) private readonly keyring: Keyring,
+    private readonly mqtt: MqttConnection,
+    private readonly outbox: Outbox,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.mqtt.listen(['locks/+/ack', 'locks/+/state'], (topic, payload) => {
+      this.onMessage(topic, payload).catch((err: unknown) =>
+        this.logger.warn(`${topic}: ${describeError(err)}`),
+      );
+    });
+    this.timer = setInterval(() => void this.tick(), this.config.ACCESS_TICK_MS);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+  }
+
+  async tick(): Promise<void> {
+    if (this.busy) return;
+    this.busy = true;
+    try {
+      await this.sendPending();
+      await this.timeOut();
+    } catch (err) {
+      this.logger.warn(`lock commands: ${describeError(err)}`);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private secretOf(lock: LockRow): Buffer {
+    return this.keyring.open(lock, lockAad(lock.id));
+  }
+
+  /** Sends every unsent command: the counter is taken and the command marked sent first. */
+  private async sendPending(): Promise<void> {
+    if (!this.mqtt.connected) return;
+    const pending = await this.db
+      .getRepository(LockCommandRow)
+      .find({ where: { sentAt: IsNull(), timedOutAt: IsNull() }, take: 50 });
+    for (const cmd of pending) {
+      const claimed = await this.db.transaction(async (m) => {
+        const row = await m.findOne(LockCommandRow, {
+          where: { requestId: cmd.requestId },
+          lock: { mode: 'pessimistic_write' },
+        });
+        if (!row || row.sentAt || row.timedOutAt) return undefined;
+        // TypeORM answers an UPDATE … RETURNING with [rows, count].
+        const result = (await m.query(
+          'update locks set counter = counter + 1 where id = $1 returning counter',
+          [row.lockId],
+        )) as unknown[];
+        const rows = (Array.isArray(result[0]) ? result[0] : result) as { counter: string }[];
+        const counter = rows[0]!.counter;
+        const lock = await m.findOneByOrFail(LockRow, { id: row.lockId });
+        await m.update(
+          LockCommandRow,
+          { requestId: row.requestId },
+          { counter, sentAt: new Date() },
+        );
+        return { lock, counter: Number(counter) };
+      });
+      if (!claimed) continue;
+      const command = signCommand(this.secretOf(claimed.lock), {
+        lockId: claimed.lock.id,
+        requestId: cmd.requestId,
+        action: 'unlock',
+        durationS: this.config.UNLOCK_SECONDS,
+        counter: claimed.counter,
+        expiresAt: Date.now() + this.config.LOCK_COMMAND_TTL_MS,
+      });
+      // At most once: a command whose publish fails is not retried (it times out, fail secure).
+      await this.mqtt
+        .publish(lockTopic(claimed.lock.id, 'cmd'), JSON.stringify(command))
+        .catch((err: unknown) =>
+          this.logger.warn(`unlock ${cmd.requestId}: ${describeError(err)}`),
+        );
+    }
+  }
+
+  /** Commands not acknowledged in time: `command-timeout`, the door did not confirm. */
+  private async timeOut(): Promise<void> {
+    const late = await this.db.query<{ request_id: string }[]>(
+      `select request_id from lock_commands where acked_at is null and timed_out_at is null
+       and coalesce(sent_at, created_at) < now() - ($1 || ' milliseconds')::interval limit 50`,
+      [String(this.config.LOCK_ACK_TIMEOUT_MS)],
+    );
+    for (const { request_id } of late) {
+      await this.db.transaction(async (m) => {
+        const row = await m.findOne(LockCommandRow, {
+          where: { requestId: request_id },
+          lock: { mode: 'pessimistic_write' },
+        });
+        if (!row || row.ackedAt || row.timedOutAt) return;
+        await m.update(LockCommandRow, { requestId: request_id }, { timedOutAt: new Date() });
+        await m.update(SagaRow, { requestId: request_id }, { doorConfirmed: false });
+        await this.outbox.add(m, lockEventsV1, {
+          key: row.lockId,
+          correlationId: request_id,
+          payload: {
+            lockId: row.lockId,
+            kind: 'command-timeout',
+            requestId: request_id,
+            ...(row.counter ? { counter: Number(row.counter) } : {}),
+          },
+        });
+        this.logger.warn(`lock ${row.lockId} did not confirm request ${request_id}`);
+      });
+    }
+  }
+
+  private async onMessage(topic: string, payload: Buffer): Promise<void> {
+    const [, lockId, kind] = topic.split('/');
+    if (!lockId || !UUID.test(lockId)) return;
+    const lock = await this.db.getRepository(LockRow).findOneBy({ id: lockId });
+    if (!lock) return; // not one of ours
+    let body: Record<string, unknown>;
+    try {
+      body = JSON.parse(payload.toString('utf8')) as Record<string, unknown>;
+    } catch {
+      this.logger.warn(`lock ${lockId} sent something that is not JSON on ${kind}`);
+      return;
+    }
+    if (kind === 'ack') return this.onAck(lock, body as unknown as LockAck);
+    if (kind === 'state') return this.onState(lock, body);
+  }
+
+  private async onAck(lock: LockRow, ack: LockAck): Promise<void> {
+    if (ack.lockId !== lock.id || !ackSigned(this.secretOf(lock), ack)) {
+      this.logger.warn(`lock ${lock.id}: an acknowledgement with a bad signature, ignored`);
+      return;
+    }
+    await this.db.transaction(async (m) => {
+      const row = await m.findOne(LockCommandRow, {
+        where: { requestId: ack.requestId },
+        lock: { mode: 'pessimistic_write' },
+      });
+      if (!row || row.lockId !== lock.id || Number(row.counter) !== ack.counter) return;
+      if (row.ackedAt || row.timedOutAt) return;
+      await m.update(LockCommandRow, { requestId: row.requestId }, { ackedAt: new Date() });
+      await m.update(SagaRow, { requestId: row.requestId }, { doorConfirmed: ack.ok });
+      await this.outbox.add(m, lockEventsV1, {
+        key: lock.id,
+        correlationId: row.requestId,
+        payload: { lockId: lock.id, kind: 'ack', requestId: row.requestId, counter: ack.counter },
+      });
+    });
+  }
+
+  private async onState(lock: LockRow, body: Record<string, unknown>): Promise<void> {
+    await this.db.transaction(async (m) => {
+      if (body.online === false || body.online === true) {
+        await m.update(LockRow, { id: lock.id }, { online: body.online, lastSeenAt: new Date() });
+        await this.outbox.add(m, lockEventsV1, {
+          key: lock.id,
+          correlationId: lock.id,
+          payload: { lockId: lock.id, kind: body.online ? 'online' : 'offline' },
+        });
+        return;
+      }
+      const state = typeof body.state === 'string' && STATES.has(body.state) ? body.state : null;
+      if (!state) return;
+      await m.update(LockRow, { id: lock.id }, { state, online: true, lastSeenAt: new Date() });
+      await this.outbox.add(m, lockEventsV1, {
+        key: lock.id,
+        correlationId: lock.id,
+        payload: {
+          lockId: lock.id,
+          kind: 'state',
+          state: state as 'locked',
+        },
+      });
+    });
+  }
+}

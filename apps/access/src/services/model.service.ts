@@ -1,0 +1,197 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import type {
+  CreateDoorBody,
+  CreateLockBody,
+  CreatePermissionBody,
+  CreateRoomBody,
+  CreateSiteBody,
+  DoorView,
+  ListPermissionsQuery,
+  LockRegistered,
+  LockView,
+  PermissionView,
+  RoomView,
+  SiteView,
+} from '@roomkey/contracts';
+import { DomainError, Keyring, NotFoundError } from '@roomkey/common';
+import { LOCK_KEYRING } from '../config';
+import { DoorRow, LockRow, PermissionRow, RoomRow, SiteRow } from '../repositories/entities';
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+export const lockAad = (lockId: string) => `lock-secret:${lockId}`;
+
+const siteView = (r: SiteRow): SiteView => ({
+  id: r.id,
+  name: r.name,
+  timeZone: r.timeZone,
+  createdAt: r.createdAt.toISOString(),
+});
+const roomView = (r: RoomRow): RoomView => ({
+  id: r.id,
+  siteId: r.siteId,
+  name: r.name,
+  lockedDown: r.lockedDown,
+  lockdownChangedAt: iso(r.lockdownChangedAt),
+  createdAt: r.createdAt.toISOString(),
+});
+const lockView = (r: LockRow): LockView => ({
+  id: r.id,
+  name: r.name,
+  state: r.state,
+  online: r.online,
+  lastSeenAt: iso(r.lastSeenAt),
+  createdAt: r.createdAt.toISOString(),
+});
+const doorView = (r: DoorRow): DoorView => ({
+  id: r.id,
+  roomId: r.roomId,
+  name: r.name,
+  lockId: r.lockId,
+  kioskId: r.kioskId,
+  createdAt: r.createdAt.toISOString(),
+});
+const permissionView = (r: PermissionRow): PermissionView => ({
+  id: r.id,
+  roomId: r.roomId,
+  userId: r.subjectType === 'user' ? r.subject : null,
+  role: r.subjectType === 'role' ? r.subject : null,
+  validFrom: iso(r.validFrom),
+  validUntil: iso(r.validUntil),
+  windows: r.windows,
+  createdAt: r.createdAt.toISOString(),
+});
+
+const isFkViolation = (err: unknown) => (err as { code?: string }).code === '23503';
+const isUniqueViolation = (err: unknown) => (err as { code?: string }).code === '23505';
+
+/** Sites, rooms, locks, doors and permissions, as admins manage them; room lockdown. */
+@Injectable()
+export class AccessModel {
+  constructor(
+    @InjectRepository(SiteRow) private readonly sites: Repository<SiteRow>,
+    @InjectRepository(RoomRow) private readonly rooms: Repository<RoomRow>,
+    @InjectRepository(LockRow) private readonly locks: Repository<LockRow>,
+    @InjectRepository(DoorRow) private readonly doors: Repository<DoorRow>,
+    @InjectRepository(PermissionRow) private readonly permissions: Repository<PermissionRow>,
+    @Inject(LOCK_KEYRING) private readonly keyring: Keyring,
+  ) {}
+
+  async createSite(body: CreateSiteBody): Promise<SiteView> {
+    const row = { id: randomUUID(), ...body, createdAt: new Date() };
+    await this.sites.insert(row);
+    return siteView(row);
+  }
+  listSites = async () => (await this.sites.find({ order: { createdAt: 'ASC' } })).map(siteView);
+
+  async createRoom(body: CreateRoomBody): Promise<RoomView> {
+    const row: RoomRow = {
+      id: randomUUID(),
+      ...body,
+      lockedDown: false,
+      lockdownChangedAt: null,
+      lockdownChangedBy: null,
+      createdAt: new Date(),
+    };
+    await this.guard(() => this.rooms.insert(row), 'SITE_NOT_FOUND', 'no site with this id');
+    return roomView(row);
+  }
+  listRooms = async () => (await this.rooms.find({ order: { createdAt: 'ASC' } })).map(roomView);
+  getRoom = async (id: string) => roomView(await this.room(id));
+
+  /** Locks down a room (every request for it is denied) or lifts it. */
+  async setLockdown(id: string, on: boolean, by: string): Promise<RoomView> {
+    await this.room(id);
+    await this.rooms.update(
+      { id },
+      { lockedDown: on, lockdownChangedAt: new Date(), lockdownChangedBy: by },
+    );
+    return roomView(await this.room(id));
+  }
+
+  async createLock(body: CreateLockBody): Promise<LockRegistered> {
+    const id = randomUUID();
+    const secret = randomBytes(32);
+    const row: LockRow = {
+      id,
+      name: body.name,
+      ...this.keyring.seal(secret, lockAad(id)),
+      counter: '0',
+      state: null,
+      online: false,
+      lastSeenAt: null,
+      createdAt: new Date(),
+    };
+    await this.locks.insert(row);
+    return { ...lockView(row), secret: secret.toString('base64') };
+  }
+  listLocks = async () => (await this.locks.find({ order: { createdAt: 'ASC' } })).map(lockView);
+
+  async createDoor(body: CreateDoorBody): Promise<DoorView> {
+    const row: DoorRow = {
+      id: randomUUID(),
+      ...body,
+      kioskId: body.kioskId ?? null,
+      createdAt: new Date(),
+    };
+    try {
+      await this.doors.insert(row);
+    } catch (err) {
+      if (isFkViolation(err))
+        throw new NotFoundError('ROOM_OR_LOCK_NOT_FOUND', 'no room or lock with this id');
+      if (isUniqueViolation(err))
+        throw new DomainError('LOCK_IN_USE', 'this lock already serves a door', 409);
+      throw err;
+    }
+    return doorView(row);
+  }
+  listDoors = async () => (await this.doors.find({ order: { createdAt: 'ASC' } })).map(doorView);
+
+  async createPermission(body: CreatePermissionBody): Promise<PermissionView> {
+    const row: PermissionRow = {
+      id: randomUUID(),
+      roomId: body.roomId,
+      subjectType: body.userId ? 'user' : 'role',
+      subject: (body.userId ?? body.role)!,
+      validFrom: body.validFrom ? new Date(body.validFrom) : null,
+      validUntil: body.validUntil ? new Date(body.validUntil) : null,
+      windows: body.windows ?? null,
+      createdAt: new Date(),
+    };
+    await this.guard(() => this.permissions.insert(row), 'ROOM_NOT_FOUND', 'no room with this id');
+    return permissionView(row);
+  }
+
+  async listPermissions(q: ListPermissionsQuery): Promise<PermissionView[]> {
+    const rows = await this.permissions.find({
+      where: {
+        ...(q.roomId ? { roomId: q.roomId } : {}),
+        ...(q.userId ? { subjectType: 'user' as const, subject: q.userId } : {}),
+      },
+      order: { createdAt: 'ASC' },
+    });
+    return rows.map(permissionView);
+  }
+
+  async deletePermission(id: string): Promise<void> {
+    const { affected } = await this.permissions.delete({ id });
+    if (!affected) throw new NotFoundError('PERMISSION_NOT_FOUND', 'no permission with this id');
+  }
+
+  private async room(id: string): Promise<RoomRow> {
+    const row = await this.rooms.findOneBy({ id });
+    if (!row) throw new NotFoundError('ROOM_NOT_FOUND', 'no room with this id');
+    return row;
+  }
+
+  private async guard(work: () => Promise<unknown>, code: string, message: string) {
+    try {
+      await work();
+    } catch (err) {
+      if (isFkViolation(err)) throw new NotFoundError(code, message);
+      throw err;
+    }
+  }
+}

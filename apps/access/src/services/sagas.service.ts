@@ -1,0 +1,260 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+} from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { DataSource, EntityManager, Repository } from 'typeorm';
+import {
+  accessDecidedV1,
+  AccessRequestedV1,
+  DecisionRecord,
+  FaceCheckedV1,
+  QrCheckedV1,
+} from '@roomkey/contracts';
+import { describeError, NotFoundError } from '@roomkey/common';
+import { ACCESS_CONFIG, AccessConfig } from '../config';
+import { decide, doorOf, personOf, SagaFacts, Situation } from '../domain/decide';
+import { withinWindows } from '../domain/schedule';
+import {
+  DoorRow,
+  LockCommandRow,
+  PermissionRow,
+  PersonRow,
+  RoomRow,
+  SagaRow,
+  SiteRow,
+} from '../repositories/entities';
+import { Outbox } from './outbox';
+
+type Part = 'requested' | 'qr' | 'face';
+
+/**
+ * The access saga: one row per request id, fed by access.requested.v1, qr.checked.v1 and
+ * face.checked.v1 in any order and any number of times. Each part is kept as first received.
+ * After each part the saga decides, in one transaction holding the row's lock: the decision,
+ * its access.decided.v1 outbox row and (for a grant) the unlock command are written together,
+ * once; a decided saga never changes. Deadlines live in the row, so they survive a restart.
+ */
+@Injectable()
+export class Sagas implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('access');
+  private timer?: NodeJS.Timeout;
+  private sweeping = false;
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @InjectRepository(SagaRow) private readonly sagas: Repository<SagaRow>,
+    @Inject(ACCESS_CONFIG) private readonly config: AccessConfig,
+    private readonly outbox: Outbox,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => void this.expire(), this.config.ACCESS_TICK_MS);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+  }
+
+  async onRequested(e: AccessRequestedV1): Promise<void> {
+    const p = e.payload;
+    const part = {
+      at: p.at,
+      mode: p.mode,
+      channel: p.channel,
+      hasFace: p.faceCaptureId !== undefined,
+      ...(p.roomId ? { roomId: p.roomId } : {}),
+      ...(p.doorId ? { doorId: p.doorId } : {}),
+      ...(p.userId ? { userId: p.userId } : {}),
+      ...(p.roles ? { roles: p.roles } : {}),
+    };
+    const deadline = new Date(Date.parse(p.at) + this.config.ACCESS_DEADLINE_MS);
+    if (p.userId && p.roles) {
+      await this.db
+        .getRepository(PersonRow)
+        .upsert({ userId: p.userId, roles: p.roles, updatedAt: new Date() }, ['userId']);
+    }
+    await this.record(p.requestId, 'requested', part, deadline, e.correlationId);
+  }
+
+  onQrChecked(e: QrCheckedV1): Promise<void> {
+    const { requestId, ...rest } = e.payload;
+    return this.record(requestId, 'qr', rest, undefined, e.correlationId);
+  }
+
+  onFaceChecked(e: FaceCheckedV1): Promise<void> {
+    const { requestId, ...rest } = e.payload;
+    return this.record(requestId, 'face', rest, undefined, e.correlationId);
+  }
+
+  async record(
+    requestId: string,
+    part: Part,
+    value: Record<string, unknown>,
+    deadline: Date | undefined,
+    correlationId: string,
+  ): Promise<void> {
+    // A part is kept as first received; the request's own deadline replaces a provisional one.
+    const provisional = new Date(Date.now() + this.config.ACCESS_DEADLINE_MS);
+    await this.db.query(
+      `insert into sagas (request_id, ${part}, deadline, created_at) values ($1, $2, $3, now())
+       on conflict (request_id) do update set
+         ${part} = coalesce(sagas.${part}, excluded.${part}),
+         deadline = case when $4 and sagas.requested is null then excluded.deadline else sagas.deadline end`,
+      [requestId, value, deadline ?? provisional, deadline !== undefined],
+    );
+    await this.tryDecide(requestId, correlationId);
+  }
+
+  /** Decides if the facts allow (or the deadline has passed); a no-op once decided. */
+  async tryDecide(requestId: string, correlationId: string = requestId): Promise<void> {
+    await this.db.transaction(async (m) => {
+      const saga = await m.findOne(SagaRow, {
+        where: { requestId },
+        lock: { mode: 'pessimistic_write' },
+      });
+      if (!saga || saga.decision) return;
+      const facts = factsOf(saga);
+      const situation = await this.situation(m, facts);
+      const now = new Date();
+      const verdict = decide(facts, situation, now >= saga.deadline);
+      if (!verdict) return;
+      const door = situation?.door;
+      const lockId = verdict.decision === 'granted' && door ? door.lockId : null;
+      await m.update(
+        SagaRow,
+        { requestId },
+        {
+          decision: verdict.decision,
+          reasons: verdict.reasons,
+          decidedAt: now,
+          doorId: door?.id ?? doorOf(facts) ?? null,
+          lockId,
+        },
+      );
+      const at = facts.requested?.at ?? saga.createdAt;
+      const person = personOf(facts);
+      await this.outbox.add(m, accessDecidedV1, {
+        key: requestId,
+        correlationId,
+        payload: {
+          requestId,
+          decision: verdict.decision,
+          reasons: verdict.reasons,
+          ...(person ? { userId: person } : {}),
+          ...(facts.requested?.roomId ? { roomId: facts.requested.roomId } : {}),
+          ...(door ? { doorId: door.id } : {}),
+          ...(lockId ? { lockId } : {}),
+          latencyMs: Math.max(0, now.getTime() - at.getTime()),
+        },
+      });
+      if (lockId) {
+        await m
+          .createQueryBuilder()
+          .insert()
+          .into(LockCommandRow)
+          .values({ requestId, lockId, counter: null, createdAt: now })
+          .orIgnore()
+          .execute();
+      }
+      this.logger.log(
+        `request ${requestId}: ${verdict.decision}${verdict.reasons.length ? ` (${verdict.reasons.join(', ')})` : ''}`,
+      );
+    });
+  }
+
+  /** Denies, with `timeout`, every request whose deadline passed with answers missing. */
+  async expire(): Promise<void> {
+    if (this.sweeping) return;
+    this.sweeping = true;
+    try {
+      const due = await this.db.query<{ request_id: string }[]>(
+        `select request_id from sagas where decision is null and deadline <= now()
+         order by deadline limit 100`,
+      );
+      for (const { request_id } of due) await this.tryDecide(request_id);
+    } catch (err) {
+      this.logger.warn(`deadline sweep: ${describeError(err)}`);
+    } finally {
+      this.sweeping = false;
+    }
+  }
+
+  async decisionRecord(requestId: string): Promise<DecisionRecord> {
+    const s = await this.sagas.findOneBy({ requestId });
+    if (!s) throw new NotFoundError('DECISION_NOT_FOUND', 'no access request with this id');
+    return {
+      requestId,
+      decision: s.decision,
+      reasons: s.reasons ?? [],
+      decidedAt: s.decidedAt ? s.decidedAt.toISOString() : null,
+      doorId: s.doorId,
+      lockId: s.lockId,
+      doorConfirmed: s.doorConfirmed,
+    };
+  }
+
+  /** The door, the room's lockdown and the person's permission, as of the request's time. */
+  private async situation(
+    m: EntityManager,
+    f: SagaFacts,
+  ): Promise<(Situation & { door?: { id: string; roomId: string; lockId: string } }) | undefined> {
+    if (!f.requested) return undefined;
+    const doorId = doorOf(f);
+    const door = doorId ? await m.findOneBy(DoorRow, { id: doorId }) : null;
+    const roomId = door?.roomId ?? f.requested.roomId;
+    const room = roomId ? await m.findOneBy(RoomRow, { id: roomId }) : null;
+    const site = room ? await m.findOneBy(SiteRow, { id: room.siteId }) : null;
+    let permitted = false;
+    if (room && site) {
+      // A valid visitor pass is itself the permission, for the doors and window it names.
+      if (f.qr?.outcome === 'valid' && f.qr.passId) permitted = true;
+      else {
+        const person = personOf(f);
+        if (person) {
+          permitted = await this.permitted(m, person, room.id, f.requested.at, site.timeZone, f);
+        }
+      }
+    }
+    return {
+      ...(door ? { door: { id: door.id, roomId: door.roomId, lockId: door.lockId } } : {}),
+      lockedDown: room?.lockedDown ?? false,
+      permitted,
+    };
+  }
+
+  private async permitted(
+    m: EntityManager,
+    userId: string,
+    roomId: string,
+    at: Date,
+    timeZone: string,
+    f: SagaFacts,
+  ): Promise<boolean> {
+    const known = await m.findOneBy(PersonRow, { userId });
+    const roles = new Set([...(f.requested?.roles ?? []), ...(known?.roles ?? [])]);
+    const rules = await m.findBy(PermissionRow, { roomId });
+    return rules.some(
+      (r) =>
+        (r.subjectType === 'user' ? r.subject === userId : roles.has(r.subject)) &&
+        (!r.validFrom || at >= r.validFrom) &&
+        (!r.validUntil || at < r.validUntil) &&
+        withinWindows(r.windows, at, timeZone),
+    );
+  }
+}
+
+type Stored = SagaFacts['requested'] & { at: string; roles?: string[] };
+
+function factsOf(s: SagaRow): SagaFacts & { requested?: { roles?: string[] } } {
+  const req = s.requested as unknown as Stored | null;
+  return {
+    ...(req ? { requested: { ...req, at: new Date(req.at) } } : {}),
+    ...(s.qr ? { qr: s.qr as unknown as SagaFacts['qr'] } : {}),
+    ...(s.face ? { face: s.face as unknown as SagaFacts['face'] } : {}),
+  };
+}
