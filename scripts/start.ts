@@ -115,6 +115,7 @@ async function main(): Promise<void> {
           AUTH_URL: process.env.AUTH_URL ?? `http://127.0.0.1:${portOf('auth')}`,
           QR_URL: process.env.QR_URL ?? `http://127.0.0.1:${portOf('qr')}`,
           FACE_URL: process.env.FACE_URL ?? `http://127.0.0.1:${portOf('face')}`,
+          ACCESS_URL: process.env.ACCESS_URL ?? `http://127.0.0.1:${portOf('access')}`,
           JWKS_URL:
             process.env.JWKS_URL ?? `http://127.0.0.1:${portOf('auth')}/.well-known/jwks.json`,
           ...(app.name === 'face' ? { FACE_MODEL_DIR: models } : {}),

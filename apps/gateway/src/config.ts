@@ -21,6 +21,8 @@ export const GatewayConfigSchema = z.object({
   AUDIT_URL: z.url().default('http://127.0.0.1:3005'),
   /** Where the auth app's REST API answers (accounts, sessions, devices, keys). */
   AUTH_URL: z.url().default('http://127.0.0.1:3001'),
+  /** Where the access app's REST API answers (rooms, doors, locks, permissions, lockdown). */
+  ACCESS_URL: z.url().default('http://127.0.0.1:3004'),
   /** Where the face app's REST API answers (enrolment, erasure). */
   FACE_URL: z.url().default('http://127.0.0.1:3003'),
   /** Keys the gateway seals face captures with for the face app (shared with it). */

@@ -8,6 +8,7 @@ import type { AccessRequestView } from '@roomkey/contracts';
  */
 export class RequestTracker {
   private readonly entries = new Map<string, AccessRequestView>();
+  private readonly waiters = new Map<string, Set<(view: AccessRequestView) => void>>();
 
   constructor(private readonly capacity: number) {}
 
@@ -26,12 +27,42 @@ export class RequestTracker {
     const existing = this.entries.get(requestId);
     // The first decision is the decision; a redelivered or late duplicate never changes it.
     if (existing && existing.status !== 'pending') return;
-    this.put({
+    const view: AccessRequestView = {
       requestId,
       status: decision,
       reasons,
       requestedAt: existing?.requestedAt ?? null,
       decidedAt: at.toISOString(),
+    };
+    this.put(view);
+    for (const wake of this.waiters.get(requestId) ?? []) wake(view);
+    this.waiters.delete(requestId);
+  }
+
+  /**
+   * Resolves with the decision as soon as this instance sees it, or with undefined after
+   * `timeoutMs` (or when `signal` aborts: the client went away).
+   */
+  waitForDecision(
+    requestId: string,
+    timeoutMs: number,
+    signal?: AbortSignal,
+  ): Promise<AccessRequestView | undefined> {
+    const known = this.entries.get(requestId);
+    if (known && known.status !== 'pending') return Promise.resolve(known);
+    return new Promise((resolve) => {
+      const set = this.waiters.get(requestId) ?? new Set();
+      this.waiters.set(requestId, set);
+      const done = (view: AccessRequestView | undefined) => {
+        clearTimeout(timer);
+        set.delete(wake);
+        if (set.size === 0 && this.waiters.get(requestId) === set) this.waiters.delete(requestId);
+        resolve(view);
+      };
+      const wake = (view: AccessRequestView) => done(view);
+      const timer = setTimeout(() => done(undefined), timeoutMs);
+      signal?.addEventListener('abort', () => done(undefined), { once: true });
+      set.add(wake);
     });
   }
 

@@ -1,4 +1,16 @@
-import { Controller, Get, Headers, HttpCode, Inject, Param, Post, Req, Res } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  Inject,
+  Param,
+  Post,
+  Query,
+  Req,
+  Res,
+} from '@nestjs/common';
+import { z } from 'zod';
 import type { Request, Response } from 'express';
 import {
   ApiBearerAuth,
@@ -6,6 +18,7 @@ import {
   ApiConsumes,
   ApiOperation,
   ApiParam,
+  ApiQuery,
   ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
@@ -13,6 +26,9 @@ import { AccessRequestView, CreateAccessRequestBody, Id } from '@roomkey/contrac
 import { Caller, Principal, readUpload, schemaRef, ZodPipe } from '@roomkey/common';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config';
 import { AccessRequestsService } from '../services/access-requests.service';
+
+const WaitQuery = z.strictObject({ wait: z.coerce.number().int().min(0).max(30).default(0) });
+type WaitQuery = z.infer<typeof WaitQuery>;
 
 const error = (description: string) => ({ description, schema: schemaRef('ErrorBody') });
 
@@ -86,18 +102,69 @@ export class AccessRequestsController {
   @Get(':id')
   @ApiOperation({
     summary: 'The state of an access request: pending, granted or denied (with reasons)',
+    description:
+      'With `wait` (seconds, up to 30) a pending request is held open until the decision arrives ' +
+      'or the time is up (long poll).',
   })
   @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiQuery({ name: 'wait', required: false, schema: { type: 'integer', minimum: 0, maximum: 30 } })
   @ApiResponse({ status: 200, description: 'The request', schema: schemaRef('AccessRequestView') })
-  @ApiResponse({ status: 400, ...error('VALIDATION_FAILED (the id is not a UUID)') })
+  @ApiResponse({ status: 400, ...error('VALIDATION_FAILED (the id is not a UUID, or wait)') })
   @ApiResponse({ status: 401, ...error('TOKEN_MISSING or TOKEN_INVALID') })
   @ApiResponse({ status: 404, ...error('ACCESS_REQUEST_NOT_FOUND') })
   @ApiResponse({ status: 503, ...error('UPSTREAM_UNAVAILABLE (the access log is unreachable)') })
   @ApiResponse({ status: 504, ...error('UPSTREAM_TIMEOUT') })
   status(
     @Param('id', new ZodPipe(Id, 'request id')) id: string,
+    @Query(new ZodPipe(WaitQuery, 'query')) query: WaitQuery,
     @Headers('authorization') authorization: string,
+    @Req() req: Request,
   ): Promise<AccessRequestView> {
-    return this.requests.status(id, authorization);
+    return this.requests.awaitStatus(id, authorization, query.wait * 1000, abortedBy(req));
   }
+
+  @Get(':id/events')
+  @ApiOperation({
+    summary: 'The state of an access request as a server-sent event stream',
+    description:
+      'Sends `event: status` with the current state at once, then `event: decision` when the ' +
+      'request is decided, and ends. A comment line every 15 s keeps proxies from closing it; ' +
+      'after 60 s without a decision the stream ends and the client asks again.',
+  })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiResponse({ status: 200, description: 'text/event-stream of AccessRequestView' })
+  @ApiResponse({ status: 401, ...error('TOKEN_MISSING or TOKEN_INVALID') })
+  @ApiResponse({ status: 404, ...error('ACCESS_REQUEST_NOT_FOUND') })
+  async events(
+    @Param('id', new ZodPipe(Id, 'request id')) id: string,
+    @Headers('authorization') authorization: string,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    const first = await this.requests.status(id, authorization);
+    res.writeHead(200, {
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-store',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
+    const send = (event: string, data: unknown) =>
+      res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    send('status', first);
+    if (first.status === 'pending') {
+      const signal = abortedBy(req);
+      const beat = setInterval(() => res.write(': waiting\n\n'), 15_000);
+      const decided = await this.requests.awaitStatus(id, authorization, 60_000, signal);
+      clearInterval(beat);
+      if (!signal.aborted && decided.status !== 'pending') send('decision', decided);
+    }
+    res.end();
+  }
+}
+
+/** Aborts when the client closes the connection. */
+function abortedBy(req: Request): AbortSignal {
+  const controller = new AbortController();
+  req.on('close', () => controller.abort());
+  return controller.signal;
 }

@@ -52,6 +52,22 @@ export class ProxyController {
     return this.forward(req, res, this.config.QR_URL, 'the QR service');
   }
 
+  /** Sites, rooms, locks, doors, permissions, lockdown and decision records. */
+  @All([
+    'v1/sites',
+    'v1/rooms',
+    'v1/rooms/*path',
+    'v1/locks',
+    'v1/doors',
+    'v1/doors/*path',
+    'v1/permissions',
+    'v1/permissions/*path',
+    'v1/access-decisions/*path',
+  ])
+  access(@Req() req: Request, @Res() res: Response): Promise<void> {
+    return this.forward(req, res, this.config.ACCESS_URL, 'the access service');
+  }
+
   private async forward(req: Request, res: Response, base: string, what: string): Promise<void> {
     const multipart = /^multipart\/form-data\b/i.test(req.headers['content-type'] ?? '');
     const hasBody =

@@ -59,6 +59,22 @@ export class AccessRequestsService {
     return { requestId };
   }
 
+  /**
+   * The status, waiting up to `waitMs` for a decision when it is still pending (long poll).
+   * Every gateway instance consumes every decision, so whichever instance the client reaches
+   * answers as soon as the decision exists.
+   */
+  async awaitStatus(
+    requestId: string,
+    authorization: string,
+    waitMs: number,
+    signal?: AbortSignal,
+  ): Promise<AccessRequestView> {
+    const now = await this.status(requestId, authorization);
+    if (now.status !== 'pending' || waitMs <= 0) return now;
+    return (await this.tracker.waitForDecision(requestId, waitMs, signal)) ?? now;
+  }
+
   /** A decision this instance saw wins; otherwise the audit log; otherwise what we accepted. */
   async status(requestId: string, authorization: string): Promise<AccessRequestView> {
     const known = this.tracker.get(requestId);
