@@ -12,7 +12,8 @@ export type Refusal = 'bad-signature' | 'expired' | 'replayed' | 'malformed' | '
  */
 export class LockSimulator {
   private client?: MqttClient;
-  private lastCounter = 0;
+  /** The highest counter accepted so far. */
+  lastCounter = 0;
   private relock?: NodeJS.Timeout;
   readonly unlocks: LockCommand[] = [];
   readonly refusals: { reason: Refusal; command: unknown }[] = [];

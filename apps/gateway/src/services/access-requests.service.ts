@@ -79,7 +79,13 @@ export class AccessRequestsService {
   async status(requestId: string, authorization: string): Promise<AccessRequestView> {
     const known = this.tracker.get(requestId);
     if (known && known.status !== 'pending') return known;
-    const logged = await this.audit.accessRequest(requestId, authorization);
+    // What this instance accepted stands when the log cannot be asked right now.
+    const logged = await this.audit
+      .accessRequest(requestId, authorization)
+      .catch((err: unknown) => {
+        if (known) return undefined;
+        throw err;
+      });
     if (logged && (logged.status !== 'pending' || !known)) return logged;
     if (known) return known;
     throw new NotFoundError('ACCESS_REQUEST_NOT_FOUND', 'no access request with this id');

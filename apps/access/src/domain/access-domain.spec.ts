@@ -1,0 +1,84 @@
+import { decide, SagaFacts, Situation } from './decide';
+import { withinWindows, TimeWindow } from './schedule';
+import { commandSigned, signCommand } from './lock-command';
+
+describe('weekly windows in a time zone', () => {
+  const nine2five: TimeWindow[] = [
+    { days: ['mon', 'tue', 'wed', 'thu', 'fri'], from: '09:00', to: '17:00' },
+  ];
+  const NY = 'America/New_York';
+
+  it('holds up to the last instant before the end, not at it (New York, after DST began)', () => {
+    // Monday 9 March 2026, EDT (UTC-4): 17:00 local is 21:00Z.
+    expect(withinWindows(nine2five, new Date('2026-03-09T20:59:59.999Z'), NY)).toBe(true);
+    expect(withinWindows(nine2five, new Date('2026-03-09T21:00:00.000Z'), NY)).toBe(false);
+    expect(withinWindows(nine2five, new Date('2026-03-09T13:00:00.000Z'), NY)).toBe(true);
+    expect(withinWindows(nine2five, new Date('2026-03-09T12:59:59.999Z'), NY)).toBe(false);
+  });
+
+  it('follows the zone across daylight saving (EST, UTC-5, in February)', () => {
+    expect(withinWindows(nine2five, new Date('2026-02-09T21:59:59Z'), NY)).toBe(true);
+    expect(withinWindows(nine2five, new Date('2026-02-09T22:00:00Z'), NY)).toBe(false);
+  });
+
+  it('takes the weekday in the zone, not in UTC', () => {
+    // Saturday 01:00Z is still Friday 20:00 in New York: outside 9-17, but inside a Friday evening window.
+    const fridayEvening: TimeWindow[] = [{ days: ['fri'], from: '18:00', to: '24:00' }];
+    expect(withinWindows(fridayEvening, new Date('2026-03-14T01:00:00Z'), NY)).toBe(true);
+    expect(withinWindows(fridayEvening, new Date('2026-03-14T01:00:00Z'), 'UTC')).toBe(false);
+  });
+
+  it('no windows means at any time', () => {
+    expect(withinWindows(null, new Date(), NY)).toBe(true);
+  });
+});
+
+describe('the decision', () => {
+  const U = 'u';
+  const ok: SagaFacts = {
+    requested: { at: new Date(), roomId: 'r', doorId: 'd', userId: U, hasFace: true },
+    qr: { outcome: 'valid', doorId: 'd', userId: U },
+    face: { outcome: 'match', userId: U },
+  };
+  const fine: Situation = { door: { id: 'd', roomId: 'r' }, lockedDown: false, permitted: true };
+
+  it('grants only when everything holds', () => {
+    expect(decide(ok, fine, false)).toEqual({ decision: 'granted', reasons: [] });
+  });
+
+  it('waits for what is missing, then times out', () => {
+    const { face: _face, ...noFace } = ok;
+    expect(decide(noFace, fine, false)).toBeUndefined();
+    expect(decide(noFace, fine, true)).toEqual({ decision: 'denied', reasons: ['timeout'] });
+  });
+
+  it('denies with every reason that applies', () => {
+    const bad: SagaFacts = { ...ok, face: { outcome: 'match', userId: 'someone-else' } };
+    expect(
+      decide(bad, { ...fine, lockedDown: true, permitted: false }, false)?.reasons.sort(),
+    ).toEqual(['face-wrong-person', 'lockdown', 'no-permission']);
+    expect(decide({ ...ok, qr: { outcome: 'invalid', reason: 'expired' } }, fine, false)).toEqual({
+      decision: 'denied',
+      reasons: ['qr-expired'],
+    });
+    expect(decide(ok, { ...fine, door: undefined }, false)?.reasons).toEqual(['unknown-door']);
+  });
+});
+
+describe('lock commands', () => {
+  it('a changed field or another secret breaks the signature', () => {
+    const secret = Buffer.alloc(32, 1);
+    const c = signCommand(secret, {
+      lockId: 'l',
+      requestId: 'r',
+      action: 'unlock',
+      durationS: 5,
+      counter: 7,
+      expiresAt: 1,
+    });
+    expect(commandSigned(secret, c)).toBe(true);
+    expect(commandSigned(secret, { ...c, counter: 8 })).toBe(false);
+    expect(commandSigned(secret, { ...c, durationS: 60 })).toBe(false);
+    expect(commandSigned(Buffer.alloc(32, 2), c)).toBe(false);
+  });
+});

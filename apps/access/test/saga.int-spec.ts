@@ -1,0 +1,469 @@
+import { randomUUID } from 'node:crypto';
+import mqtt from 'mqtt';
+import {
+  ACCESS_DECIDED_V1,
+  ACCESS_REQUESTED_V1,
+  AccessDecidedV1,
+  FACE_CHECKED_V1,
+  LOCK_EVENTS_V1,
+  LockEventsV1,
+  QR_CHECKED_V1,
+} from '@roomkey/contracts';
+import { stackSettings, stackUrls } from '@roomkey/common';
+import {
+  ADMIN,
+  AppHandle,
+  call,
+  login,
+  memberToken,
+  startAuth,
+  startGatewayFor,
+  StartedAuth,
+} from '../../../test/support/auth';
+import { startAccess, StartedAccess } from '../../../test/support/access';
+import { eventually } from '../../../test/support/apps';
+import { collect, produceRaw } from '../../../test/support/kafka';
+import { query } from '../../../test/support/postgres';
+import { photo } from '../../../test/support/face';
+import { signCommand } from '../src/domain/lock-command';
+import { LockSimulator } from '../src/sim/lock-simulator';
+
+const MQTT = stackUrls(stackSettings()).mqtt;
+const NY = 'America/New_York';
+
+let auth: StartedAuth;
+let access: StartedAccess;
+let gw: AppHandle;
+let admin: string;
+let decided: Awaited<ReturnType<typeof collect<AccessDecidedV1>>>;
+let lockEvents: Awaited<ReturnType<typeof collect<LockEventsV1>>>;
+const world = {
+  roomId: '',
+  doorId: '',
+  lockId: '',
+  secret: Buffer.alloc(0),
+  quietDoorId: '',
+  quietLockId: '',
+  user: randomUUID(),
+};
+let sim: LockSimulator;
+
+const post = (path: string, body: unknown, token = admin) =>
+  call(gw.url, 'POST', path, { token, body });
+
+beforeAll(async () => {
+  auth = await startAuth();
+  access = await startAccess(auth, {
+    env: { ACCESS_DEADLINE_MS: '1500', LOCK_ACK_TIMEOUT_MS: '1000', UNLOCK_SECONDS: '1' },
+  });
+  gw = await startGatewayFor(auth, { ACCESS_URL: access.url });
+  decided = await collect<AccessDecidedV1>(ACCESS_DECIDED_V1);
+  lockEvents = await collect<LockEventsV1>(LOCK_EVENTS_V1);
+  admin = (await login(gw.url, ADMIN.email, ADMIN.password)).accessToken;
+
+  const site = await post('/v1/sites', { name: 'HQ', timeZone: NY });
+  const room = await post('/v1/rooms', { siteId: site.body.id, name: 'Lab' });
+  const lock = await post('/v1/locks', { name: 'Lab door lock' });
+  const door = await post('/v1/doors', {
+    roomId: room.body.id,
+    name: 'Lab door',
+    lockId: lock.body.id,
+  });
+  const quietLock = await post('/v1/locks', { name: 'A lock that never answers' });
+  const quietDoor = await post('/v1/doors', {
+    roomId: room.body.id,
+    name: 'Side door',
+    lockId: quietLock.body.id,
+  });
+  Object.assign(world, {
+    roomId: room.body.id,
+    doorId: door.body.id,
+    lockId: lock.body.id,
+    secret: Buffer.from(lock.body.secret, 'base64'),
+    quietDoorId: quietDoor.body.id,
+    quietLockId: quietLock.body.id,
+  });
+  expect((await post('/v1/permissions', { roomId: world.roomId, userId: world.user })).status).toBe(
+    201,
+  );
+  sim = new LockSimulator(world.lockId, world.secret, MQTT);
+  await sim.start();
+}, 120_000);
+
+afterAll(async () => {
+  await sim?.stop();
+  await decided?.stop();
+  await lockEvents?.stop();
+  await gw?.app.close();
+  await access?.stop();
+  await auth?.stop();
+});
+
+/** The three inputs of a request, as the gateway, qr and face apps publish them. */
+function inputs(
+  over: {
+    requestId?: string;
+    at?: Date;
+    userId?: string;
+    doorId?: string;
+    hasFace?: boolean;
+    qr?: Record<string, unknown>;
+    face?: Record<string, unknown>;
+  } = {},
+) {
+  const requestId = over.requestId ?? randomUUID();
+  const userId = over.userId ?? world.user;
+  const doorId = over.doorId ?? world.doorId;
+  const envelope = (type: string, producer: string, payload: unknown) =>
+    JSON.stringify({
+      eventId: randomUUID(),
+      type,
+      occurredAt: new Date().toISOString(),
+      correlationId: requestId,
+      causationId: null,
+      producer,
+      payload,
+    });
+  return {
+    requestId,
+    requested: envelope('access.requested', 'gateway', {
+      requestId,
+      at: (over.at ?? new Date()).toISOString(),
+      channel: 'mobile',
+      mode: 'room-code',
+      roomId: world.roomId,
+      doorId,
+      userId,
+      qr: 'RK1.R.X',
+      ...(over.hasFace === false ? {} : { faceCaptureId: randomUUID() }),
+    }),
+    qr: envelope('qr.checked', 'qr', {
+      requestId,
+      outcome: 'valid',
+      doorId,
+      userId,
+      ...over.qr,
+    }),
+    face: envelope('face.checked', 'face', {
+      requestId,
+      outcome: 'match',
+      userId,
+      score: 0.7,
+      threshold: 0.45,
+      model: 'm',
+      ...over.face,
+    }),
+  };
+}
+
+async function send(i: ReturnType<typeof inputs>, parts: ('requested' | 'qr' | 'face')[]) {
+  const topic = { requested: ACCESS_REQUESTED_V1, qr: QR_CHECKED_V1, face: FACE_CHECKED_V1 };
+  for (const p of parts) await produceRaw(topic[p], i.requestId, i[p]);
+}
+
+const decisionOf = async (requestId: string) =>
+  (await decided.waitFor((e) => e.payload.requestId === requestId, 1, 20000))[0]!.payload;
+
+describe('the access saga', () => {
+  it('grants, unlocks the lock exactly once, though every input arrives twice', async () => {
+    const i = inputs();
+    await send(i, ['face', 'requested', 'qr', 'requested', 'face', 'qr']);
+    expect(await decisionOf(i.requestId)).toMatchObject({
+      decision: 'granted',
+      reasons: [],
+      userId: world.user,
+      doorId: world.doorId,
+      lockId: world.lockId,
+    });
+    await lockEvents.waitFor(
+      (e) => e.payload.kind === 'ack' && e.payload.requestId === i.requestId,
+    );
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(decided.matching((e) => e.payload.requestId === i.requestId)).toHaveLength(1);
+    expect(sim.unlocks.filter((c) => c.requestId === i.requestId)).toHaveLength(1);
+    const record = await call(gw.url, 'GET', `/v1/access-decisions/${i.requestId}`, {
+      token: admin,
+    });
+    expect(record.body).toMatchObject({ decision: 'granted', doorConfirmed: true });
+    const states = lockEvents.matching(
+      (e) => e.payload.lockId === world.lockId && e.payload.kind === 'state',
+    );
+    expect(states.map((e) => e.payload.state)).toContain('unlocked');
+  });
+
+  it.each([
+    [
+      'an invalid QR code',
+      { qr: { outcome: 'invalid', reason: 'expired', doorId: undefined } },
+      ['qr-expired'],
+    ],
+    ['another face', { face: { outcome: 'no-match', score: 0.1 } }, ['face-no-match']],
+    ['a spoof', { face: { outcome: 'spoof' } }, ['face-spoof']],
+    ['no enrolled face', { face: { outcome: 'not-enrolled' } }, ['face-not-enrolled']],
+    ["someone else's face", { face: { userId: randomUUID() } }, ['face-wrong-person']],
+    ['no permission', { userId: randomUUID() }, ['no-permission']],
+    ['an unknown door', { doorId: randomUUID() }, ['unknown-door']],
+  ])('denies %s with its reason', async (_, over, reasons) => {
+    const i = inputs(over as Parameters<typeof inputs>[0]);
+    await send(i, ['requested', 'qr', 'face']);
+    const d = await decisionOf(i.requestId);
+    expect(d.decision).toBe('denied');
+    expect(d.reasons).toEqual(expect.arrayContaining(reasons));
+  });
+
+  it('denies at once when no face was sent', async () => {
+    const i = inputs({ hasFace: false });
+    await send(i, ['requested']);
+    expect(await decisionOf(i.requestId)).toMatchObject({
+      decision: 'denied',
+      reasons: ['face-missing'],
+    });
+  });
+
+  it('denies with timeout when an answer does not come by the deadline', async () => {
+    const i = inputs();
+    await send(i, ['requested', 'qr']);
+    const started = Date.now();
+    expect(await decisionOf(i.requestId)).toMatchObject({
+      decision: 'denied',
+      reasons: ['timeout'],
+    });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+    // The late answer changes nothing.
+    await send(i, ['face']);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(decided.matching((e) => e.payload.requestId === i.requestId)).toHaveLength(1);
+  });
+
+  it('denies during a lockdown, and grants again once it is lifted', async () => {
+    const on = await post(`/v1/rooms/${world.roomId}/lockdown`, {});
+    expect(on).toMatchObject({ status: 200, body: { lockedDown: true } });
+    const during = inputs();
+    await send(during, ['requested', 'qr', 'face']);
+    expect((await decisionOf(during.requestId)).reasons).toEqual(['lockdown']);
+    const off = await call(gw.url, 'DELETE', `/v1/rooms/${world.roomId}/lockdown`, {
+      token: admin,
+    });
+    expect(off.body.lockedDown).toBe(false);
+    const after = inputs();
+    await send(after, ['requested', 'qr', 'face']);
+    expect((await decisionOf(after.requestId)).decision).toBe('granted');
+  });
+
+  it('follows a weekly window at its edge, in the site’s time zone', async () => {
+    const member = randomUUID();
+    const res = await post('/v1/permissions', {
+      roomId: world.roomId,
+      userId: member,
+      windows: [{ days: ['mon'], from: '09:00', to: '17:00' }],
+    });
+    expect(res.status).toBe(201);
+    // Monday 9 March 2026, 16:59:59 and 17:00:00 in New York (EDT): 20:59:59Z and 21:00:00Z.
+    const inside = inputs({ userId: member, at: new Date('2026-03-09T20:59:59Z') });
+    const outside = inputs({ userId: member, at: new Date('2026-03-09T21:00:00Z') });
+    // The answers first, the request (dated in the past) last: decided on the facts, not late.
+    await send(inside, ['qr', 'face', 'requested']);
+    await send(outside, ['qr', 'face', 'requested']);
+    expect((await decisionOf(inside.requestId)).decision).toBe('granted');
+    expect(await decisionOf(outside.requestId)).toMatchObject({
+      decision: 'denied',
+      reasons: ['no-permission'],
+    });
+  });
+
+  it('gives a role permission through the token’s roles', async () => {
+    await post('/v1/permissions', { roomId: world.roomId, role: 'security' });
+    const guard = randomUUID();
+    const i = inputs({ userId: guard });
+    const req = JSON.parse(i.requested);
+    req.payload.roles = ['security'];
+    i.requested = JSON.stringify(req);
+    await send(i, ['requested', 'qr', 'face']);
+    expect((await decisionOf(i.requestId)).decision).toBe('granted');
+  });
+
+  it('a lock that does not acknowledge: command-timeout, and the door did not confirm', async () => {
+    const i = inputs({ doorId: world.quietDoorId });
+    await send(i, ['requested', 'qr', 'face']);
+    expect((await decisionOf(i.requestId)).lockId).toBe(world.quietLockId);
+    await lockEvents.waitFor(
+      (e) => e.payload.kind === 'command-timeout' && e.payload.requestId === i.requestId,
+    );
+    const record = await call(gw.url, 'GET', `/v1/access-decisions/${i.requestId}`, {
+      token: admin,
+    });
+    expect(record.body).toMatchObject({ decision: 'granted', doorConfirmed: false });
+  });
+
+  it('survives a restart mid-saga: after the QR answer, before the face', async () => {
+    const i = inputs();
+    await send(i, ['requested', 'qr']);
+    await eventually(async () => {
+      const [row] = await query<{ qr: unknown }>(
+        access.databaseUrl,
+        'select qr from sagas where request_id = $1',
+        [i.requestId],
+      );
+      return row?.qr ? true : undefined;
+    });
+    await access.app.close();
+    await send(i, ['face']);
+    access = {
+      ...(await startAccess(auth, {
+        databaseUrl: access.databaseUrl,
+        groupId: access.groupId,
+        env: { ACCESS_DEADLINE_MS: '1500', LOCK_ACK_TIMEOUT_MS: '1000', UNLOCK_SECONDS: '1' },
+      })),
+      stop: access.stop,
+    };
+    // The restarted app listens on a new port: point a new gateway at it.
+    await gw.app.close();
+    gw = await startGatewayFor(auth, { ACCESS_URL: access.url });
+    const d = await decisionOf(i.requestId);
+    // The deadline passed while the app was down: whichever came first, exactly one decision.
+    expect(['granted', 'denied']).toContain(d.decision);
+    await new Promise((r) => setTimeout(r, 2000));
+    expect(decided.matching((e) => e.payload.requestId === i.requestId)).toHaveLength(1);
+    expect(sim.unlocks.filter((c) => c.requestId === i.requestId).length).toBeLessThanOrEqual(1);
+  });
+});
+
+describe('the lock simulator', () => {
+  it('refuses forged, replayed and expired commands', async () => {
+    const client = await mqtt.connectAsync(MQTT, { clientId: `attacker-${randomUUID()}` });
+    const topic = `locks/${world.lockId}/cmd`;
+    // A genuine command, accepted once; the same bytes again are a replay.
+    const genuine = signCommand(world.secret, {
+      lockId: world.lockId,
+      requestId: randomUUID(),
+      action: 'unlock',
+      durationS: 1,
+      counter: sim.lastCounter + 1,
+      expiresAt: Date.now() + 60_000,
+    });
+    await client.publishAsync(topic, JSON.stringify(genuine), { qos: 1 });
+    await eventually(async () =>
+      sim.unlocks.some((c) => c.requestId === genuine.requestId) ? true : undefined,
+    );
+    const before = sim.unlocks.length;
+    const refusedBefore = sim.refusals.length;
+    const last = genuine;
+    const forged = signCommand(Buffer.alloc(32, 7), {
+      lockId: world.lockId,
+      requestId: randomUUID(),
+      action: 'unlock',
+      durationS: 60,
+      counter: last.counter + 100,
+      expiresAt: Date.now() + 60_000,
+    });
+    const expired = signCommand(world.secret, {
+      ...forged,
+      counter: last.counter + 101,
+      expiresAt: Date.now() - 1,
+    });
+    await client.publishAsync(topic, JSON.stringify(forged), { qos: 1 });
+    await client.publishAsync(topic, JSON.stringify(last), { qos: 1 });
+    await client.publishAsync(topic, JSON.stringify(expired), { qos: 1 });
+    await client.publishAsync(topic, 'not json', { qos: 1 });
+    await eventually(
+      async () => (sim.refusals.length >= refusedBefore + 4 ? true : undefined),
+      5000,
+    );
+    expect(sim.refusals.map((r) => r.reason)).toEqual(
+      expect.arrayContaining(['bad-signature', 'replayed', 'expired', 'malformed']),
+    );
+    expect(sim.unlocks.length).toBe(before);
+    await client.endAsync();
+  });
+
+  it('reports forced and held-open doors, and goes offline by its last will', async () => {
+    await sim.forceDoor();
+    await sim.holdOpen();
+    await lockEvents.waitFor(
+      (e) => e.payload.lockId === world.lockId && e.payload.state === 'forced',
+    );
+    await lockEvents.waitFor(
+      (e) => e.payload.lockId === world.lockId && e.payload.state === 'held-open',
+    );
+    sim.crash();
+    await lockEvents.waitFor(
+      (e) => e.payload.lockId === world.lockId && e.payload.kind === 'offline',
+    );
+    const locks = await call(gw.url, 'GET', '/v1/locks', { token: admin });
+    expect(locks.body.find((l: { id: string }) => l.id === world.lockId).online).toBe(false);
+  });
+});
+
+describe('the gateway', () => {
+  it('holds a long poll open until the decision, and streams it as server-sent events', async () => {
+    const member = await memberToken(gw.url, admin);
+    await post('/v1/permissions', { roomId: world.roomId, userId: member.userId });
+    const form = new FormData();
+    form.append('roomId', world.roomId);
+    form.append('doorId', world.doorId);
+    form.append('qr', 'RK1.R.X');
+    form.append('face', new Blob([photo('person_c_rudd_1.jpg')]), 'face.jpg');
+    const accepted = await fetch(`${gw.url}/v1/access-requests`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${member.token}` },
+      body: form,
+    });
+    expect(accepted.status).toBe(202);
+    const { requestId } = (await accepted.json()) as { requestId: string };
+
+    const started = Date.now();
+    const poll = call(gw.url, 'GET', `/v1/access-requests/${requestId}?wait=10`, {
+      token: member.token,
+    });
+    const stream = fetch(`${gw.url}/v1/access-requests/${requestId}/events`, {
+      headers: { authorization: `Bearer ${member.token}` },
+    }).then((r) => r.text());
+    await new Promise((r) => setTimeout(r, 500));
+    const i = inputs({ requestId, userId: member.userId });
+    await send(i, ['qr', 'face']);
+    const answer = await poll;
+    expect(answer.body).toMatchObject({ requestId, status: 'granted' });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(400);
+    const text = await stream;
+    expect(text).toMatch(/event: status\ndata: \{[^\n]*"status":"pending"/);
+    expect(text).toMatch(/event: decision\ndata: \{[^\n]*"status":"granted"/);
+    expect(
+      (
+        await call(gw.url, 'GET', `/v1/access-requests/${requestId}?wait=31`, {
+          token: member.token,
+        })
+      ).status,
+    ).toBe(400);
+  });
+
+  it('refuses bad admin input with stable codes', async () => {
+    expect(await post('/v1/sites', { name: 'X', timeZone: 'Mars/Olympus' })).toMatchObject({
+      status: 400,
+      body: { code: 'VALIDATION_FAILED' },
+    });
+    expect(await post('/v1/rooms', { siteId: randomUUID(), name: 'X' })).toMatchObject({
+      status: 404,
+      body: { code: 'SITE_NOT_FOUND' },
+    });
+    expect(
+      await post('/v1/doors', { roomId: world.roomId, name: 'Again', lockId: world.lockId }),
+    ).toMatchObject({ status: 409, body: { code: 'LOCK_IN_USE' } });
+    expect(
+      await post('/v1/permissions', { roomId: world.roomId, userId: randomUUID(), role: 'member' }),
+    ).toMatchObject({ status: 400, body: { code: 'VALIDATION_FAILED' } });
+    expect(
+      await post('/v1/permissions', {
+        roomId: world.roomId,
+        role: 'member',
+        windows: [{ days: ['mon'], from: '18:00', to: '09:00' }],
+      }),
+    ).toMatchObject({ status: 400, body: { code: 'VALIDATION_FAILED' } });
+    const member = await memberToken(gw.url, admin);
+    expect(await post('/v1/sites', { name: 'X', timeZone: 'UTC' }, member.token)).toMatchObject({
+      status: 403,
+      body: { code: 'INSUFFICIENT_ROLE' },
+    });
+    const locks = await call(gw.url, 'GET', '/v1/locks', { token: admin });
+    expect(JSON.stringify(locks.body)).not.toMatch(/secret|ciphertext/);
+  });
+});
