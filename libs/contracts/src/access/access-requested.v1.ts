@@ -23,7 +23,10 @@ export const AccessRequestedV1Payload = z.object({
   /** The signed-in member, when the request came with a user token. */
   userId: Id.optional(),
   /** The member's roles as their token says, for role permissions. */
-  roles: z.array(z.enum(['admin', 'security', 'member', 'visitor'])).max(4).optional(),
+  roles: z
+    .array(z.enum(['admin', 'security', 'member', 'visitor']))
+    .max(4)
+    .optional(),
   /** The kiosk, when the request came with a device token. */
   deviceId: Id.optional(),
   /** The scanned QR payload. */

@@ -21,7 +21,12 @@ export const TimeZone = z
 
 export const CreateSiteBody = z.strictObject({ name: Name, timeZone: TimeZone });
 export type CreateSiteBody = z.infer<typeof CreateSiteBody>;
-export const SiteView = z.object({ id: Id, name: z.string(), timeZone: z.string(), createdAt: Instant });
+export const SiteView = z.object({
+  id: Id,
+  name: z.string(),
+  timeZone: z.string(),
+  createdAt: Instant,
+});
 export type SiteView = z.infer<typeof SiteView>;
 
 export const CreateRoomBody = z.strictObject({ siteId: Id, name: Name });
@@ -101,12 +106,17 @@ export const PermissionView = z.object({
   role: z.string().nullable(),
   validFrom: Instant.nullable(),
   validUntil: Instant.nullable(),
-  windows: z.array(z.object({ days: z.array(Weekday), from: z.string(), to: z.string() })).nullable(),
+  windows: z
+    .array(z.object({ days: z.array(Weekday), from: z.string(), to: z.string() }))
+    .nullable(),
   createdAt: Instant,
 });
 export type PermissionView = z.infer<typeof PermissionView>;
 
-export const ListPermissionsQuery = z.strictObject({ roomId: Id.optional(), userId: Id.optional() });
+export const ListPermissionsQuery = z.strictObject({
+  roomId: Id.optional(),
+  userId: Id.optional(),
+});
 export type ListPermissionsQuery = z.infer<typeof ListPermissionsQuery>;
 
 /** The access service's record of one decision. */
