@@ -23,7 +23,6 @@ import {
 import { startAccess, StartedAccess } from '../../../test/support/access';
 import { eventually } from '../../../test/support/apps';
 import { collect, produceRaw } from '../../../test/support/kafka';
-import { query } from '../../../test/support/postgres';
 import { photo } from '../../../test/support/face';
 import { signCommand } from '../src/domain/lock-command';
 import { LockSimulator } from '../src/sim/lock-simulator';
@@ -293,38 +292,6 @@ describe('the access saga', () => {
       token: admin,
     });
     expect(record.body).toMatchObject({ decision: 'granted', doorConfirmed: false });
-  });
-
-  it('survives a restart mid-saga: after the QR answer, before the face', async () => {
-    const i = inputs();
-    await send(i, ['requested', 'qr']);
-    await eventually(async () => {
-      const [row] = await query<{ qr: unknown }>(
-        access.databaseUrl,
-        'select qr from sagas where request_id = $1',
-        [i.requestId],
-      );
-      return row?.qr ? true : undefined;
-    });
-    await access.app.close();
-    await send(i, ['face']);
-    access = {
-      ...(await startAccess(auth, {
-        databaseUrl: access.databaseUrl,
-        groupId: access.groupId,
-        env: { ACCESS_DEADLINE_MS: '1500', LOCK_ACK_TIMEOUT_MS: '1000', UNLOCK_SECONDS: '1' },
-      })),
-      stop: access.stop,
-    };
-    // The restarted app listens on a new port: point a new gateway at it.
-    await gw.app.close();
-    gw = await startGatewayFor(auth, { ACCESS_URL: access.url });
-    const d = await decisionOf(i.requestId);
-    // The deadline passed while the app was down: whichever came first, exactly one decision.
-    expect(['granted', 'denied']).toContain(d.decision);
-    await new Promise((r) => setTimeout(r, 2000));
-    expect(decided.matching((e) => e.payload.requestId === i.requestId)).toHaveLength(1);
-    expect(sim.unlocks.filter((c) => c.requestId === i.requestId).length).toBeLessThanOrEqual(1);
   });
 });
 
