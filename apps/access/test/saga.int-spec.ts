@@ -25,6 +25,7 @@ import { eventually } from '../../../test/support/apps';
 import { collect, produceRaw } from '../../../test/support/kafka';
 import { photo } from '../../../test/support/face';
 import { signCommand } from '../src/domain/lock-command';
+import { ACCESS_ROUTES } from '../../gateway/src/openapi/access-routes';
 import { LockSimulator } from '../src/sim/lock-simulator';
 
 const MQTT = stackUrls(stackSettings()).mqtt;
@@ -401,6 +402,20 @@ describe('the gateway', () => {
         })
       ).status,
     ).toBe(400);
+  });
+
+  it('documents every access route, and each one reaches the access app', async () => {
+    const doc = (await call(gw.url, 'GET', '/docs-json')).body;
+    for (const route of ACCESS_ROUTES) {
+      expect(doc.paths[route.path]?.[route.method]?.responses).toBeDefined();
+      const path = route.path.replace('{id}', randomUUID());
+      const res = await call(gw.url, route.method.toUpperCase(), path, {
+        ...(route.method === 'post' ? { body: {} } : {}),
+      });
+      expect([route.path, res.status, res.body?.code]).toEqual([route.path, 401, 'TOKEN_MISSING']);
+    }
+    // The QR route under /v1/doors still reaches the qr app, not access.
+    expect(doc.paths['/v1/doors/{id}/qr-secret/rotate'].post).toBeDefined();
   });
 
   it('refuses bad admin input with stable codes', async () => {

@@ -28,7 +28,8 @@ import { GATEWAY_CONFIG, GatewayConfig } from '../config';
 import { AccessRequestsService } from '../services/access-requests.service';
 
 const WaitQuery = z.strictObject({ wait: z.coerce.number().int().min(0).max(30).default(0) });
-type WaitQuery = z.infer<typeof WaitQuery>;
+/** A type of its own name: decorator metadata must not point at the schema value. */
+type WaitParams = z.infer<typeof WaitQuery>;
 
 const error = (description: string) => ({ description, schema: schemaRef('ErrorBody') });
 
@@ -116,7 +117,7 @@ export class AccessRequestsController {
   @ApiResponse({ status: 504, ...error('UPSTREAM_TIMEOUT') })
   status(
     @Param('id', new ZodPipe(Id, 'request id')) id: string,
-    @Query(new ZodPipe(WaitQuery, 'query')) query: WaitQuery,
+    @Query(new ZodPipe(WaitQuery, 'query')) query: WaitParams,
     @Headers('authorization') authorization: string,
     @Req() req: Request,
   ): Promise<AccessRequestView> {

@@ -3,6 +3,18 @@ import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { z } from 'zod';
 import {
   AccessRequestView,
+  CreateDoorBody,
+  CreateLockBody,
+  CreatePermissionBody,
+  CreateRoomBody,
+  CreateSiteBody,
+  DecisionRecord,
+  DoorView,
+  LockRegistered,
+  LockView,
+  PermissionView,
+  RoomView,
+  SiteView,
   CreateAccessRequestBody,
   CreateDeviceBody,
   CreateUserBody,
@@ -31,6 +43,7 @@ import {
 } from '@roomkey/contracts';
 import { addZodSchemas } from '@roomkey/common';
 import { addForwardedRoutes, AUTH_ROUTES } from './forwarded-routes';
+import { ACCESS_ROUTES } from './access-routes';
 import { FACE_ROUTES } from './face-routes';
 import { QR_ROUTES } from './qr-routes';
 
@@ -53,6 +66,7 @@ export function openApiDocument(app: INestApplication): OpenAPIObject {
   addForwardedRoutes(doc, AUTH_ROUTES, 'the account service');
   addForwardedRoutes(doc, QR_ROUTES, 'the QR service');
   addForwardedRoutes(doc, FACE_ROUTES, 'the face service');
+  addForwardedRoutes(doc, ACCESS_ROUTES, 'the access service');
   return addZodSchemas(doc, {
     CreateAccessRequestBody,
     AccessRequestView,
@@ -81,6 +95,23 @@ export function openApiDocument(app: INestApplication): OpenAPIObject {
     DoorSecretRotated,
     FaceConsentBody,
     FaceStatus,
+    CreateSiteBody,
+    SiteView,
+    SiteList: z.array(SiteView),
+    CreateRoomBody,
+    RoomView,
+    RoomList: z.array(RoomView),
+    CreateLockBody,
+    LockView,
+    LockRegistered,
+    LockList: z.array(LockView),
+    CreateDoorBody,
+    DoorView,
+    DoorList: z.array(DoorView),
+    CreatePermissionBody,
+    PermissionView,
+    PermissionList: z.array(PermissionView),
+    DecisionRecord,
   });
 }
 

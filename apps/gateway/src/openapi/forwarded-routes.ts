@@ -257,7 +257,13 @@ const TAGS: [string, string][] = [
   ['/v1/kiosk', 'codes'],
   ['/v1/me/pass', 'codes'],
   ['/v1/visitor-passes', 'visitor passes'],
-  ['/v1/doors', 'doors'],
+  ['/v1/doors/{id}/qr-secret', 'doors and locks'],
+  ['/v1/sites', 'sites and rooms'],
+  ['/v1/rooms', 'sites and rooms'],
+  ['/v1/locks', 'doors and locks'],
+  ['/v1/doors', 'doors and locks'],
+  ['/v1/permissions', 'permissions'],
+  ['/v1/access-decisions', 'access'],
   ['/', 'auth'],
 ];
 

@@ -1,0 +1,118 @@
+import { ADMIN_ONLY, BAD_BODY, BAD_ID, ForwardedRoute, TOKEN } from './forwarded-routes';
+
+const STAFF_ONLY = 'INSUFFICIENT_ROLE (admin or security only)';
+const list = (path: string, summary: string, schema: string): ForwardedRoute => ({
+  method: 'get',
+  path,
+  summary,
+  access: 'staff',
+  ok: { status: 200, schema, description: 'The list' },
+  errors: { 401: TOKEN, 403: STAFF_ONLY },
+});
+const create = (
+  path: string,
+  summary: string,
+  body: string,
+  schema: string,
+  errors: Record<number, string> = {},
+): ForwardedRoute => ({
+  method: 'post',
+  path,
+  summary,
+  access: 'admin',
+  body,
+  ok: { status: 201, schema, description: 'Created' },
+  errors: { 400: BAD_BODY, 401: TOKEN, 403: ADMIN_ONLY, ...errors },
+});
+
+/** The routes the gateway forwards to the access app. */
+export const ACCESS_ROUTES: ForwardedRoute[] = [
+  create(
+    '/v1/sites',
+    'Create a site with the time zone its schedules are written in.',
+    'CreateSiteBody',
+    'SiteView',
+  ),
+  list('/v1/sites', 'List sites.', 'SiteList'),
+  create('/v1/rooms', 'Create a room on a site.', 'CreateRoomBody', 'RoomView', {
+    404: 'SITE_NOT_FOUND',
+  }),
+  list('/v1/rooms', 'List rooms, with their lockdown state.', 'RoomList'),
+  {
+    method: 'get',
+    path: '/v1/rooms/{id}',
+    summary: 'One room.',
+    access: 'staff',
+    ok: { status: 200, schema: 'RoomView', description: 'The room' },
+    errors: { 400: BAD_ID, 401: TOKEN, 403: STAFF_ONLY, 404: 'ROOM_NOT_FOUND' },
+  },
+  {
+    method: 'post',
+    path: '/v1/rooms/{id}/lockdown',
+    summary: 'Lock a room down: every access request for it is denied (`lockdown`) until lifted.',
+    access: 'staff',
+    ok: { status: 200, schema: 'RoomView', description: 'The room, locked down' },
+    errors: { 400: BAD_ID, 401: TOKEN, 403: STAFF_ONLY, 404: 'ROOM_NOT_FOUND' },
+  },
+  {
+    method: 'delete',
+    path: '/v1/rooms/{id}/lockdown',
+    summary: "Lift a room's lockdown.",
+    access: 'staff',
+    ok: { status: 200, schema: 'RoomView', description: 'The room' },
+    errors: { 400: BAD_ID, 401: TOKEN, 403: STAFF_ONLY, 404: 'ROOM_NOT_FOUND' },
+  },
+  create(
+    '/v1/locks',
+    'Register a smart lock. The answer holds its secret (base64), shown this once: configure it into the lock.',
+    'CreateLockBody',
+    'LockRegistered',
+  ),
+  list(
+    '/v1/locks',
+    'List locks with their last reported state and whether they are online.',
+    'LockList',
+  ),
+  create(
+    '/v1/doors',
+    'Create a door of a room, with the lock that opens it (one door per lock).',
+    'CreateDoorBody',
+    'DoorView',
+    {
+      404: 'ROOM_OR_LOCK_NOT_FOUND',
+      409: 'LOCK_IN_USE',
+    },
+  ),
+  list('/v1/doors', 'List doors.', 'DoorList'),
+  create(
+    '/v1/permissions',
+    "Let a user or a role into a room: optionally from/until, and within weekly windows in the site's time zone.",
+    'CreatePermissionBody',
+    'PermissionView',
+    { 404: 'ROOM_NOT_FOUND' },
+  ),
+  {
+    ...list('/v1/permissions', 'List permissions, by room or user.', 'PermissionList'),
+    query: [
+      { name: 'roomId', schema: { type: 'string', format: 'uuid' }, description: 'Only this room' },
+      { name: 'userId', schema: { type: 'string', format: 'uuid' }, description: 'Only this user' },
+    ],
+  },
+  {
+    method: 'delete',
+    path: '/v1/permissions/{id}',
+    summary: 'Withdraw a permission.',
+    access: 'admin',
+    ok: { status: 204, description: 'Withdrawn' },
+    errors: { 400: BAD_ID, 401: TOKEN, 403: ADMIN_ONLY, 404: 'PERMISSION_NOT_FOUND' },
+  },
+  {
+    method: 'get',
+    path: '/v1/access-decisions/{id}',
+    summary:
+      "The access service's record of a decision: reasons, door, lock, and whether the lock confirmed the unlock.",
+    access: 'staff',
+    ok: { status: 200, schema: 'DecisionRecord', description: 'The decision record' },
+    errors: { 400: BAD_ID, 401: TOKEN, 403: STAFF_ONLY, 404: 'DECISION_NOT_FOUND' },
+  },
+];
