@@ -251,17 +251,38 @@ describe('the access saga', () => {
   });
 
   it('follows a weekly window at its edge, in the site’s time zone', async () => {
+    // The next whole minute T, as New York's wall clock reads it: a window ending at T admits
+    // a request made 1 ms before T and refuses one made at T.
+    let edge = new Date(Math.ceil((Date.now() + 1000) / 60_000) * 60_000);
+    const nyClock = (d: Date) =>
+      new Intl.DateTimeFormat('en-GB', {
+        timeZone: NY,
+        weekday: 'short',
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
+      })
+        .formatToParts(d)
+        .reduce<Record<string, string>>((o, p) => ({ ...o, [p.type]: p.value }), {});
+    if (nyClock(edge).hour === '00' && nyClock(edge).minute === '00') {
+      edge = new Date(edge.getTime() + 60_000);
+    }
+    const clock = nyClock(edge);
     const member = randomUUID();
     const res = await post('/v1/permissions', {
       roomId: world.roomId,
       userId: member,
-      windows: [{ days: ['mon'], from: '09:00', to: '17:00' }],
+      windows: [
+        {
+          days: [clock.weekday!.toLowerCase().slice(0, 3)],
+          from: '00:00',
+          to: `${clock.hour}:${clock.minute}`,
+        },
+      ],
     });
     expect(res.status).toBe(201);
-    // Monday 9 March 2026, 16:59:59 and 17:00:00 in New York (EDT): 20:59:59Z and 21:00:00Z.
-    const inside = inputs({ userId: member, at: new Date('2026-03-09T20:59:59Z') });
-    const outside = inputs({ userId: member, at: new Date('2026-03-09T21:00:00Z') });
-    // The answers first, the request (dated in the past) last: decided on the facts, not late.
+    const inside = inputs({ userId: member, at: new Date(edge.getTime() - 1) });
+    const outside = inputs({ userId: member, at: edge });
     await send(inside, ['qr', 'face', 'requested']);
     await send(outside, ['qr', 'face', 'requested']);
     expect((await decisionOf(inside.requestId)).decision).toBe('granted');

@@ -52,6 +52,10 @@ describe('the decision', () => {
     expect(decide(noFace, fine, true)).toEqual({ decision: 'denied', reasons: ['timeout'] });
   });
 
+  it('a complete set of answers after the deadline is still a timeout', () => {
+    expect(decide(ok, fine, true)).toEqual({ decision: 'denied', reasons: ['timeout'] });
+  });
+
   it('denies with every reason that applies', () => {
     const bad: SagaFacts = { ...ok, face: { outcome: 'match', userId: 'someone-else' } };
     expect(

@@ -40,10 +40,11 @@ export const personOf = (f: SagaFacts): string | undefined =>
   (f.qr?.outcome === 'valid' ? f.qr.userId : undefined) ?? f.requested?.userId;
 
 /**
- * Granted only when everything holds: the QR code is valid for this door, the face matches the
- * same person, the person may enter this room now, and the room is not locked down. Denied as
- * soon as anything fails (with every reason known by then), or when the deadline passes with
- * something still missing (`timeout`). Undefined: keep waiting.
+ * Granted only when everything holds, before the deadline: the QR code is valid for this door,
+ * the face matches the same person, the person may enter this room now, and the room is not
+ * locked down. Denied as soon as anything fails (with every reason known by then), or once the
+ * deadline has passed without a grant (`timeout`), even if the last answer arrives late.
+ * Undefined: keep waiting.
  */
 export function decide(
   f: SagaFacts,
@@ -68,13 +69,13 @@ export function decide(
     if (f.qr?.outcome === 'valid' && !s.permitted) reasons.push('no-permission');
   }
   if (reasons.length > 0) return { decision: 'denied', reasons };
+  // Late is denied even when complete: the person has long gone from the door.
+  if (deadlinePassed) return { decision: 'denied', reasons: ['timeout'] };
   const complete =
     f.requested !== undefined &&
     s !== undefined &&
     s.door !== undefined &&
     f.qr?.outcome === 'valid' &&
     f.face?.outcome === 'match';
-  if (complete) return { decision: 'granted', reasons: [] };
-  if (deadlinePassed) return { decision: 'denied', reasons: ['timeout'] };
-  return undefined;
+  return complete ? { decision: 'granted', reasons: [] } : undefined;
 }
