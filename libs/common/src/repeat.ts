@@ -2,8 +2,9 @@ import type { Logger } from '@nestjs/common';
 import { describeError } from './errors';
 
 /**
- * Runs `task` every `ms` in the background (the timer does not keep the process alive); a
- * failure is logged as a warning and the next run comes as usual. Returns the stop function.
+ * Runs `task` every `ms` in the background (the timer does not keep the process alive). A run
+ * still going when the next is due is not joined by another; a failure is logged as a warning
+ * and the next run comes as usual. Returns the stop function.
  */
 export function repeatEvery(
   ms: number,
@@ -11,8 +12,13 @@ export function repeatEvery(
   what: string,
   task: () => Promise<unknown>,
 ): () => void {
+  let running = false;
   const timer = setInterval(() => {
-    task().catch((err: unknown) => logger.warn(`${what} failed: ${describeError(err)}`));
+    if (running) return;
+    running = true;
+    task()
+      .catch((err: unknown) => logger.warn(`${what} failed: ${describeError(err)}`))
+      .finally(() => (running = false));
   }, ms);
   timer.unref();
   return () => clearInterval(timer);

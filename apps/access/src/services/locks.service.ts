@@ -1,14 +1,8 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  OnApplicationBootstrap,
-  OnApplicationShutdown,
-} from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, IsNull } from 'typeorm';
 import { lockEventsV1 } from '@roomkey/contracts';
-import { describeError, Keyring } from '@roomkey/common';
+import { describeError, Keyring, PeriodicJob } from '@roomkey/common';
 import { MqttConnection } from '../adapters/mqtt-connection';
 import { ACCESS_CONFIG, AccessConfig, LOCK_KEYRING } from '../config';
 import { ackSigned, LockAck, lockTopic, signCommand } from '../domain/lock-command';
@@ -27,10 +21,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
  * `command-timeout` event, and the decision record says the door did not confirm.
  */
 @Injectable()
-export class Locks implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger('access');
-  private timer?: NodeJS.Timeout;
-  private busy = false;
+export class Locks extends PeriodicJob {
+  protected readonly logger = new Logger('access');
+  protected readonly jobName = 'lock commands';
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -38,33 +31,27 @@ export class Locks implements OnApplicationBootstrap, OnApplicationShutdown {
     @Inject(LOCK_KEYRING) private readonly keyring: Keyring,
     private readonly mqtt: MqttConnection,
     private readonly outbox: Outbox,
-  ) {}
+  ) {
+    super();
+  }
 
-  onApplicationBootstrap(): void {
+  override onApplicationBootstrap(): void {
     this.mqtt.listen(['locks/+/ack', 'locks/+/state'], (topic, payload) => {
       this.onMessage(topic, payload).catch((err: unknown) =>
         this.logger.warn(`${topic}: ${describeError(err)}`),
       );
     });
-    this.timer = setInterval(() => void this.tick(), this.config.ACCESS_TICK_MS);
-    this.timer.unref();
+    super.onApplicationBootstrap();
   }
 
-  onApplicationShutdown(): void {
-    clearInterval(this.timer);
+  protected periodMs(): number {
+    return this.config.ACCESS_TICK_MS;
   }
 
-  async tick(): Promise<void> {
-    if (this.busy) return;
-    this.busy = true;
-    try {
-      await this.sendPending();
-      await this.timeOut();
-    } catch (err) {
-      this.logger.warn(`lock commands: ${describeError(err)}`);
-    } finally {
-      this.busy = false;
-    }
+  /** Sends what is due, then times out what was not acknowledged. */
+  protected async runJob(): Promise<void> {
+    await this.sendPending();
+    await this.timeOut();
   }
 
   private secretOf(lock: LockRow): Buffer {

@@ -1,17 +1,11 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  OnApplicationBootstrap,
-  OnApplicationShutdown,
-} from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { TopicSpec } from '@roomkey/contracts';
 import {
   buildEvent,
-  describeError,
   EventPublisher,
   KAFKA_APP_NAME,
+  PeriodicJob,
   PublishOptions,
 } from '@roomkey/common';
 import { EntityManager, IsNull, Repository } from 'typeorm';
@@ -24,17 +18,26 @@ import { OutboxRow } from '../repositories/entities';
  * between publishing and marking publishes the same event (same event id) again, never none.
  */
 @Injectable()
-export class Outbox implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger('access');
-  private timer?: NodeJS.Timeout;
-  private running = false;
+export class Outbox extends PeriodicJob {
+  protected readonly logger = new Logger('access');
+  protected readonly jobName = 'outbox relay';
 
   constructor(
     @InjectRepository(OutboxRow) private readonly rows: Repository<OutboxRow>,
     @Inject(ACCESS_CONFIG) private readonly config: AccessConfig,
     @Inject(KAFKA_APP_NAME) private readonly app: string,
     private readonly publisher: EventPublisher,
-  ) {}
+  ) {
+    super();
+  }
+
+  protected periodMs(): number {
+    return this.config.ACCESS_TICK_MS;
+  }
+
+  protected runJob(): Promise<number> {
+    return this.relay();
+  }
 
   async add<S extends TopicSpec>(m: EntityManager, spec: S, opts: PublishOptions<S>) {
     const event = buildEvent(spec, this.app, opts);
@@ -46,39 +49,22 @@ export class Outbox implements OnApplicationBootstrap, OnApplicationShutdown {
     return event;
   }
 
-  onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.relay(), this.config.ACCESS_TICK_MS);
-    this.timer.unref();
-  }
-
-  onApplicationShutdown(): void {
-    clearInterval(this.timer);
-  }
-
-  /** Publishes what is unsent, oldest first; one relay at a time per process. */
+  /** Publishes what is unsent, oldest first (a failure stops the batch; the next run retries). */
   async relay(): Promise<number> {
-    if (this.running) return 0;
-    this.running = true;
     let sent = 0;
-    try {
-      const batch = await this.rows.find({
-        where: { sentAt: IsNull() },
-        order: { id: 'ASC' },
-        take: 100,
+    const batch = await this.rows.find({
+      where: { sentAt: IsNull() },
+      order: { id: 'ASC' },
+      take: 100,
+    });
+    for (const row of batch) {
+      const event = row.event as { eventId: string };
+      await this.publisher.send(row.topic, row.key, Buffer.from(JSON.stringify(event)), {
+        'content-type': 'application/json',
+        'event-id': event.eventId,
       });
-      for (const row of batch) {
-        const event = row.event as { eventId: string };
-        await this.publisher.send(row.topic, row.key, Buffer.from(JSON.stringify(event)), {
-          'content-type': 'application/json',
-          'event-id': event.eventId,
-        });
-        await this.rows.update({ id: row.id }, { sentAt: new Date() });
-        sent++;
-      }
-    } catch (err) {
-      this.logger.warn(`outbox relay: ${describeError(err)}; will retry`);
-    } finally {
-      this.running = false;
+      await this.rows.update({ id: row.id }, { sentAt: new Date() });
+      sent++;
     }
     return sent;
   }

@@ -1,10 +1,4 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  OnApplicationBootstrap,
-  OnApplicationShutdown,
-} from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, Repository } from 'typeorm';
 import {
@@ -14,7 +8,7 @@ import {
   FaceCheckedV1,
   QrCheckedV1,
 } from '@roomkey/contracts';
-import { describeError, NotFoundError } from '@roomkey/common';
+import { NotFoundError, PeriodicJob } from '@roomkey/common';
 import { ACCESS_CONFIG, AccessConfig } from '../config';
 import { decide, doorOf, personOf, SagaFacts, Situation } from '../domain/decide';
 import { withinWindows } from '../domain/schedule';
@@ -39,25 +33,25 @@ type Part = 'requested' | 'qr' | 'face';
  * once; a decided saga never changes. Deadlines live in the row, so they survive a restart.
  */
 @Injectable()
-export class Sagas implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger('access');
-  private timer?: NodeJS.Timeout;
-  private sweeping = false;
+export class Sagas extends PeriodicJob {
+  protected readonly logger = new Logger('access');
+  protected readonly jobName = 'deadline sweep';
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @InjectRepository(SagaRow) private readonly sagas: Repository<SagaRow>,
     @Inject(ACCESS_CONFIG) private readonly config: AccessConfig,
     private readonly outbox: Outbox,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.expire(), this.config.ACCESS_TICK_MS);
-    this.timer.unref();
+  ) {
+    super();
   }
 
-  onApplicationShutdown(): void {
-    clearInterval(this.timer);
+  protected periodMs(): number {
+    return this.config.ACCESS_TICK_MS;
+  }
+
+  protected runJob(): Promise<void> {
+    return this.expire();
   }
 
   async onRequested(e: AccessRequestedV1): Promise<void> {
@@ -169,19 +163,11 @@ export class Sagas implements OnApplicationBootstrap, OnApplicationShutdown {
 
   /** Denies, with `timeout`, every request whose deadline passed with answers missing. */
   async expire(): Promise<void> {
-    if (this.sweeping) return;
-    this.sweeping = true;
-    try {
-      const due = await this.db.query<{ request_id: string }[]>(
-        `select request_id from sagas where decision is null and deadline <= now()
-         order by deadline limit 100`,
-      );
-      for (const { request_id } of due) await this.tryDecide(request_id);
-    } catch (err) {
-      this.logger.warn(`deadline sweep: ${describeError(err)}`);
-    } finally {
-      this.sweeping = false;
-    }
+    const due = await this.db.query<{ request_id: string }[]>(
+      `select request_id from sagas where decision is null and deadline <= now()
+       order by deadline limit 100`,
+    );
+    for (const { request_id } of due) await this.tryDecide(request_id);
   }
 
   async decisionRecord(requestId: string): Promise<DecisionRecord> {
