@@ -3,8 +3,9 @@ import { LockSimulator } from '../apps/access/src/sim/lock-simulator';
 
 /**
  * A simulated smart lock: npm run lock:sim -- --lock <id> --secret <base64> [--mqtt <url>]
- * The secret is the one `POST /v1/locks` showed once. Type `f` + Enter for a forced door,
- * `h` + Enter for a door held open, Ctrl-C to leave (as a crash: the last will fires).
+ * The secret is the one `POST /v1/locks` showed once. Type `o` or `c` + Enter for the door
+ * opening or closing, `f` for a forced door, `h` for a door held open; Ctrl-C leaves (as a
+ * crash: the last will fires).
  */
 const args = process.argv.slice(2);
 const flag = (name: string) => {
@@ -30,6 +31,8 @@ sim
   .then(() => {
     process.stdin.setEncoding('utf8');
     process.stdin.on('data', (input: string) => {
+      if (input.trim() === 'o') void sim.openDoor();
+      if (input.trim() === 'c') void sim.closeDoor();
       if (input.trim() === 'f') void sim.forceDoor();
       if (input.trim() === 'h') void sim.holdOpen();
     });

@@ -366,9 +366,16 @@ describe('the lock simulator', () => {
     await client.endAsync();
   });
 
-  it('reports forced and held-open doors, and goes offline by its last will', async () => {
+  it('reports its door sensor, forced and held-open doors, and goes offline by its last will', async () => {
+    await sim.openDoor();
+    await sim.closeDoor();
     await sim.forceDoor();
     await sim.holdOpen();
+    for (const state of ['door-open', 'door-closed']) {
+      await lockEvents.waitFor(
+        (e) => e.payload.lockId === world.lockId && e.payload.state === state,
+      );
+    }
     await lockEvents.waitFor(
       (e) => e.payload.lockId === world.lockId && e.payload.state === 'forced',
     );

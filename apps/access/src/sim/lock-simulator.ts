@@ -7,8 +7,8 @@ export type Refusal = 'bad-signature' | 'expired' | 'replayed' | 'malformed' | '
  * A smart lock on MQTT that behaves like a real one: it verifies each command's HMAC under its
  * own secret, refuses expired commands and any counter not above the last one it accepted,
  * acknowledges (signed), unlocks for the commanded seconds and locks again, reports its state,
- * and leaves a last will that marks it offline. It can also be made to report a forced door
- * or a door held open. `npm run lock:sim` runs one from the command line.
+ * and leaves a last will that marks it offline. It can also report its door sensor (opened,
+ * closed), a forced door and a door held open. `npm run lock:sim` runs one from the command line.
  */
 export class LockSimulator {
   private client?: MqttClient;
@@ -56,6 +56,9 @@ export class LockSimulator {
     await this.client?.endAsync();
   }
 
+  /** The door sensor: someone opened or closed the door. */
+  openDoor = () => this.report({ state: 'door-open' });
+  closeDoor = () => this.report({ state: 'door-closed' });
   /** The door was opened without an unlock. */
   forceDoor = () => this.report({ state: 'forced' });
   /** The door stayed open too long after an unlock. */
