@@ -70,16 +70,18 @@ export async function findRecord(
  * a consumer that starts "from the latest" then begins exactly there, with no race against
  * records produced while it joins.
  */
-export async function groupAtEnd(groupId: string, topic: string): Promise<void> {
+export async function groupAtEnd(groupId: string, topics: string | string[]): Promise<void> {
   const admin = testKafka().admin();
   await admin.connect();
   try {
-    const offsets = await admin.fetchTopicOffsets(topic);
-    await admin.setOffsets({
-      groupId,
-      topic,
-      partitions: offsets.map((p) => ({ partition: p.partition, offset: p.high })),
-    });
+    for (const topic of Array.isArray(topics) ? topics : [topics]) {
+      const offsets = await admin.fetchTopicOffsets(topic);
+      await admin.setOffsets({
+        groupId,
+        topic,
+        partitions: offsets.map((p) => ({ partition: p.partition, offset: p.high })),
+      });
+    }
   } finally {
     await admin.disconnect();
   }

@@ -1,5 +1,6 @@
 import { accessRequestView } from './access-request-view';
 import { redactPayload } from './redact';
+import { canonicalJson, firstBreak, GENESIS, rowHash } from './chain';
 
 describe('redactPayload', () => {
   it('never keeps the sealed image of a face capture, nor of its dead letter', () => {
@@ -62,5 +63,50 @@ describe('accessRequestView', () => {
       status: 'denied',
       reasons: ['lockdown'],
     });
+  });
+});
+
+describe('the hash chain', () => {
+  const row = (i: number) => ({
+    id: String(i),
+    eventId: `e${i}`,
+    topic: 't',
+    partition: 0,
+    offset: String(i),
+    key: null,
+    type: 'x',
+    occurredAt: new Date(Date.UTC(2026, 0, 1, 0, 0, i)),
+    correlationId: 'c',
+    causationId: null,
+    producer: 'p',
+    traceId: null,
+    payload: { b: 1, a: [i, { y: 2, x: 1 }] } as unknown,
+  });
+  const chain = (n: number) => {
+    const rows = [];
+    let prev = GENESIS;
+    for (let i = 1; i <= n; i++) {
+      const r = row(i);
+      const hash = rowHash(prev, r);
+      rows.push({ ...r, prevHash: prev, hash });
+      prev = hash;
+    }
+    return rows;
+  };
+
+  it('does not depend on key order', () => {
+    expect(canonicalJson({ b: 1, a: { d: 2, c: [3, { f: 1, e: 0 }] } })).toBe(
+      '{"a":{"c":[3,{"e":0,"f":1}],"d":2},"b":1}',
+    );
+  });
+
+  it('finds no break in an intact chain, and the first edited or orphaned row otherwise', () => {
+    expect(firstBreak(chain(5))).toMatchObject({ checked: 5 });
+    expect(firstBreak(chain(5)).broken).toBeUndefined();
+    const edited = chain(5);
+    edited[2] = { ...edited[2]!, payload: { b: 2 } };
+    expect(firstBreak(edited).broken).toEqual({ id: '3', problem: 'edited' });
+    const gap = chain(5).filter((r) => r.id !== '2');
+    expect(firstBreak(gap).broken).toEqual({ id: '3', problem: 'missing-before' });
   });
 });

@@ -1,5 +1,9 @@
 import type { MigrationInterface } from 'typeorm';
 import { CreateEventLog1767000000000 } from './1767000000000-create-event-log';
+import { ChainEventLog1769500000000 } from './1769500000000-chain-event-log';
 
 /** The audit app's migrations, in order; run at boot. */
-export const MIGRATIONS: Array<new () => MigrationInterface> = [CreateEventLog1767000000000];
+export const MIGRATIONS: Array<new () => MigrationInterface> = [
+  CreateEventLog1767000000000,
+  ChainEventLog1769500000000,
+];

@@ -51,4 +51,11 @@ export class EventLogRow {
 
   @Column({ name: 'recorded_at', type: 'timestamptz', default: () => 'now()' })
   recordedAt!: Date;
+
+  /** The previous row's hash (the chain is global, in id order; see domain/chain.ts). */
+  @Column({ name: 'prev_hash', type: 'text', nullable: true })
+  prevHash!: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  hash!: string | null;
 }

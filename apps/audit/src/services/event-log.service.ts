@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { In, Repository } from 'typeorm';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { DataSource, In, Repository } from 'typeorm';
 import {
   ACCESS_DECIDED_V1,
   ACCESS_REQUESTED_V1,
@@ -11,36 +11,58 @@ import type { RecordMeta } from '@roomkey/common';
 import { EventLogRow } from '../repositories/event-log.entity';
 import { redactPayload } from '../domain/redact';
 import { accessRequestView } from '../domain/access-request-view';
+import { ChainedContent, GENESIS, rowHash } from '../domain/chain';
+
+/** The advisory lock that serialises appends to the chain. */
+const CHAIN_LOCK = 0x726b6175; // 'rkau'
 
 @Injectable()
 export class EventLogService {
-  constructor(@InjectRepository(EventLogRow) private readonly rows: Repository<EventLogRow>) {}
+  constructor(
+    @InjectRepository(EventLogRow) private readonly rows: Repository<EventLogRow>,
+    @InjectDataSource() private readonly db: DataSource,
+  ) {}
 
   /**
-   * Appends one consumed record. A record seen before (same position or same eventId, e.g. after
-   * a redelivery or a restart) is left as it is: exactly one row per record.
+   * Appends one consumed record, chained to the row before it. A record seen before (same
+   * position or same eventId, e.g. after a redelivery or a restart) is left as it is: exactly
+   * one row per record.
    */
   async append(event: AnyEnvelope, meta: RecordMeta): Promise<void> {
-    await this.rows
-      .createQueryBuilder()
-      .insert()
-      .into(EventLogRow)
-      .values({
-        eventId: event.eventId,
-        topic: meta.topic,
-        partition: meta.partition,
-        offset: meta.offset,
-        key: meta.key,
-        type: event.type,
-        occurredAt: new Date(event.occurredAt),
-        correlationId: event.correlationId,
-        causationId: event.causationId,
-        producer: event.producer,
-        traceId: event.trace?.traceparent.split('-')[1] ?? null,
-        payload: redactPayload(meta.topic, event.payload) as object,
-      })
-      .orIgnore()
-      .execute();
+    const content: ChainedContent = {
+      eventId: event.eventId,
+      topic: meta.topic,
+      partition: meta.partition,
+      offset: meta.offset,
+      key: meta.key,
+      type: event.type,
+      occurredAt: new Date(event.occurredAt),
+      correlationId: event.correlationId,
+      causationId: event.causationId,
+      producer: event.producer,
+      traceId: event.trace?.traceparent.split('-')[1] ?? null,
+      payload: redactPayload(meta.topic, event.payload),
+    };
+    // One appender at a time across every audit instance: the chain has one end.
+    await this.db.transaction(async (m) => {
+      await m.query('select pg_advisory_xact_lock($1)', [CHAIN_LOCK]);
+      const seen = (await m.query(
+        `select 1 from event_log
+         where (topic = $1 and partition = $2 and "offset" = $3) or event_id = $4 limit 1`,
+        [meta.topic, meta.partition, meta.offset, event.eventId],
+      )) as unknown[];
+      if (seen.length > 0) return;
+      const [last] = (await m.query(
+        'select hash from event_log where hash is not null order by id desc limit 1',
+      )) as { hash: string }[];
+      const prevHash = last?.hash ?? GENESIS;
+      await m.insert(EventLogRow, {
+        ...content,
+        payload: content.payload as object,
+        prevHash,
+        hash: rowHash(prevHash, content),
+      });
+    });
   }
 
   async accessRequest(requestId: string): Promise<AccessRequestView | null> {
