@@ -1,11 +1,13 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { appModule, PostgresKafkaReadiness, postgresModule } from '@roomkey/common';
-import { AuditConfig } from './config';
+import { AUDIT_CONFIG, AuditConfig } from './config';
 import { EventLogConsumer } from './consumers/event-log.consumer';
+import { AlertsController } from './http/alerts.controller';
 import { InternalController } from './http/internal.controller';
 import { MIGRATIONS } from './migrations';
 import { EventLogRow } from './repositories/event-log.entity';
+import { Alerts } from './services/alerts.service';
 import { EventLogService } from './services/event-log.service';
 
 /** The audit app: the append-only event log of every topic, and queries over it. */
@@ -17,8 +19,8 @@ export class AuditModule {
         postgresModule(config, [EventLogRow], MIGRATIONS),
         TypeOrmModule.forFeature([EventLogRow]),
       ],
-      controllers: [EventLogConsumer, InternalController],
-      providers: [EventLogService],
+      controllers: [EventLogConsumer, InternalController, AlertsController],
+      providers: [{ provide: AUDIT_CONFIG, useValue: config }, Alerts, EventLogService],
       readiness: PostgresKafkaReadiness,
     });
   }

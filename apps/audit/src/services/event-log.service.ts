@@ -12,6 +12,7 @@ import { EventLogRow } from '../repositories/event-log.entity';
 import { redactPayload } from '../domain/redact';
 import { accessRequestView } from '../domain/access-request-view';
 import { ChainedContent, GENESIS, rowHash } from '../domain/chain';
+import { Alerts } from './alerts.service';
 
 /** The advisory lock that serialises appends to the chain. */
 const CHAIN_LOCK = 0x726b6175; // 'rkau'
@@ -21,6 +22,7 @@ export class EventLogService {
   constructor(
     @InjectRepository(EventLogRow) private readonly rows: Repository<EventLogRow>,
     @InjectDataSource() private readonly db: DataSource,
+    private readonly alerts: Alerts,
   ) {}
 
   /**
@@ -44,14 +46,14 @@ export class EventLogService {
       payload: redactPayload(meta.topic, event.payload),
     };
     // One appender at a time across every audit instance: the chain has one end.
-    await this.db.transaction(async (m) => {
+    const opened = await this.db.transaction(async (m) => {
       await m.query('select pg_advisory_xact_lock($1)', [CHAIN_LOCK]);
       const seen = (await m.query(
         `select 1 from event_log
          where (topic = $1 and partition = $2 and "offset" = $3) or event_id = $4 limit 1`,
         [meta.topic, meta.partition, meta.offset, event.eventId],
       )) as unknown[];
-      if (seen.length > 0) return;
+      if (seen.length > 0) return [];
       const [last] = (await m.query(
         'select hash from event_log where hash is not null order by id desc limit 1',
       )) as { hash: string }[];
@@ -62,7 +64,10 @@ export class EventLogService {
         prevHash,
         hash: rowHash(prevHash, content),
       });
+      // The alert projection moves with the log: same transaction.
+      return this.alerts.onLogged(m, meta.topic, event);
     });
+    await this.alerts.publish(opened, content.occurredAt);
   }
 
   async accessRequest(requestId: string): Promise<AccessRequestView | null> {

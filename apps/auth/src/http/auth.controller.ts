@@ -80,8 +80,8 @@ export class AuthController {
   @Public()
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
-  deviceToken(@Body(new ZodPipe(DeviceTokenBody)) body: DeviceTokenBody) {
-    return this.devices.token(body);
+  deviceToken(@Body(new ZodPipe(DeviceTokenBody)) body: DeviceTokenBody, @Ctx() ctx: CallContext) {
+    return this.devices.token(body, ctx);
   }
 
   @Get('v1/me')

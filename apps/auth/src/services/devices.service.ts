@@ -75,11 +75,22 @@ export class Devices {
     return view(existing);
   }
 
-  async token(body: DeviceTokenBody): Promise<DeviceToken> {
+  async token(body: DeviceTokenBody, ctx: CallContext): Promise<DeviceToken> {
     const device = await this.devices.findById(body.deviceId).lean();
     const presented = Buffer.from(sha256(body.secret), 'hex');
     const expected = Buffer.from(device?.secretHash ?? sha256('no device'), 'hex');
-    if (!device || !timingSafeEqual(presented, expected) || device.status !== 'active') {
+    const matches = timingSafeEqual(presented, expected);
+    if (!device || !matches || device.status !== 'active') {
+      // Security staff see unknown and revoked devices knocking; the answer stays the same.
+      const reason = !device
+        ? 'device-unknown'
+        : device.status !== 'active'
+          ? 'device-revoked'
+          : 'device-bad-secret';
+      await this.events.emit(
+        { kind: 'login-failed', deviceId: body.deviceId, reason, ip: ctx.ip },
+        ctx,
+      );
       throw new DomainError(
         'DEVICE_CREDENTIALS_INVALID',
         'the device id or secret is wrong, or the device was revoked',

@@ -68,6 +68,12 @@ export class ProxyController {
     return this.forward(req, res, this.config.ACCESS_URL, 'the access service');
   }
 
+  /** Alerts for security staff. */
+  @All(['v1/alerts', 'v1/alerts/*path'])
+  audit(@Req() req: Request, @Res() res: Response): Promise<void> {
+    return this.forward(req, res, this.config.AUDIT_URL, 'the audit service');
+  }
+
   private async forward(req: Request, res: Response, base: string, what: string): Promise<void> {
     const multipart = /^multipart\/form-data\b/i.test(req.headers['content-type'] ?? '');
     const hasBody =

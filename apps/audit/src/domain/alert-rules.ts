@@ -1,0 +1,67 @@
+/**
+ * The alert rules, as data: which events raise which alert about what. Single-event rules fire
+ * on one event; the repeated-denials rules count denials in a window (the service counts them
+ * in the log). An alert is about a subject (`user:<id>`, `door:<id>`, `lock:<id>`, ...) and
+ * stays one alert, its count growing, while it is open.
+ */
+export type Severity = 'low' | 'medium' | 'high' | 'critical';
+
+export interface AlertHit {
+  type: string;
+  severity: Severity;
+  subject: string;
+}
+
+type Payload = Record<string, unknown>;
+const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+
+export function singleEventAlerts(topic: string, p: Payload): AlertHit[] {
+  const hits: AlertHit[] = [];
+  const hit = (type: string, severity: Severity, subject: string | undefined) => {
+    if (subject) hits.push({ type, severity, subject });
+  };
+  switch (topic) {
+    case 'face.checked.v1':
+      if (p.outcome === 'spoof') {
+        hit('spoof', 'high', p.userId ? `user:${str(p.userId)}` : `request:${str(p.requestId)}`);
+      }
+      break;
+    case 'lock.events.v1': {
+      const lock = `lock:${str(p.lockId)}`;
+      if (p.state === 'forced') hit('door-forced', 'critical', lock);
+      if (p.state === 'held-open') hit('door-held-open', 'medium', lock);
+      if (p.kind === 'offline') hit('lock-offline', 'high', lock);
+      if (p.kind === 'command-timeout') hit('lock-command-timeout', 'high', lock);
+      break;
+    }
+    case 'access.decided.v1':
+      if (Array.isArray(p.reasons) && p.reasons.includes('lockdown')) {
+        hit(
+          'lockdown-attempt',
+          'high',
+          p.roomId ? `room:${str(p.roomId)}` : `door:${str(p.doorId)}`,
+        );
+      }
+      break;
+    case 'auth.events.v1':
+      if (p.kind === 'locked-out') hit('account-locked', 'medium', `user:${str(p.userId)}`);
+      if (p.kind === 'token-reuse-detected') hit('token-reuse', 'high', `user:${str(p.userId)}`);
+      if (
+        p.kind === 'login-failed' &&
+        (p.reason === 'device-unknown' || p.reason === 'device-revoked')
+      ) {
+        hit('device-rejected', 'high', `device:${str(p.deviceId)}`);
+      }
+      break;
+  }
+  return hits;
+}
+
+/** What a denial counts against: the person and the door, each its own window. */
+export function denialSubjects(topic: string, p: Payload): { user?: string; door?: string } {
+  if (topic !== 'access.decided.v1' || p.decision !== 'denied') return {};
+  return {
+    ...(typeof p.userId === 'string' ? { user: p.userId } : {}),
+    ...(typeof p.doorId === 'string' ? { door: p.doorId } : {}),
+  };
+}

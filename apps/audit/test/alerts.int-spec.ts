@@ -1,0 +1,207 @@
+import { randomUUID } from 'node:crypto';
+import type { INestApplication } from '@nestjs/common';
+import { AUDIT_ALERTS_V1, AuditAlertsV1 } from '@roomkey/contracts';
+import { auditAppOptions } from '../src/app';
+import { loadAuditConfig } from '../src/config';
+import { EventLogService } from '../src/services/event-log.service';
+import { startTestApp, unique } from '../../../test/support/apps';
+import {
+  ADMIN,
+  call,
+  login,
+  memberToken,
+  startAuth,
+  startGatewayFor,
+  StartedAuth,
+  AppHandle,
+} from '../../../test/support/auth';
+import { collect } from '../../../test/support/kafka';
+import { freshDatabase } from '../../../test/support/postgres';
+
+let db: Awaited<ReturnType<typeof freshDatabase>>;
+let auth: StartedAuth;
+let audit: { app: INestApplication; url: string };
+let gw: AppHandle;
+let admin: string;
+let published: Awaited<ReturnType<typeof collect<AuditAlertsV1>>>;
+let offset = 0;
+
+/** Logs an event as the consumer would, at `agoS` seconds in the past. */
+async function log(topic: string, payload: Record<string, unknown>, agoS = 0) {
+  const eventId = randomUUID();
+  await audit.app.get(EventLogService).append(
+    {
+      eventId,
+      type: topic.replace(/\.v\d+$/, ''),
+      occurredAt: new Date(Date.now() - agoS * 1000).toISOString(),
+      correlationId: randomUUID(),
+      causationId: null,
+      producer: 'integration-test',
+      payload,
+    },
+    { topic, partition: 0, offset: String(offset++), key: null, timestamp: String(Date.now()) },
+  );
+  return eventId;
+}
+
+const alerts = async () =>
+  (await call(gw.url, 'GET', '/v1/alerts', { token: admin })).body as {
+    id: string;
+    type: string;
+    subject: string;
+    count: number;
+    state: string;
+    evidence: string[];
+    ackedBy: string | null;
+  }[];
+const find = async (type: string, subject: string) =>
+  (await alerts()).find((a) => a.type === type && a.subject === subject);
+
+beforeAll(async () => {
+  db = await freshDatabase('roomkey_audit');
+  auth = await startAuth();
+  const { consumer: _consumer, ...options } = auditAppOptions(
+    loadAuditConfig({
+      DATABASE_URL: db.url,
+      KAFKA_GROUP_ID: unique('roomkey.audit.alerts'),
+      JWKS_URL: auth.jwksUrl,
+      ALERT_DENIALS_THRESHOLD: '3',
+      ALERT_DENIALS_WINDOW_S: '60',
+    }),
+  );
+  audit = await startTestApp(options);
+  gw = await startGatewayFor(auth, { AUDIT_URL: audit.url });
+  admin = (await login(gw.url, ADMIN.email, ADMIN.password)).accessToken;
+  published = await collect<AuditAlertsV1>(AUDIT_ALERTS_V1);
+}, 60_000);
+
+afterAll(async () => {
+  await published?.stop();
+  await gw?.app.close();
+  await audit?.app.close();
+  await auth?.stop();
+  await db?.drop();
+});
+
+describe('alert rules', () => {
+  it('repeated denials of one person or at one door: not below the threshold, once at it, growing after', async () => {
+    const user = randomUUID();
+    const door = randomUUID();
+    const denied = (agoS = 0) =>
+      log(
+        'access.decided.v1',
+        {
+          decision: 'denied',
+          reasons: ['face-no-match'],
+          userId: user,
+          doorId: door,
+          latencyMs: 5,
+        },
+        agoS,
+      );
+    await denied(120); // outside the 60 s window
+    await denied();
+    await denied();
+    expect(await find('repeated-denials', `user:${user}`)).toBeUndefined();
+    await log('access.decided.v1', {
+      decision: 'granted',
+      reasons: [],
+      userId: user,
+      doorId: door,
+      latencyMs: 5,
+    });
+    expect(await find('repeated-denials', `user:${user}`)).toBeUndefined();
+    const third = await denied();
+    const alert = await find('repeated-denials', `user:${user}`);
+    expect(alert).toMatchObject({ state: 'open', count: 3 });
+    expect(alert!.evidence).toContain(third);
+    expect(await find('repeated-denials', `door:${door}`)).toMatchObject({ count: 3 });
+    await denied();
+    const grown = (await alerts()).filter((a) => a.subject === `user:${user}`);
+    expect(grown).toHaveLength(1);
+    expect(grown[0]).toMatchObject({ count: 4 });
+    const sent = await published.waitFor((e) => e.payload.subject === `user:${user}`);
+    expect(sent[0]!.payload).toMatchObject({
+      type: 'repeated-denials',
+      severity: 'high',
+      windowSeconds: 60,
+    });
+  });
+
+  it.each([
+    ['spoof', 'face.checked.v1', { outcome: 'spoof', userId: 'U' }, 'user:U'],
+    ['door-forced', 'lock.events.v1', { kind: 'state', state: 'forced', lockId: 'L' }, 'lock:L'],
+    [
+      'door-held-open',
+      'lock.events.v1',
+      { kind: 'state', state: 'held-open', lockId: 'L' },
+      'lock:L',
+    ],
+    ['lock-offline', 'lock.events.v1', { kind: 'offline', lockId: 'L' }, 'lock:L'],
+    ['lock-command-timeout', 'lock.events.v1', { kind: 'command-timeout', lockId: 'L' }, 'lock:L'],
+    [
+      'lockdown-attempt',
+      'access.decided.v1',
+      { decision: 'denied', reasons: ['lockdown'], roomId: 'R', latencyMs: 1 },
+      'room:R',
+    ],
+    ['account-locked', 'auth.events.v1', { kind: 'locked-out', userId: 'U' }, 'user:U'],
+    ['token-reuse', 'auth.events.v1', { kind: 'token-reuse-detected', userId: 'U' }, 'user:U'],
+    [
+      'device-rejected',
+      'auth.events.v1',
+      { kind: 'login-failed', deviceId: 'D', reason: 'device-revoked' },
+      'device:D',
+    ],
+  ])('%s fires on its event', async (type, topic, payload, subject) => {
+    const tag = randomUUID();
+    const p = JSON.parse(JSON.stringify(payload).replace(/"[ULRD]"/g, `"${tag}"`));
+    const s = subject.replace(/[ULRD]$/, tag);
+    await log(topic, p);
+    expect(await find(type, s)).toMatchObject({ state: 'open', count: 1 });
+    await log(topic, p);
+    expect(await find(type, s)).toMatchObject({ count: 2 });
+  });
+
+  it.each([
+    ['a match', 'face.checked.v1', { outcome: 'match', userId: randomUUID() }],
+    ['a locked lock', 'lock.events.v1', { kind: 'state', state: 'locked', lockId: randomUUID() }],
+    ['a wrong password', 'auth.events.v1', { kind: 'login-failed', reason: 'bad-credentials' }],
+    [
+      'a device secret typed wrong',
+      'auth.events.v1',
+      { kind: 'login-failed', deviceId: randomUUID(), reason: 'device-bad-secret' },
+    ],
+  ])('does not fire on %s', async (_, topic, payload) => {
+    const before = (await alerts()).length;
+    await log(topic, payload);
+    expect((await alerts()).length).toBe(before);
+  });
+});
+
+describe('alert handling through the gateway', () => {
+  it('is acknowledged with who and when, then resolved; a new hit opens a new alert', async () => {
+    const lock = randomUUID();
+    await log('lock.events.v1', { kind: 'state', state: 'forced', lockId: lock });
+    const alert = (await find('door-forced', `lock:${lock}`))!;
+    const acked = await call(gw.url, 'POST', `/v1/alerts/${alert.id}/ack`, { token: admin });
+    expect(acked).toMatchObject({
+      status: 200,
+      body: { state: 'acknowledged', ackedBy: expect.any(String) },
+    });
+    await log('lock.events.v1', { kind: 'state', state: 'forced', lockId: lock });
+    expect((await alerts()).filter((a) => a.subject === `lock:${lock}`)).toHaveLength(1);
+    const resolved = await call(gw.url, 'POST', `/v1/alerts/${alert.id}/resolve`, { token: admin });
+    expect(resolved.body.state).toBe('resolved');
+    await log('lock.events.v1', { kind: 'state', state: 'forced', lockId: lock });
+    expect((await alerts()).filter((a) => a.subject === `lock:${lock}`)).toHaveLength(2);
+  });
+
+  it('is for security staff only', async () => {
+    const member = await memberToken(gw.url, admin);
+    expect((await call(gw.url, 'GET', '/v1/alerts', { token: member.token })).status).toBe(403);
+    expect(
+      await call(gw.url, 'POST', `/v1/alerts/${randomUUID()}/ack`, { token: admin }),
+    ).toMatchObject({ status: 404, body: { code: 'ALERT_NOT_FOUND' } });
+  });
+});
