@@ -16,6 +16,8 @@ import {
   AppHandle,
 } from '../../../test/support/auth';
 import { collect } from '../../../test/support/kafka';
+import { expectDocumentedAndForwarded } from '../../../test/support/routes';
+import { AUDIT_ROUTES } from '../../gateway/src/openapi/audit-routes';
 import { freshDatabase } from '../../../test/support/postgres';
 
 let db: Awaited<ReturnType<typeof freshDatabase>>;
@@ -195,6 +197,10 @@ describe('alert handling through the gateway', () => {
     expect(resolved.body.state).toBe('resolved');
     await log('lock.events.v1', { kind: 'state', state: 'forced', lockId: lock });
     expect((await alerts()).filter((a) => a.subject === `lock:${lock}`)).toHaveLength(2);
+  });
+
+  it('documents every alert route, and each one reaches the audit app', async () => {
+    await expectDocumentedAndForwarded(gw.url, AUDIT_ROUTES);
   });
 
   it('is for security staff only', async () => {

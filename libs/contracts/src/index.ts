@@ -15,3 +15,4 @@ export * from './http/auth';
 export * from './http/qr';
 export * from './http/face';
 export * from './http/access';
+export * from './http/audit';

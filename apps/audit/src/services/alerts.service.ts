@@ -2,26 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { AnyEnvelope, auditAlertsV1 } from '@roomkey/contracts';
+import { AlertView, AnyEnvelope, auditAlertsV1 } from '@roomkey/contracts';
 import { describeError, EventPublisher, NotFoundError } from '@roomkey/common';
 import { AUDIT_CONFIG, AuditConfig } from '../config';
 import { AlertHit, denialSubjects, singleEventAlerts } from '../domain/alert-rules';
-
-export interface AlertView {
-  id: string;
-  seq: number;
-  type: string;
-  severity: string;
-  subject: string;
-  windowSeconds: number;
-  count: number;
-  evidence: string[];
-  state: 'open' | 'acknowledged' | 'resolved';
-  firstAt: string;
-  lastAt: string;
-  ackedBy: string | null;
-  ackedAt: string | null;
-}
 
 interface AlertDbRow {
   id: string;
@@ -44,7 +28,7 @@ const view = (r: AlertDbRow): AlertView => ({
   id: r.id,
   seq: Number(r.seq),
   type: r.type,
-  severity: r.severity,
+  severity: r.severity as AlertView['severity'],
   subject: r.subject,
   windowSeconds: r.window_seconds,
   count: r.count,
@@ -135,7 +119,7 @@ export class Alerts {
           payload: {
             alertId: a.id,
             type: a.type,
-            severity: a.severity as 'high',
+            severity: a.severity,
             subject: a.subject,
             windowSeconds: a.windowSeconds,
             count: a.count,

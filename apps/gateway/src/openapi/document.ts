@@ -3,6 +3,7 @@ import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { z } from 'zod';
 import {
   AccessRequestView,
+  AlertView,
   CreateDoorBody,
   CreateLockBody,
   CreatePermissionBody,
@@ -44,6 +45,7 @@ import {
 import { addZodSchemas } from '@roomkey/common';
 import { addForwardedRoutes, AUTH_ROUTES } from './forwarded-routes';
 import { ACCESS_ROUTES } from './access-routes';
+import { AUDIT_ROUTES } from './audit-routes';
 import { FACE_ROUTES } from './face-routes';
 import { QR_ROUTES } from './qr-routes';
 
@@ -67,6 +69,7 @@ export function openApiDocument(app: INestApplication): OpenAPIObject {
   addForwardedRoutes(doc, QR_ROUTES, 'the QR service');
   addForwardedRoutes(doc, FACE_ROUTES, 'the face service');
   addForwardedRoutes(doc, ACCESS_ROUTES, 'the access service');
+  addForwardedRoutes(doc, AUDIT_ROUTES, 'the audit service');
   return addZodSchemas(doc, {
     CreateAccessRequestBody,
     AccessRequestView,
@@ -112,6 +115,8 @@ export function openApiDocument(app: INestApplication): OpenAPIObject {
     PermissionView,
     PermissionList: z.array(PermissionView),
     DecisionRecord,
+    AlertView,
+    AlertList: z.array(AlertView),
   });
 }
 

@@ -264,6 +264,7 @@ const TAGS: [string, string][] = [
   ['/v1/doors', 'doors and locks'],
   ['/v1/permissions', 'permissions'],
   ['/v1/access-decisions', 'access'],
+  ['/v1/alerts', 'alerts'],
   ['/', 'auth'],
 ];
 
