@@ -199,6 +199,56 @@ describe('alert handling through the gateway', () => {
     expect((await alerts()).filter((a) => a.subject === `lock:${lock}`)).toHaveLength(2);
   });
 
+  it('streams new alerts live and, on reconnect with Last-Event-ID, exactly the ones missed', async () => {
+    /** Opens the feed and collects `id:` lines until `count` alerts came or time is up. */
+    const listen = async (count: number, lastEventId?: string, during?: () => Promise<void>) => {
+      const abort = new AbortController();
+      const res = await fetch(`${gw.url}/v1/alerts/stream`, {
+        headers: {
+          authorization: `Bearer ${admin}`,
+          ...(lastEventId ? { 'last-event-id': lastEventId } : {}),
+        },
+        signal: abort.signal,
+      });
+      expect(res.headers.get('content-type')).toContain('text/event-stream');
+      const reader = res.body!.getReader();
+      const got: { id: string; subject: string }[] = [];
+      let text = '';
+      const deadline = Date.now() + 15000;
+      void during?.();
+      while (got.length < count && Date.now() < deadline) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        text += Buffer.from(value).toString('utf8');
+        for (;;) {
+          const end = text.indexOf('\n\n');
+          if (end < 0) break;
+          const block = text.slice(0, end);
+          text = text.slice(end + 2);
+          const id = /^id: (\d+)$/m.exec(block)?.[1];
+          const data = /^data: (.*)$/m.exec(block)?.[1];
+          if (id && data)
+            got.push({ id, subject: (JSON.parse(data) as { subject: string }).subject });
+        }
+      }
+      abort.abort();
+      return got;
+    };
+    const lock = () => randomUUID();
+    const [a, b, c] = [lock(), lock(), lock()];
+    const first = await listen(1, undefined, async () => {
+      await new Promise((r) => setTimeout(r, 300));
+      await log('lock.events.v1', { kind: 'state', state: 'forced', lockId: a });
+    });
+    expect(first.map((x) => x.subject)).toEqual([`lock:${a}`]);
+    // While nobody listens, two more alerts open.
+    await log('lock.events.v1', { kind: 'offline', lockId: b });
+    await log('lock.events.v1', { kind: 'offline', lockId: c });
+    const missed = await listen(2, first[0]!.id);
+    expect(missed.map((x) => x.subject)).toEqual([`lock:${b}`, `lock:${c}`]);
+    expect(Number(missed[0]!.id)).toBeGreaterThan(Number(first[0]!.id));
+  });
+
   it('documents every alert route, and each one reaches the audit app', async () => {
     await expectDocumentedAndForwarded(gw.url, AUDIT_ROUTES);
   });

@@ -5,6 +5,7 @@ import { GATEWAY_CONFIG, GatewayConfig } from './config';
 import { DecisionsConsumer } from './consumers/decisions.consumer';
 import { RequestTracker } from './domain/request-tracker';
 import { AccessRequestsController } from './http/access-requests.controller';
+import { AlertStreamController } from './http/alert-stream.controller';
 import { ProxyController } from './http/proxy.controller';
 import { GatewayReadiness } from './readiness';
 import { AccessRequestsService } from './services/access-requests.service';
@@ -15,7 +16,13 @@ import { CAPTURE_KEYRING, FaceCaptures } from './services/face-captures';
 export class GatewayModule {
   static forConfig(config: GatewayConfig): DynamicModule {
     return appModule(GatewayModule, 'gateway', config, {
-      controllers: [AccessRequestsController, ProxyController, DecisionsConsumer],
+      // The alert stream before the proxy: `v1/alerts/stream` is the gateway's own.
+      controllers: [
+        AccessRequestsController,
+        AlertStreamController,
+        ProxyController,
+        DecisionsConsumer,
+      ],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: RequestTracker, useValue: new RequestTracker(config.TRACKED_REQUESTS) },

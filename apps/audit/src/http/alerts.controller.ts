@@ -7,6 +7,8 @@ import { Alerts } from '../services/alerts.service';
 const ListAlertsQuery = z.strictObject({
   state: z.enum(['open', 'acknowledged', 'resolved']).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
+  /** Only alerts newer than this `seq`, oldest first (how the live feed catches up). */
+  after: z.coerce.number().int().min(0).optional(),
 });
 /** A type of its own name: decorator metadata must not point at the schema value. */
 type ListAlertsParams = z.infer<typeof ListAlertsQuery>;
@@ -19,7 +21,9 @@ export class AlertsController {
 
   @Get()
   list(@Query(new ZodPipe(ListAlertsQuery, 'query')) q: ListAlertsParams) {
-    return this.alerts.list(q.state, q.limit);
+    return q.after !== undefined
+      ? this.alerts.since(q.after, q.limit)
+      : this.alerts.list(q.state, q.limit);
   }
 
   @Post(':id/ack')

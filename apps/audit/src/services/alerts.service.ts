@@ -174,6 +174,15 @@ export class Alerts {
     return rows.map(view);
   }
 
+  /** Alerts opened after `seq`, oldest first. */
+  async since(seq: number, limit = 100): Promise<AlertView[]> {
+    const rows = (await this.db.query(
+      'select * from alerts where seq > $1 order by seq asc limit $2',
+      [seq, limit],
+    )) as AlertDbRow[];
+    return rows.map(view);
+  }
+
   /** Acknowledged by whom and when; acknowledging twice keeps the first. */
   async acknowledge(id: string, by: string): Promise<AlertView> {
     await this.db.query(
