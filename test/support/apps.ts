@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { AppOptions, createApp, startApp } from '@roomkey/common';
 
@@ -32,3 +33,6 @@ export async function eventually<T>(
 
 export const unique = (prefix: string) =>
   `${prefix}.${Date.now().toString(36)}.${Math.random().toString(36).slice(2, 8)}`;
+
+/** A keyring for test apps: random per run, as a deployment's would be. */
+export const testKeyring = () => `test:${randomBytes(32).toString('base64')}`;

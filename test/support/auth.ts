@@ -7,10 +7,10 @@ import { authAppOptions } from '../../apps/auth/src/app';
 import { loadAuthConfig } from '../../apps/auth/src/config';
 import { gatewayAppOptions } from '../../apps/gateway/src/app';
 import { loadGatewayConfig } from '../../apps/gateway/src/config';
-import { startTestApp, unique } from './apps';
+import { startTestApp, testKeyring, unique } from './apps';
 
 /** Seals the signing keys of test auth apps (random per run, as a deployment's would be). */
-const TEST_KEYRING = `test:${randomBytes(32).toString('base64')}`;
+const TEST_KEYRING = testKeyring();
 
 export const ADMIN = { email: 'admin@roomkey.test', password: 'a long admin passphrase' };
 

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { buildPipeline } from '../../apps/face/src/adapters/models';
@@ -7,7 +6,7 @@ import type { PipelineOptions } from '../../apps/face/src/domain/pipeline';
 import { faceAppOptions } from '../../apps/face/src/app';
 import { loadFaceConfig } from '../../apps/face/src/config';
 import { AUTH_EVENTS_V1, FACE_CAPTURED_V1, QR_CHECKED_V1 } from '@roomkey/contracts';
-import { startTestApp, unique } from './apps';
+import { startTestApp, testKeyring, unique } from './apps';
 import type { StartedAuth } from './auth';
 import { groupAtEnd } from './kafka';
 import { freshDatabase } from './postgres';
@@ -51,7 +50,7 @@ export const testPipeline = (options: Partial<PipelineOptions> = {}) =>
   );
 
 /** Seals templates in test face apps (random per run). */
-export const TEST_TEMPLATE_KEYRING = `test:${randomBytes(32).toString('base64')}`;
+export const TEST_TEMPLATE_KEYRING = testKeyring();
 
 /** The face app on a fresh PostgreSQL database (or the one given), trusting `auth`'s keys. */
 export async function startFace(

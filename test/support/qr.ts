@@ -1,14 +1,13 @@
-import { randomBytes } from 'node:crypto';
 import { ACCESS_REQUESTED_V1 } from '@roomkey/contracts';
 import { qrAppOptions } from '../../apps/qr/src/app';
 import { loadQrConfig } from '../../apps/qr/src/config';
-import { startTestApp, unique } from './apps';
+import { startTestApp, testKeyring, unique } from './apps';
 import type { StartedAuth } from './auth';
 import { freshMongo } from './auth';
 import { groupAtEnd } from './kafka';
 
 /** Seals the door secrets and pass keys of test qr apps (random per run). */
-const TEST_KEYRING = `test:${randomBytes(32).toString('base64')}`;
+const TEST_KEYRING = testKeyring();
 
 /**
  * The qr app trusting `auth`'s keys, on a fresh database unless given one (two instances on

@@ -47,7 +47,7 @@ async function log(topic: string, payload: Record<string, unknown>, agoS = 0) {
 }
 
 const alerts = async () =>
-  (await call(gw.url, 'GET', '/v1/alerts', { token: admin })).body as {
+  (await call(gw.url, 'GET', '/v1/alerts?limit=500', { token: admin })).body as {
     id: string;
     type: string;
     subject: string;

@@ -10,6 +10,9 @@ export const RETENTION = {
 /** Identifiers that travel as Kafka keys and URL segments: UUIDs. */
 export const Id = z.uuid();
 
+/** An instant as ISO 8601 with its offset, as every contract writes times. */
+export const Instant = z.iso.datetime({ offset: true });
+
 /** W3C trace context (https://www.w3.org/TR/trace-context/) so one access request is one trace. */
 export const TraceContext = z.object({
   /** `00-<trace-id>-<parent-id>-<flags>` */

@@ -33,14 +33,15 @@ export class FaceController {
     @Res({ passthrough: true }) res: Response,
     @Caller() me: Principal,
   ) {
-    await this.templates.assertConsent(me.id);
-    const upload = await readUpload(req, res, {
-      field: 'images',
-      maxFiles: MAX_ENROLMENT_IMAGES,
-      maxFileBytes: this.config.FACE_MAX_IMAGE_BYTES,
-      maxFields: 0,
+    return this.enrolment.enrol(me.id, async () => {
+      const upload = await readUpload(req, res, {
+        field: 'images',
+        maxFiles: MAX_ENROLMENT_IMAGES,
+        maxFileBytes: this.config.FACE_MAX_IMAGE_BYTES,
+        maxFields: 0,
+      });
+      return upload.files;
     });
-    return this.enrolment.enrol(me.id, upload.files);
   }
 
   @Get('me/face')

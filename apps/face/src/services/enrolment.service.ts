@@ -18,9 +18,13 @@ export class Enrolment {
     private readonly templates: Templates,
   ) {}
 
-  async enrol(userId: string, images: Buffer[]): Promise<FaceStatus> {
-    // No consent, no processing: checked before any image is looked at.
+  /**
+   * `readImages` is how the photos arrive (the upload): consent is checked first, so without
+   * it not even the upload is read.
+   */
+  async enrol(userId: string, readImages: () => Promise<Buffer[]>): Promise<FaceStatus> {
     await this.templates.assertConsent(userId);
+    const images = await readImages();
     if (images.length < 1 || images.length > MAX_ENROLMENT_IMAGES) {
       throw new DomainError(
         'IMAGES_REQUIRED',

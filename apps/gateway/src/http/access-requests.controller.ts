@@ -25,6 +25,7 @@ import {
 import { AccessRequestView, CreateAccessRequestBody, Id } from '@roomkey/contracts';
 import { Caller, Principal, readUpload, schemaRef, ZodPipe } from '@roomkey/common';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config';
+import { openEventStream, sendEvent } from './event-stream';
 import { AccessRequestsService } from '../services/access-requests.service';
 
 const WaitQuery = z.strictObject({ wait: z.coerce.number().int().min(0).max(30).default(0) });
@@ -143,14 +144,8 @@ export class AccessRequestsController {
     @Res() res: Response,
   ): Promise<void> {
     const first = await this.requests.status(id, authorization);
-    res.writeHead(200, {
-      'content-type': 'text/event-stream',
-      'cache-control': 'no-store',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
-    });
-    const send = (event: string, data: unknown) =>
-      res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    openEventStream(res);
+    const send = (event: string, data: unknown) => sendEvent(res, event, data);
     send('status', first);
     if (first.status === 'pending') {
       const signal = abortedBy(req);

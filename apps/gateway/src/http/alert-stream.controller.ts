@@ -6,6 +6,7 @@ import type { AlertView } from '@roomkey/contracts';
 import { Roles, ZodPipe } from '@roomkey/common';
 import { callUpstream } from '../adapters/upstream';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config';
+import { openEventStream, sendEvent } from './event-stream';
 
 const StreamQuery = z.strictObject({
   /** For clients that cannot set headers: the same as Last-Event-ID. */
@@ -58,12 +59,7 @@ export class AlertStreamController {
     // A new client starts at the newest alert; a returning one where it left off.
     let last = resumeFrom ?? (await fetchAlerts('limit=1'))[0]?.seq ?? 0;
 
-    res.writeHead(200, {
-      'content-type': 'text/event-stream',
-      'cache-control': 'no-store',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
-    });
+    openEventStream(res);
     res.write(': alerts\n\n');
     let open = true;
     res.on('close', () => (open = false));
@@ -71,7 +67,7 @@ export class AlertStreamController {
     while (open) {
       try {
         for (const alert of await fetchAlerts(`after=${last}&limit=100`)) {
-          res.write(`id: ${alert.seq}\nevent: alert\ndata: ${JSON.stringify(alert)}\n\n`);
+          sendEvent(res, 'alert', alert, alert.seq);
           last = alert.seq;
           quietSince = Date.now();
         }

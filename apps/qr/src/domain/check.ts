@@ -1,6 +1,13 @@
 import type { z } from 'zod';
 import type { QrInvalidReason } from '@roomkey/contracts';
-import { parseCode, PersonalPass, RoomCode, signedWith, stepProblem, VisitorPass } from './codes';
+import {
+  parseCode,
+  PersonalPass,
+  RoomCode,
+  signedWith,
+  verifyRoomCode,
+  VisitorPass,
+} from './codes';
 
 export type InvalidReason = z.infer<typeof QrInvalidReason>;
 
@@ -109,9 +116,9 @@ async function checkRoomCode(
 ): Promise<CheckResult> {
   const secret = await store.doorSecret(code.doorId);
   if (!secret) return invalid('unknown-door', req.doorId);
-  if (!signedWith(code, secret)) return invalid('bad-signature', req.doorId);
-  const late = stepProblem(code, at);
-  if (late) return invalid(late, code.doorId);
+  const verdict = verifyRoomCode(code, secret, at);
+  if (verdict === 'bad-signature') return invalid(verdict, req.doorId);
+  if (verdict !== 'valid') return invalid(verdict, code.doorId);
   // The member's app may name the door it stands at; it must be the one the code shows.
   if (req.doorId && req.doorId !== code.doorId) return invalid('wrong-door', req.doorId);
   // The person is whoever scanned: the face step compares with them.

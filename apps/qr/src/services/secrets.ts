@@ -109,6 +109,8 @@ export class Secrets implements OnModuleInit {
   }
 
   private open(row: PassKeyRow): Buffer {
+    const known = this.passKeys.get(row._id);
+    if (known) return known;
     const secret = this.keyring.open(row.secret, passKeyAad(row._id));
     this.passKeys.set(row._id, secret);
     return secret;

@@ -1,7 +1,5 @@
 import { z } from 'zod';
-import { Id } from '../envelope';
-
-const Instant = z.iso.datetime({ offset: true });
+import { Id, Instant } from '../envelope';
 
 /** An alert as security staff see it (`GET /v1/alerts`). */
 export const AlertView = z.object({

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-
-const Instant = z.iso.datetime({ offset: true });
+import { Instant } from '../envelope';
 
 /** `POST /v1/me/face/consent`: the person agrees to biometric processing under a notice. */
 export const FaceConsentBody = z.strictObject({

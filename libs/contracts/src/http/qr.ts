@@ -1,8 +1,6 @@
 import { z } from 'zod';
-import { Id } from '../envelope';
+import { Id, Instant } from '../envelope';
 import { pageQuery } from './auth';
-
-const Instant = z.iso.datetime({ offset: true });
 
 /** A QR code three ways: the text it encodes, an SVG document and a PNG image (base64). */
 export const QrImage = z.object({
