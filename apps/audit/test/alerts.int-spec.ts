@@ -1,50 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import type { INestApplication } from '@nestjs/common';
 import { AUDIT_ALERTS_V1, AuditAlertsV1 } from '@roomkey/contracts';
-import { auditAppOptions } from '../src/app';
-import { loadAuditConfig } from '../src/config';
-import { EventLogService } from '../src/services/event-log.service';
-import { startTestApp, unique } from '../../../test/support/apps';
-import {
-  ADMIN,
-  call,
-  login,
-  memberToken,
-  startAuth,
-  startGatewayFor,
-  StartedAuth,
-  AppHandle,
-} from '../../../test/support/auth';
+import { call, memberToken } from '../../../test/support/auth';
 import { collect } from '../../../test/support/kafka';
 import { expectDocumentedAndForwarded } from '../../../test/support/routes';
 import { AUDIT_ROUTES } from '../../gateway/src/openapi/audit-routes';
-import { freshDatabase } from '../../../test/support/postgres';
+import { AuditUnderTest, startAuditUnderTest } from './support';
 
-let db: Awaited<ReturnType<typeof freshDatabase>>;
-let auth: StartedAuth;
-let audit: { app: INestApplication; url: string };
-let gw: AppHandle;
+let t: AuditUnderTest;
+let gw: AuditUnderTest['gw'];
 let admin: string;
 let published: Awaited<ReturnType<typeof collect<AuditAlertsV1>>>;
-let offset = 0;
 
 /** Logs an event as the consumer would, at `agoS` seconds in the past. */
-async function log(topic: string, payload: Record<string, unknown>, agoS = 0) {
-  const eventId = randomUUID();
-  await audit.app.get(EventLogService).append(
-    {
-      eventId,
-      type: topic.replace(/\.v\d+$/, ''),
-      occurredAt: new Date(Date.now() - agoS * 1000).toISOString(),
-      correlationId: randomUUID(),
-      causationId: null,
-      producer: 'integration-test',
-      payload,
-    },
-    { topic, partition: 0, offset: String(offset++), key: null, timestamp: String(Date.now()) },
-  );
-  return eventId;
-}
+const log = (topic: string, payload: Record<string, unknown>, agoS = 0) =>
+  t.log(topic, payload, { at: new Date(Date.now() - agoS * 1000) });
 
 const alerts = async () =>
   (await call(gw.url, 'GET', '/v1/alerts?limit=500', { token: admin })).body as {
@@ -60,29 +29,14 @@ const find = async (type: string, subject: string) =>
   (await alerts()).find((a) => a.type === type && a.subject === subject);
 
 beforeAll(async () => {
-  db = await freshDatabase('roomkey_audit');
-  auth = await startAuth();
-  const { consumer: _consumer, ...options } = auditAppOptions(
-    loadAuditConfig({
-      DATABASE_URL: db.url,
-      KAFKA_GROUP_ID: unique('roomkey.audit.alerts'),
-      JWKS_URL: auth.jwksUrl,
-      ALERT_DENIALS_THRESHOLD: '3',
-      ALERT_DENIALS_WINDOW_S: '60',
-    }),
-  );
-  audit = await startTestApp(options);
-  gw = await startGatewayFor(auth, { AUDIT_URL: audit.url });
-  admin = (await login(gw.url, ADMIN.email, ADMIN.password)).accessToken;
+  t = await startAuditUnderTest({ ALERT_DENIALS_THRESHOLD: '3', ALERT_DENIALS_WINDOW_S: '60' });
+  ({ gw, admin } = t);
   published = await collect<AuditAlertsV1>(AUDIT_ALERTS_V1);
 }, 60_000);
 
 afterAll(async () => {
   await published?.stop();
-  await gw?.app.close();
-  await audit?.app.close();
-  await auth?.stop();
-  await db?.drop();
+  await t?.stop();
 });
 
 describe('alert rules', () => {

@@ -128,4 +128,52 @@ describe('a poison message on a real topic', () => {
     ]);
     expect(rows).toHaveLength(1);
   });
+
+  it('logs a poison record on a dead-letter topic, once, and goes on with the partition', async () => {
+    const dlq = dlqTopicName(ACCESS_REQUESTED_V1);
+    const key = randomUUID();
+    const poison = await produceRaw(dlq, key, 'a dead letter that is not JSON');
+    const letter = DeadLetterV1.parse({
+      eventId: randomUUID(),
+      type: 'dead-letter',
+      occurredAt: new Date().toISOString(),
+      correlationId: key,
+      causationId: null,
+      producer: 'integration-test',
+      payload: {
+        sourceTopic: ACCESS_REQUESTED_V1,
+        partition: 0,
+        offset: '1',
+        key,
+        value: null,
+        error: 'record value is not JSON',
+        consumer: 'someone',
+        attempts: 1,
+      },
+    });
+    const after = await produceRaw(dlq, key, JSON.stringify(letter));
+    expect(after.partition).toBe(poison.partition);
+    const rows = await eventually(
+      async () => {
+        const r = await query<{ type: string; offset: string; payload: unknown; hash: string }>(
+          db.url,
+          `select type, "offset", payload, hash from event_log
+           where topic = $1 and correlation_id = $2 order by id`,
+          [dlq, key],
+        );
+        return r.length === 2 ? r : undefined;
+      },
+      30000,
+      'the poison dead letter and the one after it',
+    );
+    expect(rows[0]).toMatchObject({
+      type: 'unreadable-record',
+      offset: poison.offset,
+      payload: { error: 'record value is not JSON' },
+      hash: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
+    expect(rows[1]).toMatchObject({ type: 'dead-letter', offset: after.offset });
+    // Nothing of the poison's bytes is kept, and there is no dead letter of a dead letter.
+    expect(JSON.stringify(rows[0]!.payload)).not.toContain('a dead letter that is not JSON');
+  });
 });

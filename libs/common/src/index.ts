@@ -22,6 +22,7 @@ export * from './db/mongo';
 export * from './health/readiness';
 export * from './auth';
 export * from './crypto/keyring';
+export * from './crypto/derived-uuid';
 export * from './app-module';
 export * from './repeat';
 export * from './http/multipart';

@@ -16,6 +16,12 @@ export class EventLogConsumer {
 
   @EventPattern(LOGGED_TOPICS)
   handle(@Ctx() ctx: KafkaContext): Promise<void> {
-    return this.runner.run(ctx, AnyEnvelope, (event, meta) => this.log.append(event, meta));
+    return this.runner.run(
+      ctx,
+      AnyEnvelope,
+      (event, meta) => this.log.append(event, meta),
+      // A dead-letter topic's own poison: recorded in the log, and the partition moves on.
+      (meta, error) => this.log.appendUnreadable(meta, error),
+    );
   }
 }

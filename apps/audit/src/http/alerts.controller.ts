@@ -34,7 +34,7 @@ export class AlertsController {
 
   @Post(':id/resolve')
   @HttpCode(200)
-  resolve(@Param('id', new ZodPipe(Id, 'alert id')) id: string) {
-    return this.alerts.resolve(id);
+  resolve(@Param('id', new ZodPipe(Id, 'alert id')) id: string, @Caller() who: Principal) {
+    return this.alerts.resolve(id, who.id);
   }
 }

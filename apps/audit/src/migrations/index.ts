@@ -2,10 +2,12 @@ import type { MigrationInterface } from 'typeorm';
 import { CreateEventLog1767000000000 } from './1767000000000-create-event-log';
 import { ChainEventLog1769500000000 } from './1769500000000-chain-event-log';
 import { CreateAlerts1769600000000 } from './1769600000000-create-alerts';
+import { CreateAccessLog1769800000000 } from './1769800000000-create-access-log';
 
 /** The audit app's migrations, in order; run at boot. */
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
   CreateEventLog1767000000000,
   ChainEventLog1769500000000,
   CreateAlerts1769600000000,
+  CreateAccessLog1769800000000,
 ];

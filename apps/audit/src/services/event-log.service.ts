@@ -7,15 +7,18 @@ import {
   AnyEnvelope,
   AccessRequestView,
 } from '@roomkey/contracts';
-import type { RecordMeta } from '@roomkey/common';
+import { derivedUuid, type RecordMeta } from '@roomkey/common';
 import { EventLogRow } from '../repositories/event-log.entity';
 import { redactPayload } from '../domain/redact';
 import { accessRequestView } from '../domain/access-request-view';
 import { ChainedContent, GENESIS, rowHash } from '../domain/chain';
 import { Alerts } from './alerts.service';
+import { AccessLogProjection } from '../projections/access-log.projection';
+import { AlertsProjection } from '../projections/alerts.projection';
+import type { LoggedRow } from '../projections/projection';
 
-/** The advisory lock that serialises appends to the chain. */
-const CHAIN_LOCK = 0x726b6175; // 'rkau'
+/** The advisory lock that serialises appends to the chain (and a rebuild's swap with them). */
+export const CHAIN_LOCK = 0x726b6175; // 'rkau'
 
 @Injectable()
 export class EventLogService {
@@ -23,6 +26,8 @@ export class EventLogService {
     @InjectRepository(EventLogRow) private readonly rows: Repository<EventLogRow>,
     @InjectDataSource() private readonly db: DataSource,
     private readonly alerts: Alerts,
+    private readonly alertRules: AlertsProjection,
+    private readonly accessLog: AccessLogProjection,
   ) {}
 
   /**
@@ -58,16 +63,44 @@ export class EventLogService {
         'select hash from event_log where hash is not null order by id desc limit 1',
       )) as { hash: string }[];
       const prevHash = last?.hash ?? GENESIS;
-      await m.insert(EventLogRow, {
+      const inserted = await m.insert(EventLogRow, {
         ...content,
         payload: content.payload as object,
         prevHash,
         hash: rowHash(prevHash, content),
       });
-      // The alert projection moves with the log: same transaction.
-      return this.alerts.onLogged(m, meta.topic, event);
+      // The projections move with the log, in the same transaction, from what was logged.
+      const row: LoggedRow = {
+        id: String((inserted.identifiers[0] as { id: string | number }).id),
+        eventId: content.eventId,
+        topic: content.topic,
+        occurredAt: content.occurredAt,
+        payload: content.payload,
+      };
+      await this.accessLog.apply(m, this.accessLog.table, row);
+      return this.alertRules.apply(m, this.alertRules.table, row);
     });
-    await this.alerts.publish(opened, content.occurredAt);
+    await this.alerts.publishOpened(opened, content.occurredAt);
+  }
+
+  /**
+   * A record on a dead-letter topic that cannot be read: it has no event to log, so it is logged
+   * as what it is (where it was and why it could not be read, never its bytes), chained like
+   * any row, once per record.
+   */
+  appendUnreadable(meta: RecordMeta, error: string): Promise<void> {
+    return this.append(
+      {
+        eventId: derivedUuid('unreadable', meta.topic, String(meta.partition), meta.offset),
+        type: 'unreadable-record',
+        occurredAt: new Date(Number(meta.timestamp) || Date.now()).toISOString(),
+        correlationId: meta.key ?? `${meta.topic}:${meta.partition}:${meta.offset}`,
+        causationId: null,
+        producer: 'unknown',
+        payload: { error },
+      },
+      meta,
+    );
   }
 
   async accessRequest(requestId: string): Promise<AccessRequestView | null> {

@@ -10,19 +10,24 @@ export async function callUpstream(
   init: RequestInit & { timeoutMs: number; what: string },
 ): Promise<Response> {
   const { timeoutMs, what, headers, ...rest } = init;
+  // The deadline is for the answer to begin; a long body (an export) may take its time.
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(), timeoutMs);
   try {
     return await fetch(url, {
       ...rest,
       headers: { accept: 'application/json', ...traceHeadersForOutgoing(), ...headers },
-      signal: AbortSignal.timeout(timeoutMs),
+      signal: deadline.signal,
       redirect: 'manual',
     });
-  } catch (err) {
-    const timedOut = (err as Error).name === 'TimeoutError';
+  } catch {
+    const timedOut = deadline.signal.aborted;
     throw new DomainError(
       timedOut ? 'UPSTREAM_TIMEOUT' : 'UPSTREAM_UNAVAILABLE',
       `${what} is not reachable right now; try again`,
       timedOut ? 504 : 503,
     );
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -1,13 +1,21 @@
 import { All, Controller, Inject, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { Request, Response } from 'express';
 import { NotFoundError, Public, requestIdOf } from '@roomkey/common';
 import { callUpstream } from '../adapters/upstream';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config';
 
 /** Headers that travel back from an app to the client. */
-const RESPONSE_HEADERS = ['content-type', 'cache-control', 'retry-after', 'www-authenticate'];
+const RESPONSE_HEADERS = [
+  'content-type',
+  'content-disposition',
+  'cache-control',
+  'retry-after',
+  'www-authenticate',
+];
 
 /**
  * Routes that belong to one app are forwarded to it as they are, with the caller's token, the
@@ -68,8 +76,8 @@ export class ProxyController {
     return this.forward(req, res, this.config.ACCESS_URL, 'the access service');
   }
 
-  /** Alerts for security staff. */
-  @All(['v1/alerts', 'v1/alerts/*path'])
+  /** Alerts, the access log, figures for dashboards, and each member's own history. */
+  @All(['v1/alerts', 'v1/alerts/*path', 'v1/access-log', 'v1/stats', 'v1/me/history'])
   audit(@Req() req: Request, @Res() res: Response): Promise<void> {
     return this.forward(req, res, this.config.AUDIT_URL, 'the audit service');
   }
@@ -107,6 +115,16 @@ export class ProxyController {
       const value = upstream.headers.get(name);
       if (value !== null) res.setHeader(name, value);
     }
-    res.status(upstream.status).send(Buffer.from(await upstream.arrayBuffer()));
+    res.status(upstream.status);
+    if (!upstream.body) {
+      res.end();
+      return;
+    }
+    // Passed on as it comes (a CSV export can be long); a client that leaves stops the upstream.
+    await pipeline(Readable.fromWeb(upstream.body as WebReadableStream), res).catch(
+      (err: unknown) => {
+        if (!res.writableFinished) res.destroy(err as Error);
+      },
+    );
   }
 }

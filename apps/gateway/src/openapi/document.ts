@@ -2,7 +2,9 @@ import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { z } from 'zod';
 import {
+  AccessLogPage,
   AccessRequestView,
+  AccessStats,
   AlertView,
   CreateDoorBody,
   CreateLockBody,
@@ -117,6 +119,8 @@ export function openApiDocument(app: INestApplication): OpenAPIObject {
     DecisionRecord,
     AlertView,
     AlertList: z.array(AlertView),
+    AccessLogPage,
+    AccessStats,
   });
 }
 

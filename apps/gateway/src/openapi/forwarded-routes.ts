@@ -16,7 +16,8 @@ export interface ForwardedRoute {
   /** A multipart/form-data upload: the field the files go in, and how many. */
   upload?: { field: string; maxFiles: number };
   query?: { name: string; schema: Record<string, unknown>; description: string }[];
-  ok: { status: number; schema?: string; description: string };
+  /** `csv`: the route also answers text/csv (a streamed export). */
+  ok: { status: number; schema?: string; description: string; csv?: boolean };
   errors: Record<number, string>;
 }
 
@@ -265,6 +266,9 @@ const TAGS: [string, string][] = [
   ['/v1/permissions', 'permissions'],
   ['/v1/access-decisions', 'access'],
   ['/v1/alerts', 'alerts'],
+  ['/v1/access-log', 'access log'],
+  ['/v1/stats', 'access log'],
+  ['/v1/me/history', 'access log'],
   ['/', 'auth'],
 ];
 
@@ -282,7 +286,12 @@ export function addForwardedRoutes(
       [route.ok.status]: {
         description: route.ok.description,
         ...(route.ok.schema
-          ? { content: { 'application/json': { schema: schemaRef(route.ok.schema) } } }
+          ? {
+              content: {
+                'application/json': { schema: schemaRef(route.ok.schema) },
+                ...(route.ok.csv ? { 'text/csv': { schema: { type: 'string' } } } : {}),
+              },
+            }
           : {}),
       },
     };

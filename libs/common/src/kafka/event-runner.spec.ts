@@ -21,7 +21,7 @@ const config = {
 } as KafkaConfig;
 const Schema = z.object({ eventId: z.string(), n: z.number() });
 
-function ctx(value: string | null, offset = '7'): KafkaContext {
+function ctx(value: string | null, offset = '7', topic = 'access.requested.v1'): KafkaContext {
   const message = {
     key: 'k1',
     value: value === null ? null : Buffer.from(value),
@@ -32,7 +32,7 @@ function ctx(value: string | null, offset = '7'): KafkaContext {
   return new KafkaContext([
     message as never,
     2,
-    'access.requested.v1',
+    topic,
     undefined as never,
     undefined as never,
     undefined as never,
@@ -53,6 +53,26 @@ describe('EventRunner', () => {
       key: s.key,
       letter: DeadLetterV1.parse(JSON.parse(s.value!.toString())).payload,
     }));
+
+  it('hands what it cannot read on a dead-letter topic to onUnreadable, never to a .dlq.dlq', async () => {
+    const unreadable: unknown[] = [];
+    const onUnreadable = async (meta: { topic: string; offset: string }, error: string) =>
+      void unreadable.push([meta.topic, meta.offset, error]);
+    await runner.run(ctx('nope', '9', 'x.v1.dlq'), Schema, jest.fn(), onUnreadable);
+    await runner.run(
+      ctx('{"eventId":"e","n":1}', '10', 'x.v1.dlq'),
+      Schema,
+      () => Promise.reject(new PermanentEventError('cannot')),
+      onUnreadable,
+    );
+    // Without a handler for it, the record is skipped.
+    await runner.run(ctx('nope', '11', 'x.v1.dlq'), Schema, jest.fn());
+    expect(unreadable).toEqual([
+      ['x.v1.dlq', '9', 'record value is not JSON'],
+      ['x.v1.dlq', '10', 'PermanentEventError: cannot'],
+    ]);
+    expect(publisher.sent).toEqual([]);
+  });
 
   it('hands a valid record to the handler with its position', async () => {
     const seen: unknown[] = [];

@@ -3,7 +3,7 @@ import { KafkaContext } from '@nestjs/microservices';
 import { SpanKind } from '@opentelemetry/api';
 import { z } from 'zod';
 import { randomUUID } from 'node:crypto';
-import { DeadLetterV1, dlqTopicName } from '@roomkey/contracts';
+import { DeadLetterV1, dlqTopicName, isDlqTopic } from '@roomkey/contracts';
 import { describeError, isTransient, PermanentEventError } from '../errors';
 import { contextFromHeaders, inSpan } from '../tracing/tracing';
 import { EventPublisher } from './event-publisher';
@@ -17,6 +17,12 @@ export interface RecordMeta {
   key: string | null;
   timestamp: string;
 }
+
+/**
+ * What a consumer of dead-letter topics does with a record there that it cannot read or handle
+ * (it cannot be dead-lettered again). Without it, the record is logged and skipped.
+ */
+export type UnreadableHandler = (meta: RecordMeta, error: string) => Promise<void>;
 
 type Decoded<S extends z.ZodType> = { ok: true; event: z.infer<S> } | { ok: false; error: string };
 
@@ -49,6 +55,7 @@ export class EventRunner {
     ctx: KafkaContext,
     schema: S,
     handler: (event: z.infer<S>, meta: RecordMeta) => Promise<void>,
+    onUnreadable?: UnreadableHandler,
   ): Promise<void> {
     const message = ctx.getMessage();
     const meta: RecordMeta = {
@@ -60,8 +67,10 @@ export class EventRunner {
     };
     const raw = message.value as unknown as Buffer | null;
     const decoded = decode(raw, schema);
+    const giveUp = (error: string, attempts: number) =>
+      this.deadLetter(meta, raw, error, attempts, onUnreadable);
     if (!decoded.ok) {
-      await this.deadLetter(meta, raw, decoded.error, 1);
+      await giveUp(decoded.error, 1);
       return;
     }
     const parent = contextFromHeaders((message.headers ?? {}) as Record<string, unknown>);
@@ -75,14 +84,14 @@ export class EventRunner {
       `${meta.topic} process`,
       SpanKind.CONSUMER,
       attributes,
-      () => this.withRetries(meta, raw, () => handler(decoded.event, meta)),
+      () => this.withRetries(meta, giveUp, () => handler(decoded.event, meta)),
       parent,
     );
   }
 
   private async withRetries(
     meta: RecordMeta,
-    raw: Buffer | null,
+    giveUp: (error: string, attempts: number) => Promise<void>,
     attempt: () => Promise<void>,
   ): Promise<void> {
     const max = this.config.KAFKA_HANDLER_ATTEMPTS;
@@ -93,7 +102,7 @@ export class EventRunner {
       } catch (err) {
         const where = `${meta.topic}[${meta.partition}]@${meta.offset}`;
         if (err instanceof PermanentEventError) {
-          await this.deadLetter(meta, raw, describeError(err), n);
+          await giveUp(describeError(err), n);
           return;
         }
         if (n < max) {
@@ -109,7 +118,7 @@ export class EventRunner {
           );
           throw err;
         }
-        await this.deadLetter(meta, raw, describeError(err), n);
+        await giveUp(describeError(err), n);
         return;
       }
     }
@@ -120,7 +129,15 @@ export class EventRunner {
     raw: Buffer | null,
     error: string,
     attempts: number,
+    onUnreadable?: UnreadableHandler,
   ): Promise<void> {
+    if (isDlqTopic(meta.topic)) {
+      this.logger.error(
+        `unreadable dead letter ${meta.topic}[${meta.partition}]@${meta.offset}, skipped: ${error}`,
+      );
+      await onUnreadable?.(meta, error);
+      return;
+    }
     const topic = dlqTopicName(meta.topic);
     this.logger.error(
       `dead-lettering ${meta.topic}[${meta.partition}]@${meta.offset} to ${topic}: ${error}`,

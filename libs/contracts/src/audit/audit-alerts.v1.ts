@@ -16,6 +16,8 @@ export const AuditAlertsV1Payload = z.object({
   /** eventIds of the events that made the rule fire. */
   evidence: z.array(Id).max(100),
   state: z.enum(['open', 'acknowledged', 'resolved']),
+  /** Who acknowledged or resolved it, on those announcements. */
+  by: Id.optional(),
 });
 
 export const AuditAlertsV1 = envelope('audit.alerts', AuditAlertsV1Payload);

@@ -3,6 +3,8 @@ import { envelope, RETENTION, TopicSpec } from '../envelope';
 
 /** Dead-letter topic of a source topic: `<topic>.dlq`. */
 export const dlqTopicName = (source: string) => `${source}.dlq`;
+/** A dead letter that cannot be read is not dead-lettered again: there is no `.dlq.dlq`. */
+export const isDlqTopic = (topic: string) => topic.endsWith('.dlq');
 
 export const DeadLetterV1Payload = z.object({
   sourceTopic: z.string().min(1),
