@@ -54,7 +54,14 @@ export async function findRecord(
   const done = new Promise<void>((r) => (resolveDone = r));
   await consumer.run({
     eachMessage: async ({ message }) => {
-      if (!match && found(message)) {
+      // A predicate that cannot read a record (a poison one, say) just does not match it.
+      let matches = false;
+      try {
+        matches = found(message);
+      } catch {
+        matches = false;
+      }
+      if (!match && matches) {
         match = message;
         resolveDone();
       }
