@@ -404,6 +404,34 @@ describe('rebuilding the projections from the log', () => {
     expect(newest.seq).toBeGreaterThan(maxSeq);
   }, 60_000);
 
+  it('logs a row its projection fails on, and the rebuild puts the projection right', async () => {
+    const requestId = randomUUID();
+    const spy = jest
+      .spyOn(AccessLogProjection.prototype, 'apply')
+      .mockRejectedValueOnce(new Error('a projection bug'));
+    try {
+      await t.log(
+        'access.decided.v1',
+        // Longer than an int of milliseconds can hold: a request decided weeks after it was made.
+        { requestId, decision: 'denied', reasons: ['timeout'], latencyMs: 3_000_000_000 },
+        { correlationId: requestId },
+      );
+    } finally {
+      spy.mockRestore();
+    }
+    const logged = await query(t.db.url, 'select 1 from event_log where correlation_id = $1', [
+      requestId,
+    ]);
+    expect(logged).toHaveLength(1);
+    const entry = async () =>
+      (await get(`/v1/access-log?decision=denied&reason=timeout`)).body.items.find(
+        (i: { requestId: string }) => i.requestId === requestId,
+      );
+    expect(await entry()).toBeUndefined();
+    await rebuildProjection(t.audit.app.get(DataSource), new AccessLogProjection());
+    expect(await entry()).toMatchObject({ requestId, latencyMs: 3_000_000_000 });
+  });
+
   it('misses nothing logged while it runs', async () => {
     const db = t.audit.app.get(DataSource);
     const during = Array.from({ length: 40 }, () => randomUUID());

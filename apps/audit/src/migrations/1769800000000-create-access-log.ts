@@ -22,7 +22,7 @@ export class CreateAccessLog1769800000000 implements MigrationInterface {
         device_id uuid,
         channel text,
         mode text,
-        latency_ms int
+        latency_ms bigint
       )`);
     await q.query(`
       create index access_log_decided_idx on access_log (decided_at desc, request_id desc)

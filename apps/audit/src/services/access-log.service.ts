@@ -28,7 +28,8 @@ interface EntryRow {
   device_id: string | null;
   channel: AccessLogEntry['channel'];
   mode: AccessLogEntry['mode'];
-  latency_ms: number | null;
+  /** bigint: pg gives it as text. */
+  latency_ms: string | null;
 }
 
 const entry = (r: EntryRow): AccessLogEntry => ({
@@ -44,7 +45,7 @@ const entry = (r: EntryRow): AccessLogEntry => ({
   deviceId: r.device_id,
   channel: r.channel,
   mode: r.mode,
-  latencyMs: r.latency_ms,
+  latencyMs: r.latency_ms === null ? null : Number(r.latency_ms),
 });
 
 type Filters = Omit<AccessLogQuery, 'format' | 'limit'>;

@@ -1,13 +1,13 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, In, Repository } from 'typeorm';
+import { DataSource, EntityManager, In, Repository } from 'typeorm';
 import {
   ACCESS_DECIDED_V1,
   ACCESS_REQUESTED_V1,
   AnyEnvelope,
   AccessRequestView,
 } from '@roomkey/contracts';
-import { derivedUuid, type RecordMeta } from '@roomkey/common';
+import { derivedUuid, describeError, isTransient, type RecordMeta } from '@roomkey/common';
 import { EventLogRow } from '../repositories/event-log.entity';
 import { redactPayload } from '../domain/redact';
 import { accessRequestView } from '../domain/access-request-view';
@@ -22,6 +22,8 @@ export const CHAIN_LOCK = 0x726b6175; // 'rkau'
 
 @Injectable()
 export class EventLogService {
+  private readonly logger = new Logger('audit');
+
   constructor(
     @InjectRepository(EventLogRow) private readonly rows: Repository<EventLogRow>,
     @InjectDataSource() private readonly db: DataSource,
@@ -77,10 +79,39 @@ export class EventLogService {
         occurredAt: content.occurredAt,
         payload: content.payload,
       };
-      await this.accessLog.apply(m, this.accessLog.table, row);
-      return this.alertRules.apply(m, this.alertRules.table, row);
+      await this.project(m, row, () => this.accessLog.apply(m, this.accessLog.table, row));
+      return (
+        (await this.project(m, row, () => this.alertRules.apply(m, this.alertRules.table, row))) ??
+        []
+      );
     });
     await this.alerts.publishOpened(opened, content.occurredAt);
+  }
+
+  /**
+   * Applies a projection to a row being logged, behind a savepoint: a projection that fails on
+   * it (a bug, a value it cannot hold) must not cost the log its row. The row is logged, the
+   * failure is reported, and the projection is put right by a rebuild once fixed. A failure of
+   * the database itself still fails the append, which is then retried.
+   */
+  private async project<R>(
+    m: EntityManager,
+    row: LoggedRow,
+    apply: () => Promise<R>,
+  ): Promise<R | undefined> {
+    await m.query('savepoint projection');
+    try {
+      const result = await apply();
+      await m.query('release savepoint projection');
+      return result;
+    } catch (err) {
+      if (isTransient(err)) throw err;
+      await m.query('rollback to savepoint projection');
+      this.logger.error(
+        `projection failed on ${row.topic} row ${row.id} (event ${row.eventId}); logged anyway, rebuild once fixed: ${describeError(err)}`,
+      );
+      return undefined;
+    }
   }
 
   /**
