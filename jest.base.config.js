@@ -21,5 +21,5 @@ module.exports = {
     '^@roomkey/common$': '<rootDir>/libs/common/src',
     '^@roomkey/common/(.*)$': '<rootDir>/libs/common/src/$1',
   },
-  modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/.stack/'],
+  modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/.stack/', '<rootDir>/.e2e/'],
 };

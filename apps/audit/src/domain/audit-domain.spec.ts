@@ -1,3 +1,4 @@
+import { busiestWindow } from '../projections/alerts.projection';
 import { accessRequestView } from './access-request-view';
 import { redactPayload } from './redact';
 import { canonicalJson, firstBreak, GENESIS, rowHash } from './chain';
@@ -108,5 +109,27 @@ describe('the hash chain', () => {
     expect(firstBreak(edited).broken).toEqual({ id: '3', problem: 'edited' });
     const gap = chain(5).filter((r) => r.id !== '2');
     expect(firstBreak(gap).broken).toEqual({ id: '3', problem: 'missing-before' });
+  });
+});
+
+describe('busiestWindow', () => {
+  const at = (s: number) => ({ occurred_at: new Date(1_000_000 + s * 1000), s });
+  const seconds = (events: { s: number }[]) => events.map((e) => e.s);
+
+  it('finds the fullest window that contains the event, whatever order events came in', () => {
+    // The event at 250 arrives last, though the one at 290 is later: the window [10, 310)
+    // holds all five.
+    const events = [at(10), at(100), at(200), at(250), at(290)];
+    expect(seconds(busiestWindow(events, new Date(1_000_000 + 250_000), 300_000))).toEqual([
+      10, 100, 200, 250, 290,
+    ]);
+  });
+
+  it('never counts what lies a whole window away', () => {
+    const events = [at(0), at(300), at(301)];
+    expect(seconds(busiestWindow(events, new Date(1_000_000 + 300_000), 300_000))).toEqual([
+      300, 301,
+    ]);
+    expect(busiestWindow([], new Date(), 1000)).toEqual([]);
   });
 });

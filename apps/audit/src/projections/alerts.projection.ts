@@ -53,6 +53,27 @@ export const alertId = (type: string, subject: string, openedBy: string) =>
   derivedUuid('alert', type, subject, openedBy);
 
 /**
+ * The most events in one window of `windowMs` that contains `at`: windows start at each event
+ * up to `at` (a window with no event at its start holds no more than one that has). Events
+ * sorted by time.
+ */
+export function busiestWindow<E extends { occurred_at: Date }>(
+  events: E[],
+  at: Date,
+  windowMs: number,
+): E[] {
+  let best: E[] = [];
+  for (const [i, first] of events.entries()) {
+    const start = first.occurred_at.getTime();
+    if (start > at.getTime()) break;
+    if (start <= at.getTime() - windowMs) continue;
+    const inside = events.slice(i).filter((e) => e.occurred_at.getTime() < start + windowMs);
+    if (inside.length > best.length) best = inside;
+  }
+  return best;
+}
+
+/**
  * The alert projection: the rules run on each logged row. An alert is one row per rule and
  * subject while it is not resolved (a unique index, so two instances cannot open two); further
  * hits add to its count and evidence. Acknowledging and resolving are announced on
@@ -100,23 +121,25 @@ export class AlertsProjection implements Projection<AlertView[]> {
       ['doorId', door],
     ] as const) {
       if (!id) continue;
-      // Denials logged up to this row: what was known when it was logged, on a rebuild too.
+      // Denials logged up to this row (what was known when it was logged, on a rebuild too),
+      // around its time: records of different requests arrive in any order.
       const rows = (await m.query(
-        `select event_id from event_log
+        `select event_id, occurred_at from event_log
          where topic = 'access.decided.v1' and payload->>'decision' = 'denied'
            and payload->>'${field}' = $1
            and occurred_at > $2::timestamptz - ($3 || ' seconds')::interval
-           and occurred_at <= $2::timestamptz
+           and occurred_at < $2::timestamptz + ($3 || ' seconds')::interval
            and id <= $4
-         order by id`,
+         order by occurred_at, id`,
         [id, row.occurredAt.toISOString(), String(window), row.id],
-      )) as { event_id: string }[];
-      if (rows.length >= this.config.ALERT_DENIALS_THRESHOLD) {
+      )) as { event_id: string; occurred_at: Date }[];
+      const busiest = busiestWindow(rows, row.occurredAt, window * 1000);
+      if (busiest.length >= this.config.ALERT_DENIALS_THRESHOLD) {
         const subject = `${field === 'userId' ? 'user' : 'door'}:${id}`;
         await raise(
           { type: 'repeated-denials', severity: 'high', subject },
           window,
-          rows.map((r) => r.event_id),
+          busiest.map((r) => r.event_id),
         );
       }
     }

@@ -11,7 +11,7 @@ import { DoorSecretRow, PassKeyRow } from '../repositories/schemas';
 const SECRET_BYTES = 32;
 const FIRST_PASS_KEY = 'K1';
 
-const doorAad = (doorId: string) => `door-secret:${doorId}`;
+export const doorAad = (doorId: string) => `door-secret:${doorId}`;
 const passKeyAad = (keyId: string) => `pass-key:${keyId}`;
 
 /**

@@ -1,0 +1,306 @@
+import mongoose from 'mongoose';
+import { Keyring, Sealed, stackSettings, stackUrls } from '@roomkey/common';
+import { LockSimulator } from '../../apps/access/src/sim/lock-simulator';
+import { verifyChain } from '../../apps/audit/src/verify';
+import { roomCode, STEP_SECONDS } from '../../apps/qr/src/domain/codes';
+import { doorAad } from '../../apps/qr/src/services/secrets';
+import { eventually } from '../support/apps';
+import { ADMIN, call, kioskToken, login, memberToken } from '../support/auth';
+import { photo } from '../support/face';
+import { query } from '../support/postgres';
+import { RunningSystem, startSystem } from './system';
+
+/**
+ * The whole system as it runs: the six built apps as processes, the real stack, a simulated
+ * lock on MQTT, real photos and real codes, everything through the gateway's public API.
+ */
+let sys: RunningSystem;
+let admin: string;
+let kiosk: string;
+let member: { userId: string; token: string };
+let sim: LockSimulator;
+const world = { roomId: '', doorId: '', lockId: '', laterRoomId: '', laterDoorId: '' };
+const requests: Record<string, string> = {};
+
+const api = (method: string, path: string, body?: unknown, token = admin) =>
+  call(sys.gateway, method, path, { token, body });
+
+async function created(method: string, path: string, body: unknown) {
+  const res = await api(method, path, body);
+  if (res.status !== 201)
+    throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body as Record<string, string>;
+}
+
+/** The member at the door: the code the kiosk shows (or another), and a photo. */
+async function atTheDoor(opts: { qr: string; photo: string; roomId?: string; doorId?: string }) {
+  const form = new FormData();
+  form.append('roomId', opts.roomId ?? world.roomId);
+  form.append('doorId', opts.doorId ?? world.doorId);
+  form.append('qr', opts.qr);
+  form.append('face', new Blob([photo(opts.photo)]), 'face.jpg');
+  const res = await fetch(`${sys.gateway}/v1/access-requests`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${member.token}` },
+    body: form,
+  });
+  expect(res.status).toBe(202);
+  const { requestId } = (await res.json()) as { requestId: string };
+  const decided = await eventually(
+    async () => {
+      const r = await api(
+        'GET',
+        `/v1/access-requests/${requestId}?wait=10`,
+        undefined,
+        member.token,
+      );
+      return r.body.status === 'pending'
+        ? undefined
+        : (r.body as { status: string; reasons: string[] });
+    },
+    30_000,
+    `the decision on ${requestId}`,
+  );
+  return { requestId, ...decided };
+}
+
+const kioskCode = async (doorId = world.doorId) =>
+  (await api('GET', `/v1/kiosk/qr?doorId=${doorId}`, undefined, kiosk)).body.payload as string;
+
+/** A room code of the door from `stepsAgo` steps back, signed with the door's real secret. */
+async function oldRoomCode(stepsAgo: number): Promise<string> {
+  const conn = await mongoose.createConnection(sys.databases.qr).asPromise();
+  try {
+    const row = (await conn.collection('door_secrets').findOne({
+      _id: world.doorId as never,
+    })) as { secret: Sealed } | null;
+    const secret = new Keyring(sys.env.qr.QR_KEYRING!).open(row!.secret, doorAad(world.doorId));
+    return roomCode(world.doorId, secret, new Date(Date.now() - stepsAgo * STEP_SECONDS * 1000));
+  } finally {
+    await conn.close();
+  }
+}
+
+/** Alerts as the live feed delivers them, from the moment the test starts listening. */
+function listenToAlerts() {
+  const abort = new AbortController();
+  const alerts: { type: string; subject: string }[] = [];
+  const done = (async () => {
+    const res = await fetch(`${sys.gateway}/v1/alerts/stream?lastEventId=0`, {
+      headers: { authorization: `Bearer ${admin}` },
+      signal: abort.signal,
+    });
+    const reader = res.body!.getReader();
+    let text = '';
+    for (;;) {
+      const { value, done: end } = await reader.read();
+      if (end) return;
+      text += Buffer.from(value).toString('utf8');
+      let cut: number;
+      while ((cut = text.indexOf('\n\n')) >= 0) {
+        const data = /^data: (.*)$/m.exec(text.slice(0, cut))?.[1];
+        text = text.slice(cut + 2);
+        if (data) alerts.push(JSON.parse(data) as { type: string; subject: string });
+      }
+    }
+  })().catch(() => undefined);
+  return {
+    alerts,
+    stop: async () => {
+      abort.abort();
+      await done;
+    },
+  };
+}
+
+beforeAll(async () => {
+  sys = await startSystem();
+  admin = (await login(sys.gateway, ADMIN.email, ADMIN.password)).accessToken;
+  const today = new Date().getUTCDay();
+  const notToday = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'][(today + 3) % 7]!;
+
+  const site = await created('POST', '/v1/sites', { name: 'Head office', timeZone: 'UTC' });
+  /** A room with one door and its lock. */
+  const roomWithDoor = async (name: string) => {
+    const room = await created('POST', '/v1/rooms', { siteId: site.id, name });
+    const lock = await created('POST', '/v1/locks', { name: `${name} lock` });
+    const door = await created('POST', '/v1/doors', {
+      roomId: room.id,
+      name: `${name} door`,
+      lockId: lock.id,
+    });
+    return { room, lock, door };
+  };
+  const { room, lock, door } = await roomWithDoor('Server room');
+  // A second room the member may enter only on another weekday.
+  const { room: laterRoom, door: laterDoor } = await roomWithDoor('Archive');
+  Object.assign(world, {
+    roomId: room.id,
+    doorId: door.id,
+    lockId: lock.id,
+    laterRoomId: laterRoom.id,
+    laterDoorId: laterDoor.id,
+  });
+  kiosk = (await kioskToken(sys.gateway, admin, [door.id, laterDoor.id])).token;
+  member = await memberToken(sys.gateway, admin);
+  await created('POST', '/v1/permissions', { roomId: room.id, userId: member.userId });
+  await created('POST', '/v1/permissions', {
+    roomId: laterRoom.id,
+    userId: member.userId,
+    windows: [{ days: [notToday], from: '00:00', to: '23:59' }],
+  });
+
+  // The member enrols their face with two photos.
+  expect(
+    (
+      await api(
+        'POST',
+        '/v1/me/face/consent',
+        { accept: true, noticeVersion: '2026-01' },
+        member.token,
+      )
+    ).status,
+  ).toBeLessThan(300);
+  const form = new FormData();
+  for (const f of ['person_a_obama_1.jpg', 'person_a_obama_2.jpg'])
+    form.append('images', new Blob([photo(f)]), f);
+  const enrolled = await fetch(`${sys.gateway}/v1/me/face`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${member.token}` },
+    body: form,
+  });
+  expect(enrolled.status).toBe(201);
+
+  sim = new LockSimulator(
+    lock.id,
+    Buffer.from(lock.secret!, 'base64'),
+    stackUrls(stackSettings()).mqtt,
+  );
+  await sim.start();
+}, 240_000);
+
+afterAll(async () => {
+  await sim?.stop();
+  await sys?.stop();
+});
+
+describe('roomkey end to end', () => {
+  let feed: ReturnType<typeof listenToAlerts>;
+  beforeAll(() => {
+    feed = listenToAlerts();
+  });
+  afterAll(() => feed?.stop());
+
+  it('grants the member with the code on the kiosk and another photo of them; the lock opens once', async () => {
+    const r = await atTheDoor({ qr: await kioskCode(), photo: 'person_a_obama_3.jpg' });
+    requests.granted = r.requestId;
+    expect(r).toMatchObject({ status: 'granted', reasons: [] });
+    await eventually(async () =>
+      sim.unlocks.some((c) => c.requestId === r.requestId) ? true : undefined,
+    );
+    await new Promise((res) => setTimeout(res, 1500));
+    expect(sim.unlocks.filter((c) => c.requestId === r.requestId)).toHaveLength(1);
+    expect(sim.refusals).toEqual([]);
+  });
+
+  it.each([
+    ['someone else’s face', { photo: 'person_c_rudd_1.jpg' }, 'face-no-match'],
+    ['a photo of a screen', { photo: 'liveness_spoof_2.jpg' }, 'face-spoof'],
+    ['an expired code', { photo: 'person_a_obama_3.jpg', old: true }, 'qr-expired'],
+    [
+      'a room they may not enter now',
+      { photo: 'person_a_obama_3.jpg', later: true },
+      'no-permission',
+    ],
+  ])('denies %s', async (name, opts: { photo: string; old?: boolean; later?: boolean }, reason) => {
+    const r = await atTheDoor({
+      photo: opts.photo,
+      qr: opts.old
+        ? await oldRoomCode(4)
+        : await kioskCode(opts.later ? world.laterDoorId : world.doorId),
+      ...(opts.later ? { roomId: world.laterRoomId, doorId: world.laterDoorId } : {}),
+    });
+    requests[name] = r.requestId;
+    expect(r.status).toBe('denied');
+    expect(r.reasons).toContain(reason);
+    expect(sim.unlocks.filter((c) => c.requestId === r.requestId)).toHaveLength(0);
+  });
+
+  it('denies everyone during a lockdown, and lets the member in once it is lifted', async () => {
+    expect((await api('POST', `/v1/rooms/${world.roomId}/lockdown`)).status).toBeLessThan(300);
+    const r = await atTheDoor({ qr: await kioskCode(), photo: 'person_a_obama_3.jpg' });
+    requests.lockdown = r.requestId;
+    expect(r).toMatchObject({ status: 'denied', reasons: ['lockdown'] });
+    expect((await api('DELETE', `/v1/rooms/${world.roomId}/lockdown`)).status).toBeLessThan(300);
+  });
+
+  it('raises the repeated-denials alert, which arrives on the live feed', async () => {
+    const subject = `user:${member.userId}`;
+    await eventually(
+      async () =>
+        feed.alerts.some((a) => a.type === 'repeated-denials' && a.subject === subject)
+          ? true
+          : undefined,
+      60_000,
+      'the repeated-denials alert on the feed',
+    ).catch(() => undefined);
+    const denials = await query<{ reasons: string }>(
+      sys.databases.audit,
+      `select occurred_at, payload->>'reasons' as reasons from event_log
+       where topic = 'access.decided.v1' and payload->>'userId' = $1
+         and payload->>'decision' = 'denied'`,
+      [member.userId],
+    );
+    const ours = feed.alerts.filter((a) => a.subject === subject).map((a) => a.type);
+    expect({ ours, denials: denials.map((d) => d.reasons).sort() }).toEqual({
+      ours: expect.arrayContaining(['repeated-denials', 'spoof']),
+      // One decision each: five denials, the threshold.
+      denials: [
+        '["face-no-match"]',
+        '["face-spoof"]',
+        '["lockdown"]',
+        '["no-permission"]',
+        '["qr-expired"]',
+      ],
+    });
+  });
+
+  it('logs every event of every request in a chain that verifies', async () => {
+    const EVENTS = [
+      'access.requested.v1',
+      'face.captured.v1',
+      'qr.checked.v1',
+      'face.checked.v1',
+      'access.decided.v1',
+    ];
+    const topicsOf = async (requestId: string) =>
+      (
+        await query<{ topic: string }>(
+          sys.databases.audit,
+          'select distinct topic from event_log where correlation_id = $1 order by topic',
+          [requestId],
+        )
+      ).map((r) => r.topic);
+    for (const [name, requestId] of Object.entries(requests)) {
+      // A code the qr app refuses ends the flow there: the face is never compared.
+      const expected = name.includes('expired')
+        ? EVENTS.filter((t) => t !== 'face.checked.v1')
+        : EVENTS;
+      await eventually(
+        async () => {
+          const seen = await topicsOf(requestId);
+          return expected.every((t) => seen.includes(t)) ? true : undefined;
+        },
+        60_000,
+        `the logged events of ${requestId}`,
+      ).catch(() => undefined);
+      expect({ requestId, topics: await topicsOf(requestId) }).toEqual({
+        requestId,
+        topics: expect.arrayContaining(expected),
+      });
+    }
+    const verified = await verifyChain(sys.databases.audit);
+    expect(verified.broken).toBeUndefined();
+    expect(verified.rows).toBeGreaterThan(30);
+  });
+});

@@ -1,0 +1,179 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import * as path from 'node:path';
+import {
+  ACCESS_REQUESTED_V1,
+  AUTH_EVENTS_V1,
+  FACE_CAPTURED_V1,
+  FACE_CHECKED_V1,
+  QR_CHECKED_V1,
+} from '@roomkey/contracts';
+import { testKeyring, unique } from '../support/apps';
+import { ADMIN, freshMongo } from '../support/auth';
+import { MODEL_DIR } from '../support/face';
+import { groupAtEnd } from '../support/kafka';
+import { freshDatabase } from '../support/postgres';
+
+const ROOT = path.resolve(__dirname, '../..');
+/** Each app's output, for reading after a failure (git-ignored). */
+export const E2E_LOG_DIR = path.join(ROOT, '.e2e', 'logs');
+
+type AppName = 'auth' | 'qr' | 'face' | 'access' | 'audit' | 'gateway';
+const APPS: AppName[] = ['audit', 'auth', 'qr', 'face', 'access', 'gateway'];
+
+/** What each app consumes and must not miss from the moment it is started. */
+const CONSUMES: Partial<Record<AppName, string[]>> = {
+  qr: [ACCESS_REQUESTED_V1],
+  face: [QR_CHECKED_V1, FACE_CAPTURED_V1, AUTH_EVENTS_V1],
+  access: [ACCESS_REQUESTED_V1, QR_CHECKED_V1, FACE_CHECKED_V1, AUTH_EVENTS_V1],
+};
+
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+
+async function waitReady(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${url}: the process exited ${child.exitCode}`);
+    const ok = await fetch(url).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new Error(`${url} not ready after ${timeoutMs} ms`);
+}
+
+export interface RunningSystem {
+  gateway: string;
+  env: Record<AppName, Record<string, string>>;
+  databases: { audit: string; access: string; face: string; qr: string; auth: string };
+  stop(): Promise<void>;
+}
+
+/**
+ * The six apps as the built processes `npm start` runs (dist/), each on a database of its own
+ * and in consumer groups of their own, on free ports, with keyrings made for the run.
+ */
+export async function startSystem(): Promise<RunningSystem> {
+  mkdirSync(E2E_LOG_DIR, { recursive: true });
+  const [audit, access, face] = await Promise.all([
+    freshDatabase('roomkey_audit'),
+    freshDatabase('roomkey_access'),
+    freshDatabase('roomkey_face'),
+  ]);
+  const mongo = { auth: freshMongo('roomkey_auth'), qr: freshMongo('roomkey_qr') };
+  const ports = Object.fromEntries(
+    await Promise.all(APPS.map(async (a) => [a, await freePort()] as const)),
+  ) as Record<AppName, number>;
+  const url = (a: AppName) => `http://127.0.0.1:${ports[a]}`;
+  const groups = Object.fromEntries(APPS.map((a) => [a, unique(`roomkey.${a}.e2e`)])) as Record<
+    AppName,
+    string
+  >;
+  // New groups of qr, face and access start at the end of their topics, before they join.
+  await Promise.all(
+    Object.entries(CONSUMES).map(([app, topics]) => groupAtEnd(groups[app as AppName], topics)),
+  );
+  const captureKeyring = testKeyring();
+  const common = {
+    LOG_LEVEL: 'info',
+    AUTH_URL: url('auth'),
+    QR_URL: url('qr'),
+    FACE_URL: url('face'),
+    ACCESS_URL: url('access'),
+    AUDIT_URL: url('audit'),
+    JWKS_URL: `${url('auth')}/.well-known/jwks.json`,
+  };
+  const env: Record<AppName, Record<string, string>> = {
+    audit: { DATABASE_URL: audit.url },
+    auth: {
+      MONGO_URL: mongo.auth.url,
+      SIGNING_KEYRING: testKeyring(),
+      ROOMKEY_ADMIN_EMAIL: ADMIN.email,
+      ROOMKEY_ADMIN_PASSWORD: ADMIN.password,
+    },
+    qr: { MONGO_URL: mongo.qr.url, QR_KEYRING: testKeyring() },
+    face: {
+      DATABASE_URL: face.url,
+      FACE_MODEL_DIR: MODEL_DIR,
+      FACE_TEMPLATE_KEYRING: testKeyring(),
+      FACE_CAPTURE_KEYRING: captureKeyring,
+    },
+    access: { DATABASE_URL: access.url },
+    gateway: { FACE_CAPTURE_KEYRING: captureKeyring },
+  };
+  const children: ChildProcess[] = [];
+  const stopAll = async () => {
+    await Promise.all(
+      children.map(
+        (c) =>
+          new Promise<void>((resolve) => {
+            if (c.exitCode !== null || c.signalCode !== null) return resolve();
+            c.once('exit', () => resolve());
+            c.kill('SIGTERM');
+            setTimeout(() => c.kill('SIGKILL'), 10000).unref();
+          }),
+      ),
+    );
+  };
+  try {
+    for (const app of APPS) {
+      const log = createWriteStream(path.join(E2E_LOG_DIR, `${app}.log`));
+      const child = spawn(
+        process.execPath,
+        ['--enable-source-maps', path.join(ROOT, 'dist/apps', app, 'src/main.js')],
+        {
+          cwd: ROOT,
+          env: {
+            ...process.env,
+            ...common,
+            ...env[app],
+            PORT: String(ports[app]),
+            KAFKA_GROUP_ID: groups[app],
+          },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
+      child.stdout!.pipe(log);
+      child.stderr!.pipe(log);
+      children.push(child);
+    }
+    await Promise.all(
+      APPS.map((a, i) => waitReady(`${url(a)}/health/ready`, children[i]!, 90_000)),
+    );
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+  return {
+    gateway: url('gateway'),
+    env,
+    databases: {
+      audit: audit.url,
+      access: access.url,
+      face: face.url,
+      qr: mongo.qr.url,
+      auth: mongo.auth.url,
+    },
+    async stop() {
+      await stopAll();
+      await Promise.all([
+        audit.drop(),
+        access.drop(),
+        face.drop(),
+        mongo.auth.drop(),
+        mongo.qr.drop(),
+      ]);
+    },
+  };
+}
