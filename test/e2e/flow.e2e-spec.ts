@@ -5,10 +5,11 @@ import { verifyChain } from '../../apps/audit/src/verify';
 import { roomCode, STEP_SECONDS } from '../../apps/qr/src/domain/codes';
 import { doorAad } from '../../apps/qr/src/services/secrets';
 import { eventually } from '../support/apps';
-import { ADMIN, call, kioskToken, login, memberToken } from '../support/auth';
+import { ADMIN, kioskToken, login, memberToken } from '../support/auth';
 import { photo } from '../support/face';
 import { query } from '../support/postgres';
 import { RunningSystem, startSystem } from './system';
+import { Gateway } from './world';
 
 /**
  * The whole system as it runs: the six built apps as processes, the real stack, a simulated
@@ -22,50 +23,28 @@ let sim: LockSimulator;
 const world = { roomId: '', doorId: '', lockId: '', laterRoomId: '', laterDoorId: '' };
 const requests: Record<string, string> = {};
 
+let gw: Gateway;
 const api = (method: string, path: string, body?: unknown, token = admin) =>
-  call(sys.gateway, method, path, { token, body });
-
-async function created(method: string, path: string, body: unknown) {
-  const res = await api(method, path, body);
-  if (res.status !== 201)
-    throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body as Record<string, string>;
-}
+  gw.call(method, path, token, body);
 
 /** The member at the door: the code the kiosk shows (or another), and a photo. */
 async function atTheDoor(opts: { qr: string; photo: string; roomId?: string; doorId?: string }) {
-  const form = new FormData();
-  form.append('roomId', opts.roomId ?? world.roomId);
-  form.append('doorId', opts.doorId ?? world.doorId);
-  form.append('qr', opts.qr);
-  form.append('face', new Blob([photo(opts.photo)]), 'face.jpg');
-  const res = await fetch(`${sys.gateway}/v1/access-requests`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${member.token}` },
-    body: form,
-  });
-  expect(res.status).toBe(202);
-  const { requestId } = (await res.json()) as { requestId: string };
+  const sent = await gw.request(
+    member.token,
+    { roomId: opts.roomId ?? world.roomId, doorId: opts.doorId ?? world.doorId, qr: opts.qr },
+    photo(opts.photo),
+  );
+  expect(sent.status).toBe(202);
+  const requestId = sent.requestId!;
   const decided = await eventually(
-    async () => {
-      const r = await api(
-        'GET',
-        `/v1/access-requests/${requestId}?wait=10`,
-        undefined,
-        member.token,
-      );
-      return r.body.status === 'pending'
-        ? undefined
-        : (r.body as { status: string; reasons: string[] });
-    },
+    async () => (await gw.decision(member.token, requestId)) ?? undefined,
     30_000,
     `the decision on ${requestId}`,
   );
   return { requestId, ...decided };
 }
 
-const kioskCode = async (doorId = world.doorId) =>
-  (await api('GET', `/v1/kiosk/qr?doorId=${doorId}`, undefined, kiosk)).body.payload as string;
+const kioskCode = (doorId = world.doorId) => gw.kioskCode(kiosk, doorId);
 
 /** A room code of the door from `stepsAgo` steps back, signed with the door's real secret. */
 async function oldRoomCode(stepsAgo: number): Promise<string> {
@@ -115,22 +94,13 @@ function listenToAlerts() {
 
 beforeAll(async () => {
   sys = await startSystem();
+  gw = new Gateway(sys.gateway);
   admin = (await login(sys.gateway, ADMIN.email, ADMIN.password)).accessToken;
   const today = new Date().getUTCDay();
   const notToday = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'][(today + 3) % 7]!;
 
-  const site = await created('POST', '/v1/sites', { name: 'Head office', timeZone: 'UTC' });
-  /** A room with one door and its lock. */
-  const roomWithDoor = async (name: string) => {
-    const room = await created('POST', '/v1/rooms', { siteId: site.id, name });
-    const lock = await created('POST', '/v1/locks', { name: `${name} lock` });
-    const door = await created('POST', '/v1/doors', {
-      roomId: room.id,
-      name: `${name} door`,
-      lockId: lock.id,
-    });
-    return { room, lock, door };
-  };
+  const site = await gw.create('/v1/sites', admin, { name: 'Head office', timeZone: 'UTC' });
+  const roomWithDoor = (name: string) => gw.roomWithDoor(admin, site.id!, name);
   const { room, lock, door } = await roomWithDoor('Server room');
   // A second room the member may enter only on another weekday.
   const { room: laterRoom, door: laterDoor } = await roomWithDoor('Archive');
@@ -143,33 +113,15 @@ beforeAll(async () => {
   });
   kiosk = (await kioskToken(sys.gateway, admin, [door.id, laterDoor.id])).token;
   member = await memberToken(sys.gateway, admin);
-  await created('POST', '/v1/permissions', { roomId: room.id, userId: member.userId });
-  await created('POST', '/v1/permissions', {
+  await gw.create('/v1/permissions', admin, { roomId: room.id, userId: member.userId });
+  await gw.create('/v1/permissions', admin, {
     roomId: laterRoom.id,
     userId: member.userId,
     windows: [{ days: [notToday], from: '00:00', to: '23:59' }],
   });
 
   // The member enrols their face with two photos.
-  expect(
-    (
-      await api(
-        'POST',
-        '/v1/me/face/consent',
-        { accept: true, noticeVersion: '2026-01' },
-        member.token,
-      )
-    ).status,
-  ).toBeLessThan(300);
-  const form = new FormData();
-  for (const f of ['person_a_obama_1.jpg', 'person_a_obama_2.jpg'])
-    form.append('images', new Blob([photo(f)]), f);
-  const enrolled = await fetch(`${sys.gateway}/v1/me/face`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${member.token}` },
-    body: form,
-  });
-  expect(enrolled.status).toBe(201);
+  await gw.enrol(member.token, ['person_a_obama_1.jpg', 'person_a_obama_2.jpg']);
 
   sim = new LockSimulator(
     lock.id,

@@ -19,8 +19,8 @@ const ROOT = path.resolve(__dirname, '../..');
 /** Each app's output, for reading after a failure (git-ignored). */
 export const E2E_LOG_DIR = path.join(ROOT, '.e2e', 'logs');
 
-type AppName = 'auth' | 'qr' | 'face' | 'access' | 'audit' | 'gateway';
-const APPS: AppName[] = ['audit', 'auth', 'qr', 'face', 'access', 'gateway'];
+export type AppName = 'auth' | 'qr' | 'face' | 'access' | 'audit' | 'gateway';
+export const APPS: AppName[] = ['audit', 'auth', 'qr', 'face', 'access', 'gateway'];
 
 /** What each app consumes and must not miss from the moment it is started. */
 const CONSUMES: Partial<Record<AppName, string[]>> = {
@@ -55,6 +55,8 @@ async function waitReady(url: string, child: ChildProcess, timeoutMs: number): P
 
 export interface RunningSystem {
   gateway: string;
+  /** Each app's process id, for measuring it. */
+  pids: Record<AppName, number>;
   env: Record<AppName, Record<string, string>>;
   databases: { audit: string; access: string; face: string; qr: string; auth: string };
   stop(): Promise<void>;
@@ -157,6 +159,7 @@ export async function startSystem(): Promise<RunningSystem> {
   }
   return {
     gateway: url('gateway'),
+    pids: Object.fromEntries(APPS.map((a, i) => [a, children[i]!.pid!])) as Record<AppName, number>,
     env,
     databases: {
       audit: audit.url,

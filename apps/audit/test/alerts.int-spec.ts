@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { request } from 'node:http';
 import { AUDIT_ALERTS_V1, AuditAlertsV1 } from '@roomkey/contracts';
 import { call, memberToken } from '../../../test/support/auth';
 import { collect } from '../../../test/support/kafka';
@@ -205,6 +206,37 @@ describe('alert handling through the gateway', () => {
 
   it('documents every alert route, and each one reaches the audit app', async () => {
     await expectDocumentedAndForwarded(gw.url, AUDIT_ROUTES);
+  });
+
+  it('forwards only what it should: other methods are a 405, a body-less GET ignores its content-type', async () => {
+    // fetch will not send TRACE; node:http will.
+    const trace = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request(
+        `${gw.url}/v1/alerts`,
+        { method: 'TRACE', headers: { authorization: `Bearer ${admin}` } },
+        (res) => {
+          let body = '';
+          res.on('data', (c: Buffer) => (body += c.toString()));
+          res.on('end', () => resolve({ status: res.statusCode!, body }));
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
+    expect(trace.status).toBe(405);
+    expect(JSON.parse(trace.body)).toMatchObject({ code: 'METHOD_NOT_ALLOWED' });
+    expect(
+      await call(gw.url, 'GET', '/v1/alerts', {
+        token: admin,
+        headers: { 'content-type': 'multipart/form-data' },
+      }),
+    ).toMatchObject({ status: 200 });
+    expect(
+      await call(gw.url, 'POST', `/v1/alerts/${randomUUID()}/ack`, {
+        token: admin,
+        headers: { 'content-type': 'multipart/form-data' },
+      }),
+    ).toMatchObject({ status: 400, body: { code: 'MALFORMED_MULTIPART' } });
   });
 
   it('is for security staff only', async () => {

@@ -8,6 +8,8 @@ import {
   DLQ_TOPICS,
   EVENT_TOPICS,
   dlqTopicName,
+  Instant,
+  Text,
 } from './index';
 
 const FIXTURES = join(__dirname, '..', 'fixtures');
@@ -79,5 +81,29 @@ describe('contracts', () => {
     ])('rejects %s', (_label, body) => {
       expect(CreateAccessRequestBody.safeParse(body).success).toBe(false);
     });
+  });
+});
+
+describe('Text', () => {
+  it('takes what people type and refuses control characters and lone surrogates', () => {
+    const name = Text(20);
+    expect(name.parse('  Salle 1 — Ôà  ')).toBe('Salle 1 — Ôà');
+    expect(name.parse('会议室 🚪')).toBe('会议室 🚪');
+    for (const bad of ['a\u0000b', 'tab\there', 'x\u0085', 'a\udb23b', '   ', 'x'.repeat(21)]) {
+      expect(name.safeParse(bad).success).toBe(false);
+    }
+  });
+});
+
+describe('Instant', () => {
+  it('takes offsets of real time zones and refuses ones no store can keep', () => {
+    for (const ok of [
+      '2026-11-24T10:00:00Z',
+      '2026-11-24T10:00:00.123+14:00',
+      '0536-11-27T21:17:34-12:00',
+    ])
+      expect(Instant.safeParse(ok).success).toBe(true);
+    for (const bad of ['2026-11-24T10:00:00-21:50', '2026-11-24T10:00:00+16:00', '2026-11-24'])
+      expect(Instant.safeParse(bad).success).toBe(false);
   });
 });

@@ -10,8 +10,25 @@ export const RETENTION = {
 /** Identifiers that travel as Kafka keys and URL segments: UUIDs. */
 export const Id = z.uuid();
 
+/**
+ * Text a person types (names, labels): trimmed, 1 to `max` characters, and no control
+ * characters or lone surrogates, which no store keeps faithfully (PostgreSQL refuses NUL).
+ */
+export const Text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    // Written as a character class (not \p{Cc}) so the OpenAPI pattern is usable by other tools.
+    // eslint-disable-next-line no-control-regex -- matching control characters is the point
+    .regex(/^[^\u0000-\u001f\u007f-\u009f\ud800-\udfff]*$/u, 'must not contain control characters');
+
 /** An instant as ISO 8601 with its offset, as every contract writes times. */
-export const Instant = z.iso.datetime({ offset: true });
+export const Instant = z.iso
+  .datetime({ offset: true })
+  // Offsets of real time zones (-12:00 to +14:00) with room to spare; PostgreSQL takes ±15:59.
+  .regex(/(Z|[+-](0\d|1[0-5]):[0-5]\d)$/, 'the offset must be between -15:59 and +15:59');
 
 /** W3C trace context (https://www.w3.org/TR/trace-context/) so one access request is one trace. */
 export const TraceContext = z.object({

@@ -4,9 +4,12 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { Request, Response } from 'express';
-import { NotFoundError, Public, requestIdOf } from '@roomkey/common';
+import { DomainError, NotFoundError, Public, requestIdOf } from '@roomkey/common';
 import { callUpstream } from '../adapters/upstream';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config';
+
+/** What the gateway forwards; anything else (TRACE, CONNECT, ...) is a 405. */
+const FORWARDED_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
 
 /** Headers that travel back from an app to the client. */
 const RESPONSE_HEADERS = [
@@ -83,9 +86,29 @@ export class ProxyController {
   }
 
   private async forward(req: Request, res: Response, base: string, what: string): Promise<void> {
-    const multipart = /^multipart\/form-data\b/i.test(req.headers['content-type'] ?? '');
-    const hasBody =
-      !multipart && !['GET', 'HEAD', 'DELETE'].includes(req.method) && req.body !== undefined;
+    if (!FORWARDED_METHODS.includes(req.method)) {
+      throw new DomainError(
+        'METHOD_NOT_ALLOWED',
+        `${req.method} is not allowed here`,
+        405,
+        undefined,
+        {
+          allow: FORWARDED_METHODS.join(', '),
+        },
+      );
+    }
+    // GET, HEAD and DELETE carry no body, whatever their content-type says.
+    const bodyless = ['GET', 'HEAD', 'DELETE'].includes(req.method);
+    const contentType = req.headers['content-type'] ?? '';
+    const multipart = !bodyless && /^multipart\/form-data\b/i.test(contentType);
+    if (multipart && !/;\s*boundary=/i.test(contentType)) {
+      throw new DomainError(
+        'MALFORMED_MULTIPART',
+        'a multipart/form-data body needs a boundary in its content-type',
+        400,
+      );
+    }
+    const hasBody = !multipart && !bodyless && req.body !== undefined;
     const headers: Record<string, string> = {
       'x-request-id': requestIdOf(req),
       'x-forwarded-for': req.ip ?? req.socket.remoteAddress ?? '',

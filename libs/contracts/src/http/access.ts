@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { Id, Instant } from '../envelope';
+import { Id, Instant, Text } from '../envelope';
 import { UserRole } from './auth';
 
-const Name = z.string().trim().min(1).max(100);
+const Name = Text(100);
 const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'HH:MM');
 
 export const TimeZone = z

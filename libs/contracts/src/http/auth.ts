@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id } from '../envelope';
+import { Id, Text } from '../envelope';
 
 /** What a person may do. `device` is never a person's role: it marks kiosk and lock tokens. */
 export const UserRole = z.enum(['admin', 'security', 'member', 'visitor']);
@@ -17,7 +17,7 @@ export const Email = z.email().max(254);
  * Long passphrases are welcome: up to 256 characters.
  */
 export const Password = z.string().min(1).max(256);
-export const DisplayName = z.string().trim().min(1).max(100);
+export const DisplayName = Text(100);
 
 /** `POST /v1/auth/register`: a member signs up (when self-registration is on) or an admin adds one. */
 export const RegisterBody = z.strictObject({
@@ -107,7 +107,7 @@ export type DeviceKind = z.infer<typeof DeviceKind>;
 
 /** `POST /v1/devices`: an admin registers a kiosk or a lock for specific doors. */
 export const CreateDeviceBody = z.strictObject({
-  name: z.string().trim().min(1).max(100),
+  name: Text(100),
   kind: DeviceKind,
   doorIds: z.array(Id).min(1).max(100),
 });

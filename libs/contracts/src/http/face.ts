@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { Instant } from '../envelope';
+import { Instant, Text } from '../envelope';
 
 /** `POST /v1/me/face/consent`: the person agrees to biometric processing under a notice. */
 export const FaceConsentBody = z.strictObject({
   accept: z.literal(true),
   /** Which version of the privacy notice the person was shown. */
-  noticeVersion: z.string().trim().min(1).max(64),
+  noticeVersion: Text(64),
 });
 export type FaceConsentBody = z.infer<typeof FaceConsentBody>;
 

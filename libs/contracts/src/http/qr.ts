@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, Instant } from '../envelope';
+import { Id, Instant, Text } from '../envelope';
 import { pageQuery } from './auth';
 
 /** A QR code three ways: the text it encodes, an SVG document and a PNG image (base64). */
@@ -42,7 +42,7 @@ export const MAX_VISITOR_PASS_DAYS = 366;
 export const CreateVisitorPassBody = z
   .strictObject({
     /** The visitor's name, printed on the pass. */
-    name: z.string().trim().min(1).max(100),
+    name: Text(100),
     doorIds: z.array(Id).min(1).max(100),
     /** Defaults to now. */
     validFrom: Instant.optional(),

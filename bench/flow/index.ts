@@ -1,0 +1,224 @@
+import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { stackSettings, stackUrls } from '@roomkey/common';
+import { LockSimulator } from '../../apps/access/src/sim/lock-simulator';
+import { ADMIN, kioskToken, login, memberToken } from '../../test/support/auth';
+import { photo } from '../../test/support/face';
+import { query } from '../../test/support/postgres';
+import { APPS, AppName, startSystem } from '../../test/e2e/system';
+import { Gateway } from '../../test/e2e/world';
+
+/**
+ * `npm run bench` (the local stack up, the apps built): the whole system as `npm start` runs it,
+ * loaded open-loop at fixed arrival rates with real access requests (the kiosk's current code
+ * and a real photo of the enrolled member) through the gateway. For each rate: latency from
+ * sending the request to the decision reaching the client (p50/p95/p99/max), errors, each
+ * app's CPU and memory, and the split by stage from the audit log's timestamps. Prints a
+ * table and writes JSON to bench/results/. BENCH_RATES (default 5,10,20,30) and
+ * BENCH_SECONDS (default 20) set the load.
+ */
+const RATES = (process.env.BENCH_RATES ?? '5,10,20,30').split(',').map(Number);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
+/** Clock ticks per second of /proc's CPU times (USER_HZ, 100 on Linux). */
+const TICK = 100;
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length === 0 ? NaN : s[Math.min(s.length - 1, Math.ceil(p * s.length) - 1)]!;
+};
+const round = (x: number) => Math.round(x * 10) / 10;
+
+/** CPU seconds and resident memory of a process, from /proc. */
+function usage(pid: number): { cpuS: number; rssMb: number } {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const cpuS = (Number(fields[11]) + Number(fields[12])) / TICK;
+  const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+  return { cpuS, rssMb: Number(rss ?? 0) / 1024 };
+}
+
+interface Sample {
+  requestId?: string;
+  ms: number;
+  decision: string;
+}
+
+async function main(): Promise<void> {
+  const sys = await startSystem();
+  const sim: LockSimulator[] = [];
+  try {
+    const gw = new Gateway(sys.gateway);
+    const admin = (await login(sys.gateway, ADMIN.email, ADMIN.password)).accessToken;
+    const site = await gw.create('/v1/sites', admin, { name: 'Bench', timeZone: 'UTC' });
+    const { room, lock, door } = await gw.roomWithDoor(admin, site.id!, 'Bench room');
+    const kiosk = (await kioskToken(sys.gateway, admin, [door.id!])).token;
+    const member = await memberToken(sys.gateway, admin);
+    await gw.create('/v1/permissions', admin, { roomId: room.id, userId: member.userId });
+    await gw.enrol(member.token, ['person_a_obama_1.jpg', 'person_a_obama_2.jpg']);
+    const lockSim = new LockSimulator(
+      lock.id!,
+      Buffer.from(lock.secret!, 'base64'),
+      stackUrls(stackSettings()).mqtt,
+    );
+    await lockSim.start();
+    sim.push(lockSim);
+    const face = photo('person_a_obama_3.jpg');
+    let code = { payload: await gw.kioskCode(kiosk, door.id!), at: Date.now() };
+    const currentCode = async () => {
+      if (Date.now() - code.at > 10_000)
+        code = { payload: await gw.kioskCode(kiosk, door.id!), at: Date.now() };
+      return code.payload;
+    };
+
+    const one = async (): Promise<Sample> => {
+      const started = performance.now();
+      const qr = await currentCode();
+      const sent = await gw.request(member.token, { roomId: room.id!, doorId: door.id!, qr }, face);
+      if (sent.status !== 202 || !sent.requestId)
+        return { ms: performance.now() - started, decision: `http-${sent.status}` };
+      const decided = await gw.decision(member.token, sent.requestId, 10);
+      return {
+        requestId: sent.requestId,
+        ms: performance.now() - started,
+        decision: decided ? decided.status : 'no-decision',
+      };
+    };
+
+    // Warm up: models, connections, JIT.
+    for (let i = 0; i < 10; i++) await one();
+
+    const results = [];
+    for (const rate of RATES) {
+      const before = Object.fromEntries(APPS.map((a) => [a, usage(sys.pids[a])]));
+      const t0 = performance.now();
+      const pending: Promise<Sample>[] = [];
+      // Open loop: each request leaves at its time, whether or not earlier ones are answered.
+      for (let i = 0; i < rate * SECONDS; i++) {
+        const due = t0 + (i * 1000) / rate;
+        const wait = due - performance.now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        pending.push(one());
+      }
+      const samples = await Promise.all(pending);
+      const elapsedS = (performance.now() - t0) / 1000;
+      const after = Object.fromEntries(APPS.map((a) => [a, usage(sys.pids[a])]));
+      const ms = samples.filter((s) => s.decision === 'granted').map((s) => s.ms);
+      const apps = Object.fromEntries(
+        APPS.map((a: AppName) => [
+          a,
+          {
+            cpuPercent: round(((after[a]!.cpuS - before[a]!.cpuS) / elapsedS) * 100),
+            rssMb: round(after[a]!.rssMb),
+          },
+        ]),
+      );
+      const stages = await stageSplit(
+        sys.databases.audit,
+        samples.flatMap((s) => (s.requestId ? [s.requestId] : [])),
+      );
+      results.push({
+        rate,
+        sent: samples.length,
+        granted: ms.length,
+        other: samples.filter((s) => s.decision !== 'granted').map((s) => s.decision),
+        latencyMs: {
+          p50: round(pct(ms, 0.5)),
+          p95: round(pct(ms, 0.95)),
+          p99: round(pct(ms, 0.99)),
+          max: round(Math.max(...ms)),
+        },
+        stagesMsP50: stages,
+        apps,
+      });
+      const r = results[results.length - 1]!;
+      console.log(
+        `${String(rate).padStart(4)}/s  sent ${r.sent}  granted ${r.granted}  p50 ${r.latencyMs.p50}  p95 ${r.latencyMs.p95}  p99 ${r.latencyMs.p99}  max ${r.latencyMs.max} ms`,
+      );
+    }
+    const sustained = results.filter((r) => r.granted === r.sent && r.latencyMs.p99 <= 200);
+    const summary = {
+      at: new Date().toISOString(),
+      seconds: SECONDS,
+      machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
+      highestRateWithP99Under200ms: sustained.length
+        ? Math.max(...sustained.map((r) => r.rate))
+        : null,
+      results,
+    };
+    printTable(results);
+    console.log(
+      `highest rate with every request granted and p99 <= 200 ms: ${summary.highestRateWithP99Under200ms ?? 'none'}/s`,
+    );
+    const dir = path.resolve(__dirname, '../results');
+    mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, `flow-${summary.at.replace(/[:.]/g, '-')}.json`);
+    writeFileSync(file, `${JSON.stringify(summary, null, 2)}\n`);
+    console.log(`written to ${path.relative(process.cwd(), file)}`);
+  } finally {
+    for (const s of sim) await s.stop();
+    await sys.stop();
+  }
+}
+
+/**
+ * The median time of each stage, from the events' own timestamps in the audit log: the gateway
+ * accepting the request, the qr answer, the face answer, the decision.
+ */
+async function stageSplit(auditDb: string, requestIds: string[]): Promise<Record<string, number>> {
+  const rows = await query<{ correlation_id: string; topic: string; at: Date }>(
+    auditDb,
+    `select correlation_id, topic, occurred_at as at from event_log
+     where correlation_id = any($1) and topic in
+       ('access.requested.v1', 'qr.checked.v1', 'face.checked.v1', 'access.decided.v1')`,
+    [requestIds],
+  );
+  const by = new Map<string, Record<string, number>>();
+  for (const r of rows) {
+    const m = by.get(r.correlation_id) ?? {};
+    m[r.topic] ??= r.at.getTime();
+    by.set(r.correlation_id, m);
+  }
+  const split = { toQr: [] as number[], toFace: [] as number[], toDecision: [] as number[] };
+  for (const m of by.values()) {
+    const req = m['access.requested.v1'];
+    const qr = m['qr.checked.v1'];
+    const face = m['face.checked.v1'];
+    const dec = m['access.decided.v1'];
+    if (req === undefined || qr === undefined || face === undefined || dec === undefined) continue;
+    split.toQr.push(qr - req);
+    split.toFace.push(face - req);
+    split.toDecision.push(dec - Math.max(qr, face));
+  }
+  return {
+    requestedToQrChecked: round(pct(split.toQr, 0.5)),
+    requestedToFaceChecked: round(pct(split.toFace, 0.5)),
+    lastAnswerToDecision: round(pct(split.toDecision, 0.5)),
+  };
+}
+
+function printTable(
+  results: {
+    rate: number;
+    latencyMs: Record<string, number>;
+    apps: Record<string, { cpuPercent: number; rssMb: number }>;
+    stagesMsP50: Record<string, number>;
+  }[],
+) {
+  console.log(
+    '\nrate/s | p50 | p95 | p99 | max (ms) | qr | face | decide (p50 ms) | CPU % gateway/qr/face/access/audit/auth',
+  );
+  for (const r of results) {
+    const cpu = ['gateway', 'qr', 'face', 'access', 'audit', 'auth']
+      .map((a) => r.apps[a]!.cpuPercent)
+      .join('/');
+    console.log(
+      `${r.rate} | ${r.latencyMs.p50} | ${r.latencyMs.p95} | ${r.latencyMs.p99} | ${r.latencyMs.max} | ${r.stagesMsP50.requestedToQrChecked} | ${r.stagesMsP50.requestedToFaceChecked} | ${r.stagesMsP50.lastAnswerToDecision} | ${cpu}`,
+    );
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(`bench failed: ${(err as Error).stack ?? String(err)}`);
+  process.exit(1);
+});
