@@ -115,7 +115,12 @@ export async function startSystem(): Promise<RunningSystem> {
     gateway: { FACE_CAPTURE_KEYRING: captureKeyring },
   };
   const children: ChildProcess[] = [];
+  // Apps left running after this process dies would answer the next run's requests on the
+  // shared topics: they go with it.
+  const killAll = () => children.forEach((c) => c.kill('SIGKILL'));
+  process.once('exit', killAll);
   const stopAll = async () => {
+    process.removeListener('exit', killAll);
     await Promise.all(
       children.map(
         (c) =>

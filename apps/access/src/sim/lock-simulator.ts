@@ -37,7 +37,11 @@ export class LockSimulator {
         retain: false,
       },
     });
-    this.client.on('message', (_topic, payload) => void this.onCommand(payload));
+    this.client.on('message', (_topic, payload) => {
+      this.onCommand(payload).catch((err: unknown) =>
+        this.log(`lock ${this.lockId}: could not answer a command: ${(err as Error).message}`),
+      );
+    });
     await this.client.subscribeAsync(lockTopic(this.lockId, 'cmd'), { qos: 1 });
     await this.report({ online: true });
     await this.report({ state: 'locked' });
@@ -103,7 +107,10 @@ export class LockSimulator {
       `lock ${this.lockId}: unlocked for ${command.durationS} s (request ${command.requestId})`,
     );
     clearTimeout(this.relock);
-    this.relock = setTimeout(() => void this.report({ state: 'locked' }), command.durationS * 1000);
+    this.relock = setTimeout(
+      () => void this.report({ state: 'locked' }).catch(() => undefined),
+      command.durationS * 1000,
+    );
     this.relock.unref();
   }
 }
