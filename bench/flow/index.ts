@@ -1,13 +1,10 @@
 import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { stackSettings, stackUrls } from '@roomkey/common';
 import { LockSimulator } from '../../apps/access/src/sim/lock-simulator';
-import { ADMIN, kioskToken, login, memberToken } from '../../test/support/auth';
-import { photo } from '../../test/support/face';
 import { query } from '../../test/support/postgres';
 import { APPS, AppName, startSystem } from '../../test/e2e/system';
-import { Gateway } from '../../test/e2e/world';
+import { oneDoor } from '../../test/e2e/world';
 
 /**
  * `npm run bench` (the local stack up, the apps built): the whole system as `npm start` runs it,
@@ -50,33 +47,13 @@ async function main(): Promise<void> {
   const sys = await startSystem();
   const sim: LockSimulator[] = [];
   try {
-    const gw = new Gateway(sys.gateway);
-    const admin = (await login(sys.gateway, ADMIN.email, ADMIN.password)).accessToken;
-    const site = await gw.create('/v1/sites', admin, { name: 'Bench', timeZone: 'UTC' });
-    const { room, lock, door } = await gw.roomWithDoor(admin, site.id!, 'Bench room');
-    const kiosk = (await kioskToken(sys.gateway, admin, [door.id!])).token;
-    const member = await memberToken(sys.gateway, admin);
-    await gw.create('/v1/permissions', admin, { roomId: room.id, userId: member.userId });
-    await gw.enrol(member.token, ['person_a_obama_1.jpg', 'person_a_obama_2.jpg']);
-    const lockSim = new LockSimulator(
-      lock.id!,
-      Buffer.from(lock.secret!, 'base64'),
-      stackUrls(stackSettings()).mqtt,
-    );
-    await lockSim.start();
-    sim.push(lockSim);
-    const face = photo('person_a_obama_3.jpg');
-    let code = { payload: await gw.kioskCode(kiosk, door.id!), at: Date.now() };
-    const currentCode = async () => {
-      if (Date.now() - code.at > 10_000)
-        code = { payload: await gw.kioskCode(kiosk, door.id!), at: Date.now() };
-      return code.payload;
-    };
+    const door = await oneDoor(sys.gateway);
+    sim.push(door.sim);
+    const { gw, member } = door;
 
     const one = async (): Promise<Sample> => {
       const started = performance.now();
-      const qr = await currentCode();
-      const sent = await gw.request(member.token, { roomId: room.id!, doorId: door.id!, qr }, face);
+      const sent = await door.send();
       const acceptedMs = performance.now() - started;
       if (sent.status !== 202 || !sent.requestId)
         return { ms: acceptedMs, decision: `http-${sent.status}` };

@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import * as path from 'node:path';
 import {
@@ -55,8 +55,12 @@ async function waitReady(url: string, child: ChildProcess, timeoutMs: number): P
 
 export interface RunningSystem {
   gateway: string;
-  /** Each app's process id, for measuring it. */
+  /** Each app's process id as started, for measuring it. */
   pids: Record<AppName, number>;
+  /** Kills an app with SIGKILL, as a crash would. */
+  crash(app: AppName): Promise<void>;
+  /** Starts it again as it was (same ports, databases, consumer groups) and waits until ready. */
+  restart(app: AppName): Promise<void>;
   env: Record<AppName, Record<string, string>>;
   databases: { audit: string; access: string; face: string; qr: string; auth: string };
   stop(): Promise<void>;
@@ -114,57 +118,68 @@ export async function startSystem(): Promise<RunningSystem> {
     access: { DATABASE_URL: access.url },
     gateway: { FACE_CAPTURE_KEYRING: captureKeyring },
   };
-  const children: ChildProcess[] = [];
+  const children = new Map<AppName, ChildProcess>();
   // Apps left running after this process dies would answer the next run's requests on the
   // shared topics: they go with it.
   const killAll = () => children.forEach((c) => c.kill('SIGKILL'));
   process.once('exit', killAll);
+  const exited = (c: ChildProcess) =>
+    new Promise<void>((resolve) => {
+      if (c.exitCode !== null || c.signalCode !== null) return resolve();
+      c.once('exit', () => resolve());
+    });
   const stopAll = async () => {
     process.removeListener('exit', killAll);
     await Promise.all(
-      children.map(
-        (c) =>
-          new Promise<void>((resolve) => {
-            if (c.exitCode !== null || c.signalCode !== null) return resolve();
-            c.once('exit', () => resolve());
-            c.kill('SIGTERM');
-            setTimeout(() => c.kill('SIGKILL'), 10000).unref();
-          }),
-      ),
+      [...children.values()].map((c) => {
+        c.kill('SIGTERM');
+        setTimeout(() => c.kill('SIGKILL'), 10000).unref();
+        return exited(c);
+      }),
     );
   };
-  try {
-    for (const app of APPS) {
-      const log = createWriteStream(path.join(E2E_LOG_DIR, `${app}.log`));
-      const child = spawn(
-        process.execPath,
-        ['--enable-source-maps', path.join(ROOT, 'dist/apps', app, 'src/main.js')],
-        {
-          cwd: ROOT,
-          env: {
-            ...process.env,
-            ...common,
-            ...env[app],
-            PORT: String(ports[app]),
-            KAFKA_GROUP_ID: groups[app],
-          },
-          stdio: ['ignore', 'pipe', 'pipe'],
+  /** Starts an app (again: same ports, databases and consumer groups) and waits until ready. */
+  const launch = async (app: AppName) => {
+    const log = createWriteStream(path.join(E2E_LOG_DIR, `${app}.log`), { flags: 'a' });
+    const child = spawn(
+      process.execPath,
+      ['--enable-source-maps', path.join(ROOT, 'dist/apps', app, 'src/main.js')],
+      {
+        cwd: ROOT,
+        env: {
+          ...process.env,
+          ...common,
+          ...env[app],
+          PORT: String(ports[app]),
+          KAFKA_GROUP_ID: groups[app],
         },
-      );
-      child.stdout!.pipe(log);
-      child.stderr!.pipe(log);
-      children.push(child);
-    }
-    await Promise.all(
-      APPS.map((a, i) => waitReady(`${url(a)}/health/ready`, children[i]!, 90_000)),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
     );
+    child.stdout!.pipe(log);
+    child.stderr!.pipe(log);
+    children.set(app, child);
+    await waitReady(`${url(app)}/health/ready`, child, 90_000);
+  };
+  try {
+    for (const app of APPS) rmSync(path.join(E2E_LOG_DIR, `${app}.log`), { force: true });
+    await Promise.all(APPS.map(launch));
   } catch (err) {
     await stopAll();
     throw err;
   }
   return {
     gateway: url('gateway'),
-    pids: Object.fromEntries(APPS.map((a, i) => [a, children[i]!.pid!])) as Record<AppName, number>,
+    pids: Object.fromEntries(APPS.map((a) => [a, children.get(a)!.pid!])) as Record<
+      AppName,
+      number
+    >,
+    async crash(app) {
+      const child = children.get(app)!;
+      child.kill('SIGKILL');
+      await exited(child);
+    },
+    restart: launch,
     env,
     databases: {
       audit: audit.url,

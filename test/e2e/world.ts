@@ -1,4 +1,6 @@
-import { call } from '../support/auth';
+import { stackSettings, stackUrls } from '@roomkey/common';
+import { LockSimulator } from '../../apps/access/src/sim/lock-simulator';
+import { ADMIN, call, kioskToken, login, memberToken } from '../support/auth';
 import { photo } from '../support/face';
 
 /**
@@ -51,7 +53,9 @@ export class Gateway {
 
   /** The code a kiosk shows for a door now. */
   async kioskCode(kiosk: string, doorId: string): Promise<string> {
-    return (await this.call('GET', `/v1/kiosk/qr?doorId=${doorId}`, kiosk)).body.payload as string;
+    const res = await this.call('GET', `/v1/kiosk/qr?doorId=${doorId}`, kiosk);
+    if (res.status !== 200) throw new Error(`kiosk code: ${res.status}`);
+    return res.body.payload as string;
   }
 
   /** An access request with a photo; answers the HTTP status and the request id. */
@@ -83,4 +87,43 @@ export class Gateway {
       ? (r.body as { status: string; reasons: string[] })
       : null;
   }
+}
+
+/**
+ * One room with a door, its lock answered by a simulator, a kiosk for the door, and a member
+ * allowed in at any time with an enrolled face: what the load and chaos runs send requests for.
+ */
+export async function oneDoor(gatewayUrl: string) {
+  const gw = new Gateway(gatewayUrl);
+  const admin = (await login(gatewayUrl, ADMIN.email, ADMIN.password)).accessToken;
+  const site = await gw.create('/v1/sites', admin, { name: 'Head office', timeZone: 'UTC' });
+  const { room, lock, door } = await gw.roomWithDoor(admin, site.id!, 'Main room');
+  const kiosk = (await kioskToken(gatewayUrl, admin, [door.id!])).token;
+  const member = await memberToken(gatewayUrl, admin);
+  await gw.create('/v1/permissions', admin, { roomId: room.id, userId: member.userId });
+  await gw.enrol(member.token, ['person_a_obama_1.jpg', 'person_a_obama_2.jpg']);
+  const sim = new LockSimulator(
+    lock.id!,
+    Buffer.from(lock.secret!, 'base64'),
+    stackUrls(stackSettings()).mqtt,
+  );
+  await sim.start();
+  const face = photo('person_a_obama_3.jpg');
+  let code = { payload: await gw.kioskCode(kiosk, door.id!), at: Date.now() };
+  return {
+    gw,
+    admin,
+    member,
+    sim,
+    /** Sends one request as the member at the door, with the kiosk's current code. */
+    async send() {
+      if (Date.now() - code.at > 10_000)
+        code = { payload: await gw.kioskCode(kiosk, door.id!), at: Date.now() };
+      return gw.request(
+        member.token,
+        { roomId: room.id!, doorId: door.id!, qr: code.payload },
+        face,
+      );
+    },
+  };
 }
