@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import * as path from 'node:path';
 import {
   ACCESS_REQUESTED_V1,
+  ALL_TOPICS,
   AUTH_EVENTS_V1,
   FACE_CAPTURED_V1,
   FACE_CHECKED_V1,
@@ -12,7 +13,7 @@ import {
 import { testKeyring, unique } from '../support/apps';
 import { ADMIN, freshMongo } from '../support/auth';
 import { MODEL_DIR } from '../support/face';
-import { groupAtEnd } from '../support/kafka';
+import { groupAtEndOfAll } from '../support/kafka';
 import { freshDatabase } from '../support/postgres';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -22,11 +23,16 @@ export const E2E_LOG_DIR = path.join(ROOT, '.e2e', 'logs');
 export type AppName = 'auth' | 'qr' | 'face' | 'access' | 'audit' | 'gateway';
 export const APPS: AppName[] = ['audit', 'auth', 'qr', 'face', 'access', 'gateway'];
 
-/** What each app consumes and must not miss from the moment it is started. */
+/**
+ * What each app consumes and must not miss from the moment it is started. The audit app reads
+ * every topic from the start when its group is new, as a new deployment should; here it starts
+ * at the end like the others, so a run is about its own records, however long the topics are.
+ */
 const CONSUMES: Partial<Record<AppName, string[]>> = {
   qr: [ACCESS_REQUESTED_V1],
   face: [QR_CHECKED_V1, FACE_CAPTURED_V1, AUTH_EVENTS_V1],
   access: [ACCESS_REQUESTED_V1, QR_CHECKED_V1, FACE_CHECKED_V1, AUTH_EVENTS_V1],
+  audit: ALL_TOPICS.map((t) => t.name),
 };
 
 const freePort = () =>
@@ -86,9 +92,11 @@ export async function startSystem(): Promise<RunningSystem> {
     AppName,
     string
   >;
-  // New groups of qr, face and access start at the end of their topics, before they join.
+  // New groups start at the end of their topics, before they join.
   await Promise.all(
-    Object.entries(CONSUMES).map(([app, topics]) => groupAtEnd(groups[app as AppName], topics)),
+    Object.entries(CONSUMES).map(([app, topics]) =>
+      groupAtEndOfAll(groups[app as AppName], topics),
+    ),
   );
   const captureKeyring = testKeyring();
   const common = {

@@ -124,3 +124,38 @@ export async function collect<T = unknown>(topic: string) {
     stop: () => consumer.disconnect(),
   };
 }
+
+/**
+ * The same for many topics at once, with one join of the group instead of one per topic (which
+ * is what `admin.setOffsets` costs): a member joins, is given every partition, commits each at
+ * its current end and leaves.
+ */
+export async function groupAtEndOfAll(groupId: string, topics: string[]): Promise<void> {
+  const kafka = testKafka();
+  const admin = kafka.admin();
+  await admin.connect();
+  const ends: { topic: string; partition: number; offset: string }[] = [];
+  try {
+    for (const topic of topics) {
+      for (const p of await admin.fetchTopicOffsets(topic)) {
+        ends.push({ topic, partition: p.partition, offset: p.high });
+      }
+    }
+  } finally {
+    await admin.disconnect();
+  }
+  const consumer = kafka.consumer({ groupId });
+  await consumer.connect();
+  try {
+    const joined = new Promise<void>((resolve) =>
+      consumer.on(consumer.events.GROUP_JOIN, () => resolve()),
+    );
+    await consumer.subscribe({ topics, fromBeginning: false });
+    await consumer.run({ autoCommit: false, eachBatch: async () => undefined });
+    await joined;
+    consumer.pause(topics.map((topic) => ({ topic })));
+    await consumer.commitOffsets(ends);
+  } finally {
+    await consumer.disconnect();
+  }
+}
