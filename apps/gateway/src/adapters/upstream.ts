@@ -7,27 +7,35 @@ import { DomainError, traceHeadersForOutgoing } from '@roomkey/common';
  */
 export async function callUpstream(
   url: URL,
-  init: RequestInit & { timeoutMs: number; what: string },
+  init: RequestInit & {
+    timeoutMs: number;
+    what: string;
+    /**
+     * What the deadline covers: the whole answer (default), or only until it begins, for an
+     * answer passed on as a stream (an export may take its time).
+     */
+    deadline?: 'whole' | 'start';
+  },
 ): Promise<Response> {
-  const { timeoutMs, what, headers, ...rest } = init;
-  // The deadline is for the answer to begin; a long body (an export) may take its time.
-  const deadline = new AbortController();
-  const timer = setTimeout(() => deadline.abort(), timeoutMs);
+  const { timeoutMs, what, headers, deadline = 'whole', ...rest } = init;
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), timeoutMs);
   try {
     return await fetch(url, {
       ...rest,
       headers: { accept: 'application/json', ...traceHeadersForOutgoing(), ...headers },
-      signal: deadline.signal,
+      signal: abort.signal,
       redirect: 'manual',
     });
   } catch {
-    const timedOut = deadline.signal.aborted;
+    const timedOut = abort.signal.aborted;
     throw new DomainError(
       timedOut ? 'UPSTREAM_TIMEOUT' : 'UPSTREAM_UNAVAILABLE',
       `${what} is not reachable right now; try again`,
       timedOut ? 504 : 503,
     );
   } finally {
-    clearTimeout(timer);
+    if (deadline === 'start') clearTimeout(timer);
+    else timer.unref();
   }
 }

@@ -133,6 +133,7 @@ export class ProxyController {
       ...(multipart ? { duplex: 'half' } : {}),
       timeoutMs: this.config.UPSTREAM_TIMEOUT_MS,
       what,
+      deadline: 'start',
     });
     for (const name of RESPONSE_HEADERS) {
       const value = upstream.headers.get(name);
