@@ -2,6 +2,7 @@
 import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
+import reactHooks from 'eslint-plugin-react-hooks';
 
 export default tseslint.config(
   {
@@ -14,7 +15,9 @@ export default tseslint.config(
       '.hypothesis/**',
       '.schemathesis/**',
       'coverage/**',
-      'clients/**',
+      'clients/*/dist/**',
+      'clients/sdk/src/schema.d.ts',
+      '.screenshots/**',
       '*.js',
       'test/*.js',
       '*.mjs',
@@ -33,6 +36,7 @@ export default tseslint.config(
       'no-console': ['error', { allow: ['error'] }],
     },
   },
+  { files: ['clients/**/*.{ts,tsx}'], ...reactHooks.configs.flat.recommended },
   {
     files: ['scripts/**/*.ts', 'bench/**/*.ts', '**/*.spec.ts', '**/*.int-spec.ts', 'test/**/*.ts'],
     rules: { 'no-console': 'off' },

@@ -8,6 +8,8 @@ export const DEBIAN_PACKAGES: Record<string, string> = {
   'mosquitto-clients': '/usr/bin/mosquitto_pub',
   kcat: '/usr/bin/kcat',
   'zbar-tools': '/usr/bin/zbarimg',
+  // The browser the client tests drive (playwright-core never downloads one).
+  chromium: '/usr/bin/chromium',
 };
 
 export function missingPackages(): string[] {

@@ -61,6 +61,8 @@ async function waitReady(url: string, child: ChildProcess, timeoutMs: number): P
 
 export interface RunningSystem {
   gateway: string;
+  /** The built admin web and kiosk, served as `npm start` serves them (with `clients`). */
+  clients: { admin: string; kiosk: string } | null;
   /** Each app's process id as started, for measuring it. */
   pids: Record<AppName, number>;
   /** Kills an app with SIGKILL, as a crash would. */
@@ -76,7 +78,7 @@ export interface RunningSystem {
  * The six apps as the built processes `npm start` runs (dist/), each on a database of its own
  * and in consumer groups of their own, on free ports, with keyrings made for the run.
  */
-export async function startSystem(): Promise<RunningSystem> {
+export async function startSystem(options: { clients?: boolean } = {}): Promise<RunningSystem> {
   mkdirSync(E2E_LOG_DIR, { recursive: true });
   const [audit, access, face] = await Promise.all([
     freshDatabase('roomkey_audit'),
@@ -126,7 +128,7 @@ export async function startSystem(): Promise<RunningSystem> {
     access: { DATABASE_URL: access.url },
     gateway: { FACE_CAPTURE_KEYRING: captureKeyring },
   };
-  const children = new Map<AppName, ChildProcess>();
+  const children = new Map<AppName | 'clients', ChildProcess>();
   // Apps left running after this process dies would answer the next run's requests on the
   // shared topics: they go with it.
   const killAll = () => children.forEach((c) => c.kill('SIGKILL'));
@@ -169,15 +171,46 @@ export async function startSystem(): Promise<RunningSystem> {
     children.set(app, child);
     await waitReady(`${url(app)}/health/ready`, child, 90_000);
   };
+  let clients: RunningSystem['clients'] = null;
+  /** scripts/serve-clients.ts, as `npm start` runs it, forwarding to this gateway. */
+  const serveClients = async () => {
+    const [admin, kiosk] = [await freePort(), await freePort()];
+    const log = createWriteStream(path.join(E2E_LOG_DIR, 'clients.log'), { flags: 'a' });
+    const child = spawn(
+      process.execPath,
+      [require.resolve('tsx/cli'), path.join(ROOT, 'scripts/serve-clients.ts')],
+      {
+        cwd: ROOT,
+        env: {
+          ...process.env,
+          ROOMKEY_GATEWAY_URL: url('gateway'),
+          ROOMKEY_ADMIN_PORT: String(admin),
+          ROOMKEY_KIOSK_PORT: String(kiosk),
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    child.stdout!.pipe(log);
+    child.stderr!.pipe(log);
+    children.set('clients', child);
+    const served = { admin: `http://127.0.0.1:${admin}`, kiosk: `http://127.0.0.1:${kiosk}` };
+    await waitReady(`${served.admin}/`, child, 30_000);
+    await waitReady(`${served.kiosk}/`, child, 30_000);
+    return served;
+  };
   try {
-    for (const app of APPS) rmSync(path.join(E2E_LOG_DIR, `${app}.log`), { force: true });
+    for (const app of [...APPS, 'clients']) {
+      rmSync(path.join(E2E_LOG_DIR, `${app}.log`), { force: true });
+    }
     await Promise.all(APPS.map(launch));
+    if (options.clients) clients = await serveClients();
   } catch (err) {
     await stopAll();
     throw err;
   }
   return {
     gateway: url('gateway'),
+    clients,
     pids: Object.fromEntries(APPS.map((a) => [a, children.get(a)!.pid!])) as Record<
       AppName,
       number

@@ -113,7 +113,11 @@ export async function kioskToken(gateway: string, admin: string, doorIds: string
   const issued = await call(gateway, 'POST', '/v1/auth/device-token', {
     body: { deviceId: reg.body.id, secret: reg.body.secret },
   });
-  return { deviceId: reg.body.id as string, token: issued.body.accessToken as string };
+  return {
+    deviceId: reg.body.id as string,
+    secret: reg.body.secret as string,
+    token: issued.body.accessToken as string,
+  };
 }
 
 /** A member account made by the admin, signed in. */

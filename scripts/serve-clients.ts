@@ -1,0 +1,60 @@
+import express from 'express';
+import { existsSync } from 'node:fs';
+import type { Server } from 'node:http';
+import * as path from 'node:path';
+
+/**
+ * Serves the built admin web and door kiosk (clients/<name>/dist), each on a port of its own,
+ * and forwards their API calls (/v1, /.well-known) to the gateway, so that the browser talks to
+ * one origin. `npm start` runs it next to the gateway; the browser tests run it the same way.
+ *
+ *   ROOMKEY_GATEWAY_URL   the gateway (default http://127.0.0.1:3000)
+ *   ROOMKEY_ADMIN_PORT    the admin web (default 3100)
+ *   ROOMKEY_KIOSK_PORT    the kiosk (default 3101)
+ */
+const ROOT = path.resolve(__dirname, '..');
+export const CLIENTS = ['admin', 'kiosk'] as const;
+export type ClientName = (typeof CLIENTS)[number];
+export const DEFAULT_PORTS: Record<ClientName, number> = { admin: 3100, kiosk: 3101 };
+
+export async function serveClient(name: ClientName, port: number, gateway: string) {
+  const dist = path.join(ROOT, 'clients', name, 'dist');
+  if (!existsSync(path.join(dist, 'index.html'))) {
+    throw new Error(`clients/${name} is not built: npm run clients:build`);
+  }
+  // http-proxy-middleware is an ES module only.
+  const { createProxyMiddleware } = await import('http-proxy-middleware');
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(
+    createProxyMiddleware({
+      target: gateway,
+      changeOrigin: false,
+      pathFilter: ['/v1', '/.well-known'],
+      // The gateway sees the browser's address, as it would behind any reverse proxy.
+      xfwd: true,
+    }),
+  );
+  app.use(express.static(dist, { index: 'index.html', maxAge: '1h' }));
+  // Client-side routes: every other GET is the app's page.
+  app.get(/.*/, (_req, res) => res.sendFile(path.join(dist, 'index.html')));
+  return new Promise<Server>((resolve, reject) => {
+    const server = app.listen(port, '127.0.0.1', () => resolve(server)).on('error', reject);
+  });
+}
+
+async function main(): Promise<void> {
+  const gateway = process.env.ROOMKEY_GATEWAY_URL ?? 'http://127.0.0.1:3000';
+  for (const name of CLIENTS) {
+    const port = Number(process.env[`ROOMKEY_${name.toUpperCase()}_PORT`] ?? DEFAULT_PORTS[name]);
+    await serveClient(name, port, gateway);
+    console.log(`${name} http://127.0.0.1:${port}`);
+  }
+}
+
+if (require.main === module) {
+  main().catch((err: Error) => {
+    console.error(`serving the clients failed: ${err.message}`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,75 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import * as QRCode from 'qrcode';
+import sharp from 'sharp';
+
+const WIDTH = 1280;
+const HEIGHT = 720;
+
+/**
+ * A video file for Chromium's fake camera (`--use-file-for-fake-video-capture`): a person's
+ * photo with a pass's QR code held up beside it, as Y4M (4:2:0), the format Chromium reads.
+ * Returns the file's path.
+ */
+export async function fakeCameraVideo(
+  photo: Buffer,
+  qrText: string,
+  file: string,
+): Promise<string> {
+  const face = await sharp(photo)
+    .resize({ width: 620, height: HEIGHT - 40, fit: 'inside' })
+    .toBuffer();
+  const qr = await QRCode.toBuffer(qrText, { width: 560, margin: 2, errorCorrectionLevel: 'M' });
+  const { data } = await sharp({
+    create: { width: WIDTH, height: HEIGHT, channels: 3, background: '#ffffff' },
+  })
+    .composite([
+      { input: face, left: 20, top: 20 },
+      { input: qr, left: 680, top: 80 },
+    ])
+    .removeAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  const frame = toI420(data, WIDTH, HEIGHT);
+  const header = Buffer.from(`YUV4MPEG2 W${WIDTH} H${HEIGHT} F10:1 Ip A1:1 C420jpeg\n`);
+  const frames = Array.from({ length: 10 }, () => [Buffer.from('FRAME\n'), frame]).flat();
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, Buffer.concat([header, ...frames]));
+  return file;
+}
+
+/** RGB to planar YUV 4:2:0 (full-range BT.601, as JPEG uses), chroma averaged over 2×2. */
+function toI420(rgb: Buffer, width: number, height: number): Buffer {
+  const y = Buffer.alloc(width * height);
+  const u = Buffer.alloc((width / 2) * (height / 2));
+  const v = Buffer.alloc((width / 2) * (height / 2));
+  const clamp = (n: number) => Math.max(0, Math.min(255, Math.round(n)));
+  for (let row = 0; row < height; row++) {
+    for (let col = 0; col < width; col++) {
+      const i = (row * width + col) * 3;
+      y[row * width + col] = clamp(0.299 * rgb[i] + 0.587 * rgb[i + 1] + 0.114 * rgb[i + 2]);
+    }
+  }
+  for (let row = 0; row < height; row += 2) {
+    for (let col = 0; col < width; col += 2) {
+      let r = 0;
+      let g = 0;
+      let b = 0;
+      for (const [dr, dc] of [
+        [0, 0],
+        [0, 1],
+        [1, 0],
+        [1, 1],
+      ]) {
+        const i = ((row + dr) * width + col + dc) * 3;
+        r += rgb[i] / 4;
+        g += rgb[i + 1] / 4;
+        b += rgb[i + 2] / 4;
+      }
+      const at = (row / 2) * (width / 2) + col / 2;
+      u[at] = clamp(128 - 0.168736 * r - 0.331264 * g + 0.5 * b);
+      v[at] = clamp(128 + 0.5 * r - 0.418688 * g - 0.081312 * b);
+    }
+  }
+  return Buffer.concat([y, u, v]);
+}
