@@ -2,7 +2,8 @@ import { useEffect, useRef, useState } from 'react';
 import { ApiError, describeReason, unwrap, type Schemas, type Session } from '@roomkey/sdk';
 import type { KioskSetup } from './device';
 import { withRetry } from './retry';
-import { isPassCode, readQr } from './scanner';
+import { readQr } from './scanner';
+import { isPassCode } from './scanner-rules';
 
 type Step =
   | { kind: 'starting' }

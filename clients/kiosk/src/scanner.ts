@@ -14,7 +14,3 @@ export async function readQr(frame: ImageData): Promise<string | null> {
   const found = await readBarcodes(frame, { formats: ['QRCode'], maxNumberOfSymbols: 1 });
   return found.find((b) => b.isValid)?.text ?? null;
 }
-
-/** A pass (a member's or a visitor's), as opposed to a door's own rotating code. */
-export const isPassCode = (text: string): boolean =>
-  /^RK1\.[A-Z]\./.test(text) && !text.startsWith('RK1.R.');

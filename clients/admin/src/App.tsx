@@ -1,0 +1,128 @@
+import { useState } from 'react';
+import { NavLink, Navigate, Route, Routes } from 'react-router';
+import type { Schemas, Session } from '@roomkey/sdk';
+import { AccessLog } from './pages/AccessLog';
+import { Alerts } from './pages/Alerts';
+import { Dashboard } from './pages/Dashboard';
+import { Passes, PrintPass } from './pages/Passes';
+import { Permissions } from './pages/Permissions';
+import { Places } from './pages/Places';
+import { Users } from './pages/Users';
+import { signIn, StaffProvider, useStaff } from './session';
+import { describeError } from './ui';
+
+export function App() {
+  return (
+    <StaffProvider
+      signedOut={(onSignedIn, session) => <SignIn session={session} onSignedIn={onSignedIn} />}
+    >
+      <Shell />
+    </StaffProvider>
+  );
+}
+
+const PAGES = [
+  { to: '/', label: 'Dashboard' },
+  { to: '/alerts', label: 'Alerts' },
+  { to: '/log', label: 'Access log' },
+  { to: '/users', label: 'Users' },
+  { to: '/places', label: 'Places & devices' },
+  { to: '/permissions', label: 'Permissions' },
+  { to: '/passes', label: 'Visitor passes' },
+];
+
+function Shell() {
+  const { me, signOut } = useStaff();
+  return (
+    <div className="shell">
+      <a className="skip" href="#main">
+        Skip to content
+      </a>
+      <header>
+        <strong className="brand">roomkey</strong>
+        <nav aria-label="Main">
+          {PAGES.map((p) => (
+            <NavLink key={p.to} to={p.to} end={p.to === '/'}>
+              {p.label}
+            </NavLink>
+          ))}
+        </nav>
+        <span className="me">
+          {me.displayName} ({me.roles.join(', ')})
+        </span>
+        <button type="button" onClick={() => void signOut()}>
+          Sign out
+        </button>
+      </header>
+      <main id="main">
+        <Routes>
+          <Route path="/" element={<Dashboard />} />
+          <Route path="/alerts" element={<Alerts />} />
+          <Route path="/log" element={<AccessLog />} />
+          <Route path="/users" element={<Users />} />
+          <Route path="/places" element={<Places />} />
+          <Route path="/permissions" element={<Permissions />} />
+          <Route path="/passes" element={<Passes />} />
+          <Route path="/passes/:id/print" element={<PrintPass />} />
+          <Route path="*" element={<Navigate to="/" replace />} />
+        </Routes>
+      </main>
+    </div>
+  );
+}
+
+function SignIn({
+  session,
+  onSignedIn,
+}: {
+  session: Session;
+  onSignedIn: (me: Schemas['UserView']) => void;
+}) {
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  return (
+    <main className="sign-in">
+      <h1>roomkey admin</h1>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          setBusy(true);
+          setError(null);
+          signIn(session, email, password).then(onSignedIn, (err: unknown) => {
+            setError(describeError(err));
+            setBusy(false);
+          });
+        }}
+      >
+        <label htmlFor="email">Email</label>
+        <input
+          id="email"
+          type="email"
+          autoComplete="username"
+          required
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+        />
+        <label htmlFor="password">Password</label>
+        <input
+          id="password"
+          type="password"
+          autoComplete="current-password"
+          required
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+        />
+        {error && (
+          <p role="alert" className="error">
+            {error}
+          </p>
+        )}
+        <button type="submit" disabled={busy}>
+          Sign in
+        </button>
+      </form>
+    </main>
+  );
+}

@@ -1,0 +1,89 @@
+import { useCallback, useEffect, useState, type ReactNode } from 'react';
+import { ApiError, NetworkError } from '@roomkey/sdk';
+
+/** What went wrong, in words, with the API's code for support. */
+export function describeError(err: unknown): string {
+  if (err instanceof ApiError) return `${err.message} (${err.code})`;
+  if (err instanceof NetworkError) return 'roomkey cannot be reached. Check the connection.';
+  return 'Something went wrong.';
+}
+
+/**
+ * Loads data for a page when `deps` change, and again on `reload()`. The last data stays on
+ * screen until the next arrives; an answer to an older load is dropped.
+ */
+export function useLoad<T>(load: () => Promise<T>, deps: unknown[]) {
+  const [version, setVersion] = useState(0);
+  const [state, setState] = useState<{ data?: T; error?: unknown }>({});
+  useEffect(() => {
+    let current = true;
+    load().then(
+      (data) => current && setState({ data }),
+      (error: unknown) => current && setState({ error }),
+    );
+    return () => {
+      current = false;
+    };
+    // The caller names what the load depends on.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [...deps, version]);
+  const reload = useCallback(() => setVersion((v) => v + 1), []);
+  return { ...state, reload };
+}
+
+export function Loading() {
+  return <p className="muted">Loading…</p>;
+}
+
+export function ErrorNote({ error, retry }: { error: unknown; retry?: () => void }) {
+  return (
+    <div className="error" role="alert">
+      <p>{describeError(error)}</p>
+      {retry && (
+        <button type="button" onClick={retry}>
+          Try again
+        </button>
+      )}
+    </div>
+  );
+}
+
+export function Empty({ children }: { children: ReactNode }) {
+  return <p className="empty">{children}</p>;
+}
+
+/** Shows a load's state, or its data through `children`. */
+export function Loaded<T>({
+  load,
+  children,
+}: {
+  load: { data?: T; error?: unknown; reload: () => void };
+  children: (data: T) => ReactNode;
+}) {
+  if (load.error) return <ErrorNote error={load.error} retry={load.reload} />;
+  if (load.data === undefined) return <Loading />;
+  return <>{children(load.data)}</>;
+}
+
+/** Runs a form's action and keeps its error for the form to show. */
+export function useAction() {
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const run = useCallback(async (action: () => Promise<unknown>) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await action();
+      return true;
+    } catch (err) {
+      setError(err);
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  }, []);
+  return { run, busy, error, clear: () => setError(null) };
+}
+
+export const formatTime = (iso: string | null | undefined) =>
+  iso ? new Date(iso).toLocaleString() : '—';

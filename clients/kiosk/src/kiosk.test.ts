@@ -1,0 +1,53 @@
+import { describe, expect, it, vi } from 'vitest';
+import { ApiError, NetworkError } from '@roomkey/sdk';
+import { parseSetup } from './device';
+import { withRetry } from './retry';
+import { isPassCode } from './scanner-rules';
+
+describe('withRetry', () => {
+  it('tries again through network blips and tells the screen', async () => {
+    const call = vi
+      .fn<() => Promise<string>>()
+      .mockRejectedValueOnce(new NetworkError(new TypeError('down')))
+      .mockRejectedValueOnce(new ApiError(503, 'UPSTREAM_UNAVAILABLE', 'later'))
+      .mockResolvedValue('ok');
+    const retries: number[] = [];
+    await expect(withRetry(call, [1, 1, 1], (n) => retries.push(n))).resolves.toBe('ok');
+    expect(retries).toEqual([1, 2]);
+  });
+
+  it('gives up after the last delay', async () => {
+    const call = vi.fn(() => Promise.reject(new NetworkError(new TypeError('down'))));
+    await expect(withRetry(call, [1, 1])).rejects.toBeInstanceOf(NetworkError);
+    expect(call).toHaveBeenCalledTimes(3);
+  });
+
+  it('does not repeat a request the API refused', async () => {
+    const call = vi.fn(() => Promise.reject(new ApiError(403, 'DOOR_NOT_IN_SCOPE', 'no')));
+    await expect(withRetry(call, [1, 1])).rejects.toBeInstanceOf(ApiError);
+    expect(call).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('the kiosk setup', () => {
+  const good = {
+    deviceId: '3a9e7c1d-5b2f-4e6a-8c9d-1f2e3d4c5b6a',
+    secret: 's3cret',
+    doorId: '4a9e7c1d-5b2f-4e6a-8c9d-1f2e3d4c5b6a',
+    roomId: '5a9e7c1d-5b2f-4e6a-8c9d-1f2e3d4c5b6a',
+  };
+  it('takes a complete setup and refuses anything else', () => {
+    expect(parseSetup(good)).toEqual(good);
+    expect(parseSetup({ ...good, doorId: 'front' })).toBeNull();
+    expect(parseSetup({ ...good, secret: '' })).toBeNull();
+    expect(parseSetup('x')).toBeNull();
+  });
+});
+
+describe('isPassCode', () => {
+  it('takes a pass and leaves the door’s own code alone', () => {
+    expect(isPassCode('RK1.P.K1.abc.def')).toBe(true);
+    expect(isPassCode('RK1.R.door.123.mac')).toBe(false);
+    expect(isPassCode('https://example.com')).toBe(false);
+  });
+});
