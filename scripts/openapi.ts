@@ -18,6 +18,7 @@ const ROOT = path.resolve(__dirname, '..');
 const OUT = path.join(ROOT, 'clients/sdk/openapi.json');
 const TYPES = path.join(ROOT, 'clients/sdk/src/schema.d.ts');
 /** The built gateway (`npm run build`): its decorators carry the metadata Nest needs. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded at run time, once built
 const built = (file: string): unknown => require(path.join(ROOT, 'dist/apps/gateway/src', file));
 
 /** The SDK's types, by openapi-typescript. */
