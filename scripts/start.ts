@@ -6,10 +6,12 @@ import * as readline from 'node:readline';
 import { stackSettings } from '@roomkey/common/config/stack';
 import { up as stackUp } from './stack/cli';
 import { MODEL_FILES } from '../apps/face/src/adapters/model-files';
+import { CLIENTS, ClientName, DEFAULT_PORTS } from './serve-clients';
 
 /**
- * `npm start`: the local stack (unless ROOMKEY_SKIP_STACK=1, for your own servers), a build, and
- * the six apps as child processes with their logs interleaved. Ctrl-C stops the apps and leaves
+ * `npm start`: the local stack (unless ROOMKEY_SKIP_STACK=1, for your own servers), a build, the
+ * six apps as child processes with their logs interleaved, and the admin web and door kiosk
+ * served next to the gateway. Ctrl-C stops the apps and leaves
  * the stack running for the next start (`npm run stack:down` stops it).
  */
 const ROOT = path.resolve(__dirname, '..');
@@ -87,6 +89,7 @@ async function main(): Promise<void> {
   const models = modelDir();
   if (process.env.ROOMKEY_SKIP_STACK !== '1') await stackUp();
   await run('npm', ['run', '--silent', 'build']);
+  await run('npm', ['run', '--silent', 'clients:build']);
 
   const children: ChildProcess[] = [];
   let stopping = false;
@@ -142,6 +145,41 @@ async function main(): Promise<void> {
   }
 
   const gateway = `http://127.0.0.1:${portOf('gateway')}`;
+  // The admin web and the kiosk, built, each on its port, their API calls sent to the gateway.
+  const clientPorts = Object.fromEntries(
+    CLIENTS.map((c) => [
+      c,
+      Number(process.env[`ROOMKEY_${c.toUpperCase()}_PORT`] ?? DEFAULT_PORTS[c]),
+    ]),
+  ) as Record<ClientName, number>;
+  const clients = spawn(
+    process.execPath,
+    [require.resolve('tsx/cli'), path.join(ROOT, 'scripts/serve-clients.ts')],
+    {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        ROOMKEY_GATEWAY_URL: gateway,
+        ROOMKEY_ADMIN_PORT: String(clientPorts.admin),
+        ROOMKEY_KIOSK_PORT: String(clientPorts.kiosk),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  children.push(clients);
+  for (const stream of [clients.stdout!, clients.stderr!]) {
+    readline
+      .createInterface({ input: stream })
+      .on('line', (line) => console.log(`${'clients'.padEnd(8)}| ${line}`));
+  }
+  clients.on('exit', (code, signal) => {
+    if (!stopping) {
+      console.error(`the client server exited (${signal ?? code}); stopping the others`);
+      process.exitCode = 1;
+      stop();
+    }
+  });
+
   const results = await Promise.all(
     APPS.map((a) => waitReady(`http://127.0.0.1:${portOf(a.name)}/health/ready`, 90000)),
   );
@@ -153,6 +191,10 @@ async function main(): Promise<void> {
   console.log(`roomkey is running`);
   console.log(`  gateway       ${gateway}`);
   console.log(`  API docs      ${gateway}/docs   (OpenAPI JSON: ${gateway}/docs-json)`);
+  console.log(`  admin web     http://127.0.0.1:${clientPorts.admin}`);
+  console.log(
+    `  door kiosk    http://127.0.0.1:${clientPorts.kiosk}   (set up from Places & devices → Register a kiosk)`,
+  );
   console.log(
     `  apps          ${APPS.filter((a) => a.name !== 'gateway')
       .map((a) => `${a.name} :${portOf(a.name)}`)
