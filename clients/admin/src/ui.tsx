@@ -87,3 +87,39 @@ export function useAction() {
 
 export const formatTime = (iso: string | null | undefined) =>
   iso ? new Date(iso).toLocaleString() : '—';
+
+/**
+ * Cursor paging: the API gives each page's `next`; going back re-reads the page before. The
+ * stack of cursors is the way back.
+ */
+export function useCursorPages() {
+  const [cursors, setCursors] = useState<Array<string | undefined>>([undefined]);
+  return {
+    after: cursors[cursors.length - 1],
+    first: cursors.length === 1,
+    forward: (next: string | null) => next && setCursors([...cursors, next]),
+    back: () => setCursors(cursors.slice(0, -1)),
+    reset: () => setCursors([undefined]),
+  };
+}
+
+export function Pager({
+  pages,
+  next,
+  labels = ['Previous', 'Next'],
+}: {
+  pages: ReturnType<typeof useCursorPages>;
+  next: string | null;
+  labels?: [string, string];
+}) {
+  return (
+    <div className="pager">
+      <button type="button" disabled={pages.first} onClick={pages.back}>
+        {labels[0]}
+      </button>
+      <button type="button" disabled={!next} onClick={() => pages.forward(next)}>
+        {labels[1]}
+      </button>
+    </div>
+  );
+}

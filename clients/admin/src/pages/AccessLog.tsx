@@ -1,7 +1,16 @@
 import { useState } from 'react';
 import { describeReason, unwrap, type paths, type Schemas } from '@roomkey/sdk';
 import { useApi, useStaff } from '../session';
-import { Empty, ErrorNote, formatTime, Loaded, useAction, useLoad } from '../ui';
+import {
+  Empty,
+  ErrorNote,
+  formatTime,
+  Loaded,
+  useAction,
+  useLoad,
+  Pager,
+  useCursorPages,
+} from '../ui';
 
 /** The filters of the log; `limit`, `after` and `format` are the page's and the export's. */
 type Query = Omit<
@@ -36,8 +45,8 @@ export function AccessLog() {
   const { session } = useStaff();
   const [draft, setDraft] = useState<Filters>(NO_FILTERS);
   const [filters, setFilters] = useState<Filters>(NO_FILTERS);
-  const [pages, setPages] = useState<Array<string | undefined>>([undefined]);
-  const after = pages[pages.length - 1];
+  const pages = useCursorPages();
+  const after = pages.after;
   const places = useLoad(async () => {
     const [rooms, doors] = await Promise.all([
       unwrap(api.GET('/v1/rooms')),
@@ -90,7 +99,7 @@ export function AccessLog() {
         onSubmit={(e) => {
           e.preventDefault();
           setFilters(draft);
-          setPages([undefined]);
+          pages.reset();
         }}
       >
         <label htmlFor="log-from">From</label>
@@ -197,22 +206,7 @@ export function AccessLog() {
                 </tbody>
               </table>
             )}
-            <div className="pager">
-              <button
-                type="button"
-                disabled={pages.length === 1}
-                onClick={() => setPages(pages.slice(0, -1))}
-              >
-                Newer
-              </button>
-              <button
-                type="button"
-                disabled={!page.next}
-                onClick={() => setPages([...pages, page.next ?? undefined])}
-              >
-                Older
-              </button>
-            </div>
+            <Pager pages={pages} next={page.next} labels={['Newer', 'Older']} />
           </>
         )}
       </Loaded>

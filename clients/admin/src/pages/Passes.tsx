@@ -2,14 +2,23 @@ import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { unwrap, type Schemas } from '@roomkey/sdk';
 import { useApi } from '../session';
-import { Empty, ErrorNote, formatTime, Loaded, useAction, useLoad } from '../ui';
+import {
+  Empty,
+  ErrorNote,
+  formatTime,
+  Loaded,
+  useAction,
+  useLoad,
+  Pager,
+  useCursorPages,
+} from '../ui';
 
 /** Visitor passes: create one for some doors and a time, print it with its QR, revoke it. */
 export function Passes() {
   const api = useApi();
   const [status, setStatus] = useState<'active' | 'expired' | 'revoked' | ''>('active');
-  const [pages, setPages] = useState<Array<string | undefined>>([undefined]);
-  const after = pages[pages.length - 1];
+  const pages = useCursorPages();
+  const after = pages.after;
   const load = useLoad(async () => {
     const [page, doors] = await Promise.all([
       unwrap(
@@ -34,7 +43,7 @@ export function Passes() {
           value={status}
           onChange={(e) => {
             setStatus(e.target.value as typeof status);
-            setPages([undefined]);
+            pages.reset();
           }}
         >
           <option value="active">active</option>
@@ -119,22 +128,7 @@ export function Passes() {
                 </tbody>
               </table>
             )}
-            <div className="pager">
-              <button
-                type="button"
-                disabled={pages.length === 1}
-                onClick={() => setPages(pages.slice(0, -1))}
-              >
-                Previous
-              </button>
-              <button
-                type="button"
-                disabled={!page.next}
-                onClick={() => setPages([...pages, page.next ?? undefined])}
-              >
-                Next
-              </button>
-            </div>
+            <Pager pages={pages} next={page.next} />
             <NewPass
               doors={doors}
               onCreate={(body) =>

@@ -1,7 +1,16 @@
 import { useState } from 'react';
 import { unwrap, type Schemas } from '@roomkey/sdk';
 import { useApi, useStaff } from '../session';
-import { Empty, ErrorNote, formatTime, Loaded, useAction, useLoad } from '../ui';
+import {
+  Empty,
+  ErrorNote,
+  formatTime,
+  Loaded,
+  useAction,
+  useLoad,
+  Pager,
+  useCursorPages,
+} from '../ui';
 import { CreateForm } from './Places';
 
 type Role = Schemas['UserView']['roles'][number];
@@ -14,8 +23,8 @@ export function Users() {
   const [role, setRole] = useState<Role | ''>('');
   const [status, setStatus] = useState<'active' | 'disabled' | ''>('');
   const [search, setSearch] = useState('');
-  const [pages, setPages] = useState<Array<string | undefined>>([undefined]);
-  const after = pages[pages.length - 1];
+  const pages = useCursorPages();
+  const after = pages.after;
   const load = useLoad(
     () =>
       unwrap(
@@ -49,7 +58,7 @@ export function Users() {
           value={role}
           onChange={(e) => {
             setRole(e.target.value as Role | '');
-            setPages([undefined]);
+            pages.reset();
           }}
         >
           <option value="">Any</option>
@@ -65,7 +74,7 @@ export function Users() {
           value={status}
           onChange={(e) => {
             setStatus(e.target.value as 'active' | 'disabled' | '');
-            setPages([undefined]);
+            pages.reset();
           }}
         >
           <option value="">Any</option>
@@ -169,22 +178,7 @@ export function Users() {
                   </tbody>
                 </table>
               )}
-              <div className="pager">
-                <button
-                  type="button"
-                  disabled={pages.length === 1}
-                  onClick={() => setPages(pages.slice(0, -1))}
-                >
-                  Previous
-                </button>
-                <button
-                  type="button"
-                  disabled={!page.next}
-                  onClick={() => setPages([...pages, page.next ?? undefined])}
-                >
-                  Next
-                </button>
-              </div>
+              <Pager pages={pages} next={page.next} />
             </>
           );
         }}
