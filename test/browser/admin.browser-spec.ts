@@ -52,7 +52,7 @@ it('creates a site, a room, a lock (its secret shown once) and a door', async ()
   await go('Places & devices');
   await form('New site').getByLabel('Name').fill(`Site ${tag}`);
   await form('New site').getByRole('button', { name: 'Create' }).click();
-  await page.getByRole('cell', { name: `Site ${tag}` }).waitFor();
+  await page.getByRole('cell', { name: `Site ${tag}`, exact: true }).waitFor();
 
   await form('New room').getByLabel('Name').fill(ROOM);
   await form('New room')
@@ -75,7 +75,25 @@ it('creates a site, a room, a lock (its secret shown once) and a door', async ()
     .getByLabel('Lock')
     .selectOption({ label: `${ROOM} lock` });
   await form('New door').getByRole('button', { name: 'Create' }).click();
-  await page.getByRole('cell', { name: `${ROOM} door` }).waitFor();
+  await page.getByRole('cell', { name: `${ROOM} door`, exact: true }).waitFor();
+
+  // Renamed afterwards, and moved to another time zone.
+  await page.getByRole('button', { name: `Edit ${ROOM} lock` }).click();
+  const edit = form(`Edit lock ${ROOM} lock`);
+  await edit.getByLabel('Name').fill(`${ROOM} main lock`);
+  await edit.getByRole('button', { name: 'Save' }).click();
+  await page
+    .getByRole('cell', { name: `${ROOM} main lock`, exact: true })
+    .first()
+    .waitFor();
+  await page.getByRole('button', { name: `Edit Site ${tag}` }).click();
+  await form(`Edit site Site ${tag}`).getByLabel('Time zone').selectOption('Europe/Berlin');
+  await form(`Edit site Site ${tag}`).getByRole('button', { name: 'Save' }).click();
+  await page
+    .getByRole('row')
+    .filter({ hasText: `Site ${tag}` })
+    .getByText('Europe/Berlin')
+    .waitFor();
   await screenshot(page, 'admin-places');
 
   const admin = (await login(sys.gateway, ADMIN.email, ADMIN.password)).accessToken;
@@ -144,7 +162,10 @@ it('filters the access log and exports it as CSV', async () => {
   await go('Access log');
   await page.getByLabel('Decision').selectOption('denied');
   await page.getByRole('button', { name: 'Apply' }).click();
-  await page.getByRole('cell', { name: 'denied' }).first().waitFor({ timeout: 30_000 });
+  await page
+    .getByRole('cell', { name: 'denied', exact: true })
+    .first()
+    .waitFor({ timeout: 30_000 });
   await screenshot(page, 'admin-access-log');
   const [download] = await Promise.all([
     page.waitForEvent('download'),

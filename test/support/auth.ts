@@ -120,13 +120,13 @@ export async function kioskToken(gateway: string, admin: string, doorIds: string
   };
 }
 
-/** A member account made by the admin, signed in. */
-export async function memberToken(gateway: string, admin: string) {
+/** An account made by the admin (a member unless `roles` says otherwise), signed in. */
+export async function memberToken(gateway: string, admin: string, roles: string[] = ['member']) {
   const email = `member-${randomBytes(4).toString('hex')}@roomkey.test`;
   const password = 'a member passphrase for tests';
   const made = await call(gateway, 'POST', '/v1/users', {
     token: admin,
-    body: { email, password, displayName: 'Test Member', roles: ['member'] },
+    body: { email, password, displayName: 'Test Member', roles },
   });
   if (made.status !== 201) throw new Error(`member creation failed: ${made.status}`);
   return {

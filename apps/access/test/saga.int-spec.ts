@@ -51,6 +51,8 @@ let sim: LockSimulator;
 
 const post = (path: string, body: unknown, token = admin) =>
   call(gw.url, 'POST', path, { token, body });
+const patch = (path: string, body: unknown, token = admin) =>
+  call(gw.url, 'PATCH', path, { token, body });
 
 beforeAll(async () => {
   auth = await startAuth();
@@ -437,6 +439,96 @@ describe('the gateway', () => {
     const doc = await expectDocumentedAndForwarded(gw.url, ACCESS_ROUTES);
     // The QR route under /v1/doors still reaches the qr app, not access.
     expect(doc.paths['/v1/doors/{id}/qr-secret/rotate'].post).toBeDefined();
+  });
+
+  it('lets admins rename sites, rooms, locks and doors, move a door to a free lock and set its kiosk', async () => {
+    const site = (await post('/v1/sites', { name: 'Annex', timeZone: NY })).body;
+    const room = (await post('/v1/rooms', { siteId: site.id, name: 'Store' })).body;
+    const [first, second] = [
+      (await post('/v1/locks', { name: 'Store lock' })).body,
+      (await post('/v1/locks', { name: 'Spare lock' })).body,
+    ];
+    const door = (
+      await post('/v1/doors', { roomId: room.id, name: 'Store door', lockId: first.id })
+    ).body;
+
+    expect(await patch(`/v1/sites/${site.id}`, { timeZone: 'Europe/Berlin' })).toMatchObject({
+      status: 200,
+      body: { id: site.id, name: 'Annex', timeZone: 'Europe/Berlin' },
+    });
+    expect(await patch(`/v1/rooms/${room.id}`, { name: 'Stock room' })).toMatchObject({
+      status: 200,
+      body: { id: room.id, name: 'Stock room', siteId: site.id, lockedDown: false },
+    });
+    expect(await patch(`/v1/locks/${second.id}`, { name: 'Stock room lock' })).toMatchObject({
+      status: 200,
+      body: { id: second.id, name: 'Stock room lock' },
+    });
+    // The door moves to the spare lock; the lock it left is free for another door.
+    const kioskId = randomUUID();
+    expect(
+      await patch(`/v1/doors/${door.id}`, { name: 'Stock door', lockId: second.id, kioskId }),
+    ).toMatchObject({
+      status: 200,
+      body: { id: door.id, name: 'Stock door', lockId: second.id, kioskId, roomId: room.id },
+    });
+    expect((await patch(`/v1/doors/${door.id}`, { kioskId: null })).body.kioskId).toBeNull();
+    expect(
+      (await post('/v1/doors', { roomId: room.id, name: 'Back door', lockId: first.id })).status,
+    ).toBe(201);
+
+    const listed = await call(gw.url, 'GET', '/v1/doors', { token: admin });
+    expect(listed.body.find((d: { id: string }) => d.id === door.id)).toMatchObject({
+      name: 'Stock door',
+      lockId: second.id,
+      kioskId: null,
+    });
+    const sites = await call(gw.url, 'GET', '/v1/sites', { token: admin });
+    expect(sites.body.find((x: { id: string }) => x.id === site.id).timeZone).toBe('Europe/Berlin');
+  });
+
+  it('refuses bad changes with stable codes and changes nothing', async () => {
+    const site = (await post('/v1/sites', { name: 'Depot', timeZone: NY })).body;
+    const room = (await post('/v1/rooms', { siteId: site.id, name: 'Bay' })).body;
+    const lock = (await post('/v1/locks', { name: 'Bay lock' })).body;
+    const door = (await post('/v1/doors', { roomId: room.id, name: 'Bay door', lockId: lock.id }))
+      .body;
+    const cases: Array<[string, unknown, number, string]> = [
+      [`/v1/sites/${site.id}`, {}, 400, 'VALIDATION_FAILED'],
+      [`/v1/sites/${site.id}`, { timeZone: 'Mars/Olympus' }, 400, 'VALIDATION_FAILED'],
+      [`/v1/sites/${site.id}`, { name: 'x', id: randomUUID() }, 400, 'VALIDATION_FAILED'],
+      [`/v1/rooms/${room.id}`, { name: 'a\u0000b' }, 400, 'VALIDATION_FAILED'],
+      [`/v1/rooms/${room.id}`, { siteId: randomUUID() }, 400, 'VALIDATION_FAILED'],
+      ['/v1/rooms/not-a-uuid', { name: 'x' }, 400, 'VALIDATION_FAILED'],
+      [`/v1/rooms/${randomUUID()}`, { name: 'x' }, 404, 'ROOM_NOT_FOUND'],
+      [`/v1/sites/${randomUUID()}`, { name: 'x' }, 404, 'SITE_NOT_FOUND'],
+      [`/v1/locks/${randomUUID()}`, { name: 'x' }, 404, 'LOCK_NOT_FOUND'],
+      [`/v1/doors/${randomUUID()}`, { name: 'x' }, 404, 'DOOR_NOT_FOUND'],
+      [`/v1/doors/${door.id}`, { lockId: randomUUID() }, 404, 'LOCK_NOT_FOUND'],
+      [`/v1/doors/${door.id}`, { lockId: world.lockId }, 409, 'LOCK_IN_USE'],
+      [`/v1/doors/${door.id}`, { roomId: world.roomId }, 400, 'VALIDATION_FAILED'],
+    ];
+    for (const [path, body, status, code] of cases) {
+      const res = await patch(path, body);
+      expect({ path, body, status: res.status, code: res.body.code }).toEqual({
+        path,
+        body,
+        status,
+        code,
+      });
+    }
+    const security = await memberToken(gw.url, admin, ['security']);
+    expect(await patch(`/v1/rooms/${room.id}`, { name: 'x' }, security.token)).toMatchObject({
+      status: 403,
+      body: { code: 'INSUFFICIENT_ROLE' },
+    });
+    const listed = await call(gw.url, 'GET', '/v1/doors', { token: admin });
+    expect(listed.body.find((d: { id: string }) => d.id === door.id)).toMatchObject({
+      name: 'Bay door',
+      lockId: lock.id,
+    });
+    const rooms = await call(gw.url, 'GET', '/v1/rooms', { token: admin });
+    expect(rooms.body.find((r: { id: string }) => r.id === room.id).name).toBe('Bay');
   });
 
   it('refuses bad admin input with stable codes', async () => {

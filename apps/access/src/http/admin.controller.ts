@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import {
   CreateDoorBody,
   CreateLockBody,
@@ -7,6 +7,9 @@ import {
   CreateSiteBody,
   Id,
   ListPermissionsQuery,
+  RenameBody,
+  UpdateDoorBody,
+  UpdateSiteBody,
 } from '@roomkey/contracts';
 import { Caller, Principal, Roles, ZodPipe } from '@roomkey/common';
 import { AccessModel } from '../services/model.service';
@@ -34,6 +37,14 @@ export class AdminController {
     return this.model.listSites();
   }
 
+  @Patch('sites/:id')
+  updateSite(
+    @Param('id', id('site id')) siteId: string,
+    @Body(new ZodPipe(UpdateSiteBody)) body: UpdateSiteBody,
+  ) {
+    return this.model.updateSite(siteId, body);
+  }
+
   @Post('rooms')
   createRoom(@Body(new ZodPipe(CreateRoomBody)) body: CreateRoomBody) {
     return this.model.createRoom(body);
@@ -49,6 +60,14 @@ export class AdminController {
   @Roles('admin', 'security')
   getRoom(@Param('id', id('room id')) roomId: string) {
     return this.model.getRoom(roomId);
+  }
+
+  @Patch('rooms/:id')
+  renameRoom(
+    @Param('id', id('room id')) roomId: string,
+    @Body(new ZodPipe(RenameBody)) body: RenameBody,
+  ) {
+    return this.model.renameRoom(roomId, body);
   }
 
   /** Lockdown: every request for the room is denied until it is lifted. */
@@ -76,6 +95,14 @@ export class AdminController {
     return this.model.listLocks();
   }
 
+  @Patch('locks/:id')
+  renameLock(
+    @Param('id', id('lock id')) lockId: string,
+    @Body(new ZodPipe(RenameBody)) body: RenameBody,
+  ) {
+    return this.model.renameLock(lockId, body);
+  }
+
   @Post('doors')
   createDoor(@Body(new ZodPipe(CreateDoorBody)) body: CreateDoorBody) {
     return this.model.createDoor(body);
@@ -85,6 +112,14 @@ export class AdminController {
   @Roles('admin', 'security')
   listDoors() {
     return this.model.listDoors();
+  }
+
+  @Patch('doors/:id')
+  updateDoor(
+    @Param('id', id('door id')) doorId: string,
+    @Body(new ZodPipe(UpdateDoorBody)) body: UpdateDoorBody,
+  ) {
+    return this.model.updateDoor(doorId, body);
   }
 
   @Post('permissions')

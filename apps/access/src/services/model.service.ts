@@ -13,8 +13,11 @@ import type {
   LockRegistered,
   LockView,
   PermissionView,
+  RenameBody,
   RoomView,
   SiteView,
+  UpdateDoorBody,
+  UpdateSiteBody,
 } from '@roomkey/contracts';
 import { DomainError, Keyring, NotFoundError } from '@roomkey/common';
 import { LOCK_KEYRING } from '../config';
@@ -85,6 +88,8 @@ export class AccessModel {
     return siteView(row);
   }
   listSites = async () => (await this.sites.find({ order: { createdAt: 'ASC' } })).map(siteView);
+  updateSite = async (id: string, body: UpdateSiteBody) =>
+    siteView(await this.change(this.sites, id, body, 'SITE_NOT_FOUND', 'site'));
 
   async createRoom(body: CreateRoomBody): Promise<RoomView> {
     const row: RoomRow = {
@@ -100,6 +105,8 @@ export class AccessModel {
   }
   listRooms = async () => (await this.rooms.find({ order: { createdAt: 'ASC' } })).map(roomView);
   getRoom = async (id: string) => roomView(await this.room(id));
+  renameRoom = async (id: string, body: RenameBody) =>
+    roomView(await this.change(this.rooms, id, body, 'ROOM_NOT_FOUND', 'room'));
 
   /** Locks down a room (every request for it is denied) or lifts it. */
   async setLockdown(id: string, on: boolean, by: string): Promise<RoomView> {
@@ -128,6 +135,8 @@ export class AccessModel {
     return { ...lockView(row), secret: secret.toString('base64') };
   }
   listLocks = async () => (await this.locks.find({ order: { createdAt: 'ASC' } })).map(lockView);
+  renameLock = async (id: string, body: RenameBody) =>
+    lockView(await this.change(this.locks, id, body, 'LOCK_NOT_FOUND', 'lock'));
 
   async createDoor(body: CreateDoorBody): Promise<DoorView> {
     const row: DoorRow = {
@@ -148,6 +157,17 @@ export class AccessModel {
     return doorView(row);
   }
   listDoors = async () => (await this.doors.find({ order: { createdAt: 'ASC' } })).map(doorView);
+
+  async updateDoor(id: string, body: UpdateDoorBody): Promise<DoorView> {
+    try {
+      return doorView(await this.change(this.doors, id, body, 'DOOR_NOT_FOUND', 'door'));
+    } catch (err) {
+      if (isFkViolation(err)) throw new NotFoundError('LOCK_NOT_FOUND', 'no lock with this id');
+      if (isUniqueViolation(err))
+        throw new DomainError('LOCK_IN_USE', 'this lock already serves a door', 409);
+      throw err;
+    }
+  }
 
   async createPermission(body: CreatePermissionBody): Promise<PermissionView> {
     const row: PermissionRow = {
@@ -178,6 +198,20 @@ export class AccessModel {
   async deletePermission(id: string): Promise<void> {
     const { affected } = await this.permissions.delete({ id });
     if (!affected) throw new NotFoundError('PERMISSION_NOT_FOUND', 'no permission with this id');
+  }
+
+  /** Changes the given fields of one row and returns it as it is now. */
+  private async change<T extends { id: string }>(
+    repo: Repository<T>,
+    id: string,
+    patch: Partial<T>,
+    code: string,
+    what: string,
+  ): Promise<T> {
+    const found = await repo.findOneBy({ id } as never);
+    if (!found) throw new NotFoundError(code, `no ${what} with this id`);
+    await repo.update(id, patch as never);
+    return { ...found, ...patch };
   }
 
   private async room(id: string): Promise<RoomRow> {

@@ -66,9 +66,11 @@ export class ProxyController {
   /** Sites, rooms, locks, doors, permissions, lockdown and decision records. */
   @All([
     'v1/sites',
+    'v1/sites/*path',
     'v1/rooms',
     'v1/rooms/*path',
     'v1/locks',
+    'v1/locks/*path',
     'v1/doors',
     'v1/doors/*path',
     'v1/permissions',

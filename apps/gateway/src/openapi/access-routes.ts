@@ -25,6 +25,29 @@ const create = (
   errors: { 400: BAD_BODY, 401: TOKEN, 403: ADMIN_ONLY, ...errors },
 });
 
+const update = (
+  path: string,
+  summary: string,
+  body: string,
+  schema: string,
+  notFound: string,
+  errors: Record<number, string> = {},
+): ForwardedRoute => ({
+  method: 'patch',
+  path,
+  summary,
+  access: 'admin',
+  body,
+  ok: { status: 200, schema, description: 'As it is now' },
+  errors: {
+    400: `${BAD_BODY}, or no field to change, or ${BAD_ID}`,
+    401: TOKEN,
+    403: ADMIN_ONLY,
+    404: notFound,
+    ...errors,
+  },
+});
+
 /** The routes the gateway forwards to the access app. */
 export const ACCESS_ROUTES: ForwardedRoute[] = [
   create(
@@ -34,10 +57,18 @@ export const ACCESS_ROUTES: ForwardedRoute[] = [
     'SiteView',
   ),
   list('/v1/sites', 'List sites.', 'SiteList'),
+  update(
+    '/v1/sites/{id}',
+    "Rename a site or change its time zone; every schedule of the site's rooms follows the new zone at once.",
+    'UpdateSiteBody',
+    'SiteView',
+    'SITE_NOT_FOUND',
+  ),
   create('/v1/rooms', 'Create a room on a site.', 'CreateRoomBody', 'RoomView', {
     404: 'SITE_NOT_FOUND',
   }),
   list('/v1/rooms', 'List rooms, with their lockdown state.', 'RoomList'),
+  update('/v1/rooms/{id}', 'Rename a room.', 'RenameBody', 'RoomView', 'ROOM_NOT_FOUND'),
   {
     method: 'get',
     path: '/v1/rooms/{id}',
@@ -73,6 +104,7 @@ export const ACCESS_ROUTES: ForwardedRoute[] = [
     'List locks with their last reported state and whether they are online.',
     'LockList',
   ),
+  update('/v1/locks/{id}', 'Rename a lock.', 'RenameBody', 'LockView', 'LOCK_NOT_FOUND'),
   create(
     '/v1/doors',
     'Create a door of a room, with the lock that opens it (one door per lock).',
@@ -84,6 +116,14 @@ export const ACCESS_ROUTES: ForwardedRoute[] = [
     },
   ),
   list('/v1/doors', 'List doors.', 'DoorList'),
+  update(
+    '/v1/doors/{id}',
+    'Rename a door, give it another lock (one door per lock), or set or clear its kiosk.',
+    'UpdateDoorBody',
+    'DoorView',
+    'DOOR_NOT_FOUND or LOCK_NOT_FOUND',
+    { 409: 'LOCK_IN_USE' },
+  ),
   create(
     '/v1/permissions',
     "Let a user or a role into a room: optionally from/until, and within weekly windows in the site's time zone.",

@@ -3,9 +3,13 @@ import { unwrap, type Schemas } from '@roomkey/sdk';
 import { useApi, useStaff } from '../session';
 import { Empty, ErrorNote, formatTime, Loaded, useAction, useLoad } from '../ui';
 
-const TIME_ZONES: string[] = (
-  Intl as unknown as { supportedValuesOf?: (k: string) => string[] }
-).supportedValuesOf?.('timeZone') ?? ['UTC'];
+/** IANA zones; the browser's list leaves out UTC itself, which sites often use. */
+const TIME_ZONES: string[] = [
+  'UTC',
+  ...((Intl as unknown as { supportedValuesOf?: (k: string) => string[] }).supportedValuesOf?.(
+    'timeZone',
+  ) ?? []),
+].filter((z, i, all) => all.indexOf(z) === i);
 
 /** Where the kiosk app is served; the setup link opens it. */
 const KIOSK_URL =
@@ -58,6 +62,12 @@ function PlacesBody({
   const [secret, setSecret] = useState<{ what: string; secret: string; link?: string } | null>(
     null,
   );
+  const [editing, setEditing] = useState<Editing | null>(null);
+  const edit = (target: Editing) => (
+    <button type="button" aria-label={`Edit ${target.row.name}`} onClick={() => setEditing(target)}>
+      Edit
+    </button>
+  );
   const name = (list: Array<{ id: string; name: string }>, id: string | null) =>
     list.find((x) => x.id === id)?.name ?? '—';
   const act = (fn: () => Promise<unknown>) => action.run(fn).then((ok) => ok && reload());
@@ -82,6 +92,32 @@ function PlacesBody({
         </div>
       )}
 
+      {editing && (
+        <EditForm
+          key={editing.row.id}
+          editing={editing}
+          freeLocks={locks.filter(
+            (l) => !doors.some((d) => d.lockId === l.id && d.id !== editing.row.id),
+          )}
+          onCancel={() => setEditing(null)}
+          onSave={(body) =>
+            act(async () => {
+              const id = editing.row.id;
+              const params = { params: { path: { id } } };
+              if (editing.kind === 'site')
+                await unwrap(api.PATCH('/v1/sites/{id}', { ...params, body }));
+              if (editing.kind === 'room')
+                await unwrap(api.PATCH('/v1/rooms/{id}', { ...params, body: { name: body.name } }));
+              if (editing.kind === 'lock')
+                await unwrap(api.PATCH('/v1/locks/{id}', { ...params, body: { name: body.name } }));
+              if (editing.kind === 'door')
+                await unwrap(api.PATCH('/v1/doors/{id}', { ...params, body }));
+              setEditing(null);
+            })
+          }
+        />
+      )}
+
       <h2>Sites</h2>
       {sites.length === 0 ? (
         <Empty>No sites yet.</Empty>
@@ -91,6 +127,7 @@ function PlacesBody({
             <tr>
               <th>Name</th>
               <th>Time zone</th>
+              {isAdmin && <th aria-label="Actions" />}
             </tr>
           </thead>
           <tbody>
@@ -98,6 +135,7 @@ function PlacesBody({
               <tr key={s.id}>
                 <td>{s.name}</td>
                 <td>{s.timeZone}</td>
+                {isAdmin && <td>{edit({ kind: 'site', row: s })}</td>}
               </tr>
             ))}
           </tbody>
@@ -127,6 +165,7 @@ function PlacesBody({
               <th>Name</th>
               <th>Site</th>
               <th>Lockdown</th>
+              {isAdmin && <th aria-label="Actions" />}
             </tr>
           </thead>
           <tbody>
@@ -157,6 +196,7 @@ function PlacesBody({
                     {r.lockedDown ? 'Locked down' : 'Normal'}
                   </label>
                 </td>
+                {isAdmin && <td>{edit({ kind: 'room', row: r })}</td>}
               </tr>
             ))}
           </tbody>
@@ -184,6 +224,7 @@ function PlacesBody({
               <th>State</th>
               <th>Online</th>
               <th>Last seen</th>
+              {isAdmin && <th aria-label="Actions" />}
             </tr>
           </thead>
           <tbody>
@@ -193,6 +234,7 @@ function PlacesBody({
                 <td>{l.state}</td>
                 <td>{l.online ? 'online' : <span className="bad">offline</span>}</td>
                 <td>{formatTime(l.lastSeenAt)}</td>
+                {isAdmin && <td>{edit({ kind: 'lock', row: l })}</td>}
               </tr>
             ))}
           </tbody>
@@ -222,6 +264,7 @@ function PlacesBody({
               <th>Room</th>
               <th>Lock</th>
               <th>Kiosk</th>
+              {isAdmin && <th aria-label="Actions" />}
             </tr>
           </thead>
           <tbody>
@@ -231,6 +274,7 @@ function PlacesBody({
                 <td>{name(rooms, d.roomId)}</td>
                 <td>{name(locks, d.lockId)}</td>
                 <td>{name(devices, d.kioskId)}</td>
+                {isAdmin && <td>{edit({ kind: 'door', row: d })}</td>}
               </tr>
             ))}
           </tbody>
@@ -349,9 +393,13 @@ export function CreateForm({
   options = {},
   initial = {},
   onSubmit,
+  onCancel,
+  submitLabel = 'Create',
   children,
 }: {
   title: string;
+  onCancel?: () => void;
+  submitLabel?: string;
   fields: Record<string, string>;
   options?: Record<string, Array<{ value: string; label: string }>>;
   initial?: Record<string, string>;
@@ -397,7 +445,57 @@ export function CreateForm({
         </div>
       ))}
       {children}
-      <button type="submit">Create</button>
+      <button type="submit">{submitLabel}</button>
+      {onCancel && (
+        <button type="button" onClick={onCancel}>
+          Cancel
+        </button>
+      )}
     </form>
+  );
+}
+
+type Editing =
+  | { kind: 'site'; row: Schemas['SiteView'] }
+  | { kind: 'room'; row: Schemas['RoomView'] }
+  | { kind: 'lock'; row: Schemas['LockView'] }
+  | { kind: 'door'; row: Schemas['DoorView'] };
+
+/** Changes a site (name, time zone), a room or lock (name), or a door (name, lock). */
+function EditForm({
+  editing,
+  freeLocks,
+  onSave,
+  onCancel,
+}: {
+  editing: Editing;
+  freeLocks: Schemas['LockView'][];
+  onSave: (body: Record<string, string>) => Promise<unknown>;
+  onCancel: () => void;
+}) {
+  const { kind, row } = editing;
+  const fields: Record<string, string> = { name: 'Name' };
+  const initial: Record<string, string> = { name: row.name };
+  const options: Record<string, Array<{ value: string; label: string }>> = {};
+  if (editing.kind === 'site') {
+    fields.timeZone = 'Time zone';
+    initial.timeZone = editing.row.timeZone;
+    options.timeZone = TIME_ZONES.map((z) => ({ value: z, label: z }));
+  }
+  if (editing.kind === 'door') {
+    fields.lockId = 'Lock';
+    initial.lockId = editing.row.lockId;
+    options.lockId = freeLocks.map((l) => ({ value: l.id, label: l.name }));
+  }
+  return (
+    <CreateForm
+      title={`Edit ${kind} ${row.name}`}
+      fields={fields}
+      options={options}
+      initial={initial}
+      submitLabel="Save"
+      onCancel={onCancel}
+      onSubmit={onSave}
+    />
   );
 }

@@ -20,6 +20,19 @@ export const TimeZone = z
 
 export const CreateSiteBody = z.strictObject({ name: Name, timeZone: TimeZone });
 export type CreateSiteBody = z.infer<typeof CreateSiteBody>;
+
+/** A change needs at least one field. */
+const someField = <T extends z.ZodObject>(schema: T) =>
+  schema.refine((b) => Object.keys(b).length > 0, { message: 'send at least one field to change' });
+
+/** `PATCH /v1/sites/{id}`: a new name or time zone (schedules follow the new zone at once). */
+export const UpdateSiteBody = someField(
+  z.strictObject({ name: Name.optional(), timeZone: TimeZone.optional() }),
+);
+export type UpdateSiteBody = z.infer<typeof UpdateSiteBody>;
+/** `PATCH /v1/rooms/{id}` and `PATCH /v1/locks/{id}`: a new name. */
+export const RenameBody = z.strictObject({ name: Name });
+export type RenameBody = z.infer<typeof RenameBody>;
 export const SiteView = z.object({
   id: Id,
   name: z.string(),
@@ -63,6 +76,15 @@ export const CreateDoorBody = z.strictObject({
   kioskId: Id.optional(),
 });
 export type CreateDoorBody = z.infer<typeof CreateDoorBody>;
+/** `PATCH /v1/doors/{id}`: a new name, another lock (one door per lock), a kiosk or none. */
+export const UpdateDoorBody = someField(
+  z.strictObject({
+    name: Name.optional(),
+    lockId: Id.optional(),
+    kioskId: Id.nullable().optional(),
+  }),
+);
+export type UpdateDoorBody = z.infer<typeof UpdateDoorBody>;
 export const DoorView = z.object({
   id: Id,
   roomId: Id,
