@@ -48,7 +48,7 @@ it('signs the admin in, and refuses a wrong password with a clear message', asyn
   await screenshot(page, 'admin-dashboard');
 });
 
-it('creates a site, a room, a lock (its secret shown once) and a door', async () => {
+it('creates and edits a site, a room, a lock (its secret shown once), a door and a kiosk', async () => {
   await go('Places & devices');
   await form('New site').getByLabel('Name').fill(`Site ${tag}`);
   await form('New site').getByRole('button', { name: 'Create' }).click();
@@ -94,6 +94,22 @@ it('creates a site, a room, a lock (its secret shown once) and a door', async ()
     .filter({ hasText: `Site ${tag}` })
     .getByText('Europe/Berlin')
     .waitFor();
+
+  // A kiosk for the door: its secret and setup link are shown once; then it is renamed.
+  const kiosk = form('Register a kiosk');
+  await kiosk.getByLabel('Name').fill(`${ROOM} kiosk`);
+  await kiosk.getByLabel('Door').selectOption({ label: `${ROOM} door` });
+  await kiosk.getByRole('button', { name: 'Create' }).click();
+  expect(await page.getByTestId('secret').textContent()).toMatch(/^rkd_/);
+  const link = await page.getByRole('link', { name: /#setup=/ }).getAttribute('href');
+  const setup = JSON.parse(Buffer.from(link!.split('#setup=')[1], 'base64url').toString());
+  expect(Object.keys(setup).sort()).toEqual(['deviceId', 'doorId', 'roomId', 'secret']);
+  await screenshot(page, 'admin-kiosk-secret');
+  await page.getByRole('button', { name: 'I have copied it' }).click();
+  await page.getByRole('button', { name: `Edit ${ROOM} kiosk` }).click();
+  await form(`Edit kiosk ${ROOM} kiosk`).getByLabel('Name').fill(`${ROOM} tablet`);
+  await form(`Edit kiosk ${ROOM} kiosk`).getByRole('button', { name: 'Save' }).click();
+  await page.getByRole('cell', { name: `${ROOM} tablet`, exact: true }).waitFor();
   await screenshot(page, 'admin-places');
 
   const admin = (await login(sys.gateway, ADMIN.email, ADMIN.password)).accessToken;

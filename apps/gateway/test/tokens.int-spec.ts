@@ -237,6 +237,39 @@ describe('access tokens are checked by the gateway itself, not only by auth', ()
     });
   });
 
+  it('renames a device, and refuses changing its doors or a bad name', async () => {
+    const admin = (await login(gw.url, ADMIN.email, ADMIN.password)).accessToken;
+    const reg = await call(gw.url, 'POST', '/v1/devices', {
+      token: admin,
+      body: { name: 'Hall kiosk', kind: 'kiosk', doorIds: [DOOR_A] },
+    });
+    const patch = (id: string, body: unknown) =>
+      call(gw.url, 'PATCH', `/v1/devices/${id}`, { token: admin, body });
+    expect(await patch(reg.body.id, { name: 'Main hall kiosk' })).toMatchObject({
+      status: 200,
+      body: { id: reg.body.id, name: 'Main hall kiosk', doorIds: [DOOR_A], status: 'active' },
+    });
+    expect(JSON.stringify((await patch(reg.body.id, { name: 'x' })).body)).not.toContain(
+      reg.body.secret,
+    );
+    for (const [body, status, code] of [
+      [{ doorIds: [DOOR_B] }, 400, 'VALIDATION_FAILED'],
+      [{ name: '' }, 400, 'VALIDATION_FAILED'],
+      [{}, 400, 'VALIDATION_FAILED'],
+    ] as const) {
+      expect(await patch(reg.body.id, body)).toMatchObject({ status, body: { code } });
+    }
+    expect(await patch(DOOR_B, { name: 'x' })).toMatchObject({
+      status: 404,
+      body: { code: 'DEVICE_NOT_FOUND' },
+    });
+    const listed = await call(gw.url, 'GET', '/v1/devices', { token: admin });
+    expect(listed.body.find((d: { id: string }) => d.id === reg.body.id)).toMatchObject({
+      name: 'x',
+      doorIds: [DOOR_A],
+    });
+  });
+
   it('documents every forwarded route, and each one reaches auth', async () => {
     const doc = (await call(gw.url, 'GET', '/docs-json')).body;
     for (const route of AUTH_ROUTES) {

@@ -1080,6 +1080,96 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/devices/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Rename a device. Its doors stay: to serve other doors, register it again and revoke this one.
+         * @description Needs an admin access token.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["UpdateDeviceBody"];
+                };
+            };
+            responses: {
+                /** @description The device as it is now */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DeviceView"];
+                    };
+                };
+                /** @description VALIDATION_FAILED (a field is missing, unknown or of the wrong type) or MALFORMED_JSON, or VALIDATION_FAILED (the id is not a UUID) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description TOKEN_MISSING or TOKEN_INVALID */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description INSUFFICIENT_ROLE (admin only) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description DEVICE_NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description UPSTREAM_UNAVAILABLE (the account service is unreachable); 504 UPSTREAM_TIMEOUT */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
     "/v1/devices/{id}/revoke": {
         parameters: {
             query?: never;
@@ -4217,6 +4307,9 @@ export interface components {
             /** @enum {string} */
             kind: "kiosk" | "lock";
             doorIds: string[];
+        };
+        UpdateDeviceBody: {
+            name: string;
         };
         DeviceRegistered: {
             /** Format: uuid */

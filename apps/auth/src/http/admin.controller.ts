@@ -4,6 +4,7 @@ import {
   CreateUserBody,
   Id,
   ListUsersQuery,
+  UpdateDeviceBody,
   UpdateUserBody,
 } from '@roomkey/contracts';
 import { Roles, ZodPipe } from '@roomkey/common';
@@ -62,6 +63,14 @@ export class AdminController {
     @Ctx() ctx: CallContext,
   ) {
     return this.devices.register(body, ctx);
+  }
+
+  @Patch('devices/:id')
+  renameDevice(
+    @Param('id', new ZodPipe(Id, 'device id')) id: string,
+    @Body(new ZodPipe(UpdateDeviceBody)) body: UpdateDeviceBody,
+  ) {
+    return this.devices.rename(id, body);
   }
 
   @Post('devices/:id/revoke')

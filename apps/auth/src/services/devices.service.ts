@@ -4,6 +4,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import type {
   CreateDeviceBody,
+  UpdateDeviceBody,
   DeviceRegistered,
   DeviceToken,
   DeviceTokenBody,
@@ -56,6 +57,14 @@ export class Devices {
   async list(): Promise<DeviceView[]> {
     const rows = await this.devices.find().sort({ createdAt: 1 }).limit(1000).lean();
     return rows.map(view);
+  }
+
+  async rename(id: string, body: UpdateDeviceBody): Promise<DeviceView> {
+    const row = await this.devices
+      .findOneAndUpdate({ _id: id }, { $set: { name: body.name } }, { new: true })
+      .lean();
+    if (!row) throw new NotFoundError('DEVICE_NOT_FOUND', 'no device with this id');
+    return view(row);
   }
 
   async revoke(id: string, ctx: CallContext): Promise<DeviceView> {

@@ -217,6 +217,21 @@ export const AUTH_ROUTES: ForwardedRoute[] = [
     errors: { 400: BAD_BODY, 401: TOKEN, 403: ADMIN_ONLY },
   },
   {
+    method: 'patch',
+    path: '/v1/devices/{id}',
+    summary:
+      'Rename a device. Its doors stay: to serve other doors, register it again and revoke this one.',
+    access: 'admin',
+    body: 'UpdateDeviceBody',
+    ok: { status: 200, schema: 'DeviceView', description: 'The device as it is now' },
+    errors: {
+      400: `${BAD_BODY}, or ${BAD_ID}`,
+      401: TOKEN,
+      403: ADMIN_ONLY,
+      404: 'DEVICE_NOT_FOUND',
+    },
+  },
+  {
     method: 'post',
     path: '/v1/devices/{id}/revoke',
     summary: 'Revoke a device: it gets no new token; the one it holds lapses within minutes.',

@@ -112,6 +112,10 @@ function PlacesBody({
                 await unwrap(api.PATCH('/v1/locks/{id}', { ...params, body: { name: body.name } }));
               if (editing.kind === 'door')
                 await unwrap(api.PATCH('/v1/doors/{id}', { ...params, body }));
+              if (editing.kind === 'kiosk')
+                await unwrap(
+                  api.PATCH('/v1/devices/{id}', { ...params, body: { name: body.name } }),
+                );
               setEditing(null);
             })
           }
@@ -326,6 +330,7 @@ function PlacesBody({
                     <td>{k.status}</td>
                     <td>{formatTime(k.createdAt)}</td>
                     <td>
+                      {edit({ kind: 'kiosk', row: k })}{' '}
                       {k.status !== 'revoked' && (
                         <button
                           type="button"
@@ -459,9 +464,10 @@ type Editing =
   | { kind: 'site'; row: Schemas['SiteView'] }
   | { kind: 'room'; row: Schemas['RoomView'] }
   | { kind: 'lock'; row: Schemas['LockView'] }
-  | { kind: 'door'; row: Schemas['DoorView'] };
+  | { kind: 'door'; row: Schemas['DoorView'] }
+  | { kind: 'kiosk'; row: Schemas['DeviceView'] };
 
-/** Changes a site (name, time zone), a room or lock (name), or a door (name, lock). */
+/** Changes a site (name, time zone), a room, lock or kiosk (name), or a door (name, lock). */
 function EditForm({
   editing,
   freeLocks,

@@ -112,6 +112,12 @@ export const CreateDeviceBody = z.strictObject({
   doorIds: z.array(Id).min(1).max(100),
 });
 export type CreateDeviceBody = z.infer<typeof CreateDeviceBody>;
+/**
+ * `PATCH /v1/devices/{id}`: a new name. Its doors are fixed: tokens it already holds name them,
+ * so a kiosk moves to other doors by being registered again (and the old one revoked).
+ */
+export const UpdateDeviceBody = z.strictObject({ name: Text(100) });
+export type UpdateDeviceBody = z.infer<typeof UpdateDeviceBody>;
 
 export const DeviceView = z.object({
   id: Id,
