@@ -168,10 +168,30 @@ it('shows a repeated-denials alert live, and acknowledges it', async () => {
     expect(sent.status).toBe(202);
   }
   const alert = page.locator('li[data-type="repeated-denials"]').filter({ hasText: member.userId });
-  await alert.waitFor({ timeout: 60_000 });
+  await alert.waitFor({ timeout: 60_000 }).catch(async (err: Error) => {
+    // Which side missed it: the audit log, or the page?
+    await screenshot(page, 'admin-alerts-missing');
+    const open = await gw.call('GET', '/v1/alerts?limit=20', admin);
+    const decisions = await gw.call('GET', `/v1/access-log?userId=${member.userId}`, admin);
+    throw new Error(
+      `${err.message}\nfeed: ${await page.locator('[data-state]').getAttribute('data-state')}` +
+        `\nalerts: ${JSON.stringify(open.body)}\nthe member's decisions: ${JSON.stringify(decisions.body)}`,
+    );
+  });
   await screenshot(page, 'admin-alerts');
   await alert.getByRole('button', { name: 'Acknowledge' }).click();
   await alert.getByText('acknowledged').waitFor();
+});
+
+it('finds people by part of their name or email', async () => {
+  await go('Users');
+  await page.getByLabel('Search').fill(ADMIN.email.slice(0, 5).toUpperCase());
+  await page.getByRole('cell', { name: ADMIN.email, exact: true }).waitFor();
+  await page.getByLabel('Search').fill('nobody-has-this-name');
+  await page.getByText('Nobody matches.').waitFor();
+  await page.getByLabel('Search').fill('');
+  await page.getByRole('cell', { name: ADMIN.email, exact: true }).waitFor();
+  await screenshot(page, 'admin-users');
 });
 
 it('filters the access log and exports it as CSV', async () => {

@@ -252,6 +252,29 @@ describe('accounts and sessions through the gateway, on real FerretDB and Kafka'
     expect(last).toMatchObject({ status: 409, body: { code: 'LAST_ADMIN' } });
   });
 
+  it('finds accounts by part of their email or name, in any case, with the text taken literally', async () => {
+    const tag = Math.random().toString(36).slice(2, 8);
+    const make = (email: string, displayName: string) =>
+      api('POST', '/v1/users', {
+        token: admin,
+        body: { email, password: 'a long enough passphrase', displayName, roles: ['member'] },
+      });
+    const ada = await make(`ada.${tag}@example.test`, `Ada Lovelace ${tag}`);
+    const bob = await make(`bob.${tag}@example.test`, `Bob (night shift) ${tag}`);
+    const find = async (q: string) => {
+      const res = await api('GET', `/v1/users?q=${encodeURIComponent(q)}`, { token: admin });
+      expect(res.status).toBe(200);
+      return (res.body.items as Array<{ id: string }>).map((u) => u.id).sort();
+    };
+    expect(await find(tag)).toEqual([ada.body.id, bob.body.id].sort());
+    expect(await find(`LOVELACE ${tag}`)).toEqual([ada.body.id]);
+    expect(await find(`bob.${tag}@`)).toEqual([bob.body.id]);
+    expect(await find(`(night shift) ${tag}`)).toEqual([bob.body.id]);
+    // Regex characters are text: '.*' matches only names with a dot and a star.
+    expect(await find(`.*${tag}`)).toEqual([]);
+    expect((await api('GET', '/v1/users?q=', { token: admin })).status).toBe(400);
+  });
+
   it('refuses self-registration when it is off, unless an admin asks', async () => {
     const closed = await startAuth({ SELF_REGISTRATION: 'false' });
     try {

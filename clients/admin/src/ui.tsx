@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { ApiError, NetworkError } from '@roomkey/sdk';
 
 /** What went wrong, in words, with the API's code for support. */
@@ -94,13 +94,16 @@ export const formatTime = (iso: string | null | undefined) =>
  */
 export function useCursorPages() {
   const [cursors, setCursors] = useState<Array<string | undefined>>([undefined]);
-  return {
-    after: cursors[cursors.length - 1],
-    first: cursors.length === 1,
-    forward: (next: string | null) => next && setCursors([...cursors, next]),
-    back: () => setCursors(cursors.slice(0, -1)),
-    reset: () => setCursors([undefined]),
-  };
+  return useMemo(
+    () => ({
+      after: cursors[cursors.length - 1],
+      first: cursors.length === 1,
+      forward: (next: string | null) => next && setCursors([...cursors, next]),
+      back: () => setCursors(cursors.slice(0, -1)),
+      reset: () => setCursors((c) => (c.length === 1 ? c : [undefined])),
+    }),
+    [cursors],
+  );
 }
 
 export function Pager({

@@ -558,6 +558,8 @@ export interface paths {
                     limit?: number;
                     /** @description `next` of the previous page */
                     after?: string;
+                    /** @description Only accounts whose email or name contains this text (any case) */
+                    q?: string;
                     /** @description Only accounts with this role */
                     role?: "admin" | "security" | "member" | "visitor";
                     /** @description Only accounts in this state */

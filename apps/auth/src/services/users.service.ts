@@ -93,6 +93,11 @@ export class Users implements OnModuleInit {
     if (query.after) filter._id = { $gt: query.after };
     if (query.role) filter.roles = query.role;
     if (query.status) filter.status = query.status;
+    if (query.q) {
+      // What people type, matched as text: every regex character is escaped.
+      const text = new RegExp(query.q.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i');
+      filter.$or = [{ email: text }, { displayName: text }];
+    }
     const rows = await this.users
       .find(filter)
       .sort({ _id: 1 })

@@ -126,6 +126,11 @@ export const AUTH_ROUTES: ForwardedRoute[] = [
     query: [
       ...PAGE_PARAMS,
       {
+        name: 'q',
+        schema: { type: 'string', minLength: 1, maxLength: 100 },
+        description: 'Only accounts whose email or name contains this text (any case)',
+      },
+      {
         name: 'role',
         schema: { type: 'string', enum: ['admin', 'security', 'member', 'visitor'] },
         description: 'Only accounts with this role',

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { unwrap, type Schemas } from '@roomkey/sdk';
 import { useApi, useStaff } from '../session';
 import {
@@ -23,22 +23,37 @@ export function Users() {
   const [role, setRole] = useState<Role | ''>('');
   const [status, setStatus] = useState<'active' | 'disabled' | ''>('');
   const [search, setSearch] = useState('');
+  // The search goes to the API once typing pauses.
+  const [q, setQ] = useState('');
   const pages = useCursorPages();
+  useEffect(() => {
+    const timer = setTimeout(() => {
+      if (search.trim() === q) return;
+      setQ(search.trim());
+      pages.reset();
+    }, 300);
+    return () => clearTimeout(timer);
+  }, [search, q, pages]);
   const after = pages.after;
   const load = useLoad(
     () =>
       unwrap(
         api.GET('/v1/users', {
           params: {
-            query: { limit: 50, after, role: role || undefined, status: status || undefined },
+            query: {
+              limit: 50,
+              after,
+              q: q || undefined,
+              role: role || undefined,
+              status: status || undefined,
+            },
           },
         }),
       ),
-    [api, after, role, status],
+    [api, after, q, role, status],
   );
   const action = useAction();
   const act = (fn: () => Promise<unknown>) => action.run(fn).then((ok) => ok && load.reload());
-  const needle = search.trim().toLowerCase();
 
   return (
     <section aria-labelledby="users-title">
@@ -85,16 +100,11 @@ export function Users() {
       {action.error ? <ErrorNote error={action.error} /> : null}
       <Loaded load={load}>
         {(page) => {
-          const users = page.items.filter(
-            (u) =>
-              !needle ||
-              u.email.toLowerCase().includes(needle) ||
-              u.displayName.toLowerCase().includes(needle),
-          );
+          const users = page.items;
           return (
             <>
               {users.length === 0 ? (
-                <Empty>{needle ? 'Nobody on this page matches.' : 'No users.'}</Empty>
+                <Empty>{q || role || status ? 'Nobody matches.' : 'No users.'}</Empty>
               ) : (
                 <table>
                   <thead>

@@ -90,6 +90,8 @@ export const pageQuery = () => ({
 /** `GET /v1/users?limit=&after=`: pages ordered by id. */
 export const ListUsersQuery = z.strictObject({
   ...pageQuery(),
+  /** Part of the email or the name, any case. */
+  q: Text(100).optional(),
   role: UserRole.optional(),
   status: UserStatus.optional(),
 });
