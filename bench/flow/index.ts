@@ -13,10 +13,13 @@ import { oneDoor } from '../../test/e2e/world';
  * sending the request to the decision reaching the client (p50/p95/p99/max), errors, each
  * app's CPU and memory, and the split by stage from the audit log's timestamps. Prints a
  * table and writes JSON to bench/results/. BENCH_RATES (default 5,10,20,30) and
- * BENCH_SECONDS (default 20) set the load.
+ * BENCH_SECONDS (default 20) set the load; BENCH_FRAME_WIDTH (default 640, as the kiosk sends;
+ * 0 for the original photo) the photo.
  */
 const RATES = (process.env.BENCH_RATES ?? '5,10,20,30').split(',').map(Number);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
+/** The photo as the kiosk sends it, at most this wide; 0 sends the original (787×1280). */
+const FRAME_WIDTH = Number(process.env.BENCH_FRAME_WIDTH ?? 640);
 /** Clock ticks per second of /proc's CPU times (USER_HZ, 100 on Linux). */
 const TICK = 100;
 
@@ -47,7 +50,7 @@ async function main(): Promise<void> {
   const sys = await startSystem();
   const sim: LockSimulator[] = [];
   try {
-    const door = await oneDoor(sys.gateway);
+    const door = await oneDoor(sys.gateway, { frameWidth: FRAME_WIDTH || undefined });
     sim.push(door.sim);
     const { gw, member } = door;
 

@@ -1,3 +1,4 @@
+import sharp from 'sharp';
 import { stackSettings, stackUrls } from '@roomkey/common';
 import { LockSimulator } from '../../apps/access/src/sim/lock-simulator';
 import { ADMIN, call, kioskToken, login, memberToken } from '../support/auth';
@@ -93,7 +94,7 @@ export class Gateway {
  * One room with a door, its lock answered by a simulator, a kiosk for the door, and a member
  * allowed in at any time with an enrolled face: what the load and chaos runs send requests for.
  */
-export async function oneDoor(gatewayUrl: string) {
+export async function oneDoor(gatewayUrl: string, options: { frameWidth?: number } = {}) {
   const gw = new Gateway(gatewayUrl);
   const admin = (await login(gatewayUrl, ADMIN.email, ADMIN.password)).accessToken;
   const site = await gw.create('/v1/sites', admin, { name: 'Head office', timeZone: 'UTC' });
@@ -108,7 +109,14 @@ export async function oneDoor(gatewayUrl: string) {
     stackUrls(stackSettings()).mqtt,
   );
   await sim.start();
-  const face = photo('person_a_obama_3.jpg');
+  // As the kiosk sends it: a frame at most `frameWidth` wide (the photo itself otherwise).
+  const original = photo('person_a_obama_3.jpg');
+  const face = options.frameWidth
+    ? await sharp(original)
+        .resize({ width: options.frameWidth, withoutEnlargement: true })
+        .jpeg({ quality: 90 })
+        .toBuffer()
+    : original;
   let code = { payload: await gw.kioskCode(kiosk, door.id!), at: Date.now() };
   return {
     gw,

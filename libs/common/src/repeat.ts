@@ -1,35 +1,66 @@
 import type { Logger } from '@nestjs/common';
 import { describeError } from './errors';
 
+export interface Repeating {
+  stop(): void;
+  /**
+   * Runs the task now, besides its period: at once when idle, otherwise once more as soon as
+   * the run going on ends (calls made meanwhile make one run, not several).
+   */
+  now(): void;
+}
+
 /**
  * Runs `task` every `ms` in the background (the timer does not keep the process alive). A run
  * still going when the next is due is not joined by another; a failure is logged as a warning
- * and the next run comes as usual. Returns the stop function.
+ * and the next run comes as usual.
  */
 export function repeatEvery(
   ms: number,
   logger: Logger,
   what: string,
   task: () => Promise<unknown>,
-): () => void {
+): Repeating {
   let running = false;
-  const timer = setInterval(() => {
-    if (running) return;
+  let again = false;
+  let stopped = false;
+  const run = (): void => {
+    if (stopped) return;
+    if (running) {
+      again = true;
+      return;
+    }
     running = true;
     task()
       .catch((err: unknown) => logger.warn(`${what} failed: ${describeError(err)}`))
-      .finally(() => (running = false));
+      .finally(() => {
+        running = false;
+        if (again) {
+          again = false;
+          run();
+        }
+      });
+  };
+  const timer = setInterval(() => {
+    if (!running) run();
   }, ms);
   timer.unref();
-  return () => clearInterval(timer);
+  return {
+    stop: () => {
+      stopped = true;
+      clearInterval(timer);
+    },
+    now: run,
+  };
 }
 
 /**
- * A job an app runs in the background for as long as it is up (sweeps, retention, key upkeep):
- * started when the app has booted, stopped when it shuts down.
+ * A job an app runs in the background for as long as it is up (sweeps, retention, key upkeep,
+ * relays): started when the app has booted, stopped when it shuts down. `runSoon()` asks for a
+ * run now, when there is work that should not wait for the next period.
  */
 export abstract class PeriodicJob {
-  private stopJob = () => undefined as void;
+  private job: Repeating | undefined;
 
   protected abstract readonly logger: Logger;
   /** What the job is called in a failure's log line. */
@@ -38,10 +69,14 @@ export abstract class PeriodicJob {
   protected abstract runJob(): Promise<unknown>;
 
   onApplicationBootstrap(): void | Promise<void> {
-    this.stopJob = repeatEvery(this.periodMs(), this.logger, this.jobName, () => this.runJob());
+    this.job = repeatEvery(this.periodMs(), this.logger, this.jobName, () => this.runJob());
+  }
+
+  runSoon(): void {
+    this.job?.now();
   }
 
   onApplicationShutdown(): void {
-    this.stopJob();
+    this.job?.stop();
   }
 }

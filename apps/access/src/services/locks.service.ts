@@ -132,6 +132,7 @@ export class Locks extends PeriodicJob {
         });
         this.logger.warn(`lock ${row.lockId} did not confirm request ${request_id}`);
       });
+      this.outbox.runSoon();
     }
   }
 
@@ -171,6 +172,7 @@ export class Locks extends PeriodicJob {
         payload: { lockId: lock.id, kind: 'ack', requestId: row.requestId, counter: ack.counter },
       });
     });
+    this.outbox.runSoon();
   }
 
   private async onState(lock: LockRow, body: Record<string, unknown>): Promise<void> {
@@ -197,5 +199,6 @@ export class Locks extends PeriodicJob {
         },
       });
     });
+    this.outbox.runSoon();
   }
 }

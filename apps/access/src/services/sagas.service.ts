@@ -21,6 +21,7 @@ import {
   SagaRow,
   SiteRow,
 } from '../repositories/entities';
+import { Locks } from './locks.service';
 import { Outbox } from './outbox';
 
 type Part = 'requested' | 'qr' | 'face';
@@ -42,6 +43,7 @@ export class Sagas extends PeriodicJob {
     @InjectRepository(SagaRow) private readonly sagas: Repository<SagaRow>,
     @Inject(ACCESS_CONFIG) private readonly config: AccessConfig,
     private readonly outbox: Outbox,
+    private readonly locks: Locks,
   ) {
     super();
   }
@@ -106,6 +108,7 @@ export class Sagas extends PeriodicJob {
 
   /** Decides if the facts allow (or the deadline has passed); a no-op once decided. */
   async tryDecide(requestId: string, correlationId: string = requestId): Promise<void> {
+    let decided: { unlock: boolean } | undefined;
     await this.db.transaction(async (m) => {
       const saga = await m.findOne(SagaRow, {
         where: { requestId },
@@ -155,10 +158,14 @@ export class Sagas extends PeriodicJob {
           .orIgnore()
           .execute();
       }
+      decided = { unlock: lockId !== null };
       this.logger.log(
         `request ${requestId}: ${verdict.decision}${verdict.reasons.length ? ` (${verdict.reasons.join(', ')})` : ''}`,
       );
     });
+    // Committed: the decision and the unlock go out now rather than at the next tick.
+    if (decided) this.outbox.runSoon();
+    if (decided?.unlock) this.locks.runSoon();
   }
 
   /** Denies, with `timeout`, every request whose deadline passed with answers missing. */

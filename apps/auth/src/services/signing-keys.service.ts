@@ -42,7 +42,7 @@ export class SigningKeys implements KeyResolver, OnModuleInit, OnApplicationShut
     await this.rows.init();
     await this.maintain();
     const every = Math.min(60_000, (this.config.SIGNING_KEY_ROTATE_AFTER_S * 1000) / 4);
-    this.stop = repeatEvery(every, this.logger, 'signing key upkeep', () => this.maintain());
+    this.stop = repeatEvery(every, this.logger, 'signing key upkeep', () => this.maintain()).stop;
   }
 
   onApplicationShutdown(): void {
