@@ -35,9 +35,20 @@ export async function serveClient(name: ClientName, port: number, gateway: strin
       xfwd: true,
     }),
   );
-  app.use(express.static(dist, { index: 'index.html', maxAge: '1h' }));
+  // Hashed assets are cached; the page itself is asked for again, so a new build shows at once.
+  app.use(
+    express.static(dist, {
+      index: 'index.html',
+      maxAge: '1h',
+      setHeaders: (res, file) => {
+        if (file.endsWith('.html')) res.setHeader('cache-control', 'no-cache');
+      },
+    }),
+  );
   // Client-side routes: every other GET is the app's page.
-  app.get(/.*/, (_req, res) => res.sendFile(path.join(dist, 'index.html')));
+  app.get(/.*/, (_req, res) =>
+    res.setHeader('cache-control', 'no-cache').sendFile(path.join(dist, 'index.html')),
+  );
   return new Promise<Server>((resolve, reject) => {
     const server = app.listen(port, '127.0.0.1', () => resolve(server)).on('error', reject);
   });

@@ -34,13 +34,28 @@ const form = (name: string) => page.getByRole('form', { name });
 const go = (link: string) =>
   page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: link }).click();
 
-it('signs the admin in, and refuses a wrong password with a clear message', async () => {
+it('signs the admin in, and refuses a wrong password and a member with a clear message', async () => {
   await page.goto(sys.clients!.admin);
   await page.getByLabel('Email').fill(ADMIN.email);
   await page.getByLabel('Password').fill('not the password');
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('alert').getByText('INVALID_CREDENTIALS').waitFor();
   await screenshot(page, 'admin-sign-in-refused');
+  // A member has the right password but no business here.
+  const admin = (await login(sys.gateway, ADMIN.email, ADMIN.password)).accessToken;
+  const email = `member-${tag}@roomkey.test`;
+  const made = await gw.call('POST', '/v1/users', admin, {
+    email,
+    password: 'a member passphrase for tests',
+    displayName: 'A Member',
+    roles: ['member'],
+  });
+  expect(made.status).toBe(201);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill('a member passphrase for tests');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByText('The admin web is for admin and security staff.').waitFor();
+  await page.getByLabel('Email').fill(ADMIN.email);
   await page.getByLabel('Password').fill(ADMIN.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('heading', { name: 'Dashboard' }).waitFor();

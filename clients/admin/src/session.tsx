@@ -50,6 +50,10 @@ export async function signIn(session: Session, email: string, password: string) 
   tabTokens.set({ accessToken: pair.accessToken, refreshToken: pair.refreshToken });
   const me = await unwrap(session.api.GET('/v1/me'));
   if (!me.roles.some((r) => STAFF_ROLES.includes(r))) {
+    // Not staff: the session just opened is ended, not left behind.
+    await session.api
+      .POST('/v1/auth/logout', { body: { refreshToken: pair.refreshToken } })
+      .catch(() => undefined);
     tabTokens.set(null);
     throw new ApiError(403, 'INSUFFICIENT_ROLE', 'The admin web is for admin and security staff.');
   }
