@@ -25,14 +25,14 @@ const PAGES = [
   { to: '/', label: 'Dashboard' },
   { to: '/alerts', label: 'Alerts' },
   { to: '/log', label: 'Access log' },
-  { to: '/users', label: 'Users' },
+  { to: '/users', label: 'Users', adminOnly: true },
   { to: '/places', label: 'Places & devices' },
   { to: '/permissions', label: 'Permissions' },
   { to: '/passes', label: 'Visitor passes' },
 ];
 
 function Shell() {
-  const { me, signOut } = useStaff();
+  const { me, isAdmin, signOut } = useStaff();
   return (
     <div className="shell">
       <a className="skip" href="#main">
@@ -41,7 +41,7 @@ function Shell() {
       <header>
         <strong className="brand">roomkey</strong>
         <nav aria-label="Main">
-          {PAGES.map((p) => (
+          {PAGES.filter((p) => isAdmin || !p.adminOnly).map((p) => (
             <NavLink key={p.to} to={p.to} end={p.to === '/'}>
               {p.label}
             </NavLink>
@@ -59,7 +59,7 @@ function Shell() {
           <Route path="/" element={<Dashboard />} />
           <Route path="/alerts" element={<Alerts />} />
           <Route path="/log" element={<AccessLog />} />
-          <Route path="/users" element={<Users />} />
+          {isAdmin && <Route path="/users" element={<Users />} />}
           <Route path="/places" element={<Places />} />
           <Route path="/permissions" element={<Permissions />} />
           <Route path="/passes" element={<Passes />} />

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { unwrap, type Schemas } from '@roomkey/sdk';
-import { useApi } from '../session';
+import { useApi, useStaff } from '../session';
 import {
   Empty,
   ErrorNote,
@@ -16,6 +16,7 @@ import {
 /** Visitor passes: create one for some doors and a time, print it with its QR, revoke it. */
 export function Passes() {
   const api = useApi();
+  const { isAdmin } = useStaff();
   const [status, setStatus] = useState<'active' | 'expired' | 'revoked' | ''>('active');
   const pages = useCursorPages();
   const after = pages.after;
@@ -103,7 +104,7 @@ export function Passes() {
                       <td>{p.status}</td>
                       <td className="actions">
                         <Link to={`/passes/${p.id}/print`}>Print</Link>
-                        {p.status === 'active' && (
+                        {isAdmin && p.status === 'active' && (
                           <button
                             type="button"
                             onClick={() =>
@@ -129,15 +130,17 @@ export function Passes() {
               </table>
             )}
             <Pager pages={pages} next={page.next} />
-            <NewPass
-              doors={doors}
-              onCreate={(body) =>
-                action.run(async () => {
-                  setCreated(await unwrap(api.POST('/v1/visitor-passes', { body })));
-                  load.reload();
-                })
-              }
-            />
+            {isAdmin && (
+              <NewPass
+                doors={doors}
+                onCreate={(body) =>
+                  action.run(async () => {
+                    setCreated(await unwrap(api.POST('/v1/visitor-passes', { body })));
+                    load.reload();
+                  })
+                }
+              />
+            )}
           </>
         )}
       </Loaded>
