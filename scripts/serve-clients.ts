@@ -13,11 +13,14 @@ import * as path from 'node:path';
  *   ROOMKEY_KIOSK_PORT    the kiosk (default 3101)
  */
 const ROOT = path.resolve(__dirname, '..');
-export const CLIENTS = ['admin', 'kiosk'] as const;
+const CLIENTS = ['admin', 'kiosk'] as const;
 export type ClientName = (typeof CLIENTS)[number];
-export const DEFAULT_PORTS: Record<ClientName, number> = { admin: 3100, kiosk: 3101 };
+const DEFAULT_PORTS: Record<ClientName, number> = { admin: 3100, kiosk: 3101 };
+/** Where a client is served: ROOMKEY_<NAME>_PORT, else its default. */
+export const clientPort = (name: ClientName): number =>
+  Number(process.env[`ROOMKEY_${name.toUpperCase()}_PORT`] ?? DEFAULT_PORTS[name]);
 
-export async function serveClient(name: ClientName, port: number, gateway: string) {
+async function serveClient(name: ClientName, port: number, gateway: string) {
   const dist = path.join(ROOT, 'clients', name, 'dist');
   if (!existsSync(path.join(dist, 'index.html'))) {
     throw new Error(`clients/${name} is not built: npm run clients:build`);
@@ -57,9 +60,8 @@ export async function serveClient(name: ClientName, port: number, gateway: strin
 async function main(): Promise<void> {
   const gateway = process.env.ROOMKEY_GATEWAY_URL ?? 'http://127.0.0.1:3000';
   for (const name of CLIENTS) {
-    const port = Number(process.env[`ROOMKEY_${name.toUpperCase()}_PORT`] ?? DEFAULT_PORTS[name]);
-    await serveClient(name, port, gateway);
-    console.log(`${name} http://127.0.0.1:${port}`);
+    await serveClient(name, clientPort(name), gateway);
+    console.log(`${name} http://127.0.0.1:${clientPort(name)}`);
   }
 }
 

@@ -6,7 +6,7 @@ import * as readline from 'node:readline';
 import { stackSettings } from '@roomkey/common/config/stack';
 import { up as stackUp } from './stack/cli';
 import { MODEL_FILES } from '../apps/face/src/adapters/model-files';
-import { CLIENTS, ClientName, DEFAULT_PORTS } from './serve-clients';
+import { clientPort } from './serve-clients';
 
 /**
  * `npm start`: the local stack (unless ROOMKEY_SKIP_STACK=1, for your own servers), a build, the
@@ -105,79 +105,53 @@ async function main(): Promise<void> {
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 
-  for (const app of APPS) {
-    const child = spawn(
-      process.execPath,
-      ['--enable-source-maps', path.join(ROOT, 'dist/apps', app.name, 'src/main.js')],
-      {
-        cwd: ROOT,
-        env: {
-          ...process.env,
-          PORT: String(portOf(app.name)),
-          AUDIT_URL: process.env.AUDIT_URL ?? `http://127.0.0.1:${portOf('audit')}`,
-          AUTH_URL: process.env.AUTH_URL ?? `http://127.0.0.1:${portOf('auth')}`,
-          QR_URL: process.env.QR_URL ?? `http://127.0.0.1:${portOf('qr')}`,
-          FACE_URL: process.env.FACE_URL ?? `http://127.0.0.1:${portOf('face')}`,
-          ACCESS_URL: process.env.ACCESS_URL ?? `http://127.0.0.1:${portOf('access')}`,
-          JWKS_URL:
-            process.env.JWKS_URL ?? `http://127.0.0.1:${portOf('auth')}/.well-known/jwks.json`,
-          ...(app.name === 'face' ? { FACE_MODEL_DIR: models } : {}),
-          ...(app.name === 'auth'
-            ? { ROOMKEY_ADMIN_EMAIL: admin.email, ROOMKEY_ADMIN_PASSWORD: admin.password }
-            : {}),
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
+  /** A child process whose lines are printed under its name; if it dies, everything stops. */
+  const startChild = (name: string, args: string[], env: Record<string, string | undefined>) => {
+    const child = spawn(process.execPath, args, {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     children.push(child);
     for (const stream of [child.stdout!, child.stderr!]) {
       readline
         .createInterface({ input: stream })
-        .on('line', (line) => console.log(`${app.name.padEnd(8)}| ${line}`));
+        .on('line', (line) => console.log(`${name.padEnd(8)}| ${line}`));
     }
     child.on('exit', (code, signal) => {
       if (!stopping) {
-        console.error(`${app.name} exited (${signal ?? code}); stopping the others`);
+        console.error(`${name} exited (${signal ?? code}); stopping the others`);
         process.exitCode = 1;
         stop();
       }
     });
+  };
+
+  for (const app of APPS) {
+    startChild(
+      app.name,
+      ['--enable-source-maps', path.join(ROOT, 'dist/apps', app.name, 'src/main.js')],
+      {
+        PORT: String(portOf(app.name)),
+        AUDIT_URL: process.env.AUDIT_URL ?? `http://127.0.0.1:${portOf('audit')}`,
+        AUTH_URL: process.env.AUTH_URL ?? `http://127.0.0.1:${portOf('auth')}`,
+        QR_URL: process.env.QR_URL ?? `http://127.0.0.1:${portOf('qr')}`,
+        FACE_URL: process.env.FACE_URL ?? `http://127.0.0.1:${portOf('face')}`,
+        ACCESS_URL: process.env.ACCESS_URL ?? `http://127.0.0.1:${portOf('access')}`,
+        JWKS_URL:
+          process.env.JWKS_URL ?? `http://127.0.0.1:${portOf('auth')}/.well-known/jwks.json`,
+        ...(app.name === 'face' ? { FACE_MODEL_DIR: models } : {}),
+        ...(app.name === 'auth'
+          ? { ROOMKEY_ADMIN_EMAIL: admin.email, ROOMKEY_ADMIN_PASSWORD: admin.password }
+          : {}),
+      },
+    );
   }
 
   const gateway = `http://127.0.0.1:${portOf('gateway')}`;
   // The admin web and the kiosk, built, each on its port, their API calls sent to the gateway.
-  const clientPorts = Object.fromEntries(
-    CLIENTS.map((c) => [
-      c,
-      Number(process.env[`ROOMKEY_${c.toUpperCase()}_PORT`] ?? DEFAULT_PORTS[c]),
-    ]),
-  ) as Record<ClientName, number>;
-  const clients = spawn(
-    process.execPath,
-    [require.resolve('tsx/cli'), path.join(ROOT, 'scripts/serve-clients.ts')],
-    {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        ROOMKEY_GATEWAY_URL: gateway,
-        ROOMKEY_ADMIN_PORT: String(clientPorts.admin),
-        ROOMKEY_KIOSK_PORT: String(clientPorts.kiosk),
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  children.push(clients);
-  for (const stream of [clients.stdout!, clients.stderr!]) {
-    readline
-      .createInterface({ input: stream })
-      .on('line', (line) => console.log(`${'clients'.padEnd(8)}| ${line}`));
-  }
-  clients.on('exit', (code, signal) => {
-    if (!stopping) {
-      console.error(`the client server exited (${signal ?? code}); stopping the others`);
-      process.exitCode = 1;
-      stop();
-    }
+  startChild('clients', [require.resolve('tsx/cli'), path.join(ROOT, 'scripts/serve-clients.ts')], {
+    ROOMKEY_GATEWAY_URL: gateway,
   });
 
   const results = await Promise.all(
@@ -191,9 +165,9 @@ async function main(): Promise<void> {
   console.log(`roomkey is running`);
   console.log(`  gateway       ${gateway}`);
   console.log(`  API docs      ${gateway}/docs   (OpenAPI JSON: ${gateway}/docs-json)`);
-  console.log(`  admin web     http://127.0.0.1:${clientPorts.admin}`);
+  console.log(`  admin web     http://127.0.0.1:${clientPort('admin')}`);
   console.log(
-    `  door kiosk    http://127.0.0.1:${clientPorts.kiosk}   (set up from Places & devices → Register a kiosk)`,
+    `  door kiosk    http://127.0.0.1:${clientPort('kiosk')}   (set up from Places & devices → Register a kiosk)`,
   );
   console.log(
     `  apps          ${APPS.filter((a) => a.name !== 'gateway')

@@ -15,12 +15,15 @@ let sys: RunningSystem;
 let browser: Browser;
 let page: Page;
 let gw: Gateway;
+let admin: string;
 const tag = Date.now().toString(36);
 const ROOM = `Lab ${tag}`;
 
 beforeAll(async () => {
   sys = await startSystem({ clients: true });
   gw = new Gateway(sys.gateway);
+  // The API as the admin, for what the tests set up or check behind the browser's back.
+  admin = (await login(sys.gateway, ADMIN.email, ADMIN.password)).accessToken;
   browser = await launch();
   page = await browser.newPage({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
 }, 240_000);
@@ -42,7 +45,6 @@ it('signs the admin in, and refuses a wrong password and a member with a clear m
   await page.getByRole('alert').getByText('INVALID_CREDENTIALS').waitFor();
   await screenshot(page, 'admin-sign-in-refused');
   // A member has the right password but no business here.
-  const admin = (await login(sys.gateway, ADMIN.email, ADMIN.password)).accessToken;
   const email = `member-${tag}@roomkey.test`;
   const made = await gw.call('POST', '/v1/users', admin, {
     email,
@@ -127,7 +129,6 @@ it('creates and edits a site, a room, a lock (its secret shown once), a door and
   await page.getByRole('cell', { name: `${ROOM} tablet`, exact: true }).waitFor();
   await screenshot(page, 'admin-places');
 
-  const admin = (await login(sys.gateway, ADMIN.email, ADMIN.password)).accessToken;
   const doors = (await gw.call('GET', '/v1/doors', admin)).body as Array<{ name: string }>;
   expect(doors.map((d) => d.name)).toContain(`${ROOM} door`);
 });
@@ -162,7 +163,6 @@ it('shows a repeated-denials alert live, and acknowledges it', async () => {
   await go('Alerts');
   await page.locator('[data-state="live"]').waitFor({ timeout: 30_000 });
   // Someone tries five times with a code that is not valid.
-  const admin = (await login(sys.gateway, ADMIN.email, ADMIN.password)).accessToken;
   const rooms = (await gw.call('GET', '/v1/rooms', admin)).body as Array<{
     id: string;
     name: string;

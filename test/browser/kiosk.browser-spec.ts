@@ -1,14 +1,11 @@
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { stackSettings, stackUrls } from '@roomkey/common';
-import { LockSimulator } from '../../apps/access/src/sim/lock-simulator';
 import { eventually } from '../support/apps';
-import { ADMIN, kioskToken, login, memberToken } from '../support/auth';
 import { fakeCameraVideo } from '../support/camera';
 import { photo } from '../support/face';
 import { zbarDecode } from '../support/zbar';
 import { E2E_LOG_DIR, RunningSystem, startSystem } from '../e2e/system';
-import { Gateway } from '../e2e/world';
+import { oneDoor } from '../e2e/world';
 import { launch, screenshot } from './browser';
 
 /**
@@ -19,39 +16,22 @@ import { launch, screenshot } from './browser';
 let sys: RunningSystem;
 let browser: Browser;
 let page: Page;
-let sim: LockSimulator;
-let gw: Gateway;
-const world = { roomId: '', doorId: '', kioskToken: '', setup: '' };
-let member: { userId: string; token: string };
+let door: Awaited<ReturnType<typeof oneDoor>>;
 
 beforeAll(async () => {
   sys = await startSystem({ clients: true });
-  gw = new Gateway(sys.gateway);
-  const admin = (await login(sys.gateway, ADMIN.email, ADMIN.password)).accessToken;
-  const site = await gw.create('/v1/sites', admin, { name: 'Kiosk site', timeZone: 'UTC' });
-  const { room, lock, door } = await gw.roomWithDoor(admin, site.id, 'Kiosk room');
-  const kiosk = await kioskToken(sys.gateway, admin, [door.id]);
-  member = await memberToken(sys.gateway, admin);
-  await gw.create('/v1/permissions', admin, { roomId: room.id, userId: member.userId });
-  await gw.enrol(member.token, ['person_a_obama_1.jpg', 'person_a_obama_2.jpg']);
-  sim = new LockSimulator(
-    lock.id,
-    Buffer.from(lock.secret, 'base64'),
-    stackUrls(stackSettings()).mqtt,
-  );
-  await sim.start();
-  Object.assign(world, { roomId: room.id, doorId: door.id, kioskToken: kiosk.token });
-  world.setup = Buffer.from(
+  door = await oneDoor(sys.gateway);
+  const setup = Buffer.from(
     JSON.stringify({
-      deviceId: kiosk.deviceId,
-      secret: kiosk.secret,
-      doorId: door.id,
-      roomId: room.id,
+      deviceId: door.kiosk.deviceId,
+      secret: door.kiosk.secret,
+      doorId: door.door.id,
+      roomId: door.room.id,
     }),
   ).toString('base64url');
 
   // The member holds their pass up to the kiosk's camera, next to their face.
-  const pass = await gw.call('GET', '/v1/me/pass', member.token);
+  const pass = await door.gw.call('GET', '/v1/me/pass', door.member.token);
   expect(pass.status).toBe(200);
   const video = await fakeCameraVideo(
     photo('person_a_obama_3.jpg'),
@@ -60,12 +40,12 @@ beforeAll(async () => {
   );
   browser = await launch({ fakeCamera: video });
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  await page.goto(`${sys.clients!.kiosk}/#setup=${world.setup}`);
+  await page.goto(`${sys.clients!.kiosk}/#setup=${setup}`);
 }, 240_000);
 
 afterAll(async () => {
   await browser?.close();
-  await sim?.stop();
+  await door?.sim.stop();
   await sys?.stop();
 });
 
@@ -80,9 +60,10 @@ it('shows the door code, which zbarimg reads as a code the door accepts now', as
   const decoded = await zbarDecode(await qr.screenshot());
   expect(decoded).toMatch(/^RK1\.R\./);
   // Currently valid: the member's phone sends it with their face and is let in.
+  const { gw, member } = door;
   const sent = await gw.request(
     member.token,
-    { roomId: world.roomId, doorId: world.doorId, qr: decoded },
+    { roomId: door.room.id, doorId: door.door.id, qr: decoded },
     photo('person_a_obama_3.jpg'),
   );
   expect(sent.status).toBe(202);

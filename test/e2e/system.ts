@@ -13,7 +13,7 @@ import {
 import { testKeyring, unique } from '../support/apps';
 import { ADMIN, freshMongo } from '../support/auth';
 import { MODEL_DIR } from '../support/face';
-import { groupAtEndOfAll } from '../support/kafka';
+import { groupAtEnd } from '../support/kafka';
 import { freshDatabase } from '../support/postgres';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -96,9 +96,7 @@ export async function startSystem(options: { clients?: boolean } = {}): Promise<
   >;
   // New groups start at the end of their topics, before they join.
   await Promise.all(
-    Object.entries(CONSUMES).map(([app, topics]) =>
-      groupAtEndOfAll(groups[app as AppName], topics),
-    ),
+    Object.entries(CONSUMES).map(([app, topics]) => groupAtEnd(groups[app as AppName], topics)),
   );
   const captureKeyring = testKeyring();
   const common = {
@@ -148,51 +146,45 @@ export async function startSystem(options: { clients?: boolean } = {}): Promise<
       }),
     );
   };
-  /** Starts an app (again: same ports, databases and consumer groups) and waits until ready. */
-  const launch = async (app: AppName) => {
-    const log = createWriteStream(path.join(E2E_LOG_DIR, `${app}.log`), { flags: 'a' });
-    const child = spawn(
-      process.execPath,
-      ['--enable-source-maps', path.join(ROOT, 'dist/apps', app, 'src/main.js')],
-      {
-        cwd: ROOT,
-        env: {
-          ...process.env,
-          ...common,
-          ...env[app],
-          PORT: String(ports[app]),
-          KAFKA_GROUP_ID: groups[app],
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
+  /** A child process of the run, its output appended to .e2e/logs/<name>.log. */
+  const spawnLogged = (
+    name: AppName | 'clients',
+    args: string[],
+    childEnv: Record<string, string>,
+  ) => {
+    const log = createWriteStream(path.join(E2E_LOG_DIR, `${name}.log`), { flags: 'a' });
+    const child = spawn(process.execPath, args, {
+      cwd: ROOT,
+      env: { ...process.env, ...childEnv },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     child.stdout!.pipe(log);
     child.stderr!.pipe(log);
-    children.set(app, child);
+    children.set(name, child);
+    return child;
+  };
+  /** Starts an app (again: same ports, databases and consumer groups) and waits until ready. */
+  const launch = async (app: AppName) => {
+    const child = spawnLogged(
+      app,
+      ['--enable-source-maps', path.join(ROOT, 'dist/apps', app, 'src/main.js')],
+      { ...common, ...env[app], PORT: String(ports[app]), KAFKA_GROUP_ID: groups[app] },
+    );
     await waitReady(`${url(app)}/health/ready`, child, 90_000);
   };
   let clients: RunningSystem['clients'] = null;
   /** scripts/serve-clients.ts, as `npm start` runs it, forwarding to this gateway. */
   const serveClients = async () => {
     const [admin, kiosk] = [await freePort(), await freePort()];
-    const log = createWriteStream(path.join(E2E_LOG_DIR, 'clients.log'), { flags: 'a' });
-    const child = spawn(
-      process.execPath,
+    const child = spawnLogged(
+      'clients',
       [require.resolve('tsx/cli'), path.join(ROOT, 'scripts/serve-clients.ts')],
       {
-        cwd: ROOT,
-        env: {
-          ...process.env,
-          ROOMKEY_GATEWAY_URL: url('gateway'),
-          ROOMKEY_ADMIN_PORT: String(admin),
-          ROOMKEY_KIOSK_PORT: String(kiosk),
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
+        ROOMKEY_GATEWAY_URL: url('gateway'),
+        ROOMKEY_ADMIN_PORT: String(admin),
+        ROOMKEY_KIOSK_PORT: String(kiosk),
       },
     );
-    child.stdout!.pipe(log);
-    child.stderr!.pipe(log);
-    children.set('clients', child);
     const served = { admin: `http://127.0.0.1:${admin}`, kiosk: `http://127.0.0.1:${kiosk}` };
     await waitReady(`${served.admin}/`, child, 30_000);
     await waitReady(`${served.kiosk}/`, child, 30_000);

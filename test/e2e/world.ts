@@ -92,14 +92,15 @@ export class Gateway {
 
 /**
  * One room with a door, its lock answered by a simulator, a kiosk for the door, and a member
- * allowed in at any time with an enrolled face: what the load and chaos runs send requests for.
+ * allowed in at any time with an enrolled face: what the load and chaos runs send requests for,
+ * and what the kiosk in the browser test stands by.
  */
 export async function oneDoor(gatewayUrl: string, options: { frameWidth?: number } = {}) {
   const gw = new Gateway(gatewayUrl);
   const admin = (await login(gatewayUrl, ADMIN.email, ADMIN.password)).accessToken;
   const site = await gw.create('/v1/sites', admin, { name: 'Head office', timeZone: 'UTC' });
   const { room, lock, door } = await gw.roomWithDoor(admin, site.id!, 'Main room');
-  const kiosk = (await kioskToken(gatewayUrl, admin, [door.id!])).token;
+  const kiosk = await kioskToken(gatewayUrl, admin, [door.id!]);
   const member = await memberToken(gatewayUrl, admin);
   await gw.create('/v1/permissions', admin, { roomId: room.id, userId: member.userId });
   await gw.enrol(member.token, ['person_a_obama_1.jpg', 'person_a_obama_2.jpg']);
@@ -117,16 +118,20 @@ export async function oneDoor(gatewayUrl: string, options: { frameWidth?: number
         .jpeg({ quality: 90 })
         .toBuffer()
     : original;
-  let code = { payload: await gw.kioskCode(kiosk, door.id!), at: Date.now() };
+  let code = { payload: await gw.kioskCode(kiosk.token, door.id!), at: Date.now() };
   return {
     gw,
     admin,
     member,
     sim,
+    room,
+    door,
+    /** The kiosk's device id and secret, and a token it was given. */
+    kiosk,
     /** Sends one request as the member at the door, with the kiosk's current code. */
     async send() {
       if (Date.now() - code.at > 10_000)
-        code = { payload: await gw.kioskCode(kiosk, door.id!), at: Date.now() };
+        code = { payload: await gw.kioskCode(kiosk.token, door.id!), at: Date.now() };
       return gw.request(
         member.token,
         { roomId: room.id!, doorId: door.id!, qr: code.payload },

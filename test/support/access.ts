@@ -23,9 +23,12 @@ export async function startAccess(
   const databaseUrl = opts.databaseUrl ?? db!.url;
   const groupId = opts.groupId ?? unique('roomkey.access.it');
   if (!opts.groupId) {
-    for (const t of [ACCESS_REQUESTED_V1, QR_CHECKED_V1, FACE_CHECKED_V1, AUTH_EVENTS_V1]) {
-      await groupAtEnd(groupId, t);
-    }
+    await groupAtEnd(groupId, [
+      ACCESS_REQUESTED_V1,
+      QR_CHECKED_V1,
+      FACE_CHECKED_V1,
+      AUTH_EVENTS_V1,
+    ]);
   }
   const started = await startTestApp(
     accessAppOptions(

@@ -60,9 +60,7 @@ export async function startFace(
   const db = opts.databaseUrl ? undefined : await freshDatabase('roomkey_face');
   const databaseUrl = opts.databaseUrl ?? db!.url;
   const groupId = unique('roomkey.face.it');
-  for (const topic of [QR_CHECKED_V1, FACE_CAPTURED_V1, AUTH_EVENTS_V1]) {
-    await groupAtEnd(groupId, topic);
-  }
+  await groupAtEnd(groupId, [QR_CHECKED_V1, FACE_CAPTURED_V1, AUTH_EVENTS_V1]);
   const started = await startTestApp(
     faceAppOptions(
       loadFaceConfig({

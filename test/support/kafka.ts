@@ -73,24 +73,40 @@ export async function findRecord(
 }
 
 /**
- * Commits a consumer group's offsets at the current end of a topic, before any member joins:
- * a consumer that starts "from the latest" then begins exactly there, with no race against
- * records produced while it joins.
+ * Commits a consumer group's offsets at the current end of its topics, before any member of its
+ * own joins: a consumer that starts "from the latest" then begins exactly there, with no race
+ * against records produced while it joins. One join does every topic (`admin.setOffsets` costs
+ * a join per topic, and cannot run for two groups at once): a member joins, is given every
+ * partition, commits each at its current end and leaves.
  */
 export async function groupAtEnd(groupId: string, topics: string | string[]): Promise<void> {
-  const admin = testKafka().admin();
+  const all = Array.isArray(topics) ? topics : [topics];
+  const kafka = testKafka();
+  const admin = kafka.admin();
   await admin.connect();
+  const ends: { topic: string; partition: number; offset: string }[] = [];
   try {
-    for (const topic of Array.isArray(topics) ? topics : [topics]) {
-      const offsets = await admin.fetchTopicOffsets(topic);
-      await admin.setOffsets({
-        groupId,
-        topic,
-        partitions: offsets.map((p) => ({ partition: p.partition, offset: p.high })),
-      });
+    for (const topic of all) {
+      for (const p of await admin.fetchTopicOffsets(topic)) {
+        ends.push({ topic, partition: p.partition, offset: p.high });
+      }
     }
   } finally {
     await admin.disconnect();
+  }
+  const consumer = kafka.consumer({ groupId });
+  await consumer.connect();
+  try {
+    const joined = new Promise<void>((resolve) =>
+      consumer.on(consumer.events.GROUP_JOIN, () => resolve()),
+    );
+    await consumer.subscribe({ topics: all, fromBeginning: false });
+    await consumer.run({ autoCommit: false, eachBatch: async () => undefined });
+    await joined;
+    consumer.pause(all.map((topic) => ({ topic })));
+    await consumer.commitOffsets(ends);
+  } finally {
+    await consumer.disconnect();
   }
 }
 
@@ -123,39 +139,4 @@ export async function collect<T = unknown>(topic: string) {
     matching: (match: (record: T) => boolean) => seen.filter(match),
     stop: () => consumer.disconnect(),
   };
-}
-
-/**
- * The same for many topics at once, with one join of the group instead of one per topic (which
- * is what `admin.setOffsets` costs): a member joins, is given every partition, commits each at
- * its current end and leaves.
- */
-export async function groupAtEndOfAll(groupId: string, topics: string[]): Promise<void> {
-  const kafka = testKafka();
-  const admin = kafka.admin();
-  await admin.connect();
-  const ends: { topic: string; partition: number; offset: string }[] = [];
-  try {
-    for (const topic of topics) {
-      for (const p of await admin.fetchTopicOffsets(topic)) {
-        ends.push({ topic, partition: p.partition, offset: p.high });
-      }
-    }
-  } finally {
-    await admin.disconnect();
-  }
-  const consumer = kafka.consumer({ groupId });
-  await consumer.connect();
-  try {
-    const joined = new Promise<void>((resolve) =>
-      consumer.on(consumer.events.GROUP_JOIN, () => resolve()),
-    );
-    await consumer.subscribe({ topics, fromBeginning: false });
-    await consumer.run({ autoCommit: false, eachBatch: async () => undefined });
-    await joined;
-    consumer.pause(topics.map((topic) => ({ topic })));
-    await consumer.commitOffsets(ends);
-  } finally {
-    await consumer.disconnect();
-  }
 }

@@ -64,9 +64,7 @@ async function startChild(port: number): Promise<void> {
 beforeAll(async () => {
   auth = await startAuth();
   db = await freshDatabase('roomkey_access');
-  for (const t of [ACCESS_REQUESTED_V1, QR_CHECKED_V1, FACE_CHECKED_V1, AUTH_EVENTS_V1]) {
-    await groupAtEnd(groupId, t);
-  }
+  await groupAtEnd(groupId, [ACCESS_REQUESTED_V1, QR_CHECKED_V1, FACE_CHECKED_V1, AUTH_EVENTS_V1]);
   decided = await collect<AccessDecidedV1>(ACCESS_DECIDED_V1);
 }, 90_000);
 

@@ -65,25 +65,36 @@ export function Loaded<T>({
   return <>{children(load.data)}</>;
 }
 
-/** Runs a form's action and keeps its error for the form to show. */
-export function useAction() {
+/**
+ * Runs a form's or a button's action and keeps its error for the page to show; `onDone` runs
+ * after each one that succeeded (typically reloading the page's data).
+ */
+export function useAction(onDone?: () => void) {
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
-  const run = useCallback(async (action: () => Promise<unknown>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await action();
-      return true;
-    } catch (err) {
-      setError(err);
-      return false;
-    } finally {
-      setBusy(false);
-    }
-  }, []);
-  return { run, busy, error, clear: () => setError(null) };
+  const run = useCallback(
+    async (action: () => Promise<unknown>) => {
+      setBusy(true);
+      setError(null);
+      try {
+        await action();
+        onDone?.();
+        return true;
+      } catch (err) {
+        setError(err);
+        return false;
+      } finally {
+        setBusy(false);
+      }
+    },
+    [onDone],
+  );
+  return { run, busy, error };
 }
+
+/** The name of the row with this id in a list, else the id itself (or a dash for none). */
+export const nameOf = (list: Array<{ id: string; name: string }> | undefined, id: string | null) =>
+  (id && list?.find((x) => x.id === id)?.name) ?? id ?? '—';
 
 export const formatTime = (iso: string | null | undefined) =>
   iso ? new Date(iso).toLocaleString() : '—';
@@ -124,5 +135,22 @@ export function Pager({
         {labels[1]}
       </button>
     </div>
+  );
+}
+
+/** A button for what cannot be undone: it asks first, and acts only on a yes. */
+export function ConfirmButton({
+  question,
+  onConfirm,
+  children,
+}: {
+  question: string;
+  onConfirm: () => unknown;
+  children: ReactNode;
+}) {
+  return (
+    <button type="button" onClick={() => window.confirm(question) && onConfirm()}>
+      {children}
+    </button>
   );
 }

@@ -1,5 +1,5 @@
 import { useCallback, useMemo, useState } from 'react';
-import { deviceSession, loadSetup, parseSetup, saveSetup, type KioskSetup } from './device';
+import { deviceSession, loadSetup, saveSetup, setupFromLink, type KioskSetup } from './device';
 import { PassMode } from './PassMode';
 import { RoomCode } from './RoomCode';
 
@@ -46,13 +46,7 @@ function Setup({ onSetup }: { onSetup: (setup: KioskSetup) => void }) {
       <form
         onSubmit={(e) => {
           e.preventDefault();
-          const hash = text.includes('#setup=') ? text.slice(text.indexOf('#setup=') + 7) : text;
-          let setup: KioskSetup | null = null;
-          try {
-            setup = parseSetup(JSON.parse(atob(hash.trim().replace(/-/g, '+').replace(/_/g, '/'))));
-          } catch {
-            setup = null;
-          }
+          const setup = setupFromLink(text);
           if (setup) onSetup(setup);
           else setError('That is not a kiosk setup link. Copy it again from the admin web.');
         }}

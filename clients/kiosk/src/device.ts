@@ -25,21 +25,26 @@ export function parseSetup(value: unknown): KioskSetup | null {
   return ok ? (v as unknown as KioskSetup) : null;
 }
 
-/** `#setup=<base64url JSON>` in the address (the admin's link) wins over what is stored. */
+/**
+ * The setup in a setup link (`…#setup=<base64url JSON>`), or in its code alone; null for
+ * anything else.
+ */
+export function setupFromLink(text: string): KioskSetup | null {
+  const code = (text.includes('#setup=') ? text.slice(text.indexOf('#setup=') + 7) : text).trim();
+  try {
+    return parseSetup(JSON.parse(atob(code.replace(/-/g, '+').replace(/_/g, '/'))));
+  } catch {
+    return null;
+  }
+}
+
+/** The setup in the address (the admin's link) wins over what is stored. */
 export function loadSetup(): KioskSetup | null {
-  const hash = new URLSearchParams(location.hash.slice(1)).get('setup');
-  if (hash) {
-    try {
-      const json = atob(hash.replace(/-/g, '+').replace(/_/g, '/'));
-      const setup = parseSetup(JSON.parse(json));
-      if (setup) {
-        localStorage.setItem(KEY, JSON.stringify(setup));
-        history.replaceState(null, '', location.pathname);
-        return setup;
-      }
-    } catch {
-      /* a broken link: fall back to what is stored */
-    }
+  const fromLink = location.hash.includes('#setup=') ? setupFromLink(location.hash) : null;
+  if (fromLink) {
+    saveSetup(fromLink);
+    history.replaceState(null, '', location.pathname);
+    return fromLink;
   }
   try {
     return parseSetup(JSON.parse(localStorage.getItem(KEY) ?? 'null'));

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { ApiError, NetworkError } from '@roomkey/sdk';
-import { parseSetup } from './device';
+import { parseSetup, setupFromLink } from './device';
 import { withRetry } from './retry';
 import { isPassCode } from './scanner-rules';
 
@@ -41,6 +41,13 @@ describe('the kiosk setup', () => {
     expect(parseSetup({ ...good, doorId: 'front' })).toBeNull();
     expect(parseSetup({ ...good, secret: '' })).toBeNull();
     expect(parseSetup('x')).toBeNull();
+  });
+  it('reads the setup link the admin web shows, or its code alone', () => {
+    const code = Buffer.from(JSON.stringify(good)).toString('base64url');
+    expect(setupFromLink(`http://kiosk.local:3101/#setup=${code}`)).toEqual(good);
+    expect(setupFromLink(` ${code}\n`)).toEqual(good);
+    expect(setupFromLink('http://kiosk.local:3101/#setup=not-base64-json')).toBeNull();
+    expect(setupFromLink('')).toBeNull();
   });
 });
 

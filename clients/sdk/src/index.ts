@@ -131,8 +131,10 @@ export function roomkeyClient(options: ClientOptions): Session {
     // A device has no token before its first request: it trades its secret first.
     if (!token && options.renew) token = (await renew())?.accessToken;
     const first = await doFetch(withToken(request, token));
-    if (first.status !== 401 || !options.tokens.get()) return first;
-    const next = await renew();
+    const current = options.tokens.get();
+    if (first.status !== 401 || !current) return first;
+    // Renewed meanwhile by another request: this one only needs the new token.
+    const next = current.accessToken !== token ? current : await renew();
     if (!next) return first;
     return doFetch(withToken(retry, next.accessToken));
   };

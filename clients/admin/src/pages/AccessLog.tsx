@@ -10,6 +10,7 @@ import {
   useLoad,
   Pager,
   useCursorPages,
+  nameOf,
 } from '../ui';
 
 /** The filters of the log; `limit`, `after` and `format` are the page's and the export's. */
@@ -65,8 +66,6 @@ export function AccessLog() {
     [api, filters, after],
   );
   const exporting = useAction();
-  const name = (list: Array<{ id: string; name: string }> | undefined, id: string | null) =>
-    (id && list?.find((x) => x.id === id)?.name) ?? id ?? '—';
 
   const exportCsv = () =>
     exporting.run(async () => {
@@ -196,8 +195,8 @@ export function AccessLog() {
                           </abbr>
                         ))}
                       </td>
-                      <td>{name(places.data?.rooms, e.roomId)}</td>
-                      <td>{name(places.data?.doors, e.doorId)}</td>
+                      <td>{nameOf(places.data?.rooms, e.roomId)}</td>
+                      <td>{nameOf(places.data?.doors, e.doorId)}</td>
                       <td>{e.userId ?? '—'}</td>
                       <td>{e.channel ?? '—'}</td>
                       <td>{e.latencyMs === null ? '—' : `${e.latencyMs} ms`}</td>

@@ -11,6 +11,7 @@ import {
   useLoad,
   Pager,
   useCursorPages,
+  ConfirmButton,
 } from '../ui';
 
 /** Visitor passes: create one for some doors and a time, print it with its QR, revoke it. */
@@ -31,7 +32,7 @@ export function Passes() {
     ]);
     return { page, doors };
   }, [api, after, status]);
-  const action = useAction();
+  const action = useAction(load.reload);
   const [created, setCreated] = useState<Schemas['VisitorPassWithCode'] | null>(null);
 
   return (
@@ -105,23 +106,20 @@ export function Passes() {
                       <td className="actions">
                         <Link to={`/passes/${p.id}/print`}>Print</Link>
                         {isAdmin && p.status === 'active' && (
-                          <button
-                            type="button"
-                            onClick={() =>
-                              window.confirm(`Revoke the pass of ${p.name}?`) &&
-                              action
-                                .run(() =>
-                                  unwrap(
-                                    api.POST('/v1/visitor-passes/{id}/revoke', {
-                                      params: { path: { id: p.id } },
-                                    }),
-                                  ),
-                                )
-                                .then((ok) => ok && load.reload())
+                          <ConfirmButton
+                            question={`Revoke the pass of ${p.name}?`}
+                            onConfirm={() =>
+                              action.run(() =>
+                                unwrap(
+                                  api.POST('/v1/visitor-passes/{id}/revoke', {
+                                    params: { path: { id: p.id } },
+                                  }),
+                                ),
+                              )
                             }
                           >
                             Revoke
-                          </button>
+                          </ConfirmButton>
                         )}
                       </td>
                     </tr>
@@ -136,7 +134,6 @@ export function Passes() {
                 onCreate={(body) =>
                   action.run(async () => {
                     setCreated(await unwrap(api.POST('/v1/visitor-passes', { body })));
-                    load.reload();
                   })
                 }
               />

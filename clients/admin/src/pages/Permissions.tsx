@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { unwrap, type Schemas } from '@roomkey/sdk';
 import { ScheduleEditor, scheduleProblems, type Window } from '../ScheduleEditor';
 import { useApi, useStaff } from '../session';
-import { Empty, ErrorNote, formatTime, Loaded, useAction, useLoad } from '../ui';
+import { Empty, ErrorNote, formatTime, Loaded, useAction, useLoad, ConfirmButton } from '../ui';
 
 type Role = Schemas['UserView']['roles'][number];
 
@@ -22,8 +22,7 @@ export function Permissions() {
     ]);
     return { permissions, rooms, sites, users: users.items };
   }, [api, isAdmin]);
-  const action = useAction();
-  const act = (fn: () => Promise<unknown>) => action.run(fn).then((ok) => ok && load.reload());
+  const action = useAction(load.reload);
 
   return (
     <section aria-labelledby="permissions-title">
@@ -70,11 +69,10 @@ export function Permissions() {
                         </td>
                         {isAdmin && (
                           <td>
-                            <button
-                              type="button"
-                              onClick={() =>
-                                window.confirm('Withdraw this permission?') &&
-                                act(() =>
+                            <ConfirmButton
+                              question={'Withdraw this permission?'}
+                              onConfirm={() =>
+                                action.run(() =>
                                   unwrap(
                                     api.DELETE('/v1/permissions/{id}', {
                                       params: { path: { id: p.id } },
@@ -84,7 +82,7 @@ export function Permissions() {
                               }
                             >
                               Withdraw
-                            </button>
+                            </ConfirmButton>
                           </td>
                         )}
                       </tr>
@@ -97,7 +95,9 @@ export function Permissions() {
                   rooms={rooms}
                   sites={sites}
                   users={users}
-                  onCreate={(body) => act(() => unwrap(api.POST('/v1/permissions', { body })))}
+                  onCreate={(body) =>
+                    action.run(() => unwrap(api.POST('/v1/permissions', { body })))
+                  }
                 />
               )}
             </>

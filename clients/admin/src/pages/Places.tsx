@@ -1,7 +1,16 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { unwrap, type Schemas } from '@roomkey/sdk';
 import { useApi, useStaff } from '../session';
-import { Empty, ErrorNote, formatTime, Loaded, useAction, useLoad } from '../ui';
+import {
+  Empty,
+  ErrorNote,
+  formatTime,
+  Loaded,
+  useAction,
+  useLoad,
+  nameOf,
+  ConfirmButton,
+} from '../ui';
 
 /** IANA zones; the browser's list leaves out UTC itself, which sites often use. */
 const TIME_ZONES: string[] = [
@@ -58,7 +67,7 @@ function PlacesBody({
   reload,
 }: Data & { isAdmin: boolean; reload: () => void }) {
   const api = useApi();
-  const action = useAction();
+  const action = useAction(reload);
   const [secret, setSecret] = useState<{ what: string; secret: string; link?: string } | null>(
     null,
   );
@@ -68,9 +77,6 @@ function PlacesBody({
       Edit
     </button>
   );
-  const name = (list: Array<{ id: string; name: string }>, id: string | null) =>
-    list.find((x) => x.id === id)?.name ?? '—';
-  const act = (fn: () => Promise<unknown>) => action.run(fn).then((ok) => ok && reload());
 
   return (
     <>
@@ -101,7 +107,7 @@ function PlacesBody({
           )}
           onCancel={() => setEditing(null)}
           onSave={(body) =>
-            act(async () => {
+            action.run(async () => {
               const id = editing.row.id;
               const params = { params: { path: { id } } };
               if (editing.kind === 'site')
@@ -152,7 +158,7 @@ function PlacesBody({
           options={{ timeZone: TIME_ZONES.map((z) => ({ value: z, label: z })) }}
           initial={{ timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone }}
           onSubmit={(v) =>
-            act(() =>
+            action.run(() =>
               unwrap(api.POST('/v1/sites', { body: { name: v.name, timeZone: v.timeZone } })),
             )
           }
@@ -176,7 +182,7 @@ function PlacesBody({
             {rooms.map((r) => (
               <tr key={r.id}>
                 <td>{r.name}</td>
-                <td>{name(sites, r.siteId)}</td>
+                <td>{nameOf(sites, r.siteId)}</td>
                 <td>
                   <label className="toggle">
                     <input
@@ -184,7 +190,7 @@ function PlacesBody({
                       checked={r.lockedDown}
                       aria-label={`Lockdown of ${r.name}`}
                       onChange={(e) =>
-                        act(() =>
+                        action.run(() =>
                           unwrap(
                             e.target.checked
                               ? api.POST('/v1/rooms/{id}/lockdown', {
@@ -212,7 +218,9 @@ function PlacesBody({
           fields={{ name: 'Name', siteId: 'Site' }}
           options={{ siteId: sites.map((s) => ({ value: s.id, label: s.name })) }}
           onSubmit={(v) =>
-            act(() => unwrap(api.POST('/v1/rooms', { body: { name: v.name, siteId: v.siteId } })))
+            action.run(() =>
+              unwrap(api.POST('/v1/rooms', { body: { name: v.name, siteId: v.siteId } })),
+            )
           }
         />
       )}
@@ -249,7 +257,7 @@ function PlacesBody({
           title="New lock"
           fields={{ name: 'Name' }}
           onSubmit={(v) =>
-            act(async () => {
+            action.run(async () => {
               const lock = await unwrap(api.POST('/v1/locks', { body: { name: v.name } }));
               setSecret({ what: `lock ${lock.name}`, secret: lock.secret });
             })
@@ -275,9 +283,9 @@ function PlacesBody({
             {doors.map((d) => (
               <tr key={d.id}>
                 <td>{d.name}</td>
-                <td>{name(rooms, d.roomId)}</td>
-                <td>{name(locks, d.lockId)}</td>
-                <td>{name(devices, d.kioskId)}</td>
+                <td>{nameOf(rooms, d.roomId)}</td>
+                <td>{nameOf(locks, d.lockId)}</td>
+                <td>{nameOf(devices, d.kioskId)}</td>
                 {isAdmin && <td>{edit({ kind: 'door', row: d })}</td>}
               </tr>
             ))}
@@ -295,7 +303,7 @@ function PlacesBody({
               .map((l) => ({ value: l.id, label: l.name })),
           }}
           onSubmit={(v) =>
-            act(() =>
+            action.run(() =>
               unwrap(
                 api.POST('/v1/doors', {
                   body: { name: v.name, roomId: v.roomId, lockId: v.lockId },
@@ -326,17 +334,16 @@ function PlacesBody({
                 {devices.map((k) => (
                   <tr key={k.id}>
                     <td>{k.name}</td>
-                    <td>{k.doorIds.map((id) => name(doors, id)).join(', ')}</td>
+                    <td>{k.doorIds.map((id) => nameOf(doors, id)).join(', ')}</td>
                     <td>{k.status}</td>
                     <td>{formatTime(k.createdAt)}</td>
                     <td>
                       {edit({ kind: 'kiosk', row: k })}{' '}
                       {k.status !== 'revoked' && (
-                        <button
-                          type="button"
-                          onClick={() =>
-                            window.confirm(`Revoke ${k.name}? It stops working at once.`) &&
-                            act(() =>
+                        <ConfirmButton
+                          question={`Revoke ${k.name}? It stops working at once.`}
+                          onConfirm={() =>
+                            action.run(() =>
                               unwrap(
                                 api.POST('/v1/devices/{id}/revoke', {
                                   params: { path: { id: k.id } },
@@ -346,7 +353,7 @@ function PlacesBody({
                           }
                         >
                           Revoke
-                        </button>
+                        </ConfirmButton>
                       )}
                     </td>
                   </tr>
@@ -359,7 +366,7 @@ function PlacesBody({
             fields={{ name: 'Name', doorId: 'Door' }}
             options={{ doorId: doors.map((d) => ({ value: d.id, label: d.name })) }}
             onSubmit={(v) =>
-              act(async () => {
+              action.run(async () => {
                 const kiosk = await unwrap(
                   api.POST('/v1/devices', {
                     body: { name: v.name, kind: 'kiosk', doorIds: [v.doorId] },

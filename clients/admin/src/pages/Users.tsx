@@ -10,6 +10,7 @@ import {
   useLoad,
   Pager,
   useCursorPages,
+  ConfirmButton,
 } from '../ui';
 import { CreateForm } from './Places';
 
@@ -52,8 +53,7 @@ export function Users() {
       ),
     [api, after, q, role, status],
   );
-  const action = useAction();
-  const act = (fn: () => Promise<unknown>) => action.run(fn).then((ok) => ok && load.reload());
+  const action = useAction(load.reload);
 
   return (
     <section aria-labelledby="users-title">
@@ -127,7 +127,7 @@ export function Users() {
                             <RolePicker
                               user={u}
                               onChange={(roles) =>
-                                act(() =>
+                                action.run(() =>
                                   unwrap(
                                     api.PATCH('/v1/users/{id}', {
                                       params: { path: { id: u.id } },
@@ -149,7 +149,7 @@ export function Users() {
                               <button
                                 type="button"
                                 onClick={() =>
-                                  act(() =>
+                                  action.run(() =>
                                     unwrap(
                                       api.PATCH('/v1/users/{id}', {
                                         params: { path: { id: u.id } },
@@ -164,13 +164,10 @@ export function Users() {
                                 {u.status === 'active' ? 'Disable' : 'Enable'}
                               </button>
                             )}
-                            <button
-                              type="button"
-                              onClick={() =>
-                                window.confirm(
-                                  `Erase the face data of ${u.displayName}? Their face template is deleted and they must enrol again.`,
-                                ) &&
-                                act(() =>
+                            <ConfirmButton
+                              question={`Erase the face data of ${u.displayName}? Their face template is deleted and they must enrol again.`}
+                              onConfirm={() =>
+                                action.run(() =>
                                   unwrap(
                                     api.DELETE('/v1/users/{id}/face', {
                                       params: { path: { id: u.id } },
@@ -180,7 +177,7 @@ export function Users() {
                               }
                             >
                               Erase face data
-                            </button>
+                            </ConfirmButton>
                           </td>
                         )}
                       </tr>
@@ -205,7 +202,7 @@ export function Users() {
           options={{ role: ROLES.map((r) => ({ value: r, label: r })) }}
           initial={{ role: 'member' }}
           onSubmit={(v) =>
-            act(() =>
+            action.run(() =>
               unwrap(
                 api.POST('/v1/users', {
                   body: {
