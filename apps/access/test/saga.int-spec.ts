@@ -214,6 +214,20 @@ describe('the access saga', () => {
     expect(d.reasons).toEqual(expect.arrayContaining(reasons));
   });
 
+  it('a failed check that arrives before its request is denied naming who tried which door', async () => {
+    const i = inputs({ qr: { outcome: 'invalid', reason: 'malformed', doorId: undefined } });
+    await send(i, ['qr']);
+    await new Promise((r) => setTimeout(r, 300));
+    await send(i, ['requested', 'face']);
+    expect(await decisionOf(i.requestId)).toMatchObject({
+      decision: 'denied',
+      reasons: ['qr-malformed'],
+      userId: world.user,
+      doorId: world.doorId,
+      roomId: world.roomId,
+    });
+  });
+
   it('denies at once when no face was sent', async () => {
     const i = inputs({ hasFace: false });
     await send(i, ['requested']);

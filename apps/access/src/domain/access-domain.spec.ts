@@ -67,6 +67,19 @@ describe('the decision', () => {
     });
     expect(decide(ok, { ...fine, door: undefined }, false)?.reasons).toEqual(['unknown-door']);
   });
+
+  it('a failed check that arrives before the request waits for it, so the denial names who and where', () => {
+    const early: SagaFacts = { qr: { outcome: 'invalid', reason: 'malformed' } };
+    expect(decide(early, undefined, false)).toBeUndefined();
+    expect(decide(early, undefined, true)).toEqual({
+      decision: 'denied',
+      reasons: ['qr-malformed'],
+    });
+    expect(decide({ ...early, requested: ok.requested }, fine, false)).toEqual({
+      decision: 'denied',
+      reasons: ['qr-malformed'],
+    });
+  });
 });
 
 describe('lock commands', () => {

@@ -42,9 +42,11 @@ export const personOf = (f: SagaFacts): string | undefined =>
 /**
  * Granted only when everything holds, before the deadline: the QR code is valid for this door,
  * the face matches the same person, the person may enter this room now, and the room is not
- * locked down. Denied as soon as anything fails (with every reason known by then), or once the
- * deadline has passed without a grant (`timeout`), even if the last answer arrives late.
- * Undefined: keep waiting.
+ * locked down. Denied as soon as anything fails (with every reason known by then) and the
+ * request itself is known, or once the deadline has passed without a grant (`timeout`), even if
+ * the last answer arrives late. A failed check can arrive before the request it answers; the
+ * denial waits for the request so that it names who tried where (the repeated-denials alerts
+ * count it against them). Undefined: keep waiting.
  */
 export function decide(
   f: SagaFacts,
@@ -68,7 +70,7 @@ export function decide(
     if (s.lockedDown) reasons.push('lockdown');
     if (f.qr?.outcome === 'valid' && !s.permitted) reasons.push('no-permission');
   }
-  if (reasons.length > 0) return { decision: 'denied', reasons };
+  if (reasons.length > 0 && (f.requested || deadlinePassed)) return { decision: 'denied', reasons };
   // Late is denied even when complete: the person has long gone from the door.
   if (deadlinePassed) return { decision: 'denied', reasons: ['timeout'] };
   const complete =
