@@ -12,15 +12,7 @@ import { NotFoundError, PeriodicJob } from '@roomkey/common';
 import { ACCESS_CONFIG, AccessConfig } from '../config';
 import { decide, doorOf, personOf, SagaFacts, Situation } from '../domain/decide';
 import { withinWindows } from '../domain/schedule';
-import {
-  DoorRow,
-  LockCommandRow,
-  PermissionRow,
-  PersonRow,
-  RoomRow,
-  SagaRow,
-  SiteRow,
-} from '../repositories/entities';
+import { LockCommandRow, PermissionRow, PersonRow, SagaRow } from '../repositories/entities';
 import { Locks } from './locks.service';
 import { Outbox } from './outbox';
 
@@ -197,25 +189,46 @@ export class Sagas extends PeriodicJob {
     f: SagaFacts,
   ): Promise<(Situation & { door?: { id: string; roomId: string; lockId: string } }) | undefined> {
     if (!f.requested) return undefined;
-    const doorId = doorOf(f);
-    const door = doorId ? await m.findOneBy(DoorRow, { id: doorId }) : null;
-    const roomId = door?.roomId ?? f.requested.roomId;
-    const room = roomId ? await m.findOneBy(RoomRow, { id: roomId }) : null;
-    const site = room ? await m.findOneBy(SiteRow, { id: room.siteId }) : null;
+    // The door, its room (else the room asked for) and the room's site, in one round trip.
+    const [place] = (await m.query(
+      `select d.id as door_id, d.room_id as door_room_id, d.lock_id,
+              r.id as room_id, r.locked_down, s.time_zone
+       from (select $1::uuid as door_id, $2::uuid as room_id) asked
+       left join doors d on d.id = asked.door_id
+       left join rooms r on r.id = coalesce(d.room_id, asked.room_id)
+       left join sites s on s.id = r.site_id`,
+      [doorOf(f) ?? null, f.requested.roomId ?? null],
+    )) as {
+      door_id: string | null;
+      door_room_id: string | null;
+      lock_id: string | null;
+      room_id: string | null;
+      locked_down: boolean | null;
+      time_zone: string | null;
+    }[];
     let permitted = false;
-    if (room && site) {
+    if (place?.room_id && place.time_zone) {
       // A valid visitor pass is itself the permission, for the doors and window it names.
       if (f.qr?.outcome === 'valid' && f.qr.passId) permitted = true;
       else {
         const person = personOf(f);
         if (person) {
-          permitted = await this.permitted(m, person, room.id, f.requested.at, site.timeZone, f);
+          permitted = await this.permitted(
+            m,
+            person,
+            place.room_id,
+            f.requested.at,
+            place.time_zone,
+            f,
+          );
         }
       }
     }
     return {
-      ...(door ? { door: { id: door.id, roomId: door.roomId, lockId: door.lockId } } : {}),
-      lockedDown: room?.lockedDown ?? false,
+      ...(place?.door_id
+        ? { door: { id: place.door_id, roomId: place.door_room_id!, lockId: place.lock_id! } }
+        : {}),
+      lockedDown: place?.locked_down ?? false,
       permitted,
     };
   }
@@ -228,14 +241,26 @@ export class Sagas extends PeriodicJob {
     timeZone: string,
     f: SagaFacts,
   ): Promise<boolean> {
-    const known = await m.findOneBy(PersonRow, { userId });
-    const roles = new Set([...(f.requested?.roles ?? []), ...(known?.roles ?? [])]);
-    const rules = await m.findBy(PermissionRow, { roomId });
+    // The room's rules, each with the person's known roles: one round trip.
+    const rules = (await m.query(
+      `select p.subject_type, p.subject, p.valid_from, p.valid_until, p.windows,
+              (select roles from people where user_id = $2) as known_roles
+       from permissions p where p.room_id = $1`,
+      [roomId, userId],
+    )) as {
+      subject_type: PermissionRow['subjectType'];
+      subject: string;
+      valid_from: Date | null;
+      valid_until: Date | null;
+      windows: PermissionRow['windows'];
+      known_roles: string[] | null;
+    }[];
+    const roles = new Set([...(f.requested?.roles ?? []), ...(rules[0]?.known_roles ?? [])]);
     return rules.some(
       (r) =>
-        (r.subjectType === 'user' ? r.subject === userId : roles.has(r.subject)) &&
-        (!r.validFrom || at >= r.validFrom) &&
-        (!r.validUntil || at < r.validUntil) &&
+        (r.subject_type === 'user' ? r.subject === userId : roles.has(r.subject)) &&
+        (!r.valid_from || at >= r.valid_from) &&
+        (!r.valid_until || at < r.valid_until) &&
         withinWindows(r.windows, at, timeZone),
     );
   }

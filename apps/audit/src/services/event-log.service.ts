@@ -15,7 +15,7 @@ import { ChainedContent, GENESIS, rowHash } from '../domain/chain';
 import { Alerts } from './alerts.service';
 import { AccessLogProjection } from '../projections/access-log.projection';
 import { AlertsProjection } from '../projections/alerts.projection';
-import type { LoggedRow } from '../projections/projection';
+import type { LoggedRow, Projection } from '../projections/projection';
 
 /** The advisory lock that serialises appends to the chain (and a rebuild's swap with them). */
 export const CHAIN_LOCK = 0x726b6175; // 'rkau'
@@ -55,16 +55,15 @@ export class EventLogService {
     // One appender at a time across every audit instance: the chain has one end.
     const opened = await this.db.transaction(async (m) => {
       await m.query('select pg_advisory_xact_lock($1)', [CHAIN_LOCK]);
-      const seen = (await m.query(
-        `select 1 from event_log
-         where (topic = $1 and partition = $2 and "offset" = $3) or event_id = $4 limit 1`,
+      // Whether it is logged already, and the end of the chain: one round trip.
+      const [state] = (await m.query(
+        `select exists (select 1 from event_log
+                 where (topic = $1 and partition = $2 and "offset" = $3) or event_id = $4) as seen,
+                (select hash from event_log where hash is not null order by id desc limit 1) as hash`,
         [meta.topic, meta.partition, meta.offset, event.eventId],
-      )) as unknown[];
-      if (seen.length > 0) return [];
-      const [last] = (await m.query(
-        'select hash from event_log where hash is not null order by id desc limit 1',
-      )) as { hash: string }[];
-      const prevHash = last?.hash ?? GENESIS;
+      )) as { seen: boolean; hash: string | null }[];
+      if (state!.seen) return [];
+      const prevHash = state!.hash ?? GENESIS;
       const inserted = await m.insert(EventLogRow, {
         ...content,
         payload: content.payload as object,
@@ -79,11 +78,8 @@ export class EventLogService {
         occurredAt: content.occurredAt,
         payload: content.payload,
       };
-      await this.project(m, row, () => this.accessLog.apply(m, this.accessLog.table, row));
-      return (
-        (await this.project(m, row, () => this.alertRules.apply(m, this.alertRules.table, row))) ??
-        []
-      );
+      await this.project(m, row, this.accessLog);
+      return (await this.project(m, row, this.alertRules)) ?? [];
     });
     await this.alerts.publishOpened(opened, content.occurredAt);
   }
@@ -97,11 +93,12 @@ export class EventLogService {
   private async project<R>(
     m: EntityManager,
     row: LoggedRow,
-    apply: () => Promise<R>,
+    projection: Projection<R>,
   ): Promise<R | undefined> {
+    if (!projection.topics.includes(row.topic)) return undefined;
     await m.query('savepoint projection');
     try {
-      const result = await apply();
+      const result = await projection.apply(m, projection.table, row);
       await m.query('release savepoint projection');
       return result;
     } catch (err) {

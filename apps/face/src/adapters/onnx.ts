@@ -34,7 +34,11 @@ export async function loadModel(
   });
 }
 
-/** NCHW float32 planes from an interleaved RGB image, in the channel order and scaling asked. */
+/**
+ * NCHW float32 planes from an interleaved RGB image, in the channel order and scaling asked.
+ * The scaling is a function of the byte and channel only, so it is tabulated once per call
+ * (256 values a channel) rather than called per pixel.
+ */
 export function toPlanes(
   data: Uint8Array,
   width: number,
@@ -46,14 +50,14 @@ export function toPlanes(
 ): Float32Array {
   const plane = planeWidth * planeHeight;
   const out = new Float32Array(3 * plane);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const i = (y * width + x) * 3;
-      const o = y * planeWidth + x;
-      for (let c = 0; c < 3; c++) {
-        const source = order === 'rgb' ? c : 2 - c;
-        out[c * plane + o] = normalise(data[i + source]!, c);
-      }
+  const table = new Float32Array(256);
+  for (let c = 0; c < 3; c++) {
+    for (let v = 0; v < 256; v++) table[v] = normalise(v, c);
+    const source = order === 'rgb' ? c : 2 - c;
+    for (let y = 0; y < height; y++) {
+      let i = y * width * 3 + source;
+      const o = c * plane + y * planeWidth;
+      for (let x = 0; x < width; x++, i += 3) out[o + x] = table[data[i]!]!;
     }
   }
   return out;

@@ -11,7 +11,7 @@ import {
 import { describeError, EventPublisher, Keyring, PermanentEventError } from '@roomkey/common';
 import { FACE_CONFIG, FaceConfig } from '../config';
 import type { FaceProblem } from '../domain/gates';
-import type { FacePipeline } from '../domain/pipeline';
+import type { FaceAnalysis, FacePipeline } from '../domain/pipeline';
 import { cosine } from '../domain/vectors';
 import { FaceCheckRow, QrResultRow } from '../repositories/entities';
 import { Templates } from './templates.service';
@@ -35,10 +35,17 @@ function outcomeOf(problem: FaceProblem): Answer {
   }
 }
 
-/** A capture waiting for the QR step's answer: in memory only, never written anywhere. */
+/** How the photo was taken: a kiosk's camera, or the member's own phone. */
+const modeOf = (event: FaceCapturedV1) => (event.payload.channel === 'kiosk' ? 'kiosk' : 'selfie');
+
+/**
+ * A capture waiting for the QR step's answer: in memory only, never written anywhere. Its
+ * analysis (detection, liveness, embedding) starts on arrival, so it runs while the QR step
+ * works; only the comparison needs the answer.
+ */
 interface Held {
   event: FaceCapturedV1;
-  image: Buffer;
+  analysis: Promise<FaceAnalysis>;
   deadline: number;
   timer?: NodeJS.Timeout;
 }
@@ -47,7 +54,8 @@ interface Held {
  * The face step of the access flow. A capture (face.captured.v1) is joined with the QR step's
  * answer (qr.checked.v1) by request id, whichever comes first. The QR answer is written to
  * PostgreSQL; the capture, which must never be stored, is held in memory for at most
- * FACE_QR_WAIT_MS. When the answer arrives in this process the face is compared at once; a
+ * FACE_QR_WAIT_MS and analysed meanwhile. When the answer arrives in this process the face is
+ * compared at once; a
  * capture held here whose answer another instance consumed is found by polling the table.
  * With no valid QR answer in time nothing is compared or published: the access saga denies
  * on its deadline. Handlers never wait on each other, so one partition cannot stall another.
@@ -82,7 +90,7 @@ export class FaceChecks implements OnApplicationShutdown {
     };
     await this.qrResults.upsert(row, ['requestId']);
     const held = this.release(requestId);
-    if (held) await this.answer(held.event, held.image, row);
+    if (held) await this.answer(held.event, () => held.analysis, row);
   }
 
   async onCaptured(event: FaceCapturedV1): Promise<void> {
@@ -95,13 +103,17 @@ export class FaceChecks implements OnApplicationShutdown {
     } catch {
       throw new PermanentEventError(`capture ${captureId} does not open under the capture keys`);
     }
+    const analyse = () => this.pipeline.analyse(image, modeOf(event));
     const qr = await this.qrResults.findOneBy({ requestId });
-    if (qr) return this.answer(event, image, qr);
+    if (qr) return this.answer(event, analyse, qr);
     if (this.held.size >= MAX_HELD) {
       this.logger.warn(`request ${requestId}: too many captures waiting; face not checked`);
       return;
     }
-    const held: Held = { event, image, deadline: Date.now() + this.config.FACE_QR_WAIT_MS };
+    const analysis = analyse();
+    // Awaited when the answer comes; a failure then is the answer's failure, not a stray one.
+    void analysis.catch(() => undefined);
+    const held: Held = { event, analysis, deadline: Date.now() + this.config.FACE_QR_WAIT_MS };
     this.held.set(requestId, held);
     this.poll(requestId, held);
   }
@@ -112,7 +124,7 @@ export class FaceChecks implements OnApplicationShutdown {
       void (async () => {
         if (this.held.get(requestId) !== held) return;
         const qr = await this.qrResults.findOneBy({ requestId });
-        if (qr && this.release(requestId)) return this.answer(held.event, held.image, qr);
+        if (qr && this.release(requestId)) return this.answer(held.event, () => held.analysis, qr);
         if (Date.now() >= held.deadline) {
           this.release(requestId);
           this.logger.warn(`request ${requestId}: no QR answer within the wait; face not checked`);
@@ -137,12 +149,12 @@ export class FaceChecks implements OnApplicationShutdown {
   /** Compares (for a valid QR answer), stores the answer once, publishes it. */
   private async answer(
     event: FaceCapturedV1,
-    image: Buffer,
+    analysis: () => Promise<FaceAnalysis>,
     qr: Pick<QrResultRow, 'valid' | 'userId'>,
   ): Promise<void> {
     if (!qr.valid) return; // the QR step already refused: nothing to compare
     const { requestId } = event.payload;
-    const answer = await this.compare(image, qr.userId, event.payload.channel ?? 'mobile');
+    const answer = await this.compare(analysis, qr.userId);
     await this.checks
       .createQueryBuilder()
       .insert()
@@ -153,12 +165,15 @@ export class FaceChecks implements OnApplicationShutdown {
     await this.publish(event, stored.payload as Answer);
   }
 
-  private async compare(image: Buffer, userId: string | null, channel: string): Promise<Answer> {
+  private async compare(
+    analyse: () => Promise<FaceAnalysis>,
+    userId: string | null,
+  ): Promise<Answer> {
     const model = this.pipeline.modelId;
     if (!userId) return { outcome: 'not-enrolled', model };
     const template = await this.templates.templateOf(userId);
     if (!template) return { outcome: 'not-enrolled', userId, model };
-    const analysis = await this.pipeline.analyse(image, channel === 'kiosk' ? 'kiosk' : 'selfie');
+    const analysis = await analyse();
     if (!analysis.ok) return { ...outcomeOf(analysis.problem), userId, model };
     const threshold = this.config.FACE_MATCH_THRESHOLD;
     const score = Math.round(cosine(analysis.embedding, template.embedding) * 1e4) / 1e4;

@@ -35,9 +35,12 @@ export class AccessRequestsService {
     const requestId = randomUUID();
     const at = new Date();
     const channel = kiosk ? 'kiosk' : 'mobile';
-    // The face goes first, sealed, so the face app holds it when the QR answer arrives.
-    const faceCaptureId = face ? await this.captures.publish(requestId, face, channel) : undefined;
-    await this.publisher.publish(accessRequestedV1, {
+    const capture = face ? this.captures.prepare(requestId, face, channel) : undefined;
+    const faceCaptureId = capture?.captureId;
+    // The sealed face and the request go out together: the face app joins the capture with the
+    // QR answer whichever arrives first. A request whose capture is lost is denied at its
+    // deadline, and the caller, told of the failure, sends a new one.
+    const requested = this.publisher.publish(accessRequestedV1, {
       key: requestId,
       correlationId: requestId,
       occurredAt: at,
@@ -55,6 +58,7 @@ export class AccessRequestsService {
         ...(faceCaptureId ? { faceCaptureId } : {}),
       },
     });
+    await Promise.all([capture?.publish(), requested]);
     this.tracker.accepted(requestId, at);
     return { requestId };
   }

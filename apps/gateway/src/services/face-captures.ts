@@ -36,23 +36,29 @@ export class FaceCaptures {
     @Inject(CAPTURE_KEYRING) private readonly keyring: Keyring,
   ) {}
 
-  async publish(requestId: string, image: Buffer, channel: 'mobile' | 'kiosk'): Promise<string> {
+  /**
+   * Checks and seals a photo for a request (refusing what is not an image before anything is
+   * published) and returns its capture id and the publish that puts it on the topic.
+   */
+  prepare(
+    requestId: string,
+    image: Buffer,
+    channel: 'mobile' | 'kiosk',
+  ): { captureId: string; publish: () => Promise<unknown> } {
     const contentType = imageTypeOf(image);
     if (!contentType) {
       throw new DomainError('IMAGE_TYPE_UNSUPPORTED', 'send the face as a JPEG, PNG or WebP', 415);
     }
     const captureId = randomUUID();
-    await this.publisher.publish(faceCapturedV1, {
-      key: requestId,
-      correlationId: requestId,
-      payload: {
-        captureId,
-        requestId,
-        image: this.keyring.seal(image, `face-capture:${requestId}`),
-        contentType,
-        channel,
-      },
-    });
-    return captureId;
+    const sealed = this.keyring.seal(image, `face-capture:${requestId}`);
+    return {
+      captureId,
+      publish: () =>
+        this.publisher.publish(faceCapturedV1, {
+          key: requestId,
+          correlationId: requestId,
+          payload: { captureId, requestId, image: sealed, contentType, channel },
+        }),
+    };
   }
 }

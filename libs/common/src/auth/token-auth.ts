@@ -1,3 +1,4 @@
+import { createPublicKey, KeyObject } from 'node:crypto';
 import { ExecutionContext, Inject, Injectable, Provider, Type } from '@nestjs/common';
 import { APP_GUARD, Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
@@ -29,6 +30,21 @@ const unauthenticated = (sent: boolean) =>
   );
 
 /**
+ * Public keys parsed once: verifying with a PEM string parses it again on every request. The
+ * few keys in use (the current one and those rotated out but still valid) are kept.
+ */
+const parsedKeys = new Map<string, KeyObject>();
+function parsedKey(pem: string): KeyObject {
+  let key = parsedKeys.get(pem);
+  if (!key) {
+    if (parsedKeys.size >= 32) parsedKeys.clear();
+    key = createPublicKey(pem);
+    parsedKeys.set(pem, key);
+  }
+  return key;
+}
+
+/**
  * passport-jwt, configured the one way every app uses: the key comes from the token's `kid`
  * (only for ES256 headers), then the signature is verified, then exp/nbf/iss/aud, and only
  * then are the claims read.
@@ -49,7 +65,9 @@ function tokenStrategy(config: TokenConfig, resolver: KeyResolver): Strategy {
           return;
         }
         resolver.publicKey(kid).then(
-          (key) => done(null, key),
+          // passport-jwt hands the key to jsonwebtoken's verify, which takes a KeyObject too;
+          // its types only say string or Buffer.
+          (key) => done(null, parsedKey(key) as unknown as string),
           (err: unknown) => done(err),
         );
       },
