@@ -6,6 +6,12 @@ import { AuditClient } from '../adapters/audit-client';
 import { RequestTracker } from '../domain/request-tracker';
 import { FaceCaptures } from './face-captures';
 
+/**
+ * How long a request this instance accepted is taken to be pending without asking the log:
+ * longer than the access deadline, so a decision this instance missed is still found there.
+ */
+const RECENTLY_ACCEPTED_MS = 10_000;
+
 @Injectable()
 export class AccessRequestsService {
   constructor(
@@ -79,10 +85,17 @@ export class AccessRequestsService {
     return (await this.tracker.waitForDecision(requestId, waitMs, signal)) ?? now;
   }
 
-  /** A decision this instance saw wins; otherwise the audit log; otherwise what we accepted. */
+  /**
+   * A decision this instance saw wins; then a request it accepted moments ago, which the log
+   * could only call pending (its decision comes to every instance); otherwise the audit log;
+   * otherwise what we accepted.
+   */
   async status(requestId: string, authorization: string): Promise<AccessRequestView> {
     const known = this.tracker.get(requestId);
     if (known && known.status !== 'pending') return known;
+    if (known?.requestedAt && Date.now() - Date.parse(known.requestedAt) < RECENTLY_ACCEPTED_MS) {
+      return known;
+    }
     // What this instance accepted stands when the log cannot be asked right now.
     const logged = await this.audit
       .accessRequest(requestId, authorization)
