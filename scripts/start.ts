@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
 import { stackSettings } from '@roomkey/common/config/stack';
+import { appNodeArgs } from '@roomkey/common/runtime/app-process';
 import { up as stackUp } from './stack/cli';
 import { MODEL_FILES } from '../apps/face/src/adapters/model-files';
 import { clientPort } from './serve-clients';
@@ -128,24 +129,19 @@ async function main(): Promise<void> {
   };
 
   for (const app of APPS) {
-    startChild(
-      app.name,
-      ['--enable-source-maps', path.join(ROOT, 'dist/apps', app.name, 'src/main.js')],
-      {
-        PORT: String(portOf(app.name)),
-        AUDIT_URL: process.env.AUDIT_URL ?? `http://127.0.0.1:${portOf('audit')}`,
-        AUTH_URL: process.env.AUTH_URL ?? `http://127.0.0.1:${portOf('auth')}`,
-        QR_URL: process.env.QR_URL ?? `http://127.0.0.1:${portOf('qr')}`,
-        FACE_URL: process.env.FACE_URL ?? `http://127.0.0.1:${portOf('face')}`,
-        ACCESS_URL: process.env.ACCESS_URL ?? `http://127.0.0.1:${portOf('access')}`,
-        JWKS_URL:
-          process.env.JWKS_URL ?? `http://127.0.0.1:${portOf('auth')}/.well-known/jwks.json`,
-        ...(app.name === 'face' ? { FACE_MODEL_DIR: models } : {}),
-        ...(app.name === 'auth'
-          ? { ROOMKEY_ADMIN_EMAIL: admin.email, ROOMKEY_ADMIN_PASSWORD: admin.password }
-          : {}),
-      },
-    );
+    startChild(app.name, appNodeArgs(app.name, ROOT), {
+      PORT: String(portOf(app.name)),
+      AUDIT_URL: process.env.AUDIT_URL ?? `http://127.0.0.1:${portOf('audit')}`,
+      AUTH_URL: process.env.AUTH_URL ?? `http://127.0.0.1:${portOf('auth')}`,
+      QR_URL: process.env.QR_URL ?? `http://127.0.0.1:${portOf('qr')}`,
+      FACE_URL: process.env.FACE_URL ?? `http://127.0.0.1:${portOf('face')}`,
+      ACCESS_URL: process.env.ACCESS_URL ?? `http://127.0.0.1:${portOf('access')}`,
+      JWKS_URL: process.env.JWKS_URL ?? `http://127.0.0.1:${portOf('auth')}/.well-known/jwks.json`,
+      ...(app.name === 'face' ? { FACE_MODEL_DIR: models } : {}),
+      ...(app.name === 'auth'
+        ? { ROOMKEY_ADMIN_EMAIL: admin.email, ROOMKEY_ADMIN_PASSWORD: admin.password }
+        : {}),
+    });
   }
 
   const gateway = `http://127.0.0.1:${portOf('gateway')}`;

@@ -10,6 +10,7 @@ import {
   FACE_CHECKED_V1,
   QR_CHECKED_V1,
 } from '@roomkey/contracts';
+import { appNodeArgs } from '@roomkey/common/runtime/app-process';
 import { testKeyring, unique } from '../support/apps';
 import { ADMIN, freshMongo } from '../support/auth';
 import { MODEL_DIR } from '../support/face';
@@ -165,11 +166,12 @@ export async function startSystem(options: { clients?: boolean } = {}): Promise<
   };
   /** Starts an app (again: same ports, databases and consumer groups) and waits until ready. */
   const launch = async (app: AppName) => {
-    const child = spawnLogged(
-      app,
-      ['--enable-source-maps', path.join(ROOT, 'dist/apps', app, 'src/main.js')],
-      { ...common, ...env[app], PORT: String(ports[app]), KAFKA_GROUP_ID: groups[app] },
-    );
+    const child = spawnLogged(app, appNodeArgs(app, ROOT), {
+      ...common,
+      ...env[app],
+      PORT: String(ports[app]),
+      KAFKA_GROUP_ID: groups[app],
+    });
     await waitReady(`${url(app)}/health/ready`, child, 90_000);
   };
   let clients: RunningSystem['clients'] = null;
