@@ -81,6 +81,7 @@ export function warpAffine(src: RawImage, m: Affine, width: number, height: numb
   const inv = invertAffine(m);
   const out = new Uint8Array(width * height * 3);
   const { data, width: sw, height: sh } = src;
+  const row = sw * 3;
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       const sx = inv[0] * x + inv[1] * y + inv[2];
@@ -89,15 +90,30 @@ export function warpAffine(src: RawImage, m: Affine, width: number, height: numb
       const y0 = Math.floor(sy);
       const fx = sx - x0;
       const fy = sy - y0;
+      const w0 = (1 - fx) * (1 - fy);
+      const w1 = fx * (1 - fy);
+      const w2 = (1 - fx) * fy;
+      const w3 = fx * fy;
       const o = (y * width + x) * 3;
+      if (x0 >= 0 && y0 >= 0 && x0 + 1 < sw && y0 + 1 < sh) {
+        // All four neighbours inside: the common case, without a bounds check per tap.
+        const i = y0 * row + x0 * 3;
+        for (let ch = 0; ch < 3; ch++) {
+          const a = i + ch;
+          out[o + ch] = Math.round(
+            w0 * data[a]! + w1 * data[a + 3]! + w2 * data[a + row]! + w3 * data[a + row + 3]!,
+          );
+        }
+        continue;
+      }
+      const weights = [w0, w1, w2, w3];
       for (let ch = 0; ch < 3; ch++) {
         let v = 0;
         for (let k = 0; k < 4; k++) {
           const px = x0 + (k & 1);
           const py = y0 + (k >> 1);
           if (px < 0 || py < 0 || px >= sw || py >= sh) continue;
-          const w = (k & 1 ? fx : 1 - fx) * (k >> 1 ? fy : 1 - fy);
-          v += w * data[(py * sw + px) * 3 + ch]!;
+          v += weights[k]! * data[(py * sw + px) * 3 + ch]!;
         }
         out[o + ch] = Math.round(v);
       }
