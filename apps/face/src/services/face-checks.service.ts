@@ -95,8 +95,14 @@ export class FaceChecks implements OnApplicationShutdown {
 
   async onCaptured(event: FaceCapturedV1): Promise<void> {
     const { requestId, captureId } = event.payload;
-    const done = await this.checks.findOneBy({ requestId });
-    if (done) return this.publish(event, done.payload as Answer);
+    // The stored answer (a redelivered capture) and the QR answer, in one round trip.
+    const [known] = (await this.checks.query(
+      `select (select payload from face_checks where request_id = $1) as answer,
+              (select valid from face_qr_results where request_id = $1) as valid,
+              (select user_id from face_qr_results where request_id = $1) as user_id`,
+      [requestId],
+    )) as { answer: Answer | null; valid: boolean | null; user_id: string | null }[];
+    if (known?.answer) return this.publish(event, known.answer);
     let image: Buffer;
     try {
       image = this.captureKeys.open(event.payload.image, `face-capture:${requestId}`);
@@ -104,8 +110,9 @@ export class FaceChecks implements OnApplicationShutdown {
       throw new PermanentEventError(`capture ${captureId} does not open under the capture keys`);
     }
     const analyse = () => this.pipeline.analyse(image, modeOf(event));
-    const qr = await this.qrResults.findOneBy({ requestId });
-    if (qr) return this.answer(event, analyse, qr);
+    if (known && known.valid !== null) {
+      return this.answer(event, analyse, { valid: known.valid, userId: known.user_id });
+    }
     if (this.held.size >= MAX_HELD) {
       this.logger.warn(`request ${requestId}: too many captures waiting; face not checked`);
       return;
@@ -155,14 +162,20 @@ export class FaceChecks implements OnApplicationShutdown {
     if (!qr.valid) return; // the QR step already refused: nothing to compare
     const { requestId } = event.payload;
     const answer = await this.compare(analysis, qr.userId);
-    await this.checks
-      .createQueryBuilder()
-      .insert()
-      .values({ requestId, payload: answer, checkedAt: new Date() })
-      .orIgnore()
-      .execute();
-    const stored = await this.checks.findOneByOrFail({ requestId });
-    await this.publish(event, stored.payload as Answer);
+    // The first answer stored is the answer, whichever instance stored it.
+    const [stored] = (await this.checks.query(
+      `with added as (
+         insert into face_checks (request_id, payload, checked_at) values ($1, $2, now())
+         on conflict (request_id) do nothing returning payload)
+       select payload from added
+       union all select payload from face_checks where request_id = $1
+       limit 1`,
+      [requestId, answer],
+    )) as { payload: Answer }[];
+    // Empty only when another instance's insert committed while this statement waited on it.
+    const payload =
+      stored?.payload ?? ((await this.checks.findOneByOrFail({ requestId })).payload as Answer);
+    await this.publish(event, payload);
   }
 
   private async compare(
