@@ -87,25 +87,49 @@ export class Sagas extends PeriodicJob {
     correlationId: string,
   ): Promise<void> {
     // A part is kept as first received; the request's own deadline replaces a provisional one.
+    // The upsert locks the row for the decision that follows in the same transaction.
     const provisional = new Date(Date.now() + this.config.ACCESS_DEADLINE_MS);
-    await this.db.query(
-      `insert into sagas (request_id, ${part}, deadline, created_at) values ($1, $2, $3, now())
-       on conflict (request_id) do update set
-         ${part} = coalesce(sagas.${part}, excluded.${part}),
-         deadline = case when $4 and sagas.requested is null then excluded.deadline else sagas.deadline end`,
-      [requestId, value, deadline ?? provisional, deadline !== undefined],
-    );
-    await this.tryDecide(requestId, correlationId);
+    await this.decideIn(requestId, correlationId, async (m) => {
+      const [row] = (await m.query(
+        `insert into sagas (request_id, ${part}, deadline, created_at) values ($1, $2, $3, now())
+         on conflict (request_id) do update set
+           ${part} = coalesce(sagas.${part}, excluded.${part}),
+           deadline = case when $4 and sagas.requested is null then excluded.deadline else sagas.deadline end
+         returning requested, qr, face, deadline, decision, created_at`,
+        [requestId, value, deadline ?? provisional, deadline !== undefined],
+      )) as {
+        requested: SagaRow['requested'];
+        qr: SagaRow['qr'];
+        face: SagaRow['face'];
+        deadline: Date;
+        decision: SagaRow['decision'];
+        created_at: Date;
+      }[];
+      return { ...row!, createdAt: row!.created_at };
+    });
   }
 
   /** Decides if the facts allow (or the deadline has passed); a no-op once decided. */
-  async tryDecide(requestId: string, correlationId: string = requestId): Promise<void> {
+  tryDecide(requestId: string, correlationId: string = requestId): Promise<void> {
+    return this.decideIn(requestId, correlationId, (m) =>
+      m.findOne(SagaRow, { where: { requestId }, lock: { mode: 'pessimistic_write' } }),
+    );
+  }
+
+  /** Decides on the saga `load` reads (and locks) in the decision's transaction. */
+  private async decideIn(
+    requestId: string,
+    correlationId: string,
+    load: (
+      m: EntityManager,
+    ) => Promise<Pick<
+      SagaRow,
+      'requested' | 'qr' | 'face' | 'deadline' | 'decision' | 'createdAt'
+    > | null>,
+  ): Promise<void> {
     let decided: { unlock: boolean } | undefined;
     await this.db.transaction(async (m) => {
-      const saga = await m.findOne(SagaRow, {
-        where: { requestId },
-        lock: { mode: 'pessimistic_write' },
-      });
+      const saga = await load(m);
       if (!saga || saga.decision) return;
       const facts = factsOf(saga);
       const situation = await this.situation(m, facts);
@@ -268,7 +292,9 @@ export class Sagas extends PeriodicJob {
 
 type Stored = SagaFacts['requested'] & { at: string; roles?: string[] };
 
-function factsOf(s: SagaRow): SagaFacts & { requested?: { roles?: string[] } } {
+function factsOf(
+  s: Pick<SagaRow, 'requested' | 'qr' | 'face'>,
+): SagaFacts & { requested?: { roles?: string[] } } {
   const req = s.requested as unknown as Stored | null;
   return {
     ...(req ? { requested: { ...req, at: new Date(req.at) } } : {}),
