@@ -55,8 +55,8 @@ interface Held {
  * answer (qr.checked.v1) by request id, whichever comes first. The QR answer is written to
  * PostgreSQL; the capture, which must never be stored, is held in memory for at most
  * FACE_QR_WAIT_MS and analysed meanwhile. When the answer arrives in this process the face is
- * compared at once; a
- * capture held here whose answer another instance consumed is found by polling the table.
+ * compared at once; a capture held here whose answer another instance consumed is found by
+ * polling the table.
  * With no valid QR answer in time nothing is compared or published: the access saga denies
  * on its deadline. Handlers never wait on each other, so one partition cannot stall another.
  */

@@ -64,12 +64,15 @@ function tokenStrategy(config: TokenConfig, resolver: KeyResolver): Strategy {
           done(new Error('token header rejected'));
           return;
         }
-        resolver.publicKey(kid).then(
+        resolver
+          .publicKey(kid)
           // passport-jwt hands the key to jsonwebtoken's verify, which takes a KeyObject too;
           // its types only say string or Buffer.
-          (key) => done(null, parsedKey(key) as unknown as string),
-          (err: unknown) => done(err),
-        );
+          .then((key) => parsedKey(key) as unknown as string)
+          .then(
+            (key) => done(null, key),
+            (err: unknown) => done(err),
+          );
       },
       algorithms: [TOKEN_ALGORITHM],
       issuer: config.TOKEN_ISSUER,
