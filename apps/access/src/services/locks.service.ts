@@ -112,7 +112,7 @@ export class Locks extends PeriodicJob {
       [String(this.config.LOCK_ACK_TIMEOUT_MS)],
     );
     for (const { request_id } of late) {
-      await this.db.transaction(async (m) => {
+      await this.outbox.transaction(async (m) => {
         const row = await m.findOne(LockCommandRow, {
           where: { requestId: request_id },
           lock: { mode: 'pessimistic_write' },
@@ -132,7 +132,6 @@ export class Locks extends PeriodicJob {
         });
         this.logger.warn(`lock ${row.lockId} did not confirm request ${request_id}`);
       });
-      this.outbox.runSoon();
     }
   }
 
@@ -157,7 +156,7 @@ export class Locks extends PeriodicJob {
       this.logger.warn(`lock ${lock.id}: an acknowledgement with a bad signature, ignored`);
       return;
     }
-    await this.db.transaction(async (m) => {
+    await this.outbox.transaction(async (m) => {
       const row = await m.findOne(LockCommandRow, {
         where: { requestId: ack.requestId },
         lock: { mode: 'pessimistic_write' },
@@ -172,11 +171,10 @@ export class Locks extends PeriodicJob {
         payload: { lockId: lock.id, kind: 'ack', requestId: row.requestId, counter: ack.counter },
       });
     });
-    this.outbox.runSoon();
   }
 
   private async onState(lock: LockRow, body: Record<string, unknown>): Promise<void> {
-    await this.db.transaction(async (m) => {
+    await this.outbox.transaction(async (m) => {
       if (body.online === false || body.online === true) {
         await m.update(LockRow, { id: lock.id }, { online: body.online, lastSeenAt: new Date() });
         await this.outbox.add(m, lockEventsV1, {
@@ -199,6 +197,5 @@ export class Locks extends PeriodicJob {
         },
       });
     });
-    this.outbox.runSoon();
   }
 }

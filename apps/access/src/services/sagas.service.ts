@@ -97,14 +97,7 @@ export class Sagas extends PeriodicJob {
            deadline = case when $4 and sagas.requested is null then excluded.deadline else sagas.deadline end
          returning requested, qr, face, deadline, decision, created_at`,
         [requestId, value, deadline ?? provisional, deadline !== undefined],
-      )) as {
-        requested: SagaRow['requested'];
-        qr: SagaRow['qr'];
-        face: SagaRow['face'];
-        deadline: Date;
-        decision: SagaRow['decision'];
-        created_at: Date;
-      }[];
+      )) as (Omit<SagaState, 'createdAt'> & { created_at: Date })[];
       return { ...row!, createdAt: row!.created_at };
     });
   }
@@ -120,15 +113,11 @@ export class Sagas extends PeriodicJob {
   private async decideIn(
     requestId: string,
     correlationId: string,
-    load: (
-      m: EntityManager,
-    ) => Promise<Pick<
-      SagaRow,
-      'requested' | 'qr' | 'face' | 'deadline' | 'decision' | 'createdAt'
-    > | null>,
+    load: (m: EntityManager) => Promise<SagaState | null>,
   ): Promise<void> {
-    let decided: { unlock: boolean } | undefined;
-    await this.db.transaction(async (m) => {
+    let unlock = false;
+    // The decision's event goes out as soon as this commits (the outbox sees to it).
+    await this.outbox.transaction(async (m) => {
       const saga = await load(m);
       if (!saga || saga.decision) return;
       const facts = factsOf(saga);
@@ -174,14 +163,13 @@ export class Sagas extends PeriodicJob {
           .orIgnore()
           .execute();
       }
-      decided = { unlock: lockId !== null };
+      unlock = lockId !== null;
       this.logger.log(
         `request ${requestId}: ${verdict.decision}${verdict.reasons.length ? ` (${verdict.reasons.join(', ')})` : ''}`,
       );
     });
-    // Committed: the decision and the unlock go out now rather than at the next tick.
-    if (decided) this.outbox.runSoon();
-    if (decided?.unlock) this.locks.runSoon();
+    // Committed: the unlock goes out now rather than at the next tick.
+    if (unlock) this.locks.runSoon();
   }
 
   /** Denies, with `timeout`, every request whose deadline passed with answers missing. */
@@ -292,9 +280,10 @@ export class Sagas extends PeriodicJob {
 
 type Stored = SagaFacts['requested'] & { at: string; roles?: string[] };
 
-function factsOf(
-  s: Pick<SagaRow, 'requested' | 'qr' | 'face'>,
-): SagaFacts & { requested?: { roles?: string[] } } {
+/** What deciding reads of a saga's row. */
+type SagaState = Pick<SagaRow, 'requested' | 'qr' | 'face' | 'deadline' | 'decision' | 'createdAt'>;
+
+function factsOf(s: SagaState): SagaFacts & { requested?: { roles?: string[] } } {
   const req = s.requested as unknown as Stored | null;
   return {
     ...(req ? { requested: { ...req, at: new Date(req.at) } } : {}),

@@ -97,9 +97,10 @@ export class FaceChecks implements OnApplicationShutdown {
     const { requestId, captureId } = event.payload;
     // The stored answer (a redelivered capture) and the QR answer, in one round trip.
     const [known] = (await this.checks.query(
-      `select (select payload from face_checks where request_id = $1) as answer,
-              (select valid from face_qr_results where request_id = $1) as valid,
-              (select user_id from face_qr_results where request_id = $1) as user_id`,
+      `select c.payload as answer, q.valid, q.user_id
+       from (select $1::uuid as request_id) r
+       left join face_checks c using (request_id)
+       left join face_qr_results q using (request_id)`,
       [requestId],
     )) as { answer: Answer | null; valid: boolean | null; user_id: string | null }[];
     if (known?.answer) return this.publish(event, known.answer);
