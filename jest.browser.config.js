@@ -6,6 +6,7 @@ const base = require('./jest.base.config');
  */
 module.exports = {
   ...base,
+  reporters: ['default', ['<rootDir>/test/results-reporter.js', { suite: 'browser' }]],
   testMatch: ['<rootDir>/test/browser/**/*.browser-spec.ts'],
   testTimeout: 120000,
   forceExit: true,

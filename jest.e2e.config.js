@@ -6,6 +6,7 @@ const base = require('./jest.base.config');
  */
 module.exports = {
   ...base,
+  reporters: ['default', ['<rootDir>/test/results-reporter.js', { suite: 'end-to-end' }]],
   testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'],
   testTimeout: 90000,
   forceExit: true,

@@ -1,3 +1,7 @@
 const base = require('./jest.base.config');
 
-module.exports = { ...base, testMatch: ['<rootDir>/{apps,libs,scripts}/**/*.spec.ts'] };
+module.exports = {
+  ...base,
+  reporters: ['default', ['<rootDir>/test/results-reporter.js', { suite: 'unit' }]],
+  testMatch: ['<rootDir>/{apps,libs,scripts}/**/*.spec.ts'],
+};

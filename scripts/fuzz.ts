@@ -1,8 +1,9 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { ADMIN, login } from '../test/support/auth';
 import { startSystem } from '../test/e2e/system';
+import { record } from './test-results';
 
 /**
  * `npm run test:fuzz`: schemathesis (from PyPI, in a virtualenv of its own under .fuzz/)
@@ -28,6 +29,26 @@ function ensureSchemathesis(): void {
     const r = spawnSync(cmd, args, { stdio: 'inherit' });
     if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed`);
   }
+}
+
+function junitReports(): string[] {
+  return existsSync(DIR) ? readdirSync(DIR).filter((f) => /^junit-.*\.xml$/.test(f)) : [];
+}
+
+/** Every operation schemathesis tested counts as a test in `npm test`'s closing line. */
+function recordOperations(report: string | undefined, code: number): void {
+  const head = report
+    ? /<testsuites([^>]*)>/.exec(readFileSync(path.join(DIR, report), 'utf8'))
+    : null;
+  const attr = (name: string): number =>
+    Number(new RegExp(`${name}="(\\d+)"`).exec(head?.[1] ?? '')?.[1] ?? 0);
+  const failed = attr('failures') + attr('errors');
+  record('fuzzing', {
+    passed: attr('tests') - failed - attr('skipped'),
+    // No report, or a failing exit without a failing operation, still fails the run.
+    failed: failed > 0 || code === 0 ? failed : 1,
+    skipped: attr('skipped'),
+  });
 }
 
 async function main(): Promise<number> {
@@ -58,10 +79,16 @@ async function main(): Promise<number> {
       '--seed',
       process.env.FUZZ_SEED ?? '1',
     ];
-    return await new Promise<number>((resolve) => {
+    const reportsBefore = new Set(junitReports());
+    const code = await new Promise<number>((resolve) => {
       const child = spawn(bin, args, { stdio: 'inherit', cwd: ROOT });
-      child.on('exit', (code) => resolve(code ?? 1));
+      child.on('exit', (status) => resolve(status ?? 1));
     });
+    recordOperations(
+      junitReports().find((f) => !reportsBefore.has(f)),
+      code,
+    );
+    return code;
   } finally {
     await sys.stop();
   }
