@@ -8,7 +8,12 @@ export function auditAppOptions(config: AuditConfig = loadAuditConfig()): AppOpt
     name: 'audit',
     module: AuditModule.forConfig(config),
     config,
-    // The log must hold every record, so a new audit deployment reads topics from the start.
-    consumer: kafkaConsumerOptions(config, { fromBeginning: true }),
+    consumer: kafkaConsumerOptions(config, {
+      // The log must hold every record, so a new audit deployment reads topics from the start.
+      fromBeginning: true,
+      // Records of several partitions at once, so that they are logged together (see
+      // EventLogService.append); each partition's records still in order.
+      partitionsConsumedConcurrently: 8,
+    }),
   };
 }

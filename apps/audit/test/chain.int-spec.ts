@@ -28,6 +28,29 @@ async function auditVerify(databaseUrl: string): Promise<{ code: number; out: st
   }
 }
 
+/** An `access.requested.v1` record as the consumer hands it to the log. */
+function requestRecord(partition: number, offset: number, extra: Record<string, unknown> = {}) {
+  const requestId = randomUUID();
+  return {
+    event: {
+      eventId: randomUUID(),
+      type: 'access.requested',
+      occurredAt: new Date().toISOString(),
+      correlationId: requestId,
+      causationId: null,
+      producer: 'integration-test',
+      payload: { requestId, channel: 'mobile', ...extra },
+    },
+    meta: {
+      topic: ACCESS_REQUESTED_V1,
+      partition,
+      offset: String(offset),
+      key: requestId,
+      timestamp: String(Date.now()),
+    },
+  };
+}
+
 describe('the hash-chained audit log', () => {
   let db: Awaited<ReturnType<typeof freshDatabase>>;
   let audit: { app: INestApplication };
@@ -42,23 +65,10 @@ describe('the hash-chained audit log', () => {
     audit = await startTestApp(options);
     const log = audit.app.get(EventLogService);
     for (let i = 0; i < 6; i++) {
-      const requestId = randomUUID();
-      const event = {
-        eventId: randomUUID(),
-        type: 'access.requested',
-        occurredAt: new Date().toISOString(),
-        correlationId: requestId,
-        causationId: null,
-        producer: 'integration-test',
-        payload: { requestId, channel: 'mobile', qr: `RK1.R.${i}`, nested: { b: 1, a: [i] } },
-      };
-      const meta = {
-        topic: ACCESS_REQUESTED_V1,
-        partition: 0,
-        offset: String(1000 + i),
-        key: requestId,
-        timestamp: String(Date.now()),
-      };
+      const { event, meta } = requestRecord(0, 1000 + i, {
+        qr: `RK1.R.${i}`,
+        nested: { b: 1, a: [i] },
+      });
       await log.append(event, meta);
       // A redelivered record adds no row and leaves the chain whole.
       if (i === 2) await log.append(event, meta);
@@ -123,5 +133,56 @@ describe('the hash-chained audit log', () => {
     expect(await verifyChain(db.url)).toMatchObject({
       broken: { id: ids[2], problem: 'missing-before' },
     });
+  });
+});
+
+describe('records logged together', () => {
+  let db: Awaited<ReturnType<typeof freshDatabase>>;
+  let audit: { app: INestApplication };
+
+  beforeAll(async () => {
+    db = await freshDatabase('roomkey_audit');
+    const { consumer: _consumer, ...options } = auditAppOptions(
+      loadAuditConfig({ DATABASE_URL: db.url, KAFKA_GROUP_ID: unique('roomkey.audit.group') }),
+    );
+    audit = await startTestApp(options);
+  }, 60_000);
+
+  afterAll(async () => {
+    await audit?.app.close();
+    await db?.drop();
+  });
+
+  it('share transactions, keep one row per record and one chain, and a refused record fails alone', async () => {
+    const log = audit.app.get(EventLogService);
+    const records = Array.from({ length: 40 }, (_, i) => requestRecord(i % 3, 5000 + i));
+    const together = await Promise.allSettled([
+      ...records.map((r) => log.append(r.event, r.meta)),
+      // The same records again while they are being logged: a redelivery, and a copy of an
+      // event at another position.
+      log.append(records[5]!.event, records[5]!.meta),
+      log.append(records[6]!.event, { ...records[6]!.meta, offset: '7777' }),
+      ...records.slice(30).map((r) => log.append(r.event, r.meta)),
+    ]);
+    expect(together.every((o) => o.status === 'fulfilled')).toBe(true);
+    const rows = await query<{ event_id: string; tx: string }>(
+      db.url,
+      'select event_id::text, xmin::text as tx from event_log order by id',
+    );
+    expect(rows.map((r) => r.event_id).sort()).toEqual(records.map((r) => r.event.eventId).sort());
+    // Fewer transactions than rows: records that arrived together were logged together.
+    expect(new Set(rows.map((r) => r.tx)).size).toBeLessThan(rows.length / 2);
+
+    // PostgreSQL cannot hold a NUL in a jsonb string: the database refuses this one record,
+    // and the records logged with it are logged all the same.
+    const refused = requestRecord(0, 9999, { note: 'nul \u0000 inside' });
+    const more = Array.from({ length: 5 }, (_, i) => requestRecord(1, 6000 + i));
+    const [first, ...rest] = await Promise.allSettled([
+      log.append(refused.event, refused.meta),
+      ...more.map((r) => log.append(r.event, r.meta)),
+    ]);
+    expect(first!.status).toBe('rejected');
+    expect(rest.every((o) => o.status === 'fulfilled')).toBe(true);
+    expect(await verifyChain(db.url)).toEqual({ rows: 45 });
   });
 });

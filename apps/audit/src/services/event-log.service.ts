@@ -6,6 +6,7 @@ import {
   ACCESS_REQUESTED_V1,
   AnyEnvelope,
   AccessRequestView,
+  AlertView,
 } from '@roomkey/contracts';
 import { derivedUuid, describeError, isTransient, type RecordMeta } from '@roomkey/common';
 import { EventLogRow } from '../repositories/event-log.entity';
@@ -20,9 +21,21 @@ import type { LoggedRow, Projection } from '../projections/projection';
 /** The advisory lock that serialises appends to the chain (and a rebuild's swap with them). */
 export const CHAIN_LOCK = 0x726b6175; // 'rkau'
 
+/** The most records one transaction logs. */
+const MAX_GROUP = 100;
+
+interface PendingAppend {
+  content: ChainedContent;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
 @Injectable()
 export class EventLogService {
   private readonly logger = new Logger('audit');
+  /** Records waiting for the transaction after the one running. */
+  private readonly waiting: PendingAppend[] = [];
+  private appending = false;
 
   constructor(
     @InjectRepository(EventLogRow) private readonly rows: Repository<EventLogRow>,
@@ -36,8 +49,13 @@ export class EventLogService {
    * Appends one consumed record, chained to the row before it. A record seen before (same
    * position or same eventId, e.g. after a redelivery or a restart) is left as it is: exactly
    * one row per record.
+   *
+   * Records handled at the same time (the consumer works on several partitions at once) are
+   * logged together: while one transaction appends, the records that arrive wait for it and
+   * then go in the next, so under load a transaction logs many rows and at rest a record is
+   * logged at once. Each caller's promise settles when its own row is committed.
    */
-  async append(event: AnyEnvelope, meta: RecordMeta): Promise<void> {
+  append(event: AnyEnvelope, meta: RecordMeta): Promise<void> {
     const content: ChainedContent = {
       eventId: event.eventId,
       topic: meta.topic,
@@ -52,36 +70,99 @@ export class EventLogService {
       traceId: event.trace?.traceparent.split('-')[1] ?? null,
       payload: redactPayload(meta.topic, event.payload),
     };
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ content, resolve, reject });
+      if (!this.appending) void this.appendWaiting();
+    });
+  }
+
+  private async appendWaiting(): Promise<void> {
+    this.appending = true;
+    try {
+      while (this.waiting.length > 0) await this.appendGroup(this.waiting.splice(0, MAX_GROUP));
+    } finally {
+      this.appending = false;
+    }
+  }
+
+  /** Logs a group in one transaction and settles each record's promise; never throws. */
+  private async appendGroup(group: PendingAppend[]): Promise<void> {
+    let opened: AlertView[][];
+    try {
+      opened = await this.db.transaction((m) =>
+        this.appendIn(
+          m,
+          group.map((g) => g.content),
+        ),
+      );
+    } catch (err) {
+      if (group.length > 1 && !isTransient(err)) {
+        // A record the database refuses must not fail the others with it: each on its own.
+        for (const g of group) await this.appendGroup([g]);
+        return;
+      }
+      for (const g of group) g.reject(err);
+      return;
+    }
+    for (const [i, g] of group.entries()) {
+      await this.alerts.publishOpened(opened[i]!, g.content.occurredAt);
+      g.resolve();
+    }
+  }
+
+  /** Appends the records not logged yet, in order; the alerts each one opened. */
+  private async appendIn(m: EntityManager, contents: ChainedContent[]): Promise<AlertView[][]> {
     // One appender at a time across every audit instance: the chain has one end.
-    const opened = await this.db.transaction(async (m) => {
-      await m.query('select pg_advisory_xact_lock($1)', [CHAIN_LOCK]);
-      // Whether it is logged already, and the end of the chain: one round trip.
-      const [state] = (await m.query(
-        `select exists (select 1 from event_log
-                 where (topic = $1 and partition = $2 and "offset" = $3) or event_id = $4) as seen,
-                (select hash from event_log where hash is not null order by id desc limit 1) as hash`,
-        [meta.topic, meta.partition, meta.offset, event.eventId],
-      )) as { seen: boolean; hash: string | null }[];
-      if (state!.seen) return [];
-      const prevHash = state!.hash ?? GENESIS;
-      const inserted = await m.insert(EventLogRow, {
-        ...content,
-        payload: content.payload as object,
-        prevHash,
-        hash: rowHash(prevHash, content),
-      });
-      // The projections move with the log, in the same transaction, from what was logged.
+    await m.query('select pg_advisory_xact_lock($1)', [CHAIN_LOCK]);
+    // The end of the chain, and which of the records are logged already: one round trip.
+    const [state] = (await m.query(
+      `select (select hash from event_log where hash is not null order by id desc limit 1) as hash,
+              array(select event_id::text from event_log where event_id = any($1::uuid[])) as ids,
+              array(select e.topic || ' ' || e.partition || ' ' || e."offset"
+                      from unnest($2::text[], $3::int[], $4::bigint[]) as r(topic, partition, "offset")
+                      join event_log e on e.topic = r.topic and e.partition = r.partition
+                                      and e."offset" = r."offset") as positions`,
+      [
+        contents.map((c) => c.eventId),
+        contents.map((c) => c.topic),
+        contents.map((c) => c.partition),
+        contents.map((c) => c.offset),
+      ],
+    )) as { hash: string | null; ids: string[]; positions: string[] }[];
+    const seen = new Set([...state!.ids, ...state!.positions]);
+    const fresh: number[] = [];
+    for (const [i, c] of contents.entries()) {
+      const position = `${c.topic} ${c.partition} ${c.offset}`;
+      if (seen.has(c.eventId) || seen.has(position)) continue;
+      seen.add(c.eventId).add(position);
+      fresh.push(i);
+    }
+    const opened: AlertView[][] = contents.map(() => []);
+    if (fresh.length === 0) return opened;
+    let prevHash = state!.hash ?? GENESIS;
+    const rows = fresh.map((i) => {
+      const content = contents[i]!;
+      const hash = rowHash(prevHash, content);
+      const row = { ...content, payload: content.payload as object, prevHash, hash };
+      prevHash = hash;
+      return row;
+    });
+    // One statement; PostgreSQL assigns the ids in the order of the rows, the chain's order.
+    const inserted = await m.insert(EventLogRow, rows);
+    // The projections move with the log, in the same transaction, from what was logged.
+    for (const [n, i] of fresh.entries()) {
+      const content = contents[i]!;
       const row: LoggedRow = {
-        id: String((inserted.identifiers[0] as { id: string | number }).id),
+        id: String((inserted.identifiers[n] as { id: string | number }).id),
         eventId: content.eventId,
         topic: content.topic,
         occurredAt: content.occurredAt,
         payload: content.payload,
       };
       await this.project(m, row, this.accessLog);
-      return (await this.project(m, row, this.alertRules)) ?? [];
-    });
-    await this.alerts.publishOpened(opened, content.occurredAt);
+      opened[i] = (await this.project(m, row, this.alertRules)) ?? [];
+    }
+    return opened;
   }
 
   /**
