@@ -89,12 +89,8 @@ export class EventLogService {
   private async appendGroup(group: PendingAppend[]): Promise<void> {
     let opened: AlertView[][];
     try {
-      opened = await this.db.transaction((m) =>
-        this.appendIn(
-          m,
-          group.map((g) => g.content),
-        ),
-      );
+      const contents = group.map((g) => g.content);
+      opened = await this.db.transaction((m) => this.appendIn(m, contents));
     } catch (err) {
       if (group.length > 1 && !isTransient(err)) {
         // A record the database refuses must not fail the others with it: each on its own.
@@ -105,8 +101,13 @@ export class EventLogService {
       return;
     }
     for (const [i, g] of group.entries()) {
-      await this.alerts.publishOpened(opened[i]!, g.content.occurredAt);
-      g.resolve();
+      // Logged is logged: an alert that cannot be announced is reported, never retried here.
+      await this.alerts
+        .publishOpened(opened[i]!, g.content.occurredAt)
+        .catch((err: unknown) =>
+          this.logger.warn(`could not announce alerts: ${describeError(err)}`),
+        )
+        .finally(() => g.resolve());
     }
   }
 
