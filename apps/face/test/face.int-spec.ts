@@ -326,6 +326,17 @@ describe('the face step of the access flow', () => {
       model: 'mobilefacenet-foamliu-128',
     });
     expect(answer.score).toBeGreaterThanOrEqual(0.45);
+    // What the flow's time is made of, beside the answer: arrival, then the analysis.
+    const [row] = await query<{ received_at: Date; checked_at: Date; analysis_ms: number }>(
+      face.databaseUrl,
+      'select received_at, checked_at, analysis_ms from face_checks where request_id = $1',
+      [answer.requestId],
+    );
+    expect(row!.analysis_ms).toBeGreaterThan(1);
+    expect(row!.received_at.getTime()).toBeLessThanOrEqual(row!.checked_at.getTime());
+    expect(row!.checked_at.getTime() - row!.received_at.getTime()).toBeGreaterThanOrEqual(
+      Math.floor(row!.analysis_ms),
+    );
   });
 
   it.each([

@@ -44,6 +44,10 @@ export class FaceCheckRow {
   @PrimaryColumn({ name: 'request_id', type: 'uuid' }) requestId!: string;
   @Column({ type: 'jsonb' }) payload!: Record<string, unknown>;
   @Column({ name: 'checked_at', type: 'timestamptz' }) checkedAt!: Date;
+  /** When this app received the capture. */
+  @Column({ name: 'received_at', type: 'timestamptz', nullable: true }) receivedAt!: Date | null;
+  /** How long the analysis of the capture took; null when no face was compared. */
+  @Column({ name: 'analysis_ms', type: 'real', nullable: true }) analysisMs!: number | null;
 }
 
 export const FACE_ENTITIES = [FaceTemplateRow, FaceConsentRow, QrResultRow, FaceCheckRow];

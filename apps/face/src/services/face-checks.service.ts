@@ -45,6 +45,7 @@ const modeOf = (event: FaceCapturedV1) => (event.payload.channel === 'kiosk' ? '
  */
 interface Held {
   event: FaceCapturedV1;
+  receivedAt: Date;
   analysis: Promise<FaceAnalysis>;
   deadline: number;
   timer?: NodeJS.Timeout;
@@ -90,10 +91,11 @@ export class FaceChecks implements OnApplicationShutdown {
     };
     await this.qrResults.upsert(row, ['requestId']);
     const held = this.release(requestId);
-    if (held) await this.answer(held.event, () => held.analysis, row);
+    if (held) await this.answer(held, () => held.analysis, row);
   }
 
   async onCaptured(event: FaceCapturedV1): Promise<void> {
+    const receivedAt = new Date();
     const { requestId, captureId } = event.payload;
     // The stored answer (a redelivered capture) and the QR answer, in one round trip.
     const [known] = (await this.checks.query(
@@ -112,7 +114,10 @@ export class FaceChecks implements OnApplicationShutdown {
     }
     const analyse = () => this.pipeline.analyse(image, modeOf(event));
     if (known && known.valid !== null) {
-      return this.answer(event, analyse, { valid: known.valid, userId: known.user_id });
+      return this.answer({ event, receivedAt }, analyse, {
+        valid: known.valid,
+        userId: known.user_id,
+      });
     }
     if (this.held.size >= MAX_HELD) {
       this.logger.warn(`request ${requestId}: too many captures waiting; face not checked`);
@@ -121,7 +126,12 @@ export class FaceChecks implements OnApplicationShutdown {
     const analysis = analyse();
     // Awaited when the answer comes; a failure then is the answer's failure, not a stray one.
     void analysis.catch(() => undefined);
-    const held: Held = { event, analysis, deadline: Date.now() + this.config.FACE_QR_WAIT_MS };
+    const held: Held = {
+      event,
+      receivedAt,
+      analysis,
+      deadline: Date.now() + this.config.FACE_QR_WAIT_MS,
+    };
     this.held.set(requestId, held);
     this.poll(requestId, held);
   }
@@ -132,7 +142,7 @@ export class FaceChecks implements OnApplicationShutdown {
       void (async () => {
         if (this.held.get(requestId) !== held) return;
         const qr = await this.qrResults.findOneBy({ requestId });
-        if (qr && this.release(requestId)) return this.answer(held.event, () => held.analysis, qr);
+        if (qr && this.release(requestId)) return this.answer(held, () => held.analysis, qr);
         if (Date.now() >= held.deadline) {
           this.release(requestId);
           this.logger.warn(`request ${requestId}: no QR answer within the wait; face not checked`);
@@ -154,24 +164,29 @@ export class FaceChecks implements OnApplicationShutdown {
     return held;
   }
 
-  /** Compares (for a valid QR answer), stores the answer once, publishes it. */
+  /**
+   * Compares (for a valid QR answer), stores the answer once, publishes it. The row also keeps
+   * when the capture arrived and how long its analysis took.
+   */
   private async answer(
-    event: FaceCapturedV1,
+    capture: Pick<Held, 'event' | 'receivedAt'>,
     analysis: () => Promise<FaceAnalysis>,
     qr: Pick<QrResultRow, 'valid' | 'userId'>,
   ): Promise<void> {
     if (!qr.valid) return; // the QR step already refused: nothing to compare
+    const { event, receivedAt } = capture;
     const { requestId } = event.payload;
-    const answer = await this.compare(analysis, qr.userId);
+    const { answer, analysisMs } = await this.compare(analysis, qr.userId);
     // The first answer stored is the answer, whichever instance stored it.
     const [stored] = (await this.checks.query(
       `with added as (
-         insert into face_checks (request_id, payload, checked_at) values ($1, $2, now())
+         insert into face_checks (request_id, payload, checked_at, received_at, analysis_ms)
+         values ($1, $2, now(), $3, $4)
          on conflict (request_id) do nothing returning payload)
        select payload from added
        union all select payload from face_checks where request_id = $1
        limit 1`,
-      [requestId, answer],
+      [requestId, answer, receivedAt, analysisMs],
     )) as { payload: Answer }[];
     // Empty only when another instance's insert committed while this statement waited on it.
     const payload =
@@ -182,16 +197,20 @@ export class FaceChecks implements OnApplicationShutdown {
   private async compare(
     analyse: () => Promise<FaceAnalysis>,
     userId: string | null,
-  ): Promise<Answer> {
+  ): Promise<{ answer: Answer; analysisMs: number | null }> {
     const model = this.pipeline.modelId;
-    if (!userId) return { outcome: 'not-enrolled', model };
+    if (!userId) return { answer: { outcome: 'not-enrolled', model }, analysisMs: null };
     const template = await this.templates.templateOf(userId);
-    if (!template) return { outcome: 'not-enrolled', userId, model };
+    if (!template) return { answer: { outcome: 'not-enrolled', userId, model }, analysisMs: null };
     const analysis = await analyse();
-    if (!analysis.ok) return { ...outcomeOf(analysis.problem), userId, model };
+    const analysisMs = Object.values(analysis.timings).reduce((a, b) => a + b, 0);
+    if (!analysis.ok) {
+      return { answer: { ...outcomeOf(analysis.problem), userId, model }, analysisMs };
+    }
     const threshold = this.config.FACE_MATCH_THRESHOLD;
     const score = Math.round(cosine(analysis.embedding, template.embedding) * 1e4) / 1e4;
-    return { outcome: score >= threshold ? 'match' : 'no-match', userId, score, threshold, model };
+    const outcome = score >= threshold ? 'match' : 'no-match';
+    return { answer: { outcome, userId, score, threshold, model }, analysisMs };
   }
 
   private async publish(event: FaceCapturedV1, answer: Answer): Promise<void> {
