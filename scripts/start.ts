@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
 import { stackSettings } from '@roomkey/common/config/stack';
-import { appNodeArgs } from '@roomkey/common/runtime/app-process';
+import { appNodeArgs, applyAppPriority } from '@roomkey/common/runtime/app-process';
 import { up as stackUp } from './stack/cli';
 import { MODEL_FILES } from '../apps/face/src/adapters/model-files';
 import { clientPort } from './serve-clients';
@@ -114,6 +114,8 @@ async function main(): Promise<void> {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     children.push(child);
+    const note = applyAppPriority(name, child.pid);
+    if (note) console.log(`${name.padEnd(8)}| ${note}`);
     for (const stream of [child.stdout!, child.stderr!]) {
       readline
         .createInterface({ input: stream })

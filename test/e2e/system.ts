@@ -10,7 +10,7 @@ import {
   FACE_CHECKED_V1,
   QR_CHECKED_V1,
 } from '@roomkey/contracts';
-import { appNodeArgs } from '@roomkey/common/runtime/app-process';
+import { appNodeArgs, applyAppPriority } from '@roomkey/common/runtime/app-process';
 import { testKeyring, unique } from '../support/apps';
 import { ADMIN, freshMongo } from '../support/auth';
 import { MODEL_DIR } from '../support/face';
@@ -159,6 +159,8 @@ export async function startSystem(options: { clients?: boolean } = {}): Promise<
       env: { ...process.env, ...childEnv },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    const note = applyAppPriority(name, child.pid);
+    if (note) log.write(`${note}\n`);
     child.stdout!.pipe(log);
     child.stderr!.pipe(log);
     children.set(name, child);

@@ -1,3 +1,4 @@
+import { setPriority } from 'node:os';
 import * as path from 'node:path';
 
 /**
@@ -19,4 +20,29 @@ export function appNodeArgs(app: string, root: string): string[] {
     '--enable-source-maps',
     path.join(root, 'dist/apps', app, 'src/main.js'),
   ];
+}
+
+/**
+ * The CPU priority (nice value) of the apps that do not run at the default, for when they
+ * share one host, as `npm start` runs them. The face analysis is the longest step of every
+ * decision, and the audit log is the one app no decision waits for: when the cores are
+ * contended, the scheduler gives the face app its time first and the audit app last, and the
+ * log catches up when the load drops (docs/performance.md has what it changed: the 20/s run).
+ * Raising a priority needs root or CAP_SYS_NICE; without it the face app runs at the default.
+ */
+export const APP_NICE: Readonly<Record<string, number>> = { face: -10, audit: 10 };
+
+/** Gives a started app its CPU priority; a note for the log when it could not. */
+export function applyAppPriority(app: string, pid: number | undefined): string | undefined {
+  const nice = APP_NICE[app];
+  if (nice === undefined || pid === undefined) return undefined;
+  try {
+    setPriority(pid, nice);
+    return undefined;
+  } catch (err) {
+    // os.setPriority throws a SystemError whose `info` holds the errno's name.
+    const e = err as { code?: string; info?: { code?: string } };
+    const code = e.info?.code ?? e.code ?? 'error';
+    return `${app} runs at the default CPU priority: setting nice ${nice} was refused (${code})`;
+  }
 }
