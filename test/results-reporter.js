@@ -2,8 +2,10 @@ const { mkdirSync, writeFileSync } = require('node:fs');
 const path = require('node:path');
 
 /**
- * A Jest reporter that writes a suite's counts to .test-results/<suite>.json, for the summary
- * that closes `npm test` (scripts/test-results.ts). The default reporter still prints the run.
+ * A Jest reporter that leaves a suite's results in .test-results/<suite>.json for the summary
+ * that closes `npm test` (scripts/test-results.ts, which counts them). It writes Jest's own
+ * aggregated figures, the format Vitest's JSON reporter writes too; the default reporter still
+ * prints the run. (Jest's `--outputFile` does not create the folder.)
  */
 class ResultsReporter {
   constructor(globalConfig, options) {
@@ -11,14 +13,10 @@ class ResultsReporter {
   }
 
   onRunComplete(_contexts, results) {
+    // `success` is only set after the reporters have run, so it is left out here.
+    const { testResults: _perFile, success: _notSetYet, ...aggregate } = results;
     mkdirSync(path.dirname(this.file), { recursive: true });
-    const counts = {
-      passed: results.numPassedTests,
-      // A file that could not run (a syntax error, a failing hook) counts as a failure too.
-      failed: results.numFailedTests + results.numRuntimeErrorTestSuites,
-      skipped: results.numPendingTests + results.numTodoTests,
-    };
-    writeFileSync(this.file, `${JSON.stringify(counts)}\n`);
+    writeFileSync(this.file, `${JSON.stringify(aggregate)}\n`);
   }
 }
 

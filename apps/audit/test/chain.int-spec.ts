@@ -2,14 +2,10 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import type { INestApplication } from '@nestjs/common';
 import { ACCESS_REQUESTED_V1 } from '@roomkey/contracts';
-import { auditAppOptions } from '../src/app';
-import { loadAuditConfig } from '../src/config';
 import { verifyChain } from '../src/verify';
-import { startTestApp, unique } from '../../../test/support/apps';
-import { EventLogService } from '../src/services/event-log.service';
-import { freshDatabase, query } from '../../../test/support/postgres';
+import { query } from '../../../test/support/postgres';
+import { AuditApp, consumedRecord, startAuditApp } from './support';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(__dirname, '../../..');
@@ -29,41 +25,24 @@ async function auditVerify(databaseUrl: string): Promise<{ code: number; out: st
 }
 
 /** An `access.requested.v1` record as the consumer hands it to the log. */
-function requestRecord(partition: number, offset: number, extra: Record<string, unknown> = {}) {
+const requestRecord = (partition: number, offset: number, extra: Record<string, unknown> = {}) => {
   const requestId = randomUUID();
-  return {
-    event: {
-      eventId: randomUUID(),
-      type: 'access.requested',
-      occurredAt: new Date().toISOString(),
-      correlationId: requestId,
-      causationId: null,
-      producer: 'integration-test',
-      payload: { requestId, channel: 'mobile', ...extra },
-    },
-    meta: {
-      topic: ACCESS_REQUESTED_V1,
-      partition,
-      offset: String(offset),
-      key: requestId,
-      timestamp: String(Date.now()),
-    },
-  };
-}
+  return consumedRecord(
+    ACCESS_REQUESTED_V1,
+    { requestId, channel: 'mobile', ...extra },
+    { partition, offset, correlationId: requestId },
+  );
+};
 
 describe('the hash-chained audit log', () => {
-  let db: Awaited<ReturnType<typeof freshDatabase>>;
-  let audit: { app: INestApplication };
+  let t: AuditApp;
+  let db: AuditApp['db'];
   const ids: string[] = [];
 
   beforeAll(async () => {
-    db = await freshDatabase('roomkey_audit');
-    // The app without its consumer: records are appended as the consumer would append them.
-    const { consumer: _consumer, ...options } = auditAppOptions(
-      loadAuditConfig({ DATABASE_URL: db.url, KAFKA_GROUP_ID: unique('roomkey.audit.chain') }),
-    );
-    audit = await startTestApp(options);
-    const log = audit.app.get(EventLogService);
+    t = await startAuditApp();
+    db = t.db;
+    const log = t.log;
     for (let i = 0; i < 6; i++) {
       const { event, meta } = requestRecord(0, 1000 + i, {
         qr: `RK1.R.${i}`,
@@ -80,10 +59,7 @@ describe('the hash-chained audit log', () => {
     );
   }, 60_000);
 
-  afterAll(async () => {
-    await audit?.app.close();
-    await db?.drop();
-  });
+  afterAll(() => t?.stop());
 
   it('holds: every row follows from the one before; the command says so', async () => {
     expect(ids).toHaveLength(6);
@@ -137,24 +113,16 @@ describe('the hash-chained audit log', () => {
 });
 
 describe('records logged together', () => {
-  let db: Awaited<ReturnType<typeof freshDatabase>>;
-  let audit: { app: INestApplication };
+  let t: AuditApp;
 
   beforeAll(async () => {
-    db = await freshDatabase('roomkey_audit');
-    const { consumer: _consumer, ...options } = auditAppOptions(
-      loadAuditConfig({ DATABASE_URL: db.url, KAFKA_GROUP_ID: unique('roomkey.audit.group') }),
-    );
-    audit = await startTestApp(options);
+    t = await startAuditApp();
   }, 60_000);
 
-  afterAll(async () => {
-    await audit?.app.close();
-    await db?.drop();
-  });
+  afterAll(() => t?.stop());
 
   it('share transactions, keep one row per record and one chain, and a refused record fails alone', async () => {
-    const log = audit.app.get(EventLogService);
+    const { db, log } = t;
     const records = Array.from({ length: 40 }, (_, i) => requestRecord(i % 3, 5000 + i));
     const together = await Promise.allSettled([
       ...records.map((r) => log.append(r.event, r.meta)),

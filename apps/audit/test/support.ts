@@ -32,21 +32,72 @@ export interface AuditUnderTest {
   stop(): Promise<void>;
 }
 
+/**
+ * A record as the consumer hands it to the log: an envelope of the topic's type and where it
+ * was read.
+ */
+export function consumedRecord(
+  topic: string,
+  payload: Record<string, unknown>,
+  where: {
+    partition?: number;
+    offset: number;
+    correlationId?: string;
+    at?: Date;
+    key?: string | null;
+  },
+) {
+  const correlationId = where.correlationId ?? randomUUID();
+  return {
+    event: {
+      eventId: randomUUID(),
+      type: topic.replace(/\.v\d+$/, ''),
+      occurredAt: (where.at ?? new Date()).toISOString(),
+      correlationId,
+      causationId: null,
+      producer: 'integration-test',
+      payload,
+    },
+    meta: {
+      topic,
+      partition: where.partition ?? 0,
+      offset: String(where.offset),
+      key: where.key === undefined ? correlationId : where.key,
+      timestamp: String(Date.now()),
+    },
+  };
+}
+
+/**
+ * The audit app on a database of its own, without its consumer: nothing reaches the log but
+ * what a test appends through `EventLogService`, as the consumer would.
+ */
+export async function startAuditApp(env: Record<string, string> = {}) {
+  const db = await freshDatabase('roomkey_audit');
+  const { consumer: _consumer, ...options } = auditAppOptions(
+    loadAuditConfig({ DATABASE_URL: db.url, KAFKA_GROUP_ID: unique('roomkey.audit.it'), ...env }),
+  );
+  const audit = await startTestApp(options);
+  return {
+    db,
+    audit,
+    log: audit.app.get(EventLogService),
+    async stop() {
+      await audit.app.close();
+      await db.drop();
+    },
+  };
+}
+
+export type AuditApp = Awaited<ReturnType<typeof startAuditApp>>;
+
 /** The audit app on a database of its own, with auth and a gateway in front, signed in as admin. */
 export async function startAuditUnderTest(
   env: Record<string, string> = {},
 ): Promise<AuditUnderTest> {
-  const db = await freshDatabase('roomkey_audit');
   const auth = await startAuth();
-  const { consumer: _consumer, ...options } = auditAppOptions(
-    loadAuditConfig({
-      DATABASE_URL: db.url,
-      KAFKA_GROUP_ID: unique('roomkey.audit.it'),
-      JWKS_URL: auth.jwksUrl,
-      ...env,
-    }),
-  );
-  const audit = await startTestApp(options);
+  const app = await startAuditApp({ JWKS_URL: auth.jwksUrl, ...env });
+  const { db, audit } = app;
   const gw = await startGatewayFor(auth, { AUDIT_URL: audit.url });
   const admin = (await login(gw.url, ADMIN.email, ADMIN.password)).accessToken;
   let offset = 0;
@@ -57,26 +108,18 @@ export async function startAuditUnderTest(
     gw,
     admin,
     async log(topic, payload, opts = {}) {
-      const eventId = randomUUID();
-      await audit.app.get(EventLogService).append(
-        {
-          eventId,
-          type: topic.replace(/\.v\d+$/, ''),
-          occurredAt: (opts.at ?? new Date()).toISOString(),
-          correlationId: opts.correlationId ?? randomUUID(),
-          causationId: null,
-          producer: 'integration-test',
-          payload,
-        },
-        { topic, partition: 0, offset: String(offset++), key: null, timestamp: String(Date.now()) },
-      );
-      return eventId;
+      const { event, meta } = consumedRecord(topic, payload, {
+        offset: offset++,
+        key: null,
+        ...opts,
+      });
+      await app.log.append(event, meta);
+      return event.eventId;
     },
     async stop() {
       await gw?.app.close();
-      await audit?.app.close();
+      await app.stop();
       await auth?.stop();
-      await db?.drop();
     },
   };
 }
