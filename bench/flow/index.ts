@@ -1,6 +1,7 @@
 import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import sharp from 'sharp';
 import { LockSimulator } from '../../apps/access/src/sim/lock-simulator';
 import { query } from '../../test/support/postgres';
 import { APPS, AppName, startSystem } from '../../test/e2e/system';
@@ -13,13 +14,13 @@ import { oneDoor } from '../../test/e2e/world';
  * sending the request to the decision reaching the client (p50/p95/p99/max), errors, each
  * app's CPU and memory, and the split by stage from the audit log's timestamps. Prints a
  * table and writes JSON to bench/results/. BENCH_RATES (default 5,10,20,30) and
- * BENCH_SECONDS (default 20) set the load; BENCH_FRAME_WIDTH (default 640, as the kiosk sends;
- * 0 for the original photo) the photo.
+ * BENCH_SECONDS (default 20) set the load; BENCH_FRAME_SIZE the photo's longer side (default
+ * 640, the size the face app works at; 0 sends the original 787×1280 photo).
  */
 const RATES = (process.env.BENCH_RATES ?? '5,10,20,30').split(',').map(Number);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
-/** The photo as the kiosk sends it, at most this wide; 0 sends the original (787×1280). */
-const FRAME_WIDTH = Number(process.env.BENCH_FRAME_WIDTH ?? 640);
+/** The photo's longer side at most, as clients send it; 0 sends the original (787×1280). */
+const FRAME_SIZE = Number(process.env.BENCH_FRAME_SIZE ?? 640);
 /** Clock ticks per second of /proc's CPU times (USER_HZ, 100 on Linux). */
 const TICK = 100;
 
@@ -50,9 +51,14 @@ async function main(): Promise<void> {
   const sys = await startSystem();
   const sim: LockSimulator[] = [];
   try {
-    const door = await oneDoor(sys.gateway, { frameWidth: FRAME_WIDTH || undefined });
+    const door = await oneDoor(sys.gateway, { frameSize: FRAME_SIZE || undefined });
     sim.push(door.sim);
     const { gw, member } = door;
+    const meta = await sharp(door.face).metadata();
+    const frame = { width: meta.width, height: meta.height, bytes: door.face.length };
+    console.log(
+      `each request sends a ${frame.width}×${frame.height} photo of ${frame.bytes} bytes`,
+    );
 
     const one = async (): Promise<Sample> => {
       const started = performance.now();
@@ -136,6 +142,7 @@ async function main(): Promise<void> {
     const summary = {
       at: new Date().toISOString(),
       seconds: SECONDS,
+      frame,
       machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
       highestRateWithP99Under200ms: sustained.length
         ? Math.max(...sustained.map((r) => r.rate))

@@ -95,7 +95,7 @@ export class Gateway {
  * allowed in at any time with an enrolled face: what the load and chaos runs send requests for,
  * and what the kiosk in the browser test stands by.
  */
-export async function oneDoor(gatewayUrl: string, options: { frameWidth?: number } = {}) {
+export async function oneDoor(gatewayUrl: string, options: { frameSize?: number } = {}) {
   const gw = new Gateway(gatewayUrl);
   const admin = (await login(gatewayUrl, ADMIN.email, ADMIN.password)).accessToken;
   const site = await gw.create('/v1/sites', admin, { name: 'Head office', timeZone: 'UTC' });
@@ -110,11 +110,17 @@ export async function oneDoor(gatewayUrl: string, options: { frameWidth?: number
     stackUrls(stackSettings()).mqtt,
   );
   await sim.start();
-  // As the kiosk sends it: a frame at most `frameWidth` wide (the photo itself otherwise).
+  // Sent at most `frameSize` on its longer side (the photo itself otherwise). The face app works
+  // on images shrunk to FACE_WORKING_SIZE (640) on the longer side, and the kiosk sends 640×360.
   const original = photo('person_a_obama_3.jpg');
-  const face = options.frameWidth
+  const face = options.frameSize
     ? await sharp(original)
-        .resize({ width: options.frameWidth, withoutEnlargement: true })
+        .resize({
+          width: options.frameSize,
+          height: options.frameSize,
+          fit: 'inside',
+          withoutEnlargement: true,
+        })
         .jpeg({ quality: 90 })
         .toBuffer()
     : original;
@@ -128,6 +134,8 @@ export async function oneDoor(gatewayUrl: string, options: { frameWidth?: number
     door,
     /** The kiosk's device id and secret, and a token it was given. */
     kiosk,
+    /** The photo each request sends. */
+    face,
     /** Sends one request as the member at the door, with the kiosk's current code. */
     async send() {
       if (Date.now() - code.at > 10_000)

@@ -51,7 +51,9 @@ export class AccessRequestsController {
       'Accepts the request and starts the access flow. The answer comes at once with a request id; ' +
       'poll `GET /v1/access-requests/{id}` for the decision. Send JSON, or multipart/form-data ' +
       'with the same fields plus the face photo as `face` (JPEG, PNG or WebP, up to 700 KB), ' +
-      'which travels sealed to the face service and is never stored.',
+      'which travels sealed to the face service and is never stored. The face service works on ' +
+      'the photo shrunk to 640 px on its longer side: a photo sent at that size (the kiosk sends ' +
+      '640×360) is as good and costs less to upload and decode.',
   })
   @ApiConsumes('application/json', 'multipart/form-data')
   @ApiBody({ schema: schemaRef('CreateAccessRequestBody') })
