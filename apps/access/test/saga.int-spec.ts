@@ -26,6 +26,8 @@ import { expectDocumentedAndForwarded } from '../../../test/support/routes';
 import { collect, produceRaw } from '../../../test/support/kafka';
 import { photo } from '../../../test/support/face';
 import { signCommand } from '../src/domain/lock-command';
+import { UNSENT_COMMANDS } from '../src/services/locks.service';
+import { query } from '../../../test/support/postgres';
 import { ACCESS_ROUTES } from '../../gateway/src/openapi/access-routes';
 import { LockSimulator } from '../src/sim/lock-simulator';
 
@@ -331,6 +333,34 @@ describe('the access saga', () => {
       token: admin,
     });
     expect(record.body).toMatchObject({ decision: 'granted', doorConfirmed: false });
+  });
+
+  it('finds unsent unlock commands through the index of open ones, not by reading every command', async () => {
+    // A table that has seen many grants: 5000 commands sent and acknowledged long ago.
+    await query(
+      access.databaseUrl,
+      `insert into lock_commands (request_id, lock_id, counter, created_at, sent_at, acked_at)
+       select gen_random_uuid(), $1, n, now() - interval '1 day', now() - interval '1 day',
+              now() - interval '1 day'
+       from generate_series(1, 5000) n`,
+      [world.quietLockId],
+    );
+    try {
+      await query(access.databaseUrl, 'analyze lock_commands');
+      const [plan] = await query<{ 'QUERY PLAN': unknown }>(
+        access.databaseUrl,
+        `explain (format json) ${UNSENT_COMMANDS}`,
+        [50],
+      );
+      const text = JSON.stringify(plan!['QUERY PLAN']);
+      expect(text).toContain('lock_commands_open_idx');
+      expect(text).not.toContain('Seq Scan');
+    } finally {
+      await query(
+        access.databaseUrl,
+        `delete from lock_commands where created_at < now() - interval '1 hour'`,
+      );
+    }
   });
 });
 

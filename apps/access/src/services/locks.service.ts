@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, IsNull } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { lockEventsV1 } from '@roomkey/contracts';
 import { describeError, Keyring, PeriodicJob } from '@roomkey/common';
 import { MqttConnection } from '../adapters/mqtt-connection';
@@ -12,6 +12,16 @@ import { Outbox } from './outbox';
 
 const STATES = new Set(['locked', 'unlocked', 'door-open', 'door-closed', 'forced', 'held-open']);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * The unsent commands, oldest first. A command is acknowledged only once sent, so asking for
+ * `acked_at is null` as well changes no answer, but it matches the partial index of open
+ * commands (`lock_commands_open_idx`): the table keeps every grant's command, and without it
+ * each tick would read all of them.
+ */
+export const UNSENT_COMMANDS = `select request_id from lock_commands
+  where sent_at is null and acked_at is null and timed_out_at is null
+  order by created_at limit $1`;
 
 /**
  * The lock adapter. Sends each grant's unlock command once (`locks/{id}/cmd`, signed, with the
@@ -61,13 +71,11 @@ export class Locks extends PeriodicJob {
   /** Sends every unsent command: the counter is taken and the command marked sent first. */
   private async sendPending(): Promise<void> {
     if (!this.mqtt.connected) return;
-    const pending = await this.db
-      .getRepository(LockCommandRow)
-      .find({ where: { sentAt: IsNull(), timedOutAt: IsNull() }, take: 50 });
-    for (const cmd of pending) {
+    const pending = await this.db.query<{ request_id: string }[]>(UNSENT_COMMANDS, [50]);
+    for (const { request_id: requestId } of pending) {
       const claimed = await this.db.transaction(async (m) => {
         const row = await m.findOne(LockCommandRow, {
-          where: { requestId: cmd.requestId },
+          where: { requestId },
           lock: { mode: 'pessimistic_write' },
         });
         if (!row || row.sentAt || row.timedOutAt) return undefined;
@@ -89,7 +97,7 @@ export class Locks extends PeriodicJob {
       if (!claimed) continue;
       const command = signCommand(this.secretOf(claimed.lock), {
         lockId: claimed.lock.id,
-        requestId: cmd.requestId,
+        requestId,
         action: 'unlock',
         durationS: this.config.UNLOCK_SECONDS,
         counter: claimed.counter,
@@ -98,9 +106,7 @@ export class Locks extends PeriodicJob {
       // At most once: a command whose publish fails is not retried (it times out, fail secure).
       await this.mqtt
         .publish(lockTopic(claimed.lock.id, 'cmd'), JSON.stringify(command))
-        .catch((err: unknown) =>
-          this.logger.warn(`unlock ${cmd.requestId}: ${describeError(err)}`),
-        );
+        .catch((err: unknown) => this.logger.warn(`unlock ${requestId}: ${describeError(err)}`));
     }
   }
 
