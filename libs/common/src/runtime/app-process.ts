@@ -2,8 +2,8 @@ import { setPriority } from 'node:os';
 import * as path from 'node:path';
 
 /**
- * The apps that carry face photos: each access request moves one through them as about 110 KB
- * of JSON (the gateway builds it, the face app reads it).
+ * The apps that carry face photos: each access request moves one through them as base64 in
+ * JSON, a third larger than the photo (the gateway builds it, the face app reads it).
  */
 const PHOTO_APPS = new Set(['gateway', 'face']);
 
