@@ -406,28 +406,51 @@ describe('rebuilding the projections from the log', () => {
 
   it('logs a row its projection fails on, and the rebuild puts the projection right', async () => {
     const requestId = randomUUID();
-    const spy = jest
-      .spyOn(AccessLogProjection.prototype, 'apply')
-      .mockRejectedValueOnce(new Error('a projection bug'));
-    try {
-      await t.log(
+    // Two more decisions logged in the same transaction as the failing one (records that arrive
+    // while one transaction appends go in the next together): their projection still happens.
+    const [first, second] = [randomUUID(), randomUUID()];
+    const apply = AccessLogProjection.prototype.apply;
+    const spy = jest.spyOn(AccessLogProjection.prototype, 'apply').mockImplementation(function (
+      this: AccessLogProjection,
+      m,
+      table,
+      row,
+    ) {
+      if ((row.payload as { requestId?: string }).requestId === requestId) {
+        return Promise.reject(new Error('a projection bug'));
+      }
+      return apply.call(this, m, table, row);
+    });
+    const decided = (id: string, latencyMs: number) =>
+      t.log(
         'access.decided.v1',
-        // Longer than an int of milliseconds can hold: a request decided weeks after it was made.
-        { requestId, decision: 'denied', reasons: ['timeout'], latencyMs: 3_000_000_000 },
-        { correlationId: requestId },
+        { requestId: id, decision: 'denied', reasons: ['timeout'], latencyMs },
+        { correlationId: id },
       );
+    try {
+      await Promise.all([
+        decided(first, 1),
+        // Longer than an int of milliseconds can hold: a request decided weeks after it was made.
+        decided(requestId, 3_000_000_000),
+        decided(second, 2),
+      ]);
     } finally {
       spy.mockRestore();
     }
-    const logged = await query(t.db.url, 'select 1 from event_log where correlation_id = $1', [
-      requestId,
-    ]);
-    expect(logged).toHaveLength(1);
-    const entry = async () =>
-      (await get(`/v1/access-log?decision=denied&reason=timeout`)).body.items.find(
-        (i: { requestId: string }) => i.requestId === requestId,
-      );
+    const logged = await query(
+      t.db.url,
+      'select 1 from event_log where correlation_id = any($1::text[])',
+      [[requestId, first, second]],
+    );
+    expect(logged).toHaveLength(3);
+    const entries = async () =>
+      (await get(`/v1/access-log?decision=denied&reason=timeout&limit=100`)).body.items as {
+        requestId: string;
+      }[];
+    const entry = async () => (await entries()).find((i) => i.requestId === requestId);
     expect(await entry()).toBeUndefined();
+    const projected = (await entries()).map((i) => i.requestId);
+    expect(projected).toEqual(expect.arrayContaining([first, second]));
     await rebuildProjection(t.audit.app.get(DataSource), new AccessLogProjection());
     expect(await entry()).toMatchObject({ requestId, latencyMs: 3_000_000_000 });
   });

@@ -2,13 +2,13 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { lockEventsV1 } from '@roomkey/contracts';
-import { describeError, Keyring, PeriodicJob } from '@roomkey/common';
+import { describeError, Keyring, PeriodicJob, Sealed } from '@roomkey/common';
 import { MqttConnection } from '../adapters/mqtt-connection';
 import { ACCESS_CONFIG, AccessConfig, LOCK_KEYRING } from '../config';
 import { ackSigned, LockAck, lockTopic, signCommand } from '../domain/lock-command';
 import { LockCommandRow, LockRow, SagaRow } from '../repositories/entities';
 import { lockAad } from './model.service';
-import { Outbox } from './outbox';
+import { Outbox, outboxInsert } from './outbox';
 
 const STATES = new Set(['locked', 'unlocked', 'door-open', 'door-closed', 'forced', 'held-open']);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -19,9 +19,34 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
  * commands (`lock_commands_open_idx`): the table keeps every grant's command, and without it
  * each tick would read all of them.
  */
-export const UNSENT_COMMANDS = `select request_id from lock_commands
+export const UNSENT_COMMANDS = `select request_id, lock_id from lock_commands
   where sent_at is null and acked_at is null and timed_out_at is null
   order by created_at limit $1`;
+
+/**
+ * Claims the oldest unsent command in one statement: takes its lock's next counter and marks it
+ * sent, and returns what signing it needs. Instances claim different commands (`skip locked`);
+ * two commands for one lock take their counters one after the other (the lock's row lock).
+ */
+const CLAIM_NEXT_COMMAND = `with next as (${UNSENT_COMMANDS.replace('$1', '1')} for update skip locked),
+  bumped as (
+    update locks set counter = locks.counter + 1 from next where locks.id = next.lock_id
+    returning locks.id, locks.key_id, locks.iv, locks.tag, locks.ciphertext, locks.counter)
+  update lock_commands c set counter = bumped.counter, sent_at = now()
+  from next, bumped where c.request_id = next.request_id
+  returning c.request_id, bumped.id, bumped.key_id as "keyId", bumped.iv, bumped.tag,
+            bumped.ciphertext, bumped.counter`;
+
+/** What claiming a command returns: its request, its lock's sealed secret and the counter. */
+interface ClaimedCommand {
+  request_id: string;
+  id: string;
+  keyId: string;
+  iv: string;
+  tag: string;
+  ciphertext: string;
+  counter: string;
+}
 
 /**
  * The lock adapter. Sends each grant's unlock command once (`locks/{id}/cmd`, signed, with the
@@ -64,49 +89,33 @@ export class Locks extends PeriodicJob {
     await this.timeOut();
   }
 
-  private secretOf(lock: LockRow): Buffer {
+  private secretOf(lock: Sealed & { id: string }): Buffer {
     return this.keyring.open(lock, lockAad(lock.id));
   }
 
   /** Sends every unsent command: the counter is taken and the command marked sent first. */
   private async sendPending(): Promise<void> {
     if (!this.mqtt.connected) return;
-    const pending = await this.db.query<{ request_id: string }[]>(UNSENT_COMMANDS, [50]);
-    for (const { request_id: requestId } of pending) {
-      const claimed = await this.db.transaction(async (m) => {
-        const row = await m.findOne(LockCommandRow, {
-          where: { requestId },
-          lock: { mode: 'pessimistic_write' },
-        });
-        if (!row || row.sentAt || row.timedOutAt) return undefined;
-        // TypeORM answers an UPDATE … RETURNING with [rows, count].
-        const result = (await m.query(
-          'update locks set counter = counter + 1 where id = $1 returning counter',
-          [row.lockId],
-        )) as unknown[];
-        const rows = (Array.isArray(result[0]) ? result[0] : result) as { counter: string }[];
-        const counter = rows[0]!.counter;
-        const lock = await m.findOneByOrFail(LockRow, { id: row.lockId });
-        await m.update(
-          LockCommandRow,
-          { requestId: row.requestId },
-          { counter, sentAt: new Date() },
-        );
-        return { lock, counter: Number(counter) };
-      });
-      if (!claimed) continue;
-      const command = signCommand(this.secretOf(claimed.lock), {
-        lockId: claimed.lock.id,
-        requestId,
+    for (let n = 0; n < 50; n++) {
+      // TypeORM answers an UPDATE … RETURNING with [rows, count].
+      const [rows] = await this.db.query<[ClaimedCommand[], number]>(CLAIM_NEXT_COMMAND);
+      const claimed = rows[0];
+      if (!claimed) return;
+      const lockId = claimed.id;
+      const command = signCommand(this.secretOf(claimed), {
+        lockId,
+        requestId: claimed.request_id,
         action: 'unlock',
         durationS: this.config.UNLOCK_SECONDS,
-        counter: claimed.counter,
+        counter: Number(claimed.counter),
         expiresAt: Date.now() + this.config.LOCK_COMMAND_TTL_MS,
       });
       // At most once: a command whose publish fails is not retried (it times out, fail secure).
       await this.mqtt
-        .publish(lockTopic(claimed.lock.id, 'cmd'), JSON.stringify(command))
-        .catch((err: unknown) => this.logger.warn(`unlock ${requestId}: ${describeError(err)}`));
+        .publish(lockTopic(lockId, 'cmd'), JSON.stringify(command))
+        .catch((err: unknown) =>
+          this.logger.warn(`unlock ${claimed.request_id}: ${describeError(err)}`),
+        );
     }
   }
 
@@ -144,8 +153,6 @@ export class Locks extends PeriodicJob {
   private async onMessage(topic: string, payload: Buffer): Promise<void> {
     const [, lockId, kind] = topic.split('/');
     if (!lockId || !UUID.test(lockId)) return;
-    const lock = await this.db.getRepository(LockRow).findOneBy({ id: lockId });
-    if (!lock) return; // not one of ours
     let body: Record<string, unknown>;
     try {
       body = JSON.parse(payload.toString('utf8')) as Record<string, unknown>;
@@ -153,55 +160,77 @@ export class Locks extends PeriodicJob {
       this.logger.warn(`lock ${lockId} sent something that is not JSON on ${kind}`);
       return;
     }
-    if (kind === 'ack') return this.onAck(lock, body as unknown as LockAck);
-    if (kind === 'state') return this.onState(lock, body);
+    if (kind === 'ack') return this.onAck(lockId, body as unknown as LockAck);
+    if (kind === 'state') return this.onState(lockId, body);
   }
 
-  private async onAck(lock: LockRow, ack: LockAck): Promise<void> {
-    if (ack.lockId !== lock.id || !ackSigned(this.secretOf(lock), ack)) {
-      this.logger.warn(`lock ${lock.id}: an acknowledgement with a bad signature, ignored`);
+  private async onAck(lockId: string, ack: LockAck): Promise<void> {
+    const lock = await this.db.getRepository(LockRow).findOneBy({ id: lockId });
+    if (!lock) return; // not one of ours
+    if (
+      ack.lockId !== lock.id ||
+      !ackSigned(this.secretOf(lock), ack) ||
+      typeof ack.requestId !== 'string' ||
+      !UUID.test(ack.requestId) ||
+      !Number.isSafeInteger(ack.counter)
+    ) {
+      this.logger.warn(
+        `lock ${lock.id}: an acknowledgement not signed or not well formed, ignored`,
+      );
       return;
     }
-    await this.outbox.transaction(async (m) => {
-      const row = await m.findOne(LockCommandRow, {
-        where: { requestId: ack.requestId },
-        lock: { mode: 'pessimistic_write' },
-      });
-      if (!row || row.lockId !== lock.id || Number(row.counter) !== ack.counter) return;
-      if (row.ackedAt || row.timedOutAt) return;
-      await m.update(LockCommandRow, { requestId: row.requestId }, { ackedAt: new Date() });
-      await m.update(SagaRow, { requestId: row.requestId }, { doorConfirmed: ack.ok });
-      await this.outbox.add(m, lockEventsV1, {
-        key: lock.id,
-        correlationId: row.requestId,
-        payload: { lockId: lock.id, kind: 'ack', requestId: row.requestId, counter: ack.counter },
-      });
-    });
+    // The command it answers (sent, with this counter, not yet settled), the decision record and
+    // the event, in one statement.
+    const acked = await this.db.query<unknown[]>(
+      `with acked as (
+         update lock_commands set acked_at = now()
+         where request_id = $1 and lock_id = $2 and counter = $3
+           and acked_at is null and timed_out_at is null
+         returning request_id),
+       confirmed as (
+         update sagas set door_confirmed = $4 from acked where sagas.request_id = acked.request_id)
+       ${outboxInsert('acked', 5)}
+       returning 1`,
+      [
+        ack.requestId,
+        lock.id,
+        ack.counter,
+        ack.ok,
+        ...this.outbox.params(lockEventsV1, {
+          key: lock.id,
+          correlationId: ack.requestId,
+          payload: { lockId: lock.id, kind: 'ack', requestId: ack.requestId, counter: ack.counter },
+        }),
+      ],
+    );
+    if (acked.length > 0) this.outbox.added();
   }
 
-  private async onState(lock: LockRow, body: Record<string, unknown>): Promise<void> {
-    await this.outbox.transaction(async (m) => {
-      if (body.online === false || body.online === true) {
-        await m.update(LockRow, { id: lock.id }, { online: body.online, lastSeenAt: new Date() });
-        await this.outbox.add(m, lockEventsV1, {
-          key: lock.id,
-          correlationId: lock.id,
-          payload: { lockId: lock.id, kind: body.online ? 'online' : 'offline' },
-        });
-        return;
-      }
-      const state = typeof body.state === 'string' && STATES.has(body.state) ? body.state : null;
-      if (!state) return;
-      await m.update(LockRow, { id: lock.id }, { state, online: true, lastSeenAt: new Date() });
-      await this.outbox.add(m, lockEventsV1, {
-        key: lock.id,
-        correlationId: lock.id,
-        payload: {
-          lockId: lock.id,
-          kind: 'state',
-          state: state as 'locked',
-        },
-      });
-    });
+  /** A state report (or the broker's last will): the lock's row and its event, in one statement. */
+  private async onState(lockId: string, body: Record<string, unknown>): Promise<void> {
+    const online = body.online === false || body.online === true ? body.online : undefined;
+    const state = typeof body.state === 'string' && STATES.has(body.state) ? body.state : null;
+    if (online === undefined && !state) return;
+    const changed = await this.db.query<unknown[]>(
+      `with changed as (
+         update locks set online = $2, state = coalesce($3, state), last_seen_at = now()
+         where id = $1 returning id)
+       ${outboxInsert('changed', 4)}
+       returning 1`,
+      [
+        lockId,
+        online ?? true,
+        online === undefined ? state : null,
+        ...this.outbox.params(lockEventsV1, {
+          key: lockId,
+          correlationId: lockId,
+          payload:
+            online === undefined
+              ? { lockId, kind: 'state', state: state as 'locked' }
+              : { lockId, kind: online ? 'online' : 'offline' },
+        }),
+      ],
+    );
+    if (changed.length > 0) this.outbox.added();
   }
 }

@@ -8,9 +8,17 @@ import {
   PeriodicJob,
   PublishOptions,
 } from '@roomkey/common';
-import { DataSource, EntityManager, IsNull, Repository } from 'typeorm';
+import { DataSource, EntityManager, In, IsNull, Repository } from 'typeorm';
 import { ACCESS_CONFIG, AccessConfig } from '../config';
 import { OutboxRow } from '../repositories/entities';
+
+/**
+ * An insert of one event into the outbox for each row of `source` (a table or CTE of the
+ * statement), from the parameters `$first` … `$first+2` that `Outbox.params` gives.
+ */
+export const outboxInsert = (source: string, first: number) =>
+  `insert into outbox (topic, key, event, created_at)
+   select $${first}::text, $${first + 1}::text, $${first + 2}::jsonb, now() from ${source}`;
 
 /**
  * The transactional outbox: an event is written in the same PostgreSQL transaction as the
@@ -62,32 +70,48 @@ export class Outbox extends PeriodicJob {
   /** Adds an event to the transaction `m` (one begun by `transaction`, to be sent at once). */
   async add<S extends TopicSpec>(m: EntityManager, spec: S, opts: PublishOptions<S>) {
     this.adding.add(m);
-    const event = buildEvent(spec, this.app, opts);
-    await m.query('insert into outbox (topic, key, event, created_at) values ($1, $2, $3, now())', [
-      spec.name,
-      opts.key,
-      event,
-    ]);
-    return event;
+    const params = this.params(spec, opts);
+    await m.query(outboxInsert('(values (1)) as one', 1), params);
+    return params[2];
   }
 
-  /** Publishes what is unsent, oldest first (a failure stops the batch; the next run retries). */
+  /**
+   * An event as the three parameters (topic, key, event) of `outboxInsert`, for a statement that
+   * writes its state and its event at once, with no transaction around it. Once the statement
+   * has inserted the row, `added` sends it at once.
+   */
+  params<S extends TopicSpec>(spec: S, opts: PublishOptions<S>): [string, string, object] {
+    return [spec.name, opts.key, buildEvent(spec, this.app, opts)];
+  }
+
+  /** A statement of the caller's inserted events (with `outboxInsert`): they go out now. */
+  added(): void {
+    this.runSoon();
+  }
+
+  /**
+   * Publishes what is unsent, oldest first, in one produce request; then marks it sent. A failure
+   * sends nothing as sent: the next run sends the batch again (same event ids).
+   */
   async relay(): Promise<number> {
-    let sent = 0;
     const batch = await this.rows.find({
       where: { sentAt: IsNull() },
       order: { id: 'ASC' },
       take: 100,
     });
-    for (const row of batch) {
-      const event = row.event as { eventId: string };
-      await this.publisher.send(row.topic, row.key, Buffer.from(JSON.stringify(event)), {
-        'content-type': 'application/json',
-        'event-id': event.eventId,
-      });
-      await this.rows.update({ id: row.id }, { sentAt: new Date() });
-      sent++;
-    }
-    return sent;
+    if (batch.length === 0) return 0;
+    await this.publisher.sendBatch(
+      batch.map((row) => {
+        const event = row.event as { eventId: string };
+        return {
+          topic: row.topic,
+          key: row.key,
+          value: Buffer.from(JSON.stringify(event)),
+          headers: { 'content-type': 'application/json', 'event-id': event.eventId },
+        };
+      }),
+    );
+    await this.rows.update({ id: In(batch.map((row) => row.id)) }, { sentAt: new Date() });
+    return batch.length;
   }
 }

@@ -201,39 +201,30 @@ export class Sagas extends PeriodicJob {
     f: SagaFacts,
   ): Promise<(Situation & { door?: { id: string; roomId: string; lockId: string } }) | undefined> {
     if (!f.requested) return undefined;
-    // The door, its room (else the room asked for) and the room's site, in one round trip.
+    // The door, its room (else the room asked for), the room's site and rules, and the person's
+    // known roles: one round trip.
     const [place] = (await m.query(
       `select d.id as door_id, d.room_id as door_room_id, d.lock_id,
-              r.id as room_id, r.locked_down, s.time_zone
+              r.id as room_id, r.locked_down, s.time_zone,
+              (select roles from people where user_id = $3) as known_roles,
+              (select coalesce(json_agg(json_build_object(
+                        'subject_type', p.subject_type, 'subject', p.subject,
+                        'valid_from', p.valid_from, 'valid_until', p.valid_until,
+                        'windows', p.windows)), '[]')
+               from permissions p where p.room_id = r.id) as rules
        from (select $1::uuid as door_id, $2::uuid as room_id) asked
        left join doors d on d.id = asked.door_id
        left join rooms r on r.id = coalesce(d.room_id, asked.room_id)
        left join sites s on s.id = r.site_id`,
-      [doorOf(f) ?? null, f.requested.roomId ?? null],
-    )) as {
-      door_id: string | null;
-      door_room_id: string | null;
-      lock_id: string | null;
-      room_id: string | null;
-      locked_down: boolean | null;
-      time_zone: string | null;
-    }[];
+      [doorOf(f) ?? null, f.requested.roomId ?? null, personOf(f) ?? null],
+    )) as Place[];
     let permitted = false;
     if (place?.room_id && place.time_zone) {
       // A valid visitor pass is itself the permission, for the doors and window it names.
       if (f.qr?.outcome === 'valid' && f.qr.passId) permitted = true;
       else {
         const person = personOf(f);
-        if (person) {
-          permitted = await this.permitted(
-            m,
-            person,
-            place.room_id,
-            f.requested.at,
-            place.time_zone,
-            f,
-          );
-        }
+        if (person) permitted = isPermitted(place, person, f, place.time_zone);
       }
     }
     return {
@@ -244,38 +235,38 @@ export class Sagas extends PeriodicJob {
       permitted,
     };
   }
+}
 
-  private async permitted(
-    m: EntityManager,
-    userId: string,
-    roomId: string,
-    at: Date,
-    timeZone: string,
-    f: SagaFacts,
-  ): Promise<boolean> {
-    // The room's rules, each with the person's known roles: one round trip.
-    const rules = (await m.query(
-      `select p.subject_type, p.subject, p.valid_from, p.valid_until, p.windows,
-              (select roles from people where user_id = $2) as known_roles
-       from permissions p where p.room_id = $1`,
-      [roomId, userId],
-    )) as {
-      subject_type: PermissionRow['subjectType'];
-      subject: string;
-      valid_from: Date | null;
-      valid_until: Date | null;
-      windows: PermissionRow['windows'];
-      known_roles: string[] | null;
-    }[];
-    const roles = new Set([...(f.requested?.roles ?? []), ...(rules[0]?.known_roles ?? [])]);
-    return rules.some(
-      (r) =>
-        (r.subject_type === 'user' ? r.subject === userId : roles.has(r.subject)) &&
-        (!r.valid_from || at >= r.valid_from) &&
-        (!r.valid_until || at < r.valid_until) &&
-        withinWindows(r.windows, at, timeZone),
-    );
-  }
+/** Where a request is for, as `situation` reads it. */
+interface Place {
+  door_id: string | null;
+  door_room_id: string | null;
+  lock_id: string | null;
+  room_id: string | null;
+  locked_down: boolean | null;
+  time_zone: string | null;
+  known_roles: string[] | null;
+  /** The room's permissions (timestamps as ISO strings). */
+  rules: {
+    subject_type: PermissionRow['subjectType'];
+    subject: string;
+    valid_from: string | null;
+    valid_until: string | null;
+    windows: PermissionRow['windows'];
+  }[];
+}
+
+/** Whether a rule of the room lets the person (by id, or by a role) in at the request's time. */
+function isPermitted(place: Place, userId: string, f: SagaFacts, timeZone: string): boolean {
+  const at = f.requested!.at;
+  const roles = new Set([...(f.requested?.roles ?? []), ...(place.known_roles ?? [])]);
+  return place.rules.some(
+    (r) =>
+      (r.subject_type === 'user' ? r.subject === userId : roles.has(r.subject)) &&
+      (!r.valid_from || at >= new Date(r.valid_from)) &&
+      (!r.valid_until || at < new Date(r.valid_until)) &&
+      withinWindows(r.windows, at, timeZone),
+  );
 }
 
 type Stored = SagaFacts['requested'] & { at: string; roles?: string[] };

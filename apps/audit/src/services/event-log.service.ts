@@ -151,7 +151,7 @@ export class EventLogService {
     // One statement; PostgreSQL assigns the ids in the order of the rows, the chain's order.
     const inserted = await m.insert(EventLogRow, rows);
     // The projections move with the log, in the same transaction, from what was logged.
-    for (const [n, i] of fresh.entries()) {
+    const logged = fresh.map((i, n) => {
       const content = contents[i]!;
       const row: LoggedRow = {
         id: String((inserted.identifiers[n] as { id: string | number }).id),
@@ -160,10 +160,37 @@ export class EventLogService {
         occurredAt: content.occurredAt,
         payload: content.payload,
       };
+      return { i, row };
+    });
+    if (!logged.some(({ row }) => this.projected(row, this.accessLog, this.alertRules))) {
+      return opened;
+    }
+    // All of them behind one savepoint; should one fail, again one by one behind their own.
+    await m.query('savepoint projections');
+    try {
+      for (const { i, row } of logged) {
+        if (this.projected(row, this.accessLog)) {
+          await this.accessLog.apply(m, this.accessLog.table, row);
+        }
+        if (this.projected(row, this.alertRules)) {
+          opened[i] = await this.alertRules.apply(m, this.alertRules.table, row);
+        }
+      }
+      await m.query('release savepoint projections');
+      return opened;
+    } catch (err) {
+      if (isTransient(err)) throw err;
+      await m.query('rollback to savepoint projections');
+    }
+    for (const { i, row } of logged) {
       await this.project(m, row, this.accessLog);
       opened[i] = (await this.project(m, row, this.alertRules)) ?? [];
     }
     return opened;
+  }
+
+  private projected(row: LoggedRow, ...projections: Projection[]): boolean {
+    return projections.some((p) => p.topics.includes(row.topic));
   }
 
   /**
@@ -177,7 +204,7 @@ export class EventLogService {
     row: LoggedRow,
     projection: Projection<R>,
   ): Promise<R | undefined> {
-    if (!projection.topics.includes(row.topic)) return undefined;
+    if (!this.projected(row, projection)) return undefined;
     await m.query('savepoint projection');
     try {
       const result = await projection.apply(m, projection.table, row);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { SpanKind } from '@opentelemetry/api';
-import { CompressionTypes, IHeaders, Partitioners, Producer } from 'kafkajs';
+import { CompressionTypes, IHeaders, Message, Partitioners, Producer } from 'kafkajs';
 import { z } from 'zod';
 import type { TopicSpec, TraceContext } from '@roomkey/contracts';
 import { currentTraceContext, inSpan } from '../tracing/tracing';
@@ -105,6 +105,28 @@ export class EventPublisher implements OnModuleInit, OnApplicationShutdown {
       acks: -1,
       compression: CompressionTypes.None,
       messages: [{ key, value, headers }],
+    });
+  }
+
+  /**
+   * Sends records as they are, in one produce request (each partition's records in the order
+   * given); for relays that publish what they stored.
+   */
+  async sendBatch(
+    records: { topic: string; key: string | null; value: Buffer; headers?: IHeaders }[],
+  ): Promise<void> {
+    if (records.length === 0) return;
+    await this.connect();
+    const byTopic = new Map<string, Message[]>();
+    for (const { topic, key, value, headers } of records) {
+      const messages = byTopic.get(topic) ?? [];
+      messages.push({ key, value, headers: headers ?? {} });
+      byTopic.set(topic, messages);
+    }
+    await this.producer.sendBatch({
+      acks: -1,
+      compression: CompressionTypes.None,
+      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
     });
   }
 
