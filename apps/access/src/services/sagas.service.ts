@@ -12,9 +12,9 @@ import { NotFoundError, PeriodicJob } from '@roomkey/common';
 import { ACCESS_CONFIG, AccessConfig } from '../config';
 import { decide, doorOf, personOf, SagaFacts, Situation } from '../domain/decide';
 import { withinWindows } from '../domain/schedule';
-import { LockCommandRow, PermissionRow, PersonRow, SagaRow } from '../repositories/entities';
+import { PermissionRow, PersonRow, SagaRow } from '../repositories/entities';
 import { Locks } from './locks.service';
-import { Outbox } from './outbox';
+import { Outbox, outboxInsert } from './outbox';
 
 type Part = 'requested' | 'qr' | 'face';
 
@@ -115,9 +115,9 @@ export class Sagas extends PeriodicJob {
     correlationId: string,
     load: (m: EntityManager) => Promise<SagaState | null>,
   ): Promise<void> {
+    let decided = false;
     let unlock = false;
-    // The decision's event goes out as soon as this commits (the outbox sees to it).
-    await this.outbox.transaction(async (m) => {
+    await this.db.transaction(async (m) => {
       const saga = await load(m);
       if (!saga || saga.decision) return;
       const facts = factsOf(saga);
@@ -127,48 +127,50 @@ export class Sagas extends PeriodicJob {
       if (!verdict) return;
       const door = situation?.door;
       const lockId = verdict.decision === 'granted' && door ? door.lockId : null;
-      await m.update(
-        SagaRow,
-        { requestId },
-        {
-          decision: verdict.decision,
-          reasons: verdict.reasons,
-          decidedAt: now,
-          doorId: door?.id ?? doorOf(facts) ?? null,
-          lockId,
-        },
-      );
       const at = facts.requested?.at ?? saga.createdAt;
       const person = personOf(facts);
-      await this.outbox.add(m, accessDecidedV1, {
-        key: requestId,
-        correlationId,
-        payload: {
+      // The decision, its unlock command (a grant) and its event, in one statement.
+      await m.query(
+        `with decided as (
+           update sagas set decision = $2, reasons = $3::jsonb, decided_at = $4, door_id = $5,
+                            lock_id = $6
+           where request_id = $1 returning request_id),
+         unlock as (
+           insert into lock_commands (request_id, lock_id, created_at)
+           select request_id, $6, $4 from decided where $6::uuid is not null
+           on conflict do nothing)
+         ${outboxInsert('decided', 7)}`,
+        [
           requestId,
-          decision: verdict.decision,
-          reasons: verdict.reasons,
-          ...(person ? { userId: person } : {}),
-          ...(facts.requested?.roomId ? { roomId: facts.requested.roomId } : {}),
-          ...(door ? { doorId: door.id } : {}),
-          ...(lockId ? { lockId } : {}),
-          latencyMs: Math.max(0, now.getTime() - at.getTime()),
-        },
-      });
-      if (lockId) {
-        await m
-          .createQueryBuilder()
-          .insert()
-          .into(LockCommandRow)
-          .values({ requestId, lockId, counter: null, createdAt: now })
-          .orIgnore()
-          .execute();
-      }
+          verdict.decision,
+          JSON.stringify(verdict.reasons),
+          now,
+          door?.id ?? doorOf(facts) ?? null,
+          lockId,
+          ...this.outbox.params(accessDecidedV1, {
+            key: requestId,
+            correlationId,
+            payload: {
+              requestId,
+              decision: verdict.decision,
+              reasons: verdict.reasons,
+              ...(person ? { userId: person } : {}),
+              ...(facts.requested?.roomId ? { roomId: facts.requested.roomId } : {}),
+              ...(door ? { doorId: door.id } : {}),
+              ...(lockId ? { lockId } : {}),
+              latencyMs: Math.max(0, now.getTime() - at.getTime()),
+            },
+          }),
+        ],
+      );
+      decided = true;
       unlock = lockId !== null;
       this.logger.log(
         `request ${requestId}: ${verdict.decision}${verdict.reasons.length ? ` (${verdict.reasons.join(', ')})` : ''}`,
       );
     });
-    // Committed: the unlock goes out now rather than at the next tick.
+    // Committed: the decision's event and the unlock go out now rather than at the next tick.
+    if (decided) this.outbox.added();
     if (unlock) this.locks.runSoon();
   }
 

@@ -21,6 +21,9 @@ import type { LoggedRow, Projection } from '../projections/projection';
 /** The advisory lock that serialises appends to the chain (and a rebuild's swap with them). */
 export const CHAIN_LOCK = 0x726b6175; // 'rkau'
 
+/** A projection failed on a row being logged: the transaction is given up and run guarded. */
+class ProjectionFailed extends Error {}
+
 /** The most records one transaction logs. */
 const MAX_GROUP = 100;
 
@@ -90,7 +93,14 @@ export class EventLogService {
     let opened: AlertView[][];
     try {
       const contents = group.map((g) => g.content);
-      opened = await this.db.transaction((m) => this.appendIn(m, contents));
+      opened = await this.db
+        .transaction((m) => this.appendIn(m, contents, false))
+        .catch((err: unknown) => {
+          // A projection failed on a row, so nothing was logged: again, each projection of
+          // each row behind a savepoint of its own.
+          if (!(err instanceof ProjectionFailed)) throw err;
+          return this.db.transaction((m) => this.appendIn(m, contents, true));
+        });
     } catch (err) {
       if (group.length > 1 && !isTransient(err)) {
         // A record the database refuses must not fail the others with it: each on its own.
@@ -111,8 +121,16 @@ export class EventLogService {
     }
   }
 
-  /** Appends the records not logged yet, in order; the alerts each one opened. */
-  private async appendIn(m: EntityManager, contents: ChainedContent[]): Promise<AlertView[][]> {
+  /**
+   * Appends the records not logged yet, in order; the alerts each one opened. `guarded` puts
+   * each projection of each row behind a savepoint; without it a failing projection fails the
+   * transaction (ProjectionFailed), which costs nothing while projections work.
+   */
+  private async appendIn(
+    m: EntityManager,
+    contents: ChainedContent[],
+    guarded: boolean,
+  ): Promise<AlertView[][]> {
     // One appender at a time across every audit instance: the chain has one end.
     await m.query('select pg_advisory_xact_lock($1)', [CHAIN_LOCK]);
     // The end of the chain, and which of the records are logged already: one round trip.
@@ -162,35 +180,29 @@ export class EventLogService {
       };
       return { i, row };
     });
-    if (!logged.some(({ row }) => this.projected(row, this.accessLog, this.alertRules))) {
-      return opened;
-    }
-    // All of them behind one savepoint; should one fail, again one by one behind their own.
-    await m.query('savepoint projections');
-    try {
-      for (const { i, row } of logged) {
+    for (const { i, row } of logged) {
+      if (guarded) {
+        await this.project(m, row, this.accessLog);
+        opened[i] = (await this.project(m, row, this.alertRules)) ?? [];
+        continue;
+      }
+      try {
         if (this.projected(row, this.accessLog)) {
           await this.accessLog.apply(m, this.accessLog.table, row);
         }
         if (this.projected(row, this.alertRules)) {
           opened[i] = await this.alertRules.apply(m, this.alertRules.table, row);
         }
+      } catch (err) {
+        if (isTransient(err)) throw err;
+        throw new ProjectionFailed();
       }
-      await m.query('release savepoint projections');
-      return opened;
-    } catch (err) {
-      if (isTransient(err)) throw err;
-      await m.query('rollback to savepoint projections');
-    }
-    for (const { i, row } of logged) {
-      await this.project(m, row, this.accessLog);
-      opened[i] = (await this.project(m, row, this.alertRules)) ?? [];
     }
     return opened;
   }
 
-  private projected(row: LoggedRow, ...projections: Projection[]): boolean {
-    return projections.some((p) => p.topics.includes(row.topic));
+  private projected(row: LoggedRow, projection: Projection): boolean {
+    return projection.topics.includes(row.topic);
   }
 
   /**
