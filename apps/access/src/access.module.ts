@@ -12,6 +12,7 @@ import { ACCESS_ENTITIES } from './repositories/entities';
 import { Locks } from './services/locks.service';
 import { AccessModel } from './services/model.service';
 import { Outbox } from './services/outbox';
+import { Retention } from './services/retention.service';
 import { Sagas } from './services/sagas.service';
 
 @Module({})
@@ -49,6 +50,7 @@ export class AccessModule {
         AccessModel,
         Sagas,
         Locks,
+        Retention,
       ],
       readiness: AccessReadiness,
       readinessImports: [mqtt],

@@ -31,6 +31,15 @@ export const AccessConfigSchema = z.object({
   LOCK_ACK_TIMEOUT_MS: int(200, 60_000, 3000),
   /** How often the outbox, deadlines and lock commands are looked at. */
   ACCESS_TICK_MS: int(20, 5000, 100),
+  /**
+   * Decided requests and settled unlock commands are deleted after this; the audit log keeps
+   * the lasting record.
+   */
+  ACCESS_RETENTION_DAYS: int(1, 3650, 35),
+  /** Events are deleted from the outbox this long after they were sent (they are on Kafka). */
+  OUTBOX_RETENTION_HOURS: int(1, 8760, 24),
+  /** How often the retention sweep runs. */
+  SWEEP_INTERVAL_S: int(1, 86_400, 3600),
 });
 export type AccessConfig = z.infer<typeof AccessConfigSchema>;
 

@@ -27,6 +27,7 @@ import { collect, produceRaw } from '../../../test/support/kafka';
 import { photo } from '../../../test/support/face';
 import { signCommand } from '../src/domain/lock-command';
 import { UNSENT_COMMANDS } from '../src/services/locks.service';
+import { Retention } from '../src/services/retention.service';
 import { query } from '../../../test/support/postgres';
 import { ACCESS_ROUTES } from '../../gateway/src/openapi/access-routes';
 import { LockSimulator } from '../src/sim/lock-simulator';
@@ -333,6 +334,49 @@ describe('the access saga', () => {
       token: admin,
     });
     expect(record.body).toMatchObject({ decision: 'granted', doorConfirmed: false });
+  });
+
+  it('deletes decided requests, settled commands and sent events past their retention, and nothing else', async () => {
+    const db = access.databaseUrl;
+    const ago = (days: number) => new Date(Date.now() - days * 86_400_000);
+    const [oldRequest, recentRequest] = [randomUUID(), randomUUID()];
+    await query(
+      db,
+      `insert into sagas (request_id, deadline, decision, reasons, decided_at, created_at)
+       values ($1, $3, 'granted', '[]', $3, $3), ($2, $4, 'denied', '[]', $4, $4)`,
+      [oldRequest, recentRequest, ago(36), ago(34)],
+    );
+    const [oldCommand, recentCommand] = [randomUUID(), randomUUID()];
+    await query(
+      db,
+      `insert into lock_commands (request_id, lock_id, counter, created_at, sent_at, acked_at)
+       values ($1, $3, 1, $4, $4, $4), ($2, $3, 2, $5, $5, $5)`,
+      [oldCommand, recentCommand, world.quietLockId, ago(36), ago(34)],
+    );
+    const [oldEvent, recentEvent] = await query<{ id: string }>(
+      db,
+      `insert into outbox (topic, key, event, created_at, sent_at)
+       values ('t', 'k', '{}', $1, $1), ('t', 'k', '{}', $2, $2) returning id`,
+      [ago(25 / 24), ago(23 / 24)],
+    );
+
+    // 35 days for requests and commands, 24 hours for sent events (the defaults).
+    expect(await access.app.get(Retention).sweep()).toEqual({
+      requests: 1,
+      commands: 1,
+      events: 1,
+    });
+    const left = async (table: string, key: string, ids: string[]) =>
+      (await query<{ k: string }>(db, `select ${key}::text as k from ${table}`))
+        .map((r) => r.k)
+        .filter((k) => ids.includes(k));
+    expect(await left('sagas', 'request_id', [oldRequest, recentRequest])).toEqual([recentRequest]);
+    expect(await left('lock_commands', 'request_id', [oldCommand, recentCommand])).toEqual([
+      recentCommand,
+    ]);
+    expect(await left('outbox', 'id', [oldEvent!.id, recentEvent!.id])).toEqual([
+      String(recentEvent!.id),
+    ]);
   });
 
   it('finds unsent unlock commands through the index of open ones, not by reading every command', async () => {

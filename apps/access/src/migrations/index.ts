@@ -1,5 +1,9 @@
 import type { MigrationInterface } from 'typeorm';
 import { CreateAccess1769000000000 } from './1769000000000-create-access';
+import { AccessRetention1771000000000 } from './1771000000000-access-retention';
 
 /** The access app's migrations, in order; run at boot. */
-export const MIGRATIONS: Array<new () => MigrationInterface> = [CreateAccess1769000000000];
+export const MIGRATIONS: Array<new () => MigrationInterface> = [
+  CreateAccess1769000000000,
+  AccessRetention1771000000000,
+];
