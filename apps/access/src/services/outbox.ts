@@ -70,15 +70,14 @@ export class Outbox extends PeriodicJob {
   /** Adds an event to the transaction `m` (one begun by `transaction`, to be sent at once). */
   async add<S extends TopicSpec>(m: EntityManager, spec: S, opts: PublishOptions<S>) {
     this.adding.add(m);
-    const params = this.params(spec, opts);
-    await m.query(outboxInsert('(values (1)) as one', 1), params);
-    return params[2];
+    // One row: the insert selects from a one-row table.
+    await m.query(outboxInsert('(values (1)) as one', 1), this.params(spec, opts));
   }
 
   /**
    * An event as the three parameters (topic, key, event) of `outboxInsert`, for a statement that
-   * writes its state and its event at once, with no transaction around it. Once the statement
-   * has inserted the row, `added` sends it at once.
+   * writes its state and its event together. Once that statement has committed, `added` sends
+   * the event at once.
    */
   params<S extends TopicSpec>(spec: S, opts: PublishOptions<S>): [string, string, object] {
     return [spec.name, opts.key, buildEvent(spec, this.app, opts)];
