@@ -26,7 +26,7 @@ import { expectDocumentedAndForwarded } from '../../../test/support/routes';
 import { collect, produceRaw } from '../../../test/support/kafka';
 import { photo } from '../../../test/support/face';
 import { signCommand } from '../src/domain/lock-command';
-import { UNSENT_COMMANDS } from '../src/services/locks.service';
+import { OLDEST_UNSENT_COMMAND } from '../src/services/locks.service';
 import { Retention } from '../src/services/retention.service';
 import { query } from '../../../test/support/postgres';
 import { ACCESS_ROUTES } from '../../gateway/src/openapi/access-routes';
@@ -393,8 +393,7 @@ describe('the access saga', () => {
       await query(access.databaseUrl, 'analyze lock_commands');
       const [plan] = await query<{ 'QUERY PLAN': unknown }>(
         access.databaseUrl,
-        `explain (format json) ${UNSENT_COMMANDS}`,
-        [50],
+        `explain (format json) ${OLDEST_UNSENT_COMMAND}`,
       );
       const text = JSON.stringify(plan!['QUERY PLAN']);
       expect(text).toContain('lock_commands_open_idx');

@@ -6,7 +6,7 @@ import { describeError, Keyring, PeriodicJob, Sealed } from '@roomkey/common';
 import { MqttConnection } from '../adapters/mqtt-connection';
 import { ACCESS_CONFIG, AccessConfig, LOCK_KEYRING } from '../config';
 import { ackSigned, LockAck, lockTopic, signCommand } from '../domain/lock-command';
-import { LockCommandRow, LockRow, SagaRow } from '../repositories/entities';
+import { LockRow } from '../repositories/entities';
 import { lockAad } from './model.service';
 import { Outbox, outboxInsert } from './outbox';
 
@@ -14,21 +14,21 @@ const STATES = new Set(['locked', 'unlocked', 'door-open', 'door-closed', 'force
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
- * The unsent commands, oldest first. A command is acknowledged only once sent, so asking for
+ * The oldest unsent command. A command is acknowledged only once sent, so asking for
  * `acked_at is null` as well changes no answer, but it matches the partial index of open
  * commands (`lock_commands_open_idx`): the table keeps every grant's command, and without it
  * each tick would read all of them.
  */
-export const UNSENT_COMMANDS = `select request_id, lock_id from lock_commands
+export const OLDEST_UNSENT_COMMAND = `select request_id, lock_id from lock_commands
   where sent_at is null and acked_at is null and timed_out_at is null
-  order by created_at limit $1`;
+  order by created_at limit 1`;
 
 /**
  * Claims the oldest unsent command in one statement: takes its lock's next counter and marks it
  * sent, and returns what signing it needs. Instances claim different commands (`skip locked`);
  * two commands for one lock take their counters one after the other (the lock's row lock).
  */
-const CLAIM_NEXT_COMMAND = `with next as (${UNSENT_COMMANDS.replace('$1', '1')} for update skip locked),
+const CLAIM_NEXT_COMMAND = `with next as (${OLDEST_UNSENT_COMMAND} for update skip locked),
   bumped as (
     update locks set counter = locks.counter + 1 from next where locks.id = next.lock_id
     returning locks.id, locks.key_id, locks.iv, locks.tag, locks.ciphertext, locks.counter)
@@ -121,32 +121,45 @@ export class Locks extends PeriodicJob {
 
   /** Commands not acknowledged in time: `command-timeout`, the door did not confirm. */
   private async timeOut(): Promise<void> {
-    const late = await this.db.query<{ request_id: string }[]>(
-      `select request_id from lock_commands where acked_at is null and timed_out_at is null
+    const late = await this.db.query<
+      { request_id: string; lock_id: string; counter: string | null }[]
+    >(
+      `select request_id, lock_id, counter from lock_commands where acked_at is null and timed_out_at is null
        and coalesce(sent_at, created_at) < now() - ($1 || ' milliseconds')::interval limit 50`,
       [String(this.config.LOCK_ACK_TIMEOUT_MS)],
     );
-    for (const { request_id } of late) {
-      await this.outbox.transaction(async (m) => {
-        const row = await m.findOne(LockCommandRow, {
-          where: { requestId: request_id },
-          lock: { mode: 'pessimistic_write' },
-        });
-        if (!row || row.ackedAt || row.timedOutAt) return;
-        await m.update(LockCommandRow, { requestId: request_id }, { timedOutAt: new Date() });
-        await m.update(SagaRow, { requestId: request_id }, { doorConfirmed: false });
-        await this.outbox.add(m, lockEventsV1, {
-          key: row.lockId,
-          correlationId: request_id,
-          payload: {
-            lockId: row.lockId,
-            kind: 'command-timeout',
-            requestId: request_id,
-            ...(row.counter ? { counter: Number(row.counter) } : {}),
-          },
-        });
-        this.logger.warn(`lock ${row.lockId} did not confirm request ${request_id}`);
-      });
+    for (const { request_id: requestId, lock_id: lockId, counter } of late) {
+      // The command (still unsettled, and not claimed meanwhile: the event names its counter),
+      // the decision record and the event, in one statement.
+      const inserted = await this.db.query<unknown[]>(
+        `with timed_out as (
+           update lock_commands set timed_out_at = now()
+           where request_id = $1 and acked_at is null and timed_out_at is null
+             and counter is not distinct from $2::bigint
+           returning request_id),
+         unconfirmed as (
+           update sagas set door_confirmed = false from timed_out
+           where sagas.request_id = timed_out.request_id)
+         ${outboxInsert('timed_out', 3)}
+         returning 1`,
+        [
+          requestId,
+          counter,
+          ...this.outbox.params(lockEventsV1, {
+            key: lockId,
+            correlationId: requestId,
+            payload: {
+              lockId,
+              kind: 'command-timeout',
+              requestId,
+              ...(counter ? { counter: Number(counter) } : {}),
+            },
+          }),
+        ],
+      );
+      if (inserted.length === 0) continue;
+      this.outbox.added();
+      this.logger.warn(`lock ${lockId} did not confirm request ${requestId}`);
     }
   }
 

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { InjectRepository } from '@nestjs/typeorm';
 import type { TopicSpec } from '@roomkey/contracts';
 import {
   buildEvent,
@@ -8,7 +8,7 @@ import {
   PeriodicJob,
   PublishOptions,
 } from '@roomkey/common';
-import { DataSource, EntityManager, In, IsNull, Repository } from 'typeorm';
+import { In, IsNull, Repository } from 'typeorm';
 import { ACCESS_CONFIG, AccessConfig } from '../config';
 import { OutboxRow } from '../repositories/entities';
 
@@ -21,22 +21,18 @@ export const outboxInsert = (source: string, first: number) =>
    select $${first}::text, $${first + 1}::text, $${first + 2}::jsonb, now() from ${source}`;
 
 /**
- * The transactional outbox: an event is written in the same PostgreSQL transaction as the
- * state it announces, and a relay publishes unsent rows in order and marks them sent. A crash
- * between publishing and marking publishes the same event (same event id) again, never none.
- * The relay runs as soon as a transaction that added events commits, and on its tick for
- * anything left over.
+ * The transactional outbox: an event is written by the same statement as the state it
+ * announces (`outboxInsert`), and a relay publishes unsent rows in order and marks them sent. A
+ * crash between publishing and marking publishes the same event (same event id) again, never
+ * none. The relay runs as soon as a statement that added events commits (`added`), and on its
+ * tick for anything left over.
  */
 @Injectable()
 export class Outbox extends PeriodicJob {
   protected readonly logger = new Logger('access');
   protected readonly jobName = 'outbox relay';
 
-  /** Transactions (by their manager) that added events and have not committed yet. */
-  private readonly adding = new WeakSet<EntityManager>();
-
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
     @InjectRepository(OutboxRow) private readonly rows: Repository<OutboxRow>,
     @Inject(ACCESS_CONFIG) private readonly config: AccessConfig,
     @Inject(KAFKA_APP_NAME) private readonly app: string,
@@ -51,27 +47,6 @@ export class Outbox extends PeriodicJob {
 
   protected runJob(): Promise<number> {
     return this.relay();
-  }
-
-  /**
-   * Runs `work` in a transaction; the events it added (`add`) are published as soon as it
-   * commits.
-   */
-  async transaction<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
-    let manager: EntityManager | undefined;
-    const result = await this.db.transaction((m) => {
-      manager = m;
-      return work(m);
-    });
-    if (manager && this.adding.delete(manager)) this.runSoon();
-    return result;
-  }
-
-  /** Adds an event to the transaction `m` (one begun by `transaction`, to be sent at once). */
-  async add<S extends TopicSpec>(m: EntityManager, spec: S, opts: PublishOptions<S>) {
-    this.adding.add(m);
-    // One row: the insert selects from a one-row table.
-    await m.query(outboxInsert('(values (1)) as one', 1), this.params(spec, opts));
   }
 
   /**

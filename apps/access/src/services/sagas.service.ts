@@ -226,7 +226,7 @@ export class Sagas extends PeriodicJob {
       if (f.qr?.outcome === 'valid' && f.qr.passId) permitted = true;
       else {
         const person = personOf(f);
-        if (person) permitted = isPermitted(place, person, f, place.time_zone);
+        if (person) permitted = isPermitted(place, place.time_zone, person, f.requested);
       }
     }
     return {
@@ -259,9 +259,14 @@ interface Place {
 }
 
 /** Whether a rule of the room lets the person (by id, or by a role) in at the request's time. */
-function isPermitted(place: Place, userId: string, f: SagaFacts, timeZone: string): boolean {
-  const at = f.requested!.at;
-  const roles = new Set([...(f.requested?.roles ?? []), ...(place.known_roles ?? [])]);
+function isPermitted(
+  place: Place,
+  timeZone: string,
+  userId: string,
+  requested: NonNullable<SagaFacts['requested']>,
+): boolean {
+  const { at } = requested;
+  const roles = new Set([...(requested.roles ?? []), ...(place.known_roles ?? [])]);
   return place.rules.some(
     (r) =>
       (r.subject_type === 'user' ? r.subject === userId : roles.has(r.subject)) &&

@@ -99,21 +99,15 @@ export class EventPublisher implements OnModuleInit, OnApplicationShutdown {
     value: Buffer | null,
     headers: IHeaders = {},
   ): Promise<void> {
-    await this.connect();
-    await this.producer.send({
-      topic,
-      acks: -1,
-      compression: CompressionTypes.None,
-      messages: [{ key, value, headers }],
-    });
+    await this.sendBatch([{ topic, key, value, headers }]);
   }
 
   /**
    * Sends records as they are, in one produce request (each partition's records in the order
-   * given); for relays that publish what they stored.
+   * given), at acks = -1 like `publish`.
    */
   async sendBatch(
-    records: { topic: string; key: string | null; value: Buffer; headers?: IHeaders }[],
+    records: { topic: string; key: string | null; value: Buffer | null; headers?: IHeaders }[],
   ): Promise<void> {
     if (records.length === 0) return;
     await this.connect();
