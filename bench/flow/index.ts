@@ -6,14 +6,16 @@ import { LockSimulator } from '../../apps/access/src/sim/lock-simulator';
 import { query } from '../../test/support/postgres';
 import { APPS, AppName, startSystem } from '../../test/e2e/system';
 import { oneDoor } from '../../test/e2e/world';
+import { LeanClient } from './client';
 
 /**
  * `npm run bench` (the local stack up, the apps built): the whole system as `npm start` runs it,
  * loaded open-loop at fixed arrival rates with real access requests (the kiosk's current code
  * and a real photo of the enrolled member) through the gateway. For each rate: latency from
  * sending the request to the decision reaching the client (p50/p95/p99/max), errors, each
- * app's CPU and memory, and the split by stage from the audit log's timestamps. Prints a
- * table and writes JSON to bench/results/. BENCH_RATES (default 5,10,20,30) and
+ * app's CPU and memory, the whole machine's and the load generator's CPU, and the split by
+ * stage (median and p95) from the audit log's timestamps. Prints a table and writes JSON to
+ * bench/results/. BENCH_RATES (default 5,10,20,30) and
  * BENCH_SECONDS (default 20) set the load; BENCH_FRAME_SIZE the photo's longer side (default
  * 640, the size the face app works at; 0 sends the original 787×1280 photo).
  */
@@ -39,10 +41,28 @@ function usage(pid: number): { cpuS: number; rssMb: number } {
   return { cpuS, rssMb: Number(rss ?? 0) / 1024 };
 }
 
+/** The machine's CPU time so far, in ticks: busy, and stolen by the host (from /proc/stat). */
+function readMachine(): { total: number; busy: number; steal: number } {
+  const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/);
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = cpu.slice(1, 9).map(Number);
+  const busy = user! + nice! + system! + irq! + softirq!;
+  return { total: busy + idle! + iowait! + steal!, busy, steal: steal! };
+}
+
+/** How busy the whole machine was between two readings, in percent of one core. */
+function machineUse(a: ReturnType<typeof readMachine>, b: ReturnType<typeof readMachine>) {
+  const cores = readFileSync('/proc/stat', 'utf8').match(/^cpu\d+ /gm)?.length ?? 1;
+  const share = (ticks: number) => round((ticks / (b.total - a.total)) * cores * 100);
+  return { busyPercent: share(b.busy - a.busy), stealPercent: share(b.steal - a.steal) };
+}
+
 interface Sample {
   requestId?: string;
   /** Until the gateway answered 202 (the request is on Kafka). */
   acceptedMs?: number;
+  /** Wall-clock times (epoch ms) of sending the request and of the decision reaching us. */
+  sentAt?: number;
+  doneAt?: number;
   ms: number;
   decision: string;
 }
@@ -53,29 +73,41 @@ async function main(): Promise<void> {
   try {
     const door = await oneDoor(sys.gateway, { frameSize: FRAME_SIZE || undefined });
     sim.push(door.sim);
-    const { gw, member } = door;
+    const { member } = door;
     const meta = await sharp(door.face).metadata();
     const frame = { width: meta.width, height: meta.height, bytes: door.face.length };
     console.log(
       `each request sends a ${frame.width}×${frame.height} photo of ${frame.bytes} bytes`,
     );
 
+    const client = new LeanClient(
+      new URL(sys.gateway),
+      member.token,
+      { roomId: door.room.id!, doorId: door.door.id! },
+      door.face,
+    );
     const one = async (): Promise<Sample> => {
       const started = performance.now();
-      const sent = await door.send();
+      const sentAt = Date.now();
+      const sent = await client.request(await door.code());
       const acceptedMs = performance.now() - started;
-      if (sent.status !== 202 || !sent.requestId)
+      const requestId = sent.body?.requestId;
+      if (sent.status !== 202 || !requestId)
         return { ms: acceptedMs, decision: `http-${sent.status}` };
-      const decided = await gw.decision(member.token, sent.requestId, 10);
+      const decided = await client.decision(requestId, 10);
+      const status = decided.body?.status;
       return {
-        requestId: sent.requestId,
+        requestId,
         acceptedMs,
+        sentAt,
+        doneAt: Date.now(),
         ms: performance.now() - started,
-        decision: !decided
-          ? 'no-decision'
-          : decided.status === 'granted'
-            ? 'granted'
-            : `denied: ${decided.reasons.join(', ')}`,
+        decision:
+          !status || status === 'pending'
+            ? 'no-decision'
+            : status === 'granted'
+              ? 'granted'
+              : `denied: ${(decided.body?.reasons ?? []).join(', ')}`,
       };
     };
 
@@ -85,6 +117,8 @@ async function main(): Promise<void> {
     const results = [];
     for (const rate of RATES) {
       const before = Object.fromEntries(APPS.map((a) => [a, usage(sys.pids[a])]));
+      const machineBefore = readMachine();
+      const generatorBefore = process.cpuUsage();
       const t0 = performance.now();
       const pending: Promise<Sample>[] = [];
       // Open loop: each request leaves at its time, whether or not earlier ones are answered.
@@ -97,6 +131,8 @@ async function main(): Promise<void> {
       const samples = await Promise.all(pending);
       const elapsedS = (performance.now() - t0) / 1000;
       const after = Object.fromEntries(APPS.map((a) => [a, usage(sys.pids[a])]));
+      const machine = machineUse(machineBefore, readMachine());
+      const generator = process.cpuUsage(generatorBefore);
       const ms = samples.filter((s) => s.decision === 'granted').map((s) => s.ms);
       const apps = Object.fromEntries(
         APPS.map((a: AppName) => [
@@ -107,10 +143,8 @@ async function main(): Promise<void> {
           },
         ]),
       );
-      const stages = await stageSplit(
-        sys.databases,
-        samples.flatMap((s) => (s.requestId ? [s.requestId] : [])),
-      );
+      const accepted = samples.flatMap((x) => (x.acceptedMs ? [x.acceptedMs] : []));
+      const stages = await stageSplit(sys.databases, samples);
       results.push({
         rate,
         sent: samples.length,
@@ -122,15 +156,13 @@ async function main(): Promise<void> {
           p99: round(pct(ms, 0.99)),
           max: round(Math.max(...ms)),
         },
-        stagesMsP50: {
-          accepted: round(
-            pct(
-              samples.flatMap((x) => (x.acceptedMs ? [x.acceptedMs] : [])),
-              0.5,
-            ),
-          ),
-          ...stages,
+        stagesMs: {
+          p50: { accepted: round(pct(accepted, 0.5)), ...stages.p50 },
+          p95: { accepted: round(pct(accepted, 0.95)), ...stages.p95 },
         },
+        machine,
+        /** This process: the load generator and the simulated lock. */
+        generatorCpuPercent: round(((generator.user + generator.system) / 1e6 / elapsedS) * 100),
         apps,
       });
       const r = results[results.length - 1]!;
@@ -138,6 +170,7 @@ async function main(): Promise<void> {
         `${String(rate).padStart(4)}/s  sent ${r.sent}  granted ${r.granted}  p50 ${r.latencyMs.p50}  p95 ${r.latencyMs.p95}  p99 ${r.latencyMs.p99}  max ${r.latencyMs.max} ms`,
       );
     }
+    client.close();
     const sustained = results.filter((r) => r.granted === r.sent && r.latencyMs.p99 <= 200);
     const summary = {
       at: new Date().toISOString(),
@@ -165,7 +198,7 @@ async function main(): Promise<void> {
 }
 
 /**
- * The median time of each stage, from the events' own timestamps in the audit log (the gateway
+ * The median and 95th percentile of each stage, from the events' own timestamps in the audit log (the gateway
  * accepting the request, the qr answer, the face answer, the decision) and the face app's own
  * record of each check (when the capture arrived, how long its analysis took). The face stage
  * splits into the broker hop (the request's timestamp, taken before the gateway publishes, to
@@ -174,8 +207,10 @@ async function main(): Promise<void> {
  */
 async function stageSplit(
   databases: { audit: string; face: string },
-  requestIds: string[],
-): Promise<Record<string, number>> {
+  samples: Sample[],
+): Promise<Record<'p50' | 'p95', Record<string, number>>> {
+  const sent = new Map(samples.flatMap((s) => (s.requestId ? [[s.requestId, s] as const] : [])));
+  const requestIds = [...sent.keys()];
   const rows = await query<{ correlation_id: string; topic: string; at: Date }>(
     databases.audit,
     `select correlation_id, topic, occurred_at as at from event_log
@@ -197,6 +232,8 @@ async function stageSplit(
     by.set(r.correlation_id, m);
   }
   const split = {
+    toRequested: [] as number[],
+    toClient: [] as number[],
     toQr: [] as number[],
     toFace: [] as number[],
     toDecision: [] as number[],
@@ -213,6 +250,11 @@ async function stageSplit(
     split.toQr.push(qr - req);
     split.toFace.push(face - req);
     split.toDecision.push(dec - Math.max(qr, face));
+    const sample = sent.get(requestId);
+    if (sample?.sentAt !== undefined && sample.doneAt !== undefined) {
+      split.toRequested.push(req - sample.sentAt);
+      split.toClient.push(sample.doneAt - dec);
+    }
     const check = faceChecks.get(requestId);
     if (!check) continue;
     const received = check.received_at.getTime();
@@ -220,14 +262,17 @@ async function stageSplit(
     split.analysis.push(check.analysis_ms);
     split.afterAnalysis.push(face - received - check.analysis_ms);
   }
-  return {
-    requestedToQrChecked: round(pct(split.toQr, 0.5)),
-    requestedToFaceChecked: round(pct(split.toFace, 0.5)),
-    requestedToFaceReceived: round(pct(split.toFaceApp, 0.5)),
-    faceAnalysis: round(pct(split.analysis, 0.5)),
-    faceAnalysisToAnswer: round(pct(split.afterAnalysis, 0.5)),
-    lastAnswerToDecision: round(pct(split.toDecision, 0.5)),
-  };
+  const at = (p: number) => ({
+    sentToRequested: round(pct(split.toRequested, p)),
+    requestedToQrChecked: round(pct(split.toQr, p)),
+    requestedToFaceChecked: round(pct(split.toFace, p)),
+    requestedToFaceReceived: round(pct(split.toFaceApp, p)),
+    faceAnalysis: round(pct(split.analysis, p)),
+    faceAnalysisToAnswer: round(pct(split.afterAnalysis, p)),
+    lastAnswerToDecision: round(pct(split.toDecision, p)),
+    decisionToClient: round(pct(split.toClient, p)),
+  });
+  return { p50: at(0.5), p95: at(0.95) };
 }
 
 function printTable(
@@ -235,19 +280,24 @@ function printTable(
     rate: number;
     latencyMs: Record<string, number>;
     apps: Record<string, { cpuPercent: number; rssMb: number }>;
-    stagesMsP50: Record<string, number>;
+    stagesMs: Record<'p50' | 'p95', Record<string, number>>;
+    machine: { busyPercent: number; stealPercent: number };
+    generatorCpuPercent: number;
   }[],
 ) {
+  const stages = (s: Record<string, number>) =>
+    `${s.accepted} | ${s.sentToRequested} | ${s.requestedToQrChecked} | ${s.requestedToFaceChecked} (${s.requestedToFaceReceived} + ${s.faceAnalysis} + ${s.faceAnalysisToAnswer}) | ${s.lastAnswerToDecision} | ${s.decisionToClient}`;
   console.log(
-    '\nrate/s | p50 | p95 | p99 | max (ms) | 202 | qr | face (hop + analysis + rest) | decide (p50 ms) | CPU % gateway/qr/face/access/audit/auth',
+    '\nrate/s | p50 | p95 | p99 | max (ms) | stages at p50, then p95: 202 | sent to requested | qr | face (hop + analysis + rest) | decide | back to client | machine busy % (steal) | CPU % gateway/qr/face/access/audit/auth | load generator',
   );
   for (const r of results) {
     const cpu = ['gateway', 'qr', 'face', 'access', 'audit', 'auth']
       .map((a) => r.apps[a]!.cpuPercent)
       .join('/');
     console.log(
-      `${r.rate} | ${r.latencyMs.p50} | ${r.latencyMs.p95} | ${r.latencyMs.p99} | ${r.latencyMs.max} | ${r.stagesMsP50.accepted} | ${r.stagesMsP50.requestedToQrChecked} | ${r.stagesMsP50.requestedToFaceChecked} (${r.stagesMsP50.requestedToFaceReceived} + ${r.stagesMsP50.faceAnalysis} + ${r.stagesMsP50.faceAnalysisToAnswer}) | ${r.stagesMsP50.lastAnswerToDecision} | ${cpu}`,
+      `${r.rate} | ${r.latencyMs.p50} | ${r.latencyMs.p95} | ${r.latencyMs.p99} | ${r.latencyMs.max} | ${stages(r.stagesMs.p50)} | ${r.machine.busyPercent} (${r.machine.stealPercent}) | ${cpu} | ${r.generatorCpuPercent}`,
     );
+    console.log(`  p95 stages | ${stages(r.stagesMs.p95)}`);
   }
 }
 

@@ -136,13 +136,17 @@ export async function oneDoor(gatewayUrl: string, options: { frameSize?: number 
     kiosk,
     /** The photo each request sends. */
     face,
-    /** Sends one request as the member at the door, with the kiosk's current code. */
-    async send() {
+    /** The kiosk's current code for the door, fetched again when it is 10 s old. */
+    async code() {
       if (Date.now() - code.at > 10_000)
         code = { payload: await gw.kioskCode(kiosk.token, door.id!), at: Date.now() };
+      return code.payload;
+    },
+    /** Sends one request as the member at the door, with the kiosk's current code. */
+    async send() {
       return gw.request(
         member.token,
-        { roomId: room.id!, doorId: door.id!, qr: code.payload },
+        { roomId: room.id!, doorId: door.id!, qr: await this.code() },
         face,
       );
     },
