@@ -351,6 +351,29 @@ describe('redelivery and concurrency', () => {
     expect(await usesOf(pass.id)).toBe(1);
   });
 
+  it('a door code delivered again after the secret changed keeps its first answer', async () => {
+    const code = (await kioskCode()).body.payload as string;
+    const requestId = randomUUID();
+    const event: AccessRequestedV1 = {
+      ...requested(code, requestId),
+      payload: { ...requested(code, requestId).payload, mode: 'room-code', userId: member.userId },
+    };
+    const value = JSON.stringify(event);
+    await produceRaw(ACCESS_REQUESTED_V1, requestId, value);
+    await checked.waitFor((e) => e.payload.requestId === requestId);
+    // Checked now, the code would be refused: the answer already given must stand.
+    const rotated = await call(gw.url, 'POST', `/v1/doors/${DOOR}/qr-secret/rotate`, {
+      token: admin,
+    });
+    expect(rotated.status).toBe(200);
+    await produceRaw(ACCESS_REQUESTED_V1, requestId, value);
+    const answers = await checked.waitFor((e) => e.payload.requestId === requestId, 2);
+    expect(answers.map((a) => a.payload)).toEqual([
+      { requestId, outcome: 'valid', doorId: DOOR, userId: member.userId },
+      { requestId, outcome: 'valid', doorId: DOOR, userId: member.userId },
+    ]);
+  });
+
   it('a single-use pass scanned by two kiosks at the same instant opens once', async () => {
     // A second replica of the qr app on the same database: two processes, two connections.
     const replica = await startQr(auth, { mongoUrl: qr.mongoUrl });

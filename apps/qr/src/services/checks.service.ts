@@ -13,7 +13,8 @@ import { VisitorPasses } from './visitor-passes.service';
 /**
  * The QR step of the access flow: each access request gets one answer on `qr.checked.v1`.
  * The answer is stored under the request id before it is published, so a redelivered request
- * is answered the same way and never spends a second use of a pass.
+ * is answered the same way (the first stored answer wins) and never spends a second use of a
+ * pass.
  */
 @Injectable()
 export class Checks implements OnModuleInit {
@@ -42,7 +43,13 @@ export class Checks implements OnModuleInit {
 
   async handle(event: AccessRequestedV1): Promise<void> {
     const request = event.payload;
-    const result = (await this.answered(request.requestId)) ?? (await this.decide(event));
+    // A room code spends nothing, so it is checked straight away: a redelivered request finds
+    // its first answer when this one is stored. A pass is looked up first, so that a
+    // redelivery never takes a use for a request already answered.
+    const result =
+      request.mode === 'room-code'
+        ? await this.decide(event)
+        : ((await this.answered(request.requestId)) ?? (await this.decide(event)));
     await this.publisher.publish(qrCheckedV1, {
       key: request.requestId,
       correlationId: event.correlationId,
