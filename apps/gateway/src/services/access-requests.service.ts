@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { accessRequestedV1, AccessRequestView, CreateAccessRequestBody } from '@roomkey/contracts';
-import { DomainError, EventPublisher, NotFoundError, Principal } from '@roomkey/common';
+import {
+  DomainError,
+  EventPublisher,
+  NotFoundError,
+  Principal,
+  publishable,
+} from '@roomkey/common';
 import { AuditClient } from '../adapters/audit-client';
 import { RequestTracker } from '../domain/request-tracker';
 import { FaceCaptures } from './face-captures';
@@ -43,10 +49,10 @@ export class AccessRequestsService {
     const channel = kiosk ? 'kiosk' : 'mobile';
     const capture = face ? this.captures.prepare(requestId, face, channel) : undefined;
     const faceCaptureId = capture?.captureId;
-    // The sealed face and the request go out together: the face app joins the capture with the
-    // QR answer whichever arrives first. A request whose capture is lost is denied at its
-    // deadline, and the caller, told of the failure, sends a new one.
-    const requested = this.publisher.publish(accessRequestedV1, {
+    // The sealed face and the request go out together, in one produce request: the face app
+    // joins the capture with the QR answer whichever arrives first. A request whose capture is
+    // lost is denied at its deadline, and the caller, told of the failure, sends a new one.
+    const requested = publishable(accessRequestedV1, {
       key: requestId,
       correlationId: requestId,
       occurredAt: at,
@@ -64,7 +70,7 @@ export class AccessRequestsService {
         ...(faceCaptureId ? { faceCaptureId } : {}),
       },
     });
-    await Promise.all([capture?.publish(), requested]);
+    await this.publisher.publishAll(capture ? [capture.event, requested] : [requested]);
     this.tracker.accepted(requestId, at);
     return { requestId };
   }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { faceCapturedV1 } from '@roomkey/contracts';
-import { DomainError, EventPublisher, Keyring } from '@roomkey/common';
+import { DomainError, Keyring, Publishable, publishable } from '@roomkey/common';
 
 export const CAPTURE_KEYRING = Symbol('CAPTURE_KEYRING');
 
@@ -31,20 +31,17 @@ export function imageTypeOf(bytes: Buffer): ImageType | undefined {
  */
 @Injectable()
 export class FaceCaptures {
-  constructor(
-    private readonly publisher: EventPublisher,
-    @Inject(CAPTURE_KEYRING) private readonly keyring: Keyring,
-  ) {}
+  constructor(@Inject(CAPTURE_KEYRING) private readonly keyring: Keyring) {}
 
   /**
    * Checks and seals a photo for a request (refusing what is not an image before anything is
-   * published) and returns its capture id and the publish that puts it on the topic.
+   * published) and returns its capture id and the event that puts it on the topic.
    */
   prepare(
     requestId: string,
     image: Buffer,
     channel: 'mobile' | 'kiosk',
-  ): { captureId: string; publish: () => Promise<unknown> } {
+  ): { captureId: string; event: Publishable } {
     const contentType = imageTypeOf(image);
     if (!contentType) {
       throw new DomainError('IMAGE_TYPE_UNSUPPORTED', 'send the face as a JPEG, PNG or WebP', 415);
@@ -53,12 +50,11 @@ export class FaceCaptures {
     const sealed = this.keyring.seal(image, `face-capture:${requestId}`);
     return {
       captureId,
-      publish: () =>
-        this.publisher.publish(faceCapturedV1, {
-          key: requestId,
-          correlationId: requestId,
-          payload: { captureId, requestId, image: sealed, contentType, channel },
-        }),
+      event: publishable(faceCapturedV1, {
+        key: requestId,
+        correlationId: requestId,
+        payload: { captureId, requestId, image: sealed, contentType, channel },
+      }),
     };
   }
 }
