@@ -9,7 +9,7 @@ import { AdminController } from './http/admin.controller';
 import { MIGRATIONS } from './migrations';
 import { AccessReadiness } from './readiness';
 import { ACCESS_ENTITIES } from './repositories/entities';
-import { Locks } from './services/locks.service';
+import { CommandTimeouts, Locks } from './services/locks.service';
 import { AccessModel } from './services/model.service';
 import { Outbox } from './services/outbox';
 import { Retention } from './services/retention.service';
@@ -50,6 +50,7 @@ export class AccessModule {
         AccessModel,
         Sagas,
         Locks,
+        CommandTimeouts,
         Retention,
       ],
       readiness: AccessReadiness,

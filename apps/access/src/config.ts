@@ -29,8 +29,13 @@ export const AccessConfigSchema = z.object({
   LOCK_COMMAND_TTL_MS: int(1000, 120_000, 10_000),
   /** No acknowledgement within this: a `command-timeout` lock event, the door did not confirm. */
   LOCK_ACK_TIMEOUT_MS: int(200, 60_000, 3000),
-  /** How often the outbox, deadlines and lock commands are looked at. */
+  /** How often overdue requests and unacknowledged unlock commands are looked for. */
   ACCESS_TICK_MS: int(20, 5000, 100),
+  /**
+   * How often the outbox relay and the unlock sender look for work left over (after a failed
+   * publish, an outage or a restart). What a statement adds is sent as soon as it commits.
+   */
+  ACCESS_RESCAN_MS: int(20, 60_000, 1000),
   /**
    * Decided requests and settled unlock commands are deleted after this; the audit log keeps
    * the lasting record.

@@ -27,6 +27,7 @@ export class MqttConnection implements OnModuleInit, OnApplicationShutdown {
     });
     this.client.on('connect', () => {
       this.logger.log('connected to MQTT');
+      for (const callback of this.connectCallbacks) callback();
       // clean sessions forget subscriptions: make them again on every (re)connect.
       if (this.subscriptions.length > 0) {
         this.client!.subscribe(this.subscriptions, { qos: 1 }, (err) => {
@@ -43,6 +44,12 @@ export class MqttConnection implements OnModuleInit, OnApplicationShutdown {
 
   private readonly subscriptions: string[] = [];
   private readonly handlers: Array<(topic: string, payload: Buffer) => void> = [];
+  private readonly connectCallbacks: Array<() => void> = [];
+
+  /** Calls `callback` on every (re)connect. */
+  onConnect(callback: () => void): void {
+    this.connectCallbacks.push(callback);
+  }
 
   /** Subscribes (now and after every reconnect) and hands every message to `handler`. */
   listen(topics: string[], handler: (topic: string, payload: Buffer) => void): void {

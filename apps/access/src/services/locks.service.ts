@@ -76,17 +76,18 @@ export class Locks extends PeriodicJob {
         this.logger.warn(`${topic}: ${describeError(err)}`),
       );
     });
+    // Commands held back while the broker was unreachable go out as soon as it is back.
+    this.mqtt.onConnect(() => this.runSoon());
     super.onApplicationBootstrap();
   }
 
+  /** A decision asks for its command to be sent at once (`runSoon`); this is for leftovers. */
   protected periodMs(): number {
-    return this.config.ACCESS_TICK_MS;
+    return this.config.ACCESS_RESCAN_MS;
   }
 
-  /** Sends what is due, then times out what was not acknowledged. */
-  protected async runJob(): Promise<void> {
-    await this.sendPending();
-    await this.timeOut();
+  protected runJob(): Promise<void> {
+    return this.sendPending();
   }
 
   private secretOf(lock: Sealed & { id: string }): Buffer {
@@ -116,50 +117,6 @@ export class Locks extends PeriodicJob {
         .catch((err: unknown) =>
           this.logger.warn(`unlock ${claimed.request_id}: ${describeError(err)}`),
         );
-    }
-  }
-
-  /** Commands not acknowledged in time: `command-timeout`, the door did not confirm. */
-  private async timeOut(): Promise<void> {
-    const late = await this.db.query<
-      { request_id: string; lock_id: string; counter: string | null }[]
-    >(
-      `select request_id, lock_id, counter from lock_commands where acked_at is null and timed_out_at is null
-       and coalesce(sent_at, created_at) < now() - ($1 || ' milliseconds')::interval limit 50`,
-      [String(this.config.LOCK_ACK_TIMEOUT_MS)],
-    );
-    for (const { request_id: requestId, lock_id: lockId, counter } of late) {
-      // The command (still unsettled, and not claimed meanwhile: the event names its counter),
-      // the decision record and the event, in one statement.
-      const inserted = await this.db.query<unknown[]>(
-        `with timed_out as (
-           update lock_commands set timed_out_at = now()
-           where request_id = $1 and acked_at is null and timed_out_at is null
-             and counter is not distinct from $2::bigint
-           returning request_id),
-         unconfirmed as (
-           update sagas set door_confirmed = false from timed_out
-           where sagas.request_id = timed_out.request_id)
-         ${outboxInsert('timed_out', 3)}
-         returning 1`,
-        [
-          requestId,
-          counter,
-          ...this.outbox.params(lockEventsV1, {
-            key: lockId,
-            correlationId: requestId,
-            payload: {
-              lockId,
-              kind: 'command-timeout',
-              requestId,
-              ...(counter ? { counter: Number(counter) } : {}),
-            },
-          }),
-        ],
-      );
-      if (inserted.length === 0) continue;
-      this.outbox.added();
-      this.logger.warn(`lock ${lockId} did not confirm request ${requestId}`);
     }
   }
 
@@ -245,5 +202,76 @@ export class Locks extends PeriodicJob {
       ],
     );
     if (changed.length > 0) this.outbox.added();
+  }
+}
+
+/**
+ * Every ACCESS_TICK_MS, commands not acknowledged within LOCK_ACK_TIMEOUT_MS of being sent (or
+ * made, when they could not be sent) become `command-timeout` events, and their decision
+ * records say the door did not confirm.
+ */
+@Injectable()
+export class CommandTimeouts extends PeriodicJob {
+  protected readonly logger = new Logger('access');
+  protected readonly jobName = 'lock command timeouts';
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(ACCESS_CONFIG) private readonly config: AccessConfig,
+    private readonly outbox: Outbox,
+  ) {
+    super();
+  }
+
+  protected periodMs(): number {
+    return this.config.ACCESS_TICK_MS;
+  }
+
+  protected runJob(): Promise<void> {
+    return this.timeOut();
+  }
+
+  /** Commands not acknowledged in time: `command-timeout`, the door did not confirm. */
+  async timeOut(): Promise<void> {
+    const late = await this.db.query<
+      { request_id: string; lock_id: string; counter: string | null }[]
+    >(
+      `select request_id, lock_id, counter from lock_commands where acked_at is null and timed_out_at is null
+       and coalesce(sent_at, created_at) < now() - ($1 || ' milliseconds')::interval limit 50`,
+      [String(this.config.LOCK_ACK_TIMEOUT_MS)],
+    );
+    for (const { request_id: requestId, lock_id: lockId, counter } of late) {
+      // The command (still unsettled, and not claimed meanwhile: the event names its counter),
+      // the decision record and the event, in one statement.
+      const inserted = await this.db.query<unknown[]>(
+        `with timed_out as (
+           update lock_commands set timed_out_at = now()
+           where request_id = $1 and acked_at is null and timed_out_at is null
+             and counter is not distinct from $2::bigint
+           returning request_id),
+         unconfirmed as (
+           update sagas set door_confirmed = false from timed_out
+           where sagas.request_id = timed_out.request_id)
+         ${outboxInsert('timed_out', 3)}
+         returning 1`,
+        [
+          requestId,
+          counter,
+          ...this.outbox.params(lockEventsV1, {
+            key: lockId,
+            correlationId: requestId,
+            payload: {
+              lockId,
+              kind: 'command-timeout',
+              requestId,
+              ...(counter ? { counter: Number(counter) } : {}),
+            },
+          }),
+        ],
+      );
+      if (inserted.length === 0) continue;
+      this.outbox.added();
+      this.logger.warn(`lock ${lockId} did not confirm request ${requestId}`);
+    }
   }
 }

@@ -24,8 +24,8 @@ export const outboxInsert = (source: string, first: number) =>
  * The transactional outbox: an event is written by the same statement as the state it
  * announces (`outboxInsert`), and a relay publishes unsent rows in order and marks them sent. A
  * crash between publishing and marking publishes the same event (same event id) again, never
- * none. The relay runs as soon as a statement that added events commits (`added`), and on its
- * tick for anything left over.
+ * none. The relay runs as soon as a statement that added events commits (`added`), and every
+ * ACCESS_RESCAN_MS for anything left over.
  */
 @Injectable()
 export class Outbox extends PeriodicJob {
@@ -42,7 +42,7 @@ export class Outbox extends PeriodicJob {
   }
 
   protected periodMs(): number {
-    return this.config.ACCESS_TICK_MS;
+    return this.config.ACCESS_RESCAN_MS;
   }
 
   protected runJob(): Promise<number> {
