@@ -35,29 +35,48 @@ export async function loadModel(
 }
 
 /**
- * NCHW float32 planes from an interleaved RGB image, in the channel order and scaling asked.
- * The scaling is a function of the byte and channel only, so it is tabulated once per call
- * (256 values a channel) rather than called per pixel.
+ * NCHW float32 planes from an interleaved RGB image, in the channel order and scaling asked,
+ * zero-padded to `planeWidth` x `planeHeight`. One pass over the pixels writes all three
+ * planes. Raw values (no `normalise`) are stored as they are; a scaling is a function of the
+ * byte and channel only, so it is tabulated once per call (256 values a channel) rather than
+ * called per pixel.
  */
 export function toPlanes(
   data: Uint8Array,
   width: number,
   height: number,
   order: 'rgb' | 'bgr',
-  normalise: (value: number, channel: number) => number = (v) => v,
+  normalise?: (value: number, channel: number) => number,
   planeWidth = width,
   planeHeight = height,
 ): Float32Array {
   const plane = planeWidth * planeHeight;
   const out = new Float32Array(3 * plane);
-  const table = new Float32Array(256);
-  for (let c = 0; c < 3; c++) {
-    for (let v = 0; v < 256; v++) table[v] = normalise(v, c);
-    const source = order === 'rgb' ? c : 2 - c;
+  // Where each source byte (R, G, B) goes: its plane's offset in `out`.
+  const [r, g, b] = order === 'rgb' ? [0, plane, 2 * plane] : [2 * plane, plane, 0];
+  if (!normalise) {
     for (let y = 0; y < height; y++) {
-      let i = y * width * 3 + source;
-      const o = c * plane + y * planeWidth;
-      for (let x = 0; x < width; x++, i += 3) out[o + x] = table[data[i]!]!;
+      let i = y * width * 3;
+      const end = y * planeWidth + width;
+      for (let o = y * planeWidth; o < end; o++, i += 3) {
+        out[o + r] = data[i]!;
+        out[o + g] = data[i + 1]!;
+        out[o + b] = data[i + 2]!;
+      }
+    }
+    return out;
+  }
+  // The plane a source byte lands in is the model's channel the scaling is asked for.
+  const table = (offset: number) =>
+    Float32Array.from({ length: 256 }, (_, v) => normalise(v, offset / plane));
+  const [tr, tg, tb] = [table(r), table(g), table(b)];
+  for (let y = 0; y < height; y++) {
+    let i = y * width * 3;
+    const end = y * planeWidth + width;
+    for (let o = y * planeWidth; o < end; o++, i += 3) {
+      out[o + r] = tr[data[i]!]!;
+      out[o + g] = tg[data[i + 1]!]!;
+      out[o + b] = tb[data[i + 2]!]!;
     }
   }
   return out;
