@@ -1,7 +1,10 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import { z } from 'zod';
 import { httpEnv, kafkaEnv, postgresEnv } from './fragments';
 import { ConfigError, parseConfig } from './parse';
-import { stackSettings } from './stack';
+import { postgresSocketDir, stackSettings, stackUrls } from './stack';
 
 const Schema = z.object({
   ...httpEnv(3001),
@@ -41,9 +44,30 @@ describe('parseConfig', () => {
     expect(c.PORT).toBe(8080);
     expect(c.KAFKA_BROKERS).toEqual(['k1:9092', 'k2:9092']);
     expect(c.KAFKA_GROUP_ID).toBe('roomkey.auth');
-    expect(c.DATABASE_URL).toBe(
-      `postgres://roomkey:roomkey@127.0.0.1:${stackSettings().postgres.port}/roomkey_x`,
+    // Through the local stack's socket when it is up (see below), over TCP otherwise.
+    expect(c.DATABASE_URL).toMatch(
+      new RegExp(
+        `^postgres://roomkey:roomkey@127\\.0\\.0\\.1:${stackSettings().postgres.port}/roomkey_x(\\?host=[^&]+)?$`,
+      ),
     );
+  });
+
+  it('reaches a local PostgreSQL through its Unix socket when the socket is there', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'roomkey-stack-'));
+    try {
+      const s = stackSettings({ ROOMKEY_STACK_DIR: dir, ROOMKEY_PG_PORT: '6543' });
+      const url = 'postgres://roomkey:roomkey@127.0.0.1:6543/roomkey_x';
+      expect(stackUrls(s).postgres('roomkey_x')).toBe(url);
+      const sockets = path.join(dir, 'postgres', 'sock');
+      mkdirSync(sockets, { recursive: true });
+      writeFileSync(path.join(sockets, '.s.PGSQL.6543'), '');
+      expect(postgresSocketDir(s)).toBe(sockets);
+      expect(stackUrls(s).postgres('roomkey_x')).toBe(`${url}?host=${encodeURIComponent(sockets)}`);
+      // A stack on another host is reached over TCP, whatever is in the local folder.
+      expect(postgresSocketDir({ ...s, host: '10.0.0.5' })).toBeUndefined();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('moves the stack ports with their environment variables and rejects bad ones', () => {
