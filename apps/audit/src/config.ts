@@ -19,6 +19,12 @@ export const AuditConfigSchema = z.object({
     .min(10)
     .max(86400 * 30)
     .default(600),
+  /**
+   * At rest, how long a consumed record waits for others before its transaction starts, so that
+   * the records of one request (they come within tens of milliseconds) are mostly logged
+   * together; 0 logs each at once. Under load records group while a transaction runs anyway.
+   */
+  AUDIT_GROUP_WAIT_MS: z.coerce.number().int().min(0).max(1000).default(25),
 });
 export type AuditConfig = z.infer<typeof AuditConfigSchema>;
 

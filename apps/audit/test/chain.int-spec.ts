@@ -153,4 +153,33 @@ describe('records logged together', () => {
     expect(rest.every((o) => o.status === 'fulfilled')).toBe(true);
     expect(await verifyChain(db.url)).toEqual({ rows: 45 });
   });
+
+  it('wait a moment at rest for the rest of their request, but not when catching up', async () => {
+    const { db, log } = t;
+    const txOf = async (eventIds: string[]) =>
+      (
+        await query<{ tx: string }>(
+          db.url,
+          'select xmin::text as tx from event_log where event_id = any($1::uuid[]) order by id',
+          [eventIds],
+        )
+      ).map((r) => r.tx);
+    // Two fresh records, the second consumed just after the first: one transaction.
+    const [a, b] = [requestRecord(0, 8000), requestRecord(1, 8001)];
+    await Promise.all([log.append(a.event, a.meta), log.append(b.event, b.meta)]);
+    const [txA, txB] = await txOf([a.event.eventId, b.event.eventId]);
+    expect(txA).toBe(txB);
+    // A record ten seconds old is a backlog: it goes at once, without the one after it.
+    const requestId = randomUUID();
+    const old = consumedRecord(
+      ACCESS_REQUESTED_V1,
+      { requestId, channel: 'mobile' },
+      { partition: 2, offset: 8002, correlationId: requestId, at: new Date(Date.now() - 10_000) },
+    );
+    const next = requestRecord(0, 8003);
+    await Promise.all([log.append(old.event, old.meta), log.append(next.event, next.meta)]);
+    const [txOld, txNext] = await txOf([old.event.eventId, next.event.eventId]);
+    expect(txOld).not.toBe(txNext);
+    expect(await verifyChain(db.url)).toEqual({ rows: 49 });
+  });
 });

@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In, Repository } from 'typeorm';
 import {
@@ -9,6 +9,7 @@ import {
   AlertView,
 } from '@roomkey/contracts';
 import { derivedUuid, describeError, isTransient, type RecordMeta } from '@roomkey/common';
+import { AUDIT_CONFIG, AuditConfig } from '../config';
 import { EventLogRow } from '../repositories/event-log.entity';
 import { redactPayload } from '../domain/redact';
 import { accessRequestView } from '../domain/access-request-view';
@@ -26,6 +27,8 @@ class ProjectionFailed extends Error {}
 
 /** The most records one transaction logs. */
 const MAX_GROUP = 100;
+/** A record older than this when consumed is part of a backlog, and is not held back to group. */
+const CATCHING_UP_AFTER_MS = 1000;
 
 interface PendingAppend {
   content: ChainedContent;
@@ -43,6 +46,7 @@ export class EventLogService {
   constructor(
     @InjectRepository(EventLogRow) private readonly rows: Repository<EventLogRow>,
     @InjectDataSource() private readonly db: DataSource,
+    @Inject(AUDIT_CONFIG) private readonly config: AuditConfig,
     private readonly alerts: Alerts,
     private readonly alertRules: AlertsProjection,
     private readonly accessLog: AccessLogProjection,
@@ -55,8 +59,9 @@ export class EventLogService {
    *
    * Records handled at the same time (the consumer works on several partitions at once) are
    * logged together: while one transaction appends, the records that arrive wait for it and
-   * then go in the next, so under load a transaction logs many rows and at rest a record is
-   * logged at once. Each caller's promise settles when its own row is committed.
+   * then go in the next, so under load a transaction logs many rows. At rest a fresh record
+   * waits AUDIT_GROUP_WAIT_MS for the others of its request. Each caller's promise settles when
+   * its own row is committed.
    */
   append(event: AnyEnvelope, meta: RecordMeta): Promise<void> {
     const content: ChainedContent = {
@@ -75,12 +80,18 @@ export class EventLogService {
     };
     return new Promise((resolve, reject) => {
       this.waiting.push({ content, resolve, reject });
-      if (!this.appending) void this.appendWaiting();
+      if (this.appending) return;
+      this.appending = true;
+      // An older record means the log is catching up: it and those behind it go at once.
+      const wait = this.config.AUDIT_GROUP_WAIT_MS;
+      const fresh = Date.now() - content.occurredAt.getTime() < CATCHING_UP_AFTER_MS;
+      if (wait > 0 && fresh) setTimeout(() => void this.appendWaiting(), wait);
+      else void this.appendWaiting();
     });
   }
 
+  /** Logs what is waiting, group after group, until nothing is (`appending` set by the caller). */
   private async appendWaiting(): Promise<void> {
-    this.appending = true;
     try {
       while (this.waiting.length > 0) await this.appendGroup(this.waiting.splice(0, MAX_GROUP));
     } finally {
