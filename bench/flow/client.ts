@@ -12,7 +12,7 @@ const BOUNDARY = 'roomkey-bench-boundary';
  * request's multipart body built once per room code instead of through FormData and fetch on
  * every request. The generator shares the two cores with the system it measures, so what it
  * spends is taken from the system: at 20/s this process (generator and simulated lock) used
- * 12.6% of a core with fetch and FormData, and 7.0% with this client.
+ * 12.6% of a core with fetch and FormData, and about 5% with this client.
  */
 export class LeanClient {
   private readonly agent = new Agent({ keepAlive: true, maxSockets: 1024 });

@@ -15,9 +15,9 @@ import { LeanClient } from './client';
  * sending the request to the decision reaching the client (p50/p95/p99/max), errors, each
  * app's CPU and memory, the whole machine's and the load generator's CPU, and the split by
  * stage (median and p95) from the audit log's timestamps. Prints a table and writes JSON to
- * bench/results/. BENCH_RATES (default 5,10,20,30) and
- * BENCH_SECONDS (default 20) set the load; BENCH_FRAME_SIZE the photo's longer side (default
- * 640, the size the face app works at; 0 sends the original 787×1280 photo).
+ * bench/results/. BENCH_RATES (default 5,10,20,30) and BENCH_SECONDS (default 20) set the
+ * load; BENCH_FRAME_SIZE the photo's longer side (default 640, the size the face app works
+ * at; 0 sends the original 787×1280 photo).
  */
 const RATES = (process.env.BENCH_RATES ?? '5,10,20,30').split(',').map(Number);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);

@@ -232,7 +232,7 @@ export class CommandTimeouts extends PeriodicJob {
   }
 
   /** Commands not acknowledged in time: `command-timeout`, the door did not confirm. */
-  async timeOut(): Promise<void> {
+  private async timeOut(): Promise<void> {
     const late = await this.db.query<
       { request_id: string; lock_id: string; counter: string | null }[]
     >(

@@ -98,7 +98,8 @@ export class EventPublisher implements OnModuleInit, OnApplicationShutdown {
 
   /**
    * Publishes several events in one produce request (one round trip to the broker instead of
-   * one each): all of them are acknowledged, or the call fails.
+   * one each). It resolves once every one is acknowledged; when it fails, some may have been
+   * written, as with separate publishes.
    */
   async publishAll(events: Publishable[]): Promise<void> {
     const names = events.map((e) => e.spec.name);
