@@ -50,7 +50,11 @@ describe('readiness follows the dependencies', () => {
     const db = await freshDatabase('roomkey_audit');
     const proxy = new TcpProxy(s.host, s.postgres.port);
     const port = await proxy.start();
-    const url = db.url.replace(`:${s.postgres.port}/`, `:${port}/`);
+    // Over TCP through the proxy, not through the stack's Unix socket.
+    const proxied = new URL(db.url);
+    proxied.port = String(port);
+    proxied.searchParams.delete('host');
+    const url = proxied.toString();
     const { app, url: base } = await startTestApp(
       auditAppOptions(
         loadAuditConfig({
