@@ -1,4 +1,5 @@
 import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import sharp from 'sharp';
@@ -51,8 +52,7 @@ function readMachine(): { total: number; busy: number; steal: number } {
 
 /** How busy the whole machine was between two readings, in percent of one core. */
 function machineUse(a: ReturnType<typeof readMachine>, b: ReturnType<typeof readMachine>) {
-  const cores = readFileSync('/proc/stat', 'utf8').match(/^cpu\d+ /gm)?.length ?? 1;
-  const share = (ticks: number) => round((ticks / (b.total - a.total)) * cores * 100);
+  const share = (ticks: number) => round((ticks / (b.total - a.total)) * cpus().length * 100);
   return { busyPercent: share(b.busy - a.busy), stealPercent: share(b.steal - a.steal) };
 }
 
@@ -176,7 +176,7 @@ async function main(): Promise<void> {
       at: new Date().toISOString(),
       seconds: SECONDS,
       frame,
-      machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
+      machine: { cpus: cpus().length, node: process.version },
       highestRateWithP99Under200ms: sustained.length
         ? Math.max(...sustained.map((r) => r.rate))
         : null,

@@ -1,7 +1,11 @@
 import { chownSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Client } from 'pg';
-import { POSTGRES_DATABASES, StackSettings } from '@roomkey/common/config/stack';
+import {
+  POSTGRES_DATABASES,
+  postgresSocketFolder,
+  StackSettings,
+} from '@roomkey/common/config/stack';
 import { Daemon, portOpen, run, waitFor } from './proc';
 
 /**
@@ -27,7 +31,7 @@ export class PostgresServer {
   }
 
   async start(): Promise<void> {
-    const socketDir = path.join(this.home, 'sock');
+    const socketDir = postgresSocketFolder(this.s);
     mkdirSync(socketDir, { recursive: true });
     if (process.getuid?.() === 0) {
       const uid = Number(run('id', ['-u', 'postgres']).trim());

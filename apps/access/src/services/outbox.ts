@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import type { TopicSpec } from '@roomkey/contracts';
 import {
   buildEvent,
+  eventRecord,
   EventPublisher,
   KAFKA_APP_NAME,
   PeriodicJob,
@@ -75,15 +76,7 @@ export class Outbox extends PeriodicJob {
     });
     if (batch.length === 0) return 0;
     await this.publisher.sendBatch(
-      batch.map((row) => {
-        const event = row.event as { eventId: string };
-        return {
-          topic: row.topic,
-          key: row.key,
-          value: Buffer.from(JSON.stringify(event)),
-          headers: { 'content-type': 'application/json', 'event-id': event.eventId },
-        };
-      }),
+      batch.map((row) => eventRecord(row.topic, row.key, row.event as { eventId: string })),
     );
     await this.rows.update({ id: In(batch.map((row) => row.id)) }, { sentAt: new Date() });
     return batch.length;

@@ -40,6 +40,25 @@ export function buildEvent<S extends TopicSpec>(
   }) as z.infer<S['schema']> & { eventId: string };
 }
 
+/**
+ * A built event as the record that carries it: the envelope as JSON, its content type and event
+ * id in the headers, and the trace context when there is one. The publisher and the access
+ * app's outbox relay send events in this form.
+ */
+export function eventRecord(
+  topic: string,
+  key: string,
+  event: { eventId: string },
+  trace?: TraceContext,
+): { topic: string; key: string; value: Buffer; headers: IHeaders } {
+  return {
+    topic,
+    key,
+    value: Buffer.from(JSON.stringify(event)),
+    headers: { 'content-type': 'application/json', 'event-id': event.eventId, ...(trace ?? {}) },
+  };
+}
+
 /** An event checked against its topic's contract at compile time, for `publishAll`. */
 export interface Publishable {
   readonly spec: TopicSpec;
@@ -117,13 +136,7 @@ export class EventPublisher implements OnModuleInit, OnApplicationShutdown {
   private record<S extends TopicSpec>(spec: S, opts: PublishOptions<S>) {
     const trace = currentTraceContext();
     const event = buildEvent(spec, this.app, opts, trace);
-    const record = {
-      topic: spec.name,
-      key: opts.key,
-      value: Buffer.from(JSON.stringify(event)),
-      headers: { 'content-type': 'application/json', 'event-id': event.eventId, ...(trace ?? {}) },
-    };
-    return { record, event };
+    return { record: eventRecord(spec.name, opts.key, event, trace), event };
   }
 
   /** Sends bytes as they are; for dead letters and tests that need a broken record. */
