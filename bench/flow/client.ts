@@ -7,6 +7,8 @@ export interface Answer {
 
 const BOUNDARY = 'roomkey-bench-boundary';
 
+class StaleSocketError extends Error {}
+
 /**
  * The load generator's HTTP: node's own client over kept-alive connections, with each access
  * request's multipart body built once per room code instead of through FormData and fetch on
@@ -56,7 +58,21 @@ export class LeanClient {
     ]);
   }
 
-  private send(method: string, path: string, body?: Buffer): Promise<Answer> {
+  /**
+   * One HTTP exchange. A kept-alive connection the server closed as idle just as the request
+   * went out fails with ECONNRESET before the server read anything (node's `reusedSocket`
+   * case); such a request is sent once more, on a fresh connection. Any other failure rejects.
+   */
+  private async send(method: string, path: string, body?: Buffer): Promise<Answer> {
+    try {
+      return await this.exchange(method, path, body);
+    } catch (err) {
+      if (!(err instanceof StaleSocketError)) throw err;
+      return this.exchange(method, path, body);
+    }
+  }
+
+  private exchange(method: string, path: string, body?: Buffer): Promise<Answer> {
     return new Promise((resolve, reject) => {
       const req = request(
         new URL(path, this.base),
@@ -87,7 +103,9 @@ export class LeanClient {
           });
         },
       );
-      req.on('error', reject);
+      req.on('error', (err: NodeJS.ErrnoException) =>
+        reject(req.reusedSocket && err.code === 'ECONNRESET' ? new StaleSocketError() : err),
+      );
       req.end(body);
     });
   }

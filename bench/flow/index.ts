@@ -86,8 +86,7 @@ async function main(): Promise<void> {
       { roomId: door.room.id!, doorId: door.door.id! },
       door.face,
     );
-    const one = async (): Promise<Sample> => {
-      const started = performance.now();
+    const exchange = async (started: number): Promise<Sample> => {
       const sentAt = Date.now();
       const sent = await client.request(await door.code());
       const acceptedMs = performance.now() - started;
@@ -109,6 +108,16 @@ async function main(): Promise<void> {
               ? 'granted'
               : `denied: ${(decided.body?.reasons ?? []).join(', ')}`,
       };
+    };
+    const one = async (): Promise<Sample> => {
+      const started = performance.now();
+      try {
+        return await exchange(started);
+      } catch (err) {
+        // Counted as an outcome of its own, and the run goes on.
+        const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+        return { ms: performance.now() - started, decision: `error: ${code}` };
+      }
     };
 
     // Warm up: models, connections, JIT.
