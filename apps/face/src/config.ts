@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { z } from 'zod';
 import { httpEnv, kafkaEnv, keyringEnv, parseConfig, postgresEnv, tokenEnv } from '@roomkey/common';
+import { DEFAULT_DETECTION_SIZE } from './domain/detection';
 
 /**
  * Cosine similarity at or above which two faces are the same person. Chosen from measurement
@@ -44,6 +45,8 @@ export const FaceConfigSchema = z.object({
   FACE_MAX_IMAGE_PIXELS: int(10_000, 200_000_000, 40_000_000),
   /** Longer side of the working image. */
   FACE_WORKING_SIZE: int(160, 1280, 640),
+  /** Longer side the face detector sees, reached by shrinking the working image by a whole factor (ADR 014). */
+  FACE_DETECTION_SIZE: int(160, 1280, DEFAULT_DETECTION_SIZE),
   FACE_MATCH_THRESHOLD: fraction(DEFAULT_MATCH_THRESHOLD),
   FACE_MIN_DETECTION_SCORE: z.coerce.number().min(0).max(1).default(0.9),
   FACE_MIN_FACE_PX: int(16, 1000, 40),

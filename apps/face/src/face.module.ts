@@ -54,6 +54,7 @@ export class FaceModule {
                 dir: config.FACE_MODEL_DIR,
                 intraOpThreads: config.FACE_INTRA_OP_THREADS,
                 interOpThreads: config.FACE_INTER_OP_THREADS,
+                detectionSize: config.FACE_DETECTION_SIZE,
                 overrides: {
                   DETECTOR: override(config.FACE_DETECTOR_MODEL, config.FACE_DETECTOR_SHA256),
                   EMBEDDER: override(config.FACE_EMBEDDER_MODEL, config.FACE_EMBEDDER_SHA256),

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import * as ort from 'onnxruntime-node';
+import { DEFAULT_DETECTION_SIZE } from '../domain/detection';
 import { FacePipeline, PipelineOptions } from '../domain/pipeline';
 import { MiniFasNetLiveness } from './minifasnet-liveness';
 import { MobileFaceNetEmbedder } from './mobilefacenet-embedder';
@@ -11,6 +12,8 @@ import { YunetDetector } from './yunet-detector';
 export interface ModelSettings extends SessionOptions {
   /** Folder the model files are read from. */
   dir: string;
+  /** Longer side of the detector's input, reached by a whole shrink factor (default 320). */
+  detectionSize?: number;
   /** Per model, the file name and sha256 to use instead of the defaults. */
   overrides?: Partial<Record<ModelFile['key'], { file?: string; sha256?: string }>>;
 }
@@ -45,7 +48,12 @@ export async function buildPipeline(
   ]);
   return new FacePipeline(
     new SharpDecoder(limits),
-    new YunetDetector(detector, options.gates.candidateScore, fixedInputSize(detector)),
+    new YunetDetector(
+      detector,
+      options.gates.candidateScore,
+      fixedInputSize(detector),
+      models.detectionSize ?? DEFAULT_DETECTION_SIZE,
+    ),
     new MobileFaceNetEmbedder(embedder),
     new MiniFasNetLiveness([
       { session: livenessA, scale: 2.7 },

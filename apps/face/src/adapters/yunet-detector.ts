@@ -1,6 +1,6 @@
 import * as ort from 'onnxruntime-node';
-import { decodeYunet, Detection, nms, YunetOutputs } from '../domain/detection';
-import type { RawImage } from '../domain/geometry';
+import { decodeYunet, Detection, fromShrunk, nms, YunetOutputs } from '../domain/detection';
+import { RawImage, shrinkBy } from '../domain/geometry';
 import type { FaceDetector } from '../domain/ports';
 import { toPlanes } from './onnx';
 
@@ -9,19 +9,30 @@ const roundUp32 = (n: number) => Math.ceil(n / 32) * 32;
 
 /**
  * YuNet (OpenCV Zoo) through onnxruntime: BGR, raw 0..255, NCHW. The image sits at the
- * top-left of a zero-filled input, so coordinates need no rescaling. The input is the image
- * padded to a multiple of 32 (the dynamic-size graph), or exactly `fixedSize` square for the
- * 2023mar graph, which takes 640x640 only.
+ * top-left of a zero-filled input. The input is the image padded to a multiple of 32 (the
+ * dynamic-size graph), or exactly `fixedSize` square for the 2023mar graph, which takes
+ * 640x640 only.
+ *
+ * With the dynamic-size graph the image is first shrunk by the whole factor that brings its
+ * longer side nearest `detectionSize` (a 640 px working image by 2 for 320), and what is found
+ * is mapped back to the image's pixels. Detection is the pipeline's largest step, and a
+ * quarter of the pixels makes it about half as long alone and less in a busy system, where its
+ * buffers no longer fit the cache; the faces a door sees stay far above what YuNet finds
+ * (ADR 014).
  */
 export class YunetDetector implements FaceDetector {
   constructor(
     private readonly session: ort.InferenceSession,
     private readonly candidateScore: number,
     private readonly fixedSize: number | null,
+    private readonly detectionSize: number,
     private readonly nmsIou = 0.3,
   ) {}
 
-  async detect(image: RawImage): Promise<Detection[]> {
+  async detect(full: RawImage): Promise<Detection[]> {
+    const longer = Math.max(full.width, full.height);
+    const k = this.fixedSize ? 1 : Math.max(1, Math.round(longer / this.detectionSize));
+    const image = shrinkBy(full, k);
     const w = this.fixedSize ?? roundUp32(image.width);
     const h = this.fixedSize ?? roundUp32(image.height);
     if (image.width > w || image.height > h) {
@@ -37,6 +48,7 @@ export class YunetDetector implements FaceDetector {
       bbox: out[`bbox_${stride}`]!.data as Float32Array,
       kps: out[`kps_${stride}`]!.data as Float32Array,
     }));
-    return nms(decodeYunet(outputs, w, this.candidateScore), this.nmsIou);
+    const found = nms(decodeYunet(outputs, w, this.candidateScore), this.nmsIou);
+    return k === 1 ? found : found.map((d) => fromShrunk(d, k));
   }
 }

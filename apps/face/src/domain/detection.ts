@@ -1,5 +1,8 @@
 import type { Point } from './geometry';
 
+/** The longer side the detector sees unless told otherwise (ADR 014). */
+export const DEFAULT_DETECTION_SIZE = 320;
+
 /** A face found in an image: its box, the detector's score and five landmarks. */
 export interface Detection {
   x: number;
@@ -74,14 +77,19 @@ export function nms(detections: Detection[], maxIou: number): Detection[] {
   return kept;
 }
 
-/** Maps a detection made on a scaled image back to the image's own pixels. */
-export function unscale(d: Detection, scale: number): Detection {
+/**
+ * Maps a detection made on an image shrunk by `k` (each pixel a k x k block) back to the
+ * image's own pixels. Coordinates count pixel centres from 0, as the landmarks and the
+ * alignment template do, so the centre of shrunk pixel j is at k j + (k - 1) / 2.
+ */
+export function fromShrunk(d: Detection, k: number): Detection {
+  const at = (v: number) => k * v + (k - 1) / 2;
   return {
-    x: d.x / scale,
-    y: d.y / scale,
-    width: d.width / scale,
-    height: d.height / scale,
+    x: at(d.x),
+    y: at(d.y),
+    width: d.width * k,
+    height: d.height * k,
     score: d.score,
-    landmarks: d.landmarks.map(([x, y]) => [x / scale, y / scale] as const),
+    landmarks: d.landmarks.map(([x, y]) => [at(x), at(y)] as const),
   };
 }

@@ -131,3 +131,40 @@ export function cropTransform(x: number, y: number, w: number, h: number, size: 
   const sy = size / h;
   return [sx, 0, (0.5 - x) * sx - 0.5, 0, sy, (0.5 - y) * sy - 0.5];
 }
+
+/**
+ * The image shrunk by a whole factor `k`, each output pixel the rounded mean of a k x k block
+ * (a box filter: no aliasing; k = 1 returns the image itself). Columns and rows past the last
+ * whole block are dropped.
+ */
+export function shrinkBy(image: RawImage, k: number): RawImage {
+  if (k === 1) return image;
+  const width = Math.floor(image.width / k);
+  const height = Math.floor(image.height / k);
+  const { data } = image;
+  const out = new Uint8Array(width * height * 3);
+  const row = image.width * 3;
+  const area = k * k;
+  const half = area >> 1;
+  let o = 0;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const start = y * k * row + x * k * 3;
+      let r = half,
+        g = half,
+        b = half;
+      for (let dy = 0; dy < k; dy++) {
+        let i = start + dy * row;
+        for (let dx = 0; dx < k; dx++, i += 3) {
+          r += data[i]!;
+          g += data[i + 1]!;
+          b += data[i + 2]!;
+        }
+      }
+      out[o++] = r / area;
+      out[o++] = g / area;
+      out[o++] = b / area;
+    }
+  }
+  return { data: out, width, height };
+}
