@@ -61,7 +61,8 @@ export class LeanClient {
   /**
    * One HTTP exchange. A kept-alive connection the server closed as idle just as the request
    * went out fails with ECONNRESET before the server read anything (node's `reusedSocket`
-   * case); such a request is sent once more, on a fresh connection. Any other failure rejects.
+   * case); such a request is sent once more, and the agent has dropped that connection. Any
+   * other failure rejects.
    */
   private async send(method: string, path: string, body?: Buffer): Promise<Answer> {
     try {

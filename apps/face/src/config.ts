@@ -45,7 +45,7 @@ export const FaceConfigSchema = z.object({
   FACE_MAX_IMAGE_PIXELS: int(10_000, 200_000_000, 40_000_000),
   /** Longer side of the working image. */
   FACE_WORKING_SIZE: int(160, 1280, 640),
-  /** Longer side the face detector sees, reached by shrinking the working image by a whole factor (ADR 014). */
+  /** Longer side the face detector sees: the working image shrunk by a whole factor (ADR 014). */
   FACE_DETECTION_SIZE: int(160, 1280, DEFAULT_DETECTION_SIZE),
   FACE_MATCH_THRESHOLD: fraction(DEFAULT_MATCH_THRESHOLD),
   FACE_MIN_DETECTION_SCORE: z.coerce.number().min(0).max(1).default(0.9),

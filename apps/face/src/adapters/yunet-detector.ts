@@ -15,10 +15,9 @@ const roundUp32 = (n: number) => Math.ceil(n / 32) * 32;
  *
  * With the dynamic-size graph the image is first shrunk by the whole factor that brings its
  * longer side nearest `detectionSize` (a 640 px working image by 2 for 320), and what is found
- * is mapped back to the image's pixels. Detection is the pipeline's largest step, and a
- * quarter of the pixels makes it about half as long alone and less in a busy system, where its
- * buffers no longer fit the cache; the faces a door sees stay far above what YuNet finds
- * (ADR 014).
+ * is mapped back to the image's pixels. On a quarter of the pixels, detection takes about half
+ * as long, and its buffers fit a core's cache; the price is that faces under about 50 px of
+ * the working image score lower (ADR 014).
  */
 export class YunetDetector implements FaceDetector {
   constructor(
