@@ -175,8 +175,12 @@ async function main(): Promise<void> {
         apps,
       });
       const r = results[results.length - 1]!;
+      // Anything but a grant (a denial, no decision, an HTTP status, a connection error), counted.
+      const others = Object.entries(
+        r.other.reduce<Record<string, number>>((n, o) => ({ ...n, [o]: (n[o] ?? 0) + 1 }), {}),
+      ).map(([outcome, n]) => `${outcome} ×${n}`);
       console.log(
-        `${String(rate).padStart(4)}/s  sent ${r.sent}  granted ${r.granted}  p50 ${r.latencyMs.p50}  p95 ${r.latencyMs.p95}  p99 ${r.latencyMs.p99}  max ${r.latencyMs.max} ms`,
+        `${String(rate).padStart(4)}/s  sent ${r.sent}  granted ${r.granted}  p50 ${r.latencyMs.p50}  p95 ${r.latencyMs.p95}  p99 ${r.latencyMs.p99}  max ${r.latencyMs.max} ms${others.length ? `  (${others.join(', ')})` : ''}`,
       );
     }
     client.close();
