@@ -18,8 +18,8 @@ import { LeanClient } from './client';
  * stage (median and p95) from the audit log's timestamps. Prints a table and writes JSON to
  * bench/results/. BENCH_RATES (default 5,10,20,30) and BENCH_SECONDS (default 20) set the
  * load, after 10 requests one at a time and BENCH_WARMUP_SECONDS (default 30) at 10/s that
- * are not measured; BENCH_FRAME_SIZE the photo's longer side (default 640, the size the face app works
- * at; 0 sends the original 787×1280 photo).
+ * are not measured; BENCH_FRAME_SIZE the photo's longer side (default 640, the size the face
+ * app works at; 0 sends the original 787×1280 photo).
  */
 const RATES = (process.env.BENCH_RATES ?? '5,10,20,30').split(',').map(Number);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
@@ -187,9 +187,9 @@ async function main(): Promise<void> {
       });
       const r = results[results.length - 1]!;
       // Anything but a grant (a denial, no decision, an HTTP status, a connection error), counted.
-      const others = Object.entries(
-        r.other.reduce<Record<string, number>>((n, o) => ({ ...n, [o]: (n[o] ?? 0) + 1 }), {}),
-      ).map(([outcome, n]) => `${outcome} ×${n}`);
+      const counts = new Map<string, number>();
+      for (const o of r.other) counts.set(o, (counts.get(o) ?? 0) + 1);
+      const others = [...counts].map(([outcome, n]) => `${outcome} ×${n}`);
       console.log(
         `${String(rate).padStart(4)}/s  sent ${r.sent}  granted ${r.granted}  p50 ${r.latencyMs.p50}  p95 ${r.latencyMs.p95}  p99 ${r.latencyMs.p99}  max ${r.latencyMs.max} ms${others.length ? `  (${others.join(', ')})` : ''}`,
       );
@@ -199,6 +199,7 @@ async function main(): Promise<void> {
     const summary = {
       at: new Date().toISOString(),
       seconds: SECONDS,
+      warmupSeconds: WARMUP_SECONDS,
       frame,
       machine: { cpus: cpus().length, node: process.version },
       highestRateWithP99Under200ms: sustained.length

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { buildPipeline } from '../../apps/face/src/adapters/models';
+import { buildPipeline, ModelSettings } from '../../apps/face/src/adapters/models';
 import { DEFAULT_GATES } from '../../apps/face/src/domain/gates';
 import type { PipelineOptions } from '../../apps/face/src/domain/pipeline';
 import { faceAppOptions } from '../../apps/face/src/app';
@@ -42,9 +42,12 @@ export const TEST_PIPELINE: PipelineOptions = {
   livenessThreshold: 0.5,
 };
 
-export const testPipeline = (options: Partial<PipelineOptions> = {}) =>
+export const testPipeline = (
+  options: Partial<PipelineOptions> = {},
+  models: Partial<ModelSettings> = {},
+) =>
   buildPipeline(
-    { dir: MODEL_DIR, intraOpThreads: 1, interOpThreads: 1 },
+    { dir: MODEL_DIR, intraOpThreads: 1, interOpThreads: 1, ...models },
     { maxBytes: 10_000_000, maxPixels: 40_000_000, workingSize: 640 },
     { ...TEST_PIPELINE, ...options },
   );

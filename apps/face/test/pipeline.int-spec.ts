@@ -6,10 +6,7 @@ import * as path from 'node:path';
 import sharp, { Sharp } from 'sharp';
 import { buildPipeline } from '../src/adapters/models';
 import { MODEL_FILES } from '../src/adapters/model-files';
-import { loadModel } from '../src/adapters/onnx';
-import { SharpDecoder } from '../src/adapters/sharp-decoder';
-import { YunetDetector } from '../src/adapters/yunet-detector';
-import { Detection, DEFAULT_DETECTION_SIZE } from '../src/domain/detection';
+import type { Detection } from '../src/domain/detection';
 import type { FacePipeline, FaceFound } from '../src/domain/pipeline';
 import { cosine } from '../src/domain/vectors';
 import {
@@ -76,36 +73,26 @@ describe('recognition on the shared photos', () => {
 
 describe('detection on the shrunk image', () => {
   it('finds each face where detecting on the whole working image does', async () => {
-    const spec = MODEL_FILES.find((m) => m.key === 'DETECTOR')!;
-    const session = await loadModel(path.join(MODEL_DIR, spec.file), spec.sha256, {
-      intraOpThreads: 1,
-      interOpThreads: 1,
-    });
-    const shrunk = new YunetDetector(session, 0.9, null, DEFAULT_DETECTION_SIZE);
-    const whole = new YunetDetector(session, 0.9, null, 640);
-    const decoder = new SharpDecoder({
-      maxBytes: 10_000_000,
-      maxPixels: 40_000_000,
-      workingSize: 640,
-    });
+    const whole = await testPipeline({ livenessThreshold: null }, { detectionSize: 640 });
     const faces = manifest.filter((p) => p.category === 'identity' || p.category === 'liveness');
     expect(faces.length).toBeGreaterThan(10);
     const centre = (d: Detection) => [d.x + d.width / 2, d.y + d.height / 2];
     let moved = 0;
     for (const p of faces) {
-      const image = await decoder.decode(photo(p.file));
-      if (typeof image === 'string') throw new Error(`${p.file}: ${image}`);
-      const [a] = await shrunk.detect(image);
-      const [b] = await whole.detect(image);
+      const [shrunk, full] = await Promise.all(
+        [noLiveness, whole].map((pl) => pl.analyse(photo(p.file), 'selfie')),
+      );
+      expect([p.file, shrunk.ok, full.ok]).toEqual([p.file, true, true]);
+      const [a, b] = [(shrunk as FaceFound).face, (full as FaceFound).face];
       // The same box and landmarks, within 15% of the face's width (4-10% on these photos).
       const off = [
-        ...centre(a!).map((v, i) => Math.abs(v - centre(b!)[i]!)),
-        ...a!.landmarks.flatMap((l, n) => l.map((v, i) => Math.abs(v - b!.landmarks[n]![i]!))),
+        ...centre(a).map((v, i) => Math.abs(v - centre(b)[i]!)),
+        ...a.landmarks.flatMap((l, n) => l.map((v, i) => Math.abs(v - b.landmarks[n]![i]!))),
       ];
       expect([
         p.file,
-        Math.max(...off) <= 0.15 * b!.width,
-        Math.abs(a!.width / b!.width - 1) < 0.1,
+        Math.max(...off) <= 0.15 * b.width,
+        Math.abs(a.width / b.width - 1) < 0.1,
       ]).toEqual([p.file, true, true]);
       if (Math.max(...off) > 0) moved++;
     }
