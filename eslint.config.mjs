@@ -41,4 +41,10 @@ export default tseslint.config(
     files: ['scripts/**/*.ts', 'bench/**/*.ts', '**/*.spec.ts', '**/*.int-spec.ts', 'test/**/*.ts'],
     rules: { 'no-console': 'off' },
   },
+  {
+    // Runs before anything is installed: plain Node.js, its built-ins only.
+    files: ['scripts/**/*.mjs'],
+    languageOptions: { globals: { console: 'readonly', process: 'readonly' } },
+    rules: { 'no-console': 'off' },
+  },
 );

@@ -6,7 +6,7 @@ import * as readline from 'node:readline';
 import { stackSettings } from '@roomkey/common/config/stack';
 import { appNodeArgs, applyAppPriority } from '@roomkey/common/runtime/app-process';
 import { up as stackUp } from './stack/cli';
-import { MODEL_FILES } from '../apps/face/src/adapters/model-files';
+import { modelDir } from './models';
 import { clientPort } from './serve-clients';
 
 /**
@@ -69,20 +69,6 @@ function developmentAdmin(): { email: string; password: string; file?: string } 
     ...(JSON.parse(readFileSync(file, 'utf8')) as { email: string; password: string }),
     file,
   };
-}
-
-/**
- * Where the face app reads its models: FACE_MODEL_DIR, else ./models when
- * `npm run models:download` filled it, else a `shared/models` folder beside the project.
- */
-function modelDir(): string {
-  if (process.env.FACE_MODEL_DIR) return process.env.FACE_MODEL_DIR;
-  const own = path.join(ROOT, 'models');
-  const beside = path.resolve(ROOT, '../shared/models');
-  const complete = (dir: string) => MODEL_FILES.every((m) => existsSync(path.join(dir, m.file)));
-  if (complete(own) || !complete(beside)) return own;
-  console.log(`face models: using ${beside} (npm run models:download puts them in ./models)`);
-  return beside;
 }
 
 async function main(): Promise<void> {

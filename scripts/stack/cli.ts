@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
-import { stackSettings } from '@roomkey/common/config/stack';
+import { StackSettings, stackSettings } from '@roomkey/common/config/stack';
 import { ensurePackages } from './packages';
-import { Daemon } from './proc';
+import { Daemon, seconds, step } from './proc';
 import { KafkaServer } from './kafka';
 import { FerretDbServer } from './ferretdb';
 import { PostgresServer } from './postgres';
@@ -12,14 +12,13 @@ interface Server {
   where: string;
   daemon: Daemon;
   ready(): Promise<boolean>;
-  start(): Promise<void>;
+  start(log: (m: string) => void): Promise<void>;
   stop?(): Promise<boolean>;
 }
 
 const log = (msg: string) => console.log(`[stack] ${msg}`);
 
-function servers(): Server[] {
-  const s = stackSettings();
+function servers(s: StackSettings = stackSettings()): Server[] {
   const kafka = new KafkaServer(s);
   const ferret = new FerretDbServer(s);
   const pg = new PostgresServer(s);
@@ -30,27 +29,21 @@ function servers(): Server[] {
       where: `${s.host}:${s.kafka.port}`,
       daemon: kafka.daemon,
       ready: () => kafka.ready(),
-      start: async () => {
-        kafka.install(log);
-        await kafka.start();
-      },
+      start: (l) => kafka.start(l),
     },
     {
       name: 'ferretdb',
       where: `mongodb://${s.host}:${s.mongo.port}`,
       daemon: ferret.daemon,
       ready: () => ferret.ready(),
-      start: async () => {
-        ferret.install(log);
-        await ferret.start();
-      },
+      start: (l) => ferret.start(l),
     },
     {
       name: 'postgres',
       where: `${s.host}:${s.postgres.port}`,
       daemon: pg.daemon,
       ready: () => pg.ready(),
-      start: () => pg.start(),
+      start: (l) => pg.start(l),
       stop: () => pg.stop(),
     },
     {
@@ -58,42 +51,68 @@ function servers(): Server[] {
       where: `mqtt://${s.host}:${s.mqtt.port}`,
       daemon: mqtt.daemon,
       ready: () => mqtt.ready(),
-      start: () => mqtt.start(),
+      start: (l) => mqtt.start(l),
     },
   ];
 }
 
-export async function up(): Promise<void> {
-  const s = stackSettings();
+/**
+ * Fetches and builds what the servers run, before any of them starts: Debian's packages, then
+ * Kafka's jars (Maven) and FerretDB (Go) side by side, each an awaited child process. No
+ * readiness deadline runs while these take their time.
+ */
+export async function install(s: StackSettings = stackSettings()): Promise<void> {
+  await ensurePackages(log);
+  const kafka = new KafkaServer(s);
+  const ferret = new FerretDbServer(s);
+  await Promise.all([
+    kafka.installed() ||
+      step(
+        log,
+        `fetching Kafka ${s.kafka.version}'s jars from Maven Central into ${s.cacheDir}`,
+        () => kafka.install(),
+      ),
+    ferret.installed() ||
+      step(
+        log,
+        `building FerretDB ${s.mongo.ferretdbVersion} from the Go module proxy into ${s.cacheDir}`,
+        () => ferret.install(),
+      ),
+  ]);
+}
+
+export async function up(s: StackSettings = stackSettings()): Promise<void> {
+  const started = Date.now();
   mkdirSync(s.dir, { recursive: true });
-  ensurePackages(log);
-  const all = servers();
+  await install(s);
   // The four servers are independent: start them side by side.
   await Promise.all(
-    all.map(async (srv) => {
+    servers(s).map(async (srv) => {
       if (srv.daemon.pid() !== undefined && (await srv.ready().catch(() => false))) {
         log(`${srv.name} already running at ${srv.where}`);
         return;
       }
       if (srv.daemon.pid() !== undefined) await (srv.stop?.() ?? srv.daemon.stop());
-      await srv.start();
+      await srv.start(log);
       log(`${srv.name} ready at ${srv.where}`);
     }),
   );
   const created = await new KafkaServer(s).createTopics();
   log(created.length > 0 ? `created topics: ${created.join(', ')}` : 'all topics exist');
+  log(`the ${s.profile} stack is up (${seconds(started)}; state in ${s.dir})`);
 }
 
-export async function down(): Promise<void> {
-  for (const srv of servers().reverse()) {
+export async function down(s: StackSettings = stackSettings()): Promise<void> {
+  for (const srv of servers(s).reverse()) {
     const stopped = await (srv.stop?.() ?? srv.daemon.stop());
     log(`${srv.name} ${stopped ? 'stopped' : 'was not running'}`);
   }
 }
 
-async function status(): Promise<boolean> {
+async function status(s: StackSettings = stackSettings()): Promise<boolean> {
   let allUp = true;
-  for (const srv of servers()) {
+  console.log(`the ${s.profile} stack (${s.dir})`);
+  for (const srv of servers(s)) {
     const pid = srv.daemon.pid();
     const ready = await srv.ready().catch(() => false);
     allUp &&= ready;
@@ -109,8 +128,9 @@ async function status(): Promise<boolean> {
 if (require.main === module) {
   const cmd = process.argv[2];
   const actions: Record<string, () => Promise<unknown>> = {
-    up,
-    down,
+    up: () => up(),
+    down: () => down(),
+    install: () => install(),
     // Creates the contract topics on any Kafka: the local one, or KAFKA_BROKERS (comma-separated).
     topics: async () => {
       const brokers = process.env.KAFKA_BROKERS?.split(',').map((b) => b.trim());
@@ -123,7 +143,7 @@ if (require.main === module) {
   };
   const action = cmd ? actions[cmd] : undefined;
   if (!action) {
-    console.error('usage: stack <up|down|status|topics>');
+    console.error('usage: stack <up|down|status|topics|install>');
     process.exit(2);
   }
   action().catch((err: Error) => {

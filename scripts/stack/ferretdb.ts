@@ -1,5 +1,13 @@
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import * as path from 'node:path';
 import { StackSettings } from '@roomkey/common/config/stack';
 import { Daemon, portOpen, run, waitFor } from './proc';
@@ -21,25 +29,43 @@ export class FerretDbServer {
     this.home = path.join(s.dir, 'ferretdb');
     // The binary's name carries the version and the wrapper's hash: a change to either rebuilds.
     const wrapper = createHash('sha256').update(readFileSync(MAIN_GO)).digest('hex').slice(0, 12);
-    this.bin = path.join(this.home, `ferretdb-${s.mongo.ferretdbVersion}-${wrapper}`);
+    this.bin = path.join(s.cacheDir, `ferretdb-${s.mongo.ferretdbVersion}-${wrapper}`, 'ferretdb');
     this.daemon = new Daemon('ferretdb', this.home);
   }
 
-  install(log: (m: string) => void): void {
-    if (existsSync(this.bin)) return;
-    log(`building FerretDB ${this.s.mongo.ferretdbVersion} from the Go module proxy`);
-    const build = path.join(this.home, 'build');
+  /** Whether the binary is in the cache. */
+  installed(): boolean {
+    return existsSync(this.bin);
+  }
+
+  /** Builds the binary into the cache: awaited `go` commands, the result renamed into place. */
+  async install(): Promise<void> {
+    if (this.installed()) return;
+    const build = `${path.dirname(this.bin)}.partial-${process.pid}`;
+    rmSync(build, { recursive: true, force: true });
     mkdirSync(build, { recursive: true });
     const mod = 'github.com/FerretDB/FerretDB';
     writeFileSync(path.join(build, 'go.mod'), 'module local/roomkey-ferretdb\n\ngo 1.22\n');
     copyFileSync(MAIN_GO, path.join(build, 'main.go'));
     const env = { ...process.env, CGO_ENABLED: '0' };
-    run('go', ['get', `${mod}/ferretdb@${this.s.mongo.ferretdbVersion}`], { cwd: build, env });
-    run('go', ['mod', 'tidy'], { cwd: build, env });
-    run('go', ['build', '-trimpath', '-o', this.bin, '.'], { cwd: build, env });
+    try {
+      await run('go', ['get', `${mod}/ferretdb@${this.s.mongo.ferretdbVersion}`], {
+        cwd: build,
+        env,
+      });
+      await run('go', ['mod', 'tidy'], { cwd: build, env });
+      await run('go', ['build', '-trimpath', '-o', path.join(build, 'ferretdb'), '.'], {
+        cwd: build,
+        env,
+      });
+      mkdirSync(path.dirname(this.bin), { recursive: true });
+      renameSync(path.join(build, 'ferretdb'), this.bin);
+    } finally {
+      rmSync(build, { recursive: true, force: true });
+    }
   }
 
-  async start(): Promise<void> {
+  async start(log?: (m: string) => void): Promise<void> {
     const data = path.join(this.home, 'data');
     mkdirSync(data, { recursive: true });
     this.daemon.start(this.bin, [
@@ -47,7 +73,11 @@ export class FerretDbServer {
       `-listen-addr=${this.s.host}:${this.s.mongo.port}`,
       '-log-level=warn',
     ]);
-    await waitFor('FerretDB', () => this.ready(), { daemon: this.daemon });
+    await waitFor(
+      `FerretDB to accept connections at ${this.s.host}:${this.s.mongo.port}`,
+      () => this.ready(),
+      { daemon: this.daemon, log },
+    );
   }
 
   ready(): Promise<boolean> {

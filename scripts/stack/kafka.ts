@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Admin, Kafka, logLevel } from 'kafkajs';
 import { ALL_TOPICS } from '@roomkey/contracts';
@@ -18,30 +18,43 @@ export class KafkaServer {
     private readonly brokers: string[] = [`${s.host}:${s.kafka.port}`],
   ) {
     this.home = path.join(s.dir, 'kafka');
-    this.libs = path.join(this.home, `libs-${s.kafka.version}`);
+    this.libs = path.join(s.cacheDir, `kafka-${s.kafka.version}`, 'libs');
     this.daemon = new Daemon('kafka', this.home);
   }
 
-  /** Fetches the broker's jars from Maven Central once (a pom with the runtime classpath). */
-  install(log: (m: string) => void): void {
-    if (existsSync(this.libs) && readdirSync(this.libs).some((f) => f.startsWith('kafka_2.13'))) {
-      return;
-    }
-    log(`fetching Kafka ${this.s.kafka.version} jars from Maven Central`);
-    const pom = path.join(this.home, 'pom.xml');
-    writeFileSync(pom, kafkaPom(this.s.kafka.version));
-    run('mvn', [
-      '-B',
-      '-q',
-      '-f',
-      pom,
-      'org.apache.maven.plugins:maven-dependency-plugin:3.6.1:copy-dependencies',
-      '-DincludeScope=runtime',
-      `-DoutputDirectory=${this.libs}`,
-    ]);
+  /** Whether the broker's jars are in the cache. */
+  installed(): boolean {
+    return existsSync(this.libs) && readdirSync(this.libs).some((f) => f.startsWith('kafka_2.13'));
   }
 
-  async start(): Promise<void> {
+  /**
+   * Fetches the broker's jars from Maven Central into the cache (a pom with the runtime
+   * classpath), in a folder of their own that is renamed into place when complete.
+   */
+  async install(): Promise<void> {
+    if (this.installed()) return;
+    const work = `${this.libs}.partial-${process.pid}`;
+    rmSync(work, { recursive: true, force: true });
+    mkdirSync(work, { recursive: true });
+    const pom = path.join(work, 'pom.xml');
+    writeFileSync(pom, kafkaPom(this.s.kafka.version));
+    try {
+      await run('mvn', [
+        '-B',
+        '-q',
+        '-f',
+        pom,
+        'org.apache.maven.plugins:maven-dependency-plugin:3.6.1:copy-dependencies',
+        '-DincludeScope=runtime',
+        `-DoutputDirectory=${path.join(work, 'libs')}`,
+      ]);
+      if (!this.installed()) renameSync(path.join(work, 'libs'), this.libs);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  }
+
+  async start(log?: (m: string) => void): Promise<void> {
     const dataDir = path.join(this.home, 'data');
     mkdirSync(dataDir, { recursive: true });
     const props = path.join(this.home, 'server.properties');
@@ -50,7 +63,7 @@ export class KafkaServer {
     writeFileSync(log4j, LOG4J);
     const classpath = `${this.libs}/*`;
     const jvm = [`-Xms128m`, `-Xmx${this.s.kafka.heapMb}m`, `-Dlog4j.configuration=file:${log4j}`];
-    run('java', [
+    await run('java', [
       ...jvm,
       '-cp',
       classpath,
@@ -63,7 +76,11 @@ export class KafkaServer {
       '--ignore-formatted',
     ]);
     this.daemon.start('java', [...jvm, '-cp', classpath, 'kafka.Kafka', props]);
-    await waitFor('Kafka', () => this.ready(), { daemon: this.daemon, timeoutMs: 90000 });
+    await waitFor(`Kafka to answer metadata at ${this.brokers.join(',')}`, () => this.ready(), {
+      daemon: this.daemon,
+      timeoutMs: 90000,
+      log,
+    });
   }
 
   async ready(): Promise<boolean> {

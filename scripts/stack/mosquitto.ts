@@ -13,7 +13,7 @@ export class MosquittoServer {
     this.daemon = new Daemon('mosquitto', this.home);
   }
 
-  async start(): Promise<void> {
+  async start(log?: (m: string) => void): Promise<void> {
     const conf = path.join(this.home, 'mosquitto.conf');
     writeFileSync(
       conf,
@@ -28,7 +28,11 @@ export class MosquittoServer {
       ].join('\n'),
     );
     this.daemon.start('/usr/sbin/mosquitto', ['-c', conf]);
-    await waitFor('Mosquitto', () => this.ready(), { daemon: this.daemon });
+    await waitFor(
+      `Mosquitto to accept connections at ${this.s.host}:${this.s.mqtt.port}`,
+      () => this.ready(),
+      { daemon: this.daemon, log },
+    );
   }
 
   ready(): Promise<boolean> {

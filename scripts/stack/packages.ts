@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { run } from './proc';
+import { run, step } from './proc';
 
 /** Debian packages the stack and the tests use, with a file that proves each is installed. */
 export const DEBIAN_PACKAGES: Record<string, string> = {
@@ -19,17 +19,17 @@ export function missingPackages(): string[] {
 }
 
 /** Installs missing Debian packages when running as root; otherwise says what to install. */
-export function ensurePackages(log: (msg: string) => void): void {
+export async function ensurePackages(log: (msg: string) => void): Promise<void> {
   const missing = missingPackages();
   if (missing.length === 0) return;
   if (process.getuid?.() !== 0) {
     throw new Error(
-      `missing Debian packages: ${missing.join(' ')}\n` +
-        `install them with: sudo apt-get install -y ${missing.join(' ')}`,
+      `missing Debian packages: install them with \`sudo apt-get install -y ${missing.join(' ')}\``,
     );
   }
-  log(`installing ${missing.join(' ')} (apt-get)`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  run('apt-get', ['update', '-q'], { env, stdio: 'ignore' });
-  run('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...missing], { env });
+  await step(log, `installing Debian packages ${missing.join(' ')} (apt-get)`, async () => {
+    await run('apt-get', ['update', '-q'], { env });
+    await run('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...missing], { env });
+  });
 }

@@ -1,4 +1,4 @@
-import { chownSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Client } from 'pg';
 import {
@@ -23,25 +23,25 @@ export class PostgresServer {
     this.daemon = new Daemon('postgres', this.home);
   }
 
-  private asOwner(cmd: string, args: string[]): string {
+  private asOwner(cmd: string, args: string[]): Promise<string> {
     const bin = path.join(this.s.postgres.binDir, cmd);
     return process.getuid?.() === 0
       ? run('runuser', ['-u', 'postgres', '--', bin, ...args])
       : run(bin, args);
   }
 
-  async start(): Promise<void> {
+  async start(log?: (m: string) => void): Promise<void> {
     const socketDir = postgresSocketFolder(this.s);
     mkdirSync(socketDir, { recursive: true });
     if (process.getuid?.() === 0) {
-      const uid = Number(run('id', ['-u', 'postgres']).trim());
-      const gid = Number(run('id', ['-g', 'postgres']).trim());
+      const uid = Number((await run('id', ['-u', 'postgres'])).trim());
+      const gid = Number((await run('id', ['-g', 'postgres'])).trim());
       for (const d of [this.home, socketDir]) chownSync(d, uid, gid);
     }
     if (!existsSync(path.join(this.data, 'PG_VERSION'))) {
       const pwfile = path.join(this.home, 'pwfile');
       writeFileSync(pwfile, this.s.postgres.password, { mode: 0o644 });
-      this.asOwner('initdb', [
+      await this.asOwner('initdb', [
         '-D',
         this.data,
         '-U',
@@ -63,7 +63,7 @@ export class PostgresServer {
       '-c full_page_writes=off',
       '-c max_connections=200',
     ].join(' ');
-    this.asOwner('pg_ctl', [
+    await this.asOwner('pg_ctl', [
       'start',
       '-D',
       this.data,
@@ -75,9 +75,13 @@ export class PostgresServer {
       '-t',
       '60',
     ]);
-    const pid = Number(run('head', ['-1', path.join(this.data, 'postmaster.pid')]).trim());
+    const pid = Number(readFileSync(path.join(this.data, 'postmaster.pid'), 'utf8').split('\n')[0]);
     this.daemon.adopt(pid);
-    await waitFor('PostgreSQL', () => this.ready(), { daemon: this.daemon });
+    await waitFor(
+      `PostgreSQL to answer a query at ${this.s.host}:${this.s.postgres.port}`,
+      () => this.ready(),
+      { daemon: this.daemon, log },
+    );
     await this.createDatabases();
   }
 
@@ -119,7 +123,7 @@ export class PostgresServer {
 
   async stop(): Promise<boolean> {
     if (this.daemon.pid() === undefined) return false;
-    this.asOwner('pg_ctl', ['stop', '-D', this.data, '-m', 'fast', '-w']);
+    await this.asOwner('pg_ctl', ['stop', '-D', this.data, '-m', 'fast', '-w']);
     return this.daemon.stop();
   }
 }

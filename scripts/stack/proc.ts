@@ -1,18 +1,44 @@
-import { spawn, spawnSync, SpawnSyncOptions } from 'node:child_process';
+import { spawn, SpawnOptions } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 
-/** Runs a command to completion; throws with its output when it fails. */
-export function run(cmd: string, args: string[], opts: SpawnSyncOptions = {}): string {
-  const res = spawnSync(cmd, args, { encoding: 'utf8', ...opts });
-  if (res.error) throw new Error(`${cmd}: ${res.error.message}`);
-  if (res.status !== 0) {
-    const out = `${res.stdout ?? ''}${res.stderr ?? ''}`.trim().split('\n').slice(-20).join('\n');
-    throw new Error(`${cmd} ${args.join(' ')} exited ${res.status}\n${out}`);
-  }
-  return String(res.stdout ?? '');
+/**
+ * Runs a command to completion as an awaited child process (the event loop keeps running, so
+ * the readiness checks of servers started beside it keep their time); throws with the end of
+ * its output when it fails.
+ */
+export function run(cmd: string, args: string[], opts: SpawnOptions = {}): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { ...opts, stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    child.stdout!.on('data', (b: Buffer) => out.push(b));
+    child.stderr!.on('data', (b: Buffer) => out.push(b));
+    child.once('error', (err) => reject(new Error(`${cmd}: ${err.message}`)));
+    child.once('close', (code, signal) => {
+      const text = Buffer.concat(out).toString('utf8');
+      if (code === 0) return resolve(text);
+      const tail = text.trim().split('\n').slice(-20).join('\n');
+      reject(new Error(`${cmd} ${args.join(' ')} exited ${signal ?? code}\n${tail}`));
+    });
+  });
 }
+
+/** Says what a long step does, runs it, and says how long it took. */
+export async function step<T>(log: (m: string) => void, what: string, fn: () => Promise<T>) {
+  const started = Date.now();
+  log(`${what} …`);
+  try {
+    const result = await fn();
+    log(`${what}: done in ${seconds(started)}`);
+    return result;
+  } catch (err) {
+    log(`${what}: failed after ${seconds(started)}`);
+    throw err;
+  }
+}
+
+export const seconds = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
 
 /** A long-running server of the stack: started detached, tracked by a pid file. */
 export class Daemon {
@@ -79,6 +105,17 @@ export function isAlive(pid: number): boolean {
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** A TCP port on loopback that nothing listens on right now. */
+export const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+
 export function portOpen(host: string, port: number, timeoutMs = 500): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.connect({ host, port });
@@ -92,18 +129,29 @@ export function portOpen(host: string, port: number, timeoutMs = 500): Promise<b
   });
 }
 
-/** Polls `ready` until it answers true; fails with the daemon's log tail when it never does. */
+/**
+ * Polls `ready` until it answers true; fails with the daemon's log tail when it never does, or
+ * at once when the daemon has exited. `what` names the server and what it must do to be ready.
+ */
 export async function waitFor(
   what: string,
   ready: () => Promise<boolean>,
-  opts: { timeoutMs?: number; daemon?: Daemon } = {},
+  opts: { timeoutMs?: number; daemon?: Daemon; log?: (m: string) => void } = {},
 ): Promise<void> {
-  const deadline = Date.now() + (opts.timeoutMs ?? 60000);
-  while (Date.now() < deadline) {
-    if (await ready().catch(() => false)) return;
-    if (opts.daemon && opts.daemon.pid() === undefined) break;
+  const timeoutMs = opts.timeoutMs ?? 60000;
+  const started = Date.now();
+  opts.log?.(`waiting up to ${timeoutMs / 1000} s for ${what}`);
+  while (Date.now() - started < timeoutMs) {
+    if (await ready().catch(() => false)) {
+      opts.log?.(`${what}: yes, after ${seconds(started)}`);
+      return;
+    }
+    if (opts.daemon && opts.daemon.pid() === undefined) {
+      const tail = `\n--- ${opts.daemon.logFile} ---\n${opts.daemon.tail()}`;
+      throw new Error(`${what}: the process exited after ${seconds(started)}${tail}`);
+    }
     await sleep(250);
   }
   const tail = opts.daemon ? `\n--- ${opts.daemon.logFile} ---\n${opts.daemon.tail()}` : '';
-  throw new Error(`${what} did not become ready${tail}`);
+  throw new Error(`${what}: still no after ${seconds(started)}${tail}`);
 }

@@ -1,6 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import * as path from 'node:path';
 import {
   ACCESS_REQUESTED_V1,
@@ -16,6 +15,7 @@ import { ADMIN, freshMongo } from '../support/auth';
 import { MODEL_DIR } from '../support/face';
 import { groupAtEnd } from '../support/kafka';
 import { freshDatabase } from '../support/postgres';
+import { freePort } from '../../scripts/stack/proc';
 
 const ROOT = path.resolve(__dirname, '../..');
 /** Each app's output, for reading after a failure (git-ignored). */
@@ -35,16 +35,6 @@ const CONSUMES: Partial<Record<AppName, string[]>> = {
   access: [ACCESS_REQUESTED_V1, QR_CHECKED_V1, FACE_CHECKED_V1, AUTH_EVENTS_V1],
   audit: ALL_TOPICS.map((t) => t.name),
 };
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 
 async function waitReady(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;

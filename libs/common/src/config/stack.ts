@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 
 /**
@@ -8,8 +9,15 @@ import * as path from 'node:path';
  * MongoDB, PostgreSQL or MQTT sets the apps' connection variables instead (see the README).
  */
 export interface StackSettings {
-  /** Folder for binaries, data, logs and pid files of the local stack (git-ignored). */
+  /** `dev` (what `npm start` uses) or `test` (what the test commands use): two separate stacks. */
+  profile: StackProfile;
+  /** Folder for the data, logs and pid files of the local stack (git-ignored). */
   dir: string;
+  /**
+   * Folder outside the checkout for what the stack builds or fetches (Kafka's jars, the FerretDB
+   * binary), each under a name carrying its version: every clone and both profiles share them.
+   */
+  cacheDir: string;
   host: string;
   kafka: { port: number; controllerPort: number; version: string; heapMb: number };
   mongo: { port: number; ferretdbVersion: string };
@@ -29,24 +37,48 @@ function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number
   return value;
 }
 
+export type StackProfile = 'dev' | 'test';
+
+/**
+ * The test commands run on a stack of their own (ROOMKEY_STACK=test: its own folder and ports),
+ * so that tests and a running `npm start` never share a broker, a database or a topic.
+ */
+const PROFILES: Record<StackProfile, { folder: string; ports: number }> = {
+  dev: { folder: '.stack', ports: 0 },
+  test: { folder: path.join('.stack', 'test'), ports: 10000 },
+};
+
 export function stackSettings(env: NodeJS.ProcessEnv = process.env): StackSettings {
+  const profile = env.ROOMKEY_STACK ?? 'dev';
+  if (profile !== 'dev' && profile !== 'test') {
+    throw new Error(`ROOMKEY_STACK must be dev or test, got "${profile}"`);
+  }
+  const { folder, ports } = PROFILES[profile];
   return {
-    dir: path.resolve(env.ROOMKEY_STACK_DIR ?? path.join(findRepoRoot(), '.stack')),
+    profile,
+    dir: path.resolve(env.ROOMKEY_STACK_DIR ?? path.join(findRepoRoot(), folder)),
+    cacheDir: path.resolve(
+      env.ROOMKEY_CACHE_DIR ??
+        path.join(env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'roomkey'),
+    ),
     host: env.ROOMKEY_STACK_HOST ?? '127.0.0.1',
     kafka: {
-      port: intFrom(env, 'ROOMKEY_KAFKA_PORT', 9092),
-      controllerPort: intFrom(env, 'ROOMKEY_KAFKA_CONTROLLER_PORT', 9093),
+      port: intFrom(env, 'ROOMKEY_KAFKA_PORT', ports + 9092),
+      controllerPort: intFrom(env, 'ROOMKEY_KAFKA_CONTROLLER_PORT', ports + 9093),
       version: '3.9.1',
       heapMb: intFrom(env, 'ROOMKEY_KAFKA_HEAP_MB', 512),
     },
-    mongo: { port: intFrom(env, 'ROOMKEY_MONGO_PORT', 27017), ferretdbVersion: 'v1.24.2' },
+    mongo: {
+      port: intFrom(env, 'ROOMKEY_MONGO_PORT', ports + 27017),
+      ferretdbVersion: 'v1.24.2',
+    },
     postgres: {
-      port: intFrom(env, 'ROOMKEY_PG_PORT', 5433),
+      port: intFrom(env, 'ROOMKEY_PG_PORT', ports + 5433),
       user: env.ROOMKEY_PG_USER ?? 'roomkey',
       password: env.ROOMKEY_PG_PASSWORD ?? 'roomkey',
       binDir: env.ROOMKEY_PG_BIN ?? '/usr/lib/postgresql/15/bin',
     },
-    mqtt: { port: intFrom(env, 'ROOMKEY_MQTT_PORT', 1883) },
+    mqtt: { port: intFrom(env, 'ROOMKEY_MQTT_PORT', ports + 1883) },
   };
 }
 
