@@ -46,6 +46,7 @@ function stackTools(): void {
 }
 
 async function startModels(): Promise<void> {
+  const checking = Date.now();
   const dir = modelDir();
   let problems = await modelProblems(dir);
   if (problems.length > 0 && dir === OWN_MODEL_DIR && !process.env.FACE_MODEL_DIR) {
@@ -67,11 +68,12 @@ async function startModels(): Promise<void> {
       `the face models in ${dir} are not usable (${problems.join(', ')}): run \`npm run models:download\` (docs/face.md)`,
     );
   }
-  log(`face models: ${dir}, each checked against its sha256`);
+  log(`face models: ${dir}, each checked against its sha256 in ${seconds(checking)}`);
 }
 
 /** The tests read the models and photos from the shared folder beside the project. */
 async function testData(): Promise<void> {
+  const checking = Date.now();
   const models = process.env.FACE_MODEL_DIR ?? path.join(SHARED_DIR, 'models');
   const photos = process.env.FACE_PHOTO_DIR ?? path.join(SHARED_DIR, 'faces');
   const problems = await modelProblems(models);
@@ -85,7 +87,9 @@ async function testData(): Promise<void> {
       `the tests read the test photos from ${photos}, which has no manifest.json: put the shared folder beside the project or set ROOMKEY_SHARED_DIR`,
     );
   }
-  log(`test data: models in ${models} (each checked against its sha256), photos in ${photos}`);
+  log(
+    `test data: models in ${models} (each checked against its sha256 in ${seconds(checking)}), photos in ${photos}`,
+  );
 }
 
 async function main(): Promise<void> {
