@@ -21,6 +21,18 @@ export async function topicEnd(topic: string): Promise<bigint> {
   }
 }
 
+/** An event's envelope as JSON, as an app publishes it, for `produceRaw`. */
+export const rawEnvelope = (type: string, correlationId: string, payload: unknown) =>
+  JSON.stringify({
+    eventId: randomUUID(),
+    type,
+    occurredAt: new Date().toISOString(),
+    correlationId,
+    causationId: null,
+    producer: 'test',
+    payload,
+  });
+
 /** Produces raw bytes, as a misbehaving producer would. */
 export async function produceRaw(
   topic: string,
@@ -75,16 +87,13 @@ export async function findRecord(
 /**
  * Commits a consumer group's offsets at the current end of its topics, before any member of its
  * own joins: a consumer that starts "from the latest" then begins exactly there, with no race
- * against records produced while it joins. One join does every topic (`admin.setOffsets` costs
- * a join per topic, and cannot run for two groups at once): a member joins, is given every
- * partition, commits each at its current end and leaves.
+ * against records produced while it joins.
  */
 export async function groupAtEnd(groupId: string, topics: string | string[]): Promise<void> {
   const all = Array.isArray(topics) ? topics : [topics];
-  const kafka = testKafka();
-  const admin = kafka.admin();
+  const admin = testKafka().admin();
   await admin.connect();
-  const ends: { topic: string; partition: number; offset: string }[] = [];
+  const ends: Position[] = [];
   try {
     for (const topic of all) {
       for (const p of await admin.fetchTopicOffsets(topic)) {
@@ -94,20 +103,135 @@ export async function groupAtEnd(groupId: string, topics: string | string[]): Pr
   } finally {
     await admin.disconnect();
   }
-  const consumer = kafka.consumer({ groupId });
+  await commitBeforeJoining(groupId, all, ends);
+}
+
+/** Where a consumer group reads a partition from next. */
+interface Position {
+  topic: string;
+  partition: number;
+  offset: string;
+}
+
+/**
+ * Commits a new group's offsets before any member of its own joins. One join does every topic
+ * (`admin.setOffsets` costs a join per topic, and cannot run for two groups at once): a member
+ * joins, is given every partition, commits each position and leaves.
+ */
+async function commitBeforeJoining(
+  groupId: string,
+  topics: string[],
+  positions: Position[],
+): Promise<void> {
+  const consumer = testKafka().consumer({ groupId });
   await consumer.connect();
   try {
     const joined = new Promise<void>((resolve) =>
       consumer.on(consumer.events.GROUP_JOIN, () => resolve()),
     );
-    await consumer.subscribe({ topics: all, fromBeginning: false });
+    await consumer.subscribe({ topics, fromBeginning: false });
     await consumer.run({ autoCommit: false, eachBatch: async () => undefined });
     await joined;
-    consumer.pause(all.map((topic) => ({ topic })));
-    await consumer.commitOffsets(ends);
+    consumer.pause(topics.map((topic) => ({ topic })));
+    await consumer.commitOffsets(positions);
   } finally {
     await consumer.disconnect();
   }
+}
+
+/** The offsets `from` (included) to `to` (excluded) of one partition. */
+export interface OffsetRange {
+  topic: string;
+  partition: number;
+  from: bigint;
+  to: bigint;
+}
+
+/** A record as it is on its partition. */
+export interface StoredRecord {
+  topic: string;
+  partition: number;
+  offset: string;
+  /** The producer's time, Unix milliseconds as a string. */
+  timestamp: string;
+  key: string | null;
+  value: Buffer | null;
+}
+
+/**
+ * Reads the records of some offset ranges with a group of its own (positioned at each range's
+ * start before it joins, and deleted afterwards). A partition is read until its range's end, or
+ * until nothing more has come for `idleMs`: an offset that holds no record (a transaction
+ * marker) is never delivered, and a range may end on one.
+ */
+export async function readRanges(ranges: OffsetRange[], idleMs = 5000): Promise<StoredRecord[]> {
+  const wanted = ranges.filter((r) => r.to > r.from);
+  if (wanted.length === 0) return [];
+  const key = (topic: string, partition: number) => `${topic}:${partition}`;
+  const byPartition = new Map(wanted.map((r) => [key(r.topic, r.partition), r]));
+  const topics = [...new Set(wanted.map((r) => r.topic))];
+  const admin = testKafka().admin();
+  await admin.connect();
+  const positions: Position[] = [];
+  try {
+    for (const topic of topics) {
+      for (const p of await admin.fetchTopicOffsets(topic)) {
+        const range = byPartition.get(key(topic, p.partition));
+        positions.push({ topic, partition: p.partition, offset: String(range?.from ?? p.high) });
+      }
+    }
+  } finally {
+    await admin.disconnect();
+  }
+  const groupId = `roomkey.test.read.${randomUUID()}`;
+  await commitBeforeJoining(groupId, topics, positions);
+  const records: StoredRecord[] = [];
+  const open = new Set(byPartition.keys());
+  let lastProgress = Date.now();
+  const consumer = testKafka().consumer({ groupId });
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topics, fromBeginning: false });
+    await consumer.run({
+      autoCommit: false,
+      eachBatch: async ({ batch }) => {
+        const range = byPartition.get(key(batch.topic, batch.partition));
+        if (!range) return;
+        for (const m of batch.messages) {
+          const offset = BigInt(m.offset);
+          if (offset < range.from || offset >= range.to) continue;
+          records.push({
+            topic: batch.topic,
+            partition: batch.partition,
+            offset: m.offset,
+            timestamp: m.timestamp,
+            key: m.key === null ? null : m.key.toString('utf8'),
+            value: m.value,
+          });
+        }
+        lastProgress = Date.now();
+        if (BigInt(batch.lastOffset()) >= range.to - 1n)
+          open.delete(key(batch.topic, batch.partition));
+      },
+    });
+    while (open.size > 0 && Date.now() - lastProgress < idleMs) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  } finally {
+    await consumer.disconnect();
+  }
+  const cleanup = testKafka().admin();
+  await cleanup.connect();
+  await cleanup.deleteGroups([groupId]).catch(() => undefined);
+  await cleanup.disconnect();
+  // A partition's records once each (a rebalance may hand a batch over twice), in offset order.
+  const unique = new Map(records.map((r) => [`${key(r.topic, r.partition)}@${r.offset}`, r]));
+  return [...unique.values()].sort(
+    (a, b) =>
+      a.topic.localeCompare(b.topic) ||
+      a.partition - b.partition ||
+      Number(BigInt(a.offset) - BigInt(b.offset)),
+  );
 }
 
 /** Every record that arrives on a topic from now on, parsed as JSON, for a test to wait on. */

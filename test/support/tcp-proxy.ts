@@ -7,6 +7,7 @@ import * as net from 'node:net';
 export class TcpProxy {
   private server?: net.Server;
   private readonly sockets = new Set<net.Socket>();
+  private holding = false;
   port = 0;
 
   constructor(
@@ -22,11 +23,24 @@ export class TcpProxy {
         s.on('close', () => this.sockets.delete(s));
         s.on('error', () => s.destroy());
       }
-      client.pipe(upstream).pipe(client);
+      // What a client sends is dropped while holding; what the server sends always goes through.
+      client.on('data', (chunk: Buffer) => {
+        if (!this.holding) upstream.write(chunk);
+      });
+      client.on('end', () => upstream.end());
+      upstream.pipe(client);
     });
     await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
     this.port = (this.server.address() as net.AddressInfo).port;
     return this.port;
+  }
+
+  /**
+   * Loses what clients send from now on, as a network dropping packets would, while their
+   * connections stay open: a request sent now is never answered, until `restore`.
+   */
+  hold(): void {
+    this.holding = true;
   }
 
   /** Drops every connection and stops accepting new ones. */
@@ -39,6 +53,7 @@ export class TcpProxy {
   }
 
   async restore(): Promise<void> {
+    this.holding = false;
     await this.start(this.port);
   }
 }

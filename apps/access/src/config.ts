@@ -25,9 +25,16 @@ export const AccessConfigSchema = z.object({
   LOCK_KEYRING: keyringEnv().optional(),
   /** How long a lock stays unlocked on a grant. */
   UNLOCK_SECONDS: int(1, 60, 5),
-  /** A command a lock receives later than this after it was made is refused by the lock. */
+  /**
+   * An unlock command is good for this long after the grant: a lock refuses it later, and one
+   * that could not be sent by then (the MQTT broker unreachable) is a `command-timeout` and is
+   * never sent.
+   */
   LOCK_COMMAND_TTL_MS: int(1000, 120_000, 10_000),
-  /** No acknowledgement within this: a `command-timeout` lock event, the door did not confirm. */
+  /**
+   * No acknowledgement within this of being sent: a `command-timeout` lock event, the door did
+   * not confirm, and the command is not sent again after a reconnect.
+   */
   LOCK_ACK_TIMEOUT_MS: int(200, 60_000, 3000),
   /** How often overdue requests and unacknowledged unlock commands are looked for. */
   ACCESS_TICK_MS: int(20, 5000, 100),

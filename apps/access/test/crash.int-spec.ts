@@ -13,7 +13,7 @@ import {
 import { stackSettings, stackUrls } from '@roomkey/common';
 import { ADMIN, call, login, startAuth, StartedAuth } from '../../../test/support/auth';
 import { eventually, unique } from '../../../test/support/apps';
-import { collect, groupAtEnd, produceRaw } from '../../../test/support/kafka';
+import { collect, groupAtEnd, produceRaw, rawEnvelope } from '../../../test/support/kafka';
 import { freshDatabase, query } from '../../../test/support/postgres';
 import { LockSimulator } from '../src/sim/lock-simulator';
 
@@ -97,16 +97,7 @@ it('a request whose access process is killed mid-saga still gets exactly one dec
   await sim.start();
 
   const requestId = randomUUID();
-  const envelope = (type: string, payload: unknown) =>
-    JSON.stringify({
-      eventId: randomUUID(),
-      type,
-      occurredAt: new Date().toISOString(),
-      correlationId: requestId,
-      causationId: null,
-      producer: 'test',
-      payload,
-    });
+  const envelope = (type: string, payload: unknown) => rawEnvelope(type, requestId, payload);
   await produceRaw(
     ACCESS_REQUESTED_V1,
     requestId,

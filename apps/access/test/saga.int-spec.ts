@@ -394,6 +394,7 @@ describe('the access saga', () => {
       const [plan] = await query<{ 'QUERY PLAN': unknown }>(
         access.databaseUrl,
         `explain (format json) ${OLDEST_UNSENT_COMMAND}`,
+        ['10000 milliseconds'],
       );
       const text = JSON.stringify(plan!['QUERY PLAN']);
       expect(text).toContain('lock_commands_open_idx');

@@ -51,14 +51,22 @@ const TRANSIENT_NET_CODES = new Set([
 /**
  * Whether an error means "a dependency is unavailable right now" rather than "this input is
  * bad". PostgreSQL classes 08 (connection), 53 (resources), 57P (shutdown), 40001/40P01
- * (serialization, deadlock); socket errors; Mongo and Kafka network errors.
+ * (serialization, deadlock); socket errors, a Unix socket whose server is not running among
+ * them; Mongo and Kafka network errors.
  */
 export function isTransient(err: unknown): boolean {
   if (err instanceof TransientError) return true;
   if (!(err instanceof Error)) return false;
-  const e = err as Error & { code?: unknown; driverError?: unknown; retriable?: boolean };
+  const e = err as Error & {
+    code?: unknown;
+    syscall?: unknown;
+    driverError?: unknown;
+    retriable?: boolean;
+  };
   const code = typeof e.code === 'string' ? e.code : undefined;
   if (code && TRANSIENT_NET_CODES.has(code)) return true;
+  // PostgreSQL removes its socket file while it is stopped: connecting to it finds no file.
+  if (code === 'ENOENT' && e.syscall === 'connect') return true;
   if (code && /^(08|53|57P)/.test(code)) return true;
   if (code === '40001' || code === '40P01') return true;
   if (/^Mongo(Network|ServerSelection|NotConnected)/.test(e.name)) return true;

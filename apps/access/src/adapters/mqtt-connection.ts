@@ -1,8 +1,49 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
-import mqtt, { MqttClient } from 'mqtt';
+import mqtt, { type DoneCallback, MqttClient, Store } from 'mqtt';
 
 export const MQTT_URL = Symbol('MQTT_URL');
+
+/** A publish refused before anything reached the broker: it may be tried again later. */
+export class NotConnectedError extends Error {
+  constructor() {
+    super('not connected to the MQTT broker');
+    this.name = 'NotConnectedError';
+  }
+}
+
+type StoredPacket = Parameters<Store['put']>[0];
+
+/**
+ * The client's store of publishes the broker has not acknowledged yet (the client sends them
+ * again after a reconnect), knowing which message id carries which payload, so that one can be
+ * taken back.
+ */
+class OutgoingStore extends Store {
+  private readonly ids = new Map<unknown, number>();
+  private readonly payloads = new Map<number, unknown>();
+
+  override put(packet: StoredPacket, cb: DoneCallback): this {
+    if (packet.cmd === 'publish' && packet.messageId !== undefined) {
+      this.ids.set(packet.payload, packet.messageId);
+      this.payloads.set(packet.messageId, packet.payload);
+    }
+    return super.put(packet, cb);
+  }
+
+  override del(packet: Pick<StoredPacket, 'messageId'>, cb: Parameters<Store['del']>[1]): this {
+    if (packet.messageId !== undefined) {
+      this.ids.delete(this.payloads.get(packet.messageId));
+      this.payloads.delete(packet.messageId);
+    }
+    return super.del(packet, cb);
+  }
+
+  /** The message id of a publish not acknowledged yet, by its payload. */
+  idOf(payload: string): number | undefined {
+    return this.ids.get(payload);
+  }
+}
 
 /**
  * The access app's connection to the MQTT broker the locks use. It reconnects by itself; the
@@ -12,6 +53,7 @@ export const MQTT_URL = Symbol('MQTT_URL');
 export class MqttConnection implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(MqttConnection.name);
   private client?: MqttClient;
+  private readonly outgoing = new OutgoingStore();
 
   constructor(
     @Inject(MQTT_URL) private readonly url: string,
@@ -24,6 +66,7 @@ export class MqttConnection implements OnModuleInit, OnApplicationShutdown {
       reconnectPeriod: 1000,
       connectTimeout: 3000,
       clean: true,
+      outgoingStore: this.outgoing,
     });
     this.client.on('connect', () => {
       this.logger.log('connected to MQTT');
@@ -58,10 +101,33 @@ export class MqttConnection implements OnModuleInit, OnApplicationShutdown {
     if (this.client?.connected) this.client.subscribe(topics, { qos: 1 });
   }
 
-  /** Publishes at QoS 1; fails when the broker is not reachable. */
-  async publish(topic: string, payload: string): Promise<void> {
-    if (!this.client?.connected) throw new Error('not connected to the MQTT broker');
-    await this.client.publishAsync(topic, payload, { qos: 1 });
+  /**
+   * Publishes at QoS 1 and resolves once the broker has the message. When the broker is not
+   * reachable it fails at once with NotConnectedError, having sent nothing. A message handed over
+   * is sent again after a reconnect until the broker acknowledges it, but never after
+   * `withdrawAt` (Unix ms): it is then taken back, and the publish fails.
+   */
+  async publish(topic: string, payload: string, opts: { withdrawAt?: number } = {}): Promise<void> {
+    const client = this.client;
+    if (!client?.connected) throw new NotConnectedError();
+    const sent = client.publishAsync(topic, payload, { qos: 1 });
+    if (opts.withdrawAt === undefined) {
+      await sent;
+      return;
+    }
+    const withdraw = setTimeout(
+      () => {
+        const id = this.outgoing.idOf(payload);
+        if (id !== undefined) client.removeOutgoingMessage(id);
+      },
+      Math.max(0, opts.withdrawAt - Date.now()),
+    );
+    withdraw.unref();
+    try {
+      await sent;
+    } finally {
+      clearTimeout(withdraw);
+    }
   }
 
   get connected(): boolean {

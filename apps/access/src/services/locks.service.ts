@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { lockEventsV1 } from '@roomkey/contracts';
 import { describeError, Keyring, PeriodicJob, Sealed } from '@roomkey/common';
-import { MqttConnection } from '../adapters/mqtt-connection';
+import { MqttConnection, NotConnectedError } from '../adapters/mqtt-connection';
 import { ACCESS_CONFIG, AccessConfig, LOCK_KEYRING } from '../config';
 import { ackSigned, LockAck, lockTopic, signCommand } from '../domain/lock-command';
 import { LockRow } from '../repositories/entities';
@@ -14,13 +14,15 @@ const STATES = new Set(['locked', 'unlocked', 'door-open', 'door-closed', 'force
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
- * The oldest unsent command. A command is acknowledged only once sent, so asking for
- * `acked_at is null` as well changes no answer, but it matches the partial index of open
- * commands (`lock_commands_open_idx`): the table keeps every grant's command, and without it
- * each tick would read all of them.
+ * The oldest unsent command that has not expired (`$1`: the commands' time to live, an
+ * interval). A command is acknowledged only once sent, so asking for `acked_at is null` as well
+ * changes no answer, but it matches the partial index of open commands
+ * (`lock_commands_open_idx`): the table keeps every grant's command, and without it each tick
+ * would read all of them.
  */
 export const OLDEST_UNSENT_COMMAND = `select request_id, lock_id from lock_commands
   where sent_at is null and acked_at is null and timed_out_at is null
+    and created_at > now() - $1::interval
   order by created_at limit 1`;
 
 /**
@@ -34,12 +36,17 @@ const CLAIM_NEXT_COMMAND = `with next as (${OLDEST_UNSENT_COMMAND} for update sk
     returning locks.id, locks.key_id, locks.iv, locks.tag, locks.ciphertext, locks.counter)
   update lock_commands c set counter = bumped.counter, sent_at = now()
   from next, bumped where c.request_id = next.request_id
-  returning c.request_id, bumped.id, bumped.key_id as "keyId", bumped.iv, bumped.tag,
-            bumped.ciphertext, bumped.counter`;
+  returning c.request_id, c.created_at as "createdAt", bumped.id, bumped.key_id as "keyId",
+            bumped.iv, bumped.tag, bumped.ciphertext, bumped.counter`;
+
+/** A claimed command that never reached the broker goes back to the unsent ones. */
+const UNCLAIM_COMMAND = `update lock_commands set sent_at = null, counter = null
+  where request_id = $1 and counter = $2 and acked_at is null and timed_out_at is null`;
 
 /** What claiming a command returns: its request, its lock's sealed secret and the counter. */
 interface ClaimedCommand {
   request_id: string;
+  createdAt: Date;
   id: string;
   keyId: string;
   iv: string;
@@ -50,10 +57,11 @@ interface ClaimedCommand {
 
 /**
  * The lock adapter. Sends each grant's unlock command once (`locks/{id}/cmd`, signed, with the
- * lock's next counter); takes acknowledgements (`locks/{id}/ack`, signed) and state reports
- * (`locks/{id}/state`, including the last will that says a lock went offline) and bridges
- * them to lock.events.v1 through the outbox. A command not acknowledged in time becomes a
- * `command-timeout` event, and the decision record says the door did not confirm.
+ * lock's next counter, good until LOCK_COMMAND_TTL_MS after the grant); takes acknowledgements
+ * (`locks/{id}/ack`, signed) and state reports (`locks/{id}/state`, including the last will
+ * that says a lock went offline) and bridges them to lock.events.v1 through the outbox. A
+ * command not acknowledged in time becomes a `command-timeout` event, and the decision record
+ * says the door did not confirm.
  */
 @Injectable()
 export class Locks extends PeriodicJob {
@@ -94,29 +102,48 @@ export class Locks extends PeriodicJob {
     return this.keyring.open(lock, lockAad(lock.id));
   }
 
-  /** Sends every unsent command: the counter is taken and the command marked sent first. */
+  /**
+   * Sends every unsent command that has not expired: the counter is taken and the command marked
+   * sent first. A command is good until LOCK_COMMAND_TTL_MS after the grant, however late it goes
+   * out (the broker was unreachable, say): a lock refuses it after that, and it is never sent.
+   */
   private async sendPending(): Promise<void> {
     if (!this.mqtt.connected) return;
+    const ttl = this.config.LOCK_COMMAND_TTL_MS;
     for (let n = 0; n < 50; n++) {
+      const claimedAt = Date.now();
       // TypeORM answers an UPDATE … RETURNING with [rows, count].
-      const [rows] = await this.db.query<[ClaimedCommand[], number]>(CLAIM_NEXT_COMMAND);
+      const [rows] = await this.db.query<[ClaimedCommand[], number]>(CLAIM_NEXT_COMMAND, [
+        `${ttl} milliseconds`,
+      ]);
       const claimed = rows[0];
       if (!claimed) return;
       const lockId = claimed.id;
+      const expiresAt = new Date(claimed.createdAt).getTime() + ttl;
       const command = signCommand(this.secretOf(claimed), {
         lockId,
         requestId: claimed.request_id,
         action: 'unlock',
         durationS: this.config.UNLOCK_SECONDS,
         counter: Number(claimed.counter),
-        expiresAt: Date.now() + this.config.LOCK_COMMAND_TTL_MS,
+        expiresAt,
       });
-      // At most once: a command whose publish fails is not retried (it times out, fail secure).
-      await this.mqtt
-        .publish(lockTopic(lockId, 'cmd'), JSON.stringify(command))
-        .catch((err: unknown) =>
-          this.logger.warn(`unlock ${claimed.request_id}: ${describeError(err)}`),
-        );
+      try {
+        // At most once. A publish cut off by a lost connection is sent again when it is back, but
+        // not once the command has expired or counts as not acknowledged (CommandTimeouts): what
+        // is recorded as failed never goes out afterwards.
+        await this.mqtt.publish(lockTopic(lockId, 'cmd'), JSON.stringify(command), {
+          withdrawAt: Math.min(expiresAt, claimedAt + this.config.LOCK_ACK_TIMEOUT_MS),
+        });
+      } catch (err) {
+        if (err instanceof NotConnectedError) {
+          // Nothing reached the broker: it goes when the connection is back, if still good.
+          await this.db.query(UNCLAIM_COMMAND, [claimed.request_id, claimed.counter]);
+          return;
+        }
+        // Not retried: it counts as not acknowledged (fail secure).
+        this.logger.warn(`unlock ${claimed.request_id}: ${describeError(err)}`);
+      }
     }
   }
 
@@ -206,9 +233,10 @@ export class Locks extends PeriodicJob {
 }
 
 /**
- * Every ACCESS_TICK_MS, commands not acknowledged within LOCK_ACK_TIMEOUT_MS of being sent (or
- * made, when they could not be sent) become `command-timeout` events, and their decision
- * records say the door did not confirm.
+ * Every ACCESS_TICK_MS, commands not acknowledged within LOCK_ACK_TIMEOUT_MS of being sent, and
+ * commands that expired unsent (the broker was unreachable until LOCK_COMMAND_TTL_MS after the
+ * grant), become `command-timeout` events, and their decision records say the door did not
+ * confirm. Neither is sent afterwards.
  */
 @Injectable()
 export class CommandTimeouts extends PeriodicJob {
@@ -236,9 +264,14 @@ export class CommandTimeouts extends PeriodicJob {
     const late = await this.db.query<
       { request_id: string; lock_id: string; counter: string | null }[]
     >(
-      `select request_id, lock_id, counter from lock_commands where acked_at is null and timed_out_at is null
-       and coalesce(sent_at, created_at) < now() - ($1 || ' milliseconds')::interval limit 50`,
-      [String(this.config.LOCK_ACK_TIMEOUT_MS)],
+      `select request_id, lock_id, counter from lock_commands
+       where acked_at is null and timed_out_at is null
+         and (sent_at < now() - $1::interval or (sent_at is null and created_at < now() - $2::interval))
+       limit 50`,
+      [
+        `${this.config.LOCK_ACK_TIMEOUT_MS} milliseconds`,
+        `${this.config.LOCK_COMMAND_TTL_MS} milliseconds`,
+      ],
     );
     for (const { request_id: requestId, lock_id: lockId, counter } of late) {
       // The command (still unsettled, and not claimed meanwhile: the event names its counter),

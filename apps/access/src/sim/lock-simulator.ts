@@ -15,8 +15,10 @@ export class LockSimulator {
   /** The highest counter accepted so far. */
   lastCounter = 0;
   private relock?: NodeJS.Timeout;
-  readonly unlocks: LockCommand[] = [];
-  readonly refusals: { reason: Refusal; command: unknown }[] = [];
+  /** The commands it acted on, each with when it did (`at`, Unix ms). */
+  readonly unlocks: (LockCommand & { at: number })[] = [];
+  /** The commands it refused, and when. */
+  readonly refusals: { reason: Refusal; command: unknown; at: number }[] = [];
 
   constructor(
     readonly lockId: string,
@@ -75,7 +77,7 @@ export class LockSimulator {
   }
 
   private refuse(reason: Refusal, command: unknown): void {
-    this.refusals.push({ reason, command });
+    this.refusals.push({ reason, command, at: Date.now() });
     this.log(`lock ${this.lockId}: refused a command (${reason})`);
   }
 
@@ -91,10 +93,11 @@ export class LockSimulator {
     }
     if (command.lockId !== this.lockId) return this.refuse('wrong-lock', command);
     if (!commandSigned(this.secret, command)) return this.refuse('bad-signature', command);
-    if (command.expiresAt < Date.now()) return this.refuse('expired', command);
+    const now = Date.now();
+    if (command.expiresAt < now) return this.refuse('expired', command);
     if (command.counter <= this.lastCounter) return this.refuse('replayed', command);
     this.lastCounter = command.counter;
-    this.unlocks.push(command);
+    this.unlocks.push({ ...command, at: now });
     const ack = signAck(this.secret, {
       lockId: this.lockId,
       requestId: command.requestId,

@@ -140,6 +140,28 @@ describe('EventRunner', () => {
     ).rejects.toBe(err);
   });
 
+  it('treats a database socket that is gone as transient: PostgreSQL removes it while it restarts', async () => {
+    const err = Object.assign(new Error('connect ENOENT /srv/postgres/sock/.s.PGSQL.5433'), {
+      code: 'ENOENT',
+      errno: -2,
+      syscall: 'connect',
+      address: '/srv/postgres/sock/.s.PGSQL.5433',
+    });
+    await expect(
+      runner.run(ctx('{"eventId":"e","n":1}'), Schema, () => Promise.reject(err)),
+    ).rejects.toBe(err);
+    expect(publisher.sent).toEqual([]);
+  });
+
+  it('dead-letters a missing file, which a restart does not bring back', async () => {
+    const err = Object.assign(new Error("ENOENT: no such file or directory, open 'x.onnx'"), {
+      code: 'ENOENT',
+      syscall: 'open',
+    });
+    await runner.run(ctx('{"eventId":"e","n":1}'), Schema, () => Promise.reject(err));
+    expect(letters()[0].letter).toMatchObject({ attempts: 3 });
+  });
+
   it('dead-letters a handler that keeps failing for a non-transient reason, with the attempts', async () => {
     const handler = jest.fn().mockRejectedValue(new TypeError('cannot read x of undefined'));
     await runner.run(ctx('{"eventId":"e","n":1}'), Schema, handler);
