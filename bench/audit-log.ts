@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -27,13 +27,15 @@ const { EventLogService } = built(
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 2000);
 
 async function main(): Promise<void> {
-  const db = await freshDatabase('roomkey_audit_bench');
+  const db = await freshDatabase('roomkey_audit');
   const { consumer: _consumer, ...options } = auditAppOptions(
     loadAuditConfig({
       DATABASE_URL: db.url,
       KAFKA_GROUP_ID: `roomkey.audit.bench.${Date.now()}`,
       // The cost of logging itself: no wait at rest for the rest of a request's records.
       AUDIT_GROUP_WAIT_MS: '0',
+      AUDIT_CHAIN_KEYRING: `bench:${randomBytes(32).toString('base64')}`,
+      AUDIT_CHECKPOINT_SIGNING_KEY: `bench:${randomBytes(32).toString('base64')}`,
     }),
   );
   const app = await createApp(options);

@@ -1,11 +1,15 @@
 import { stackSettings, stackUrls } from '@roomkey/common';
+import { lockAccount } from '../apps/access/src/domain/lock-account';
 import { LockSimulator } from '../apps/access/src/sim/lock-simulator';
 
 /**
- * A simulated smart lock: npm run lock:sim -- --lock <id> --secret <base64> [--mqtt <url>]
- * The secret is the one `POST /v1/locks` showed once. Type `o` or `c` + Enter for the door
- * opening or closing, `f` for a forced door, `h` for a door held open; Ctrl-C leaves (as a
- * crash: the last will fires).
+ * A simulated smart lock:
+ *   npm run lock:sim -- --lock <id> --secret <base64> --password <mqtt password>
+ *     [--username <mqtt username>] [--mqtt <url>]
+ * The secret and the MQTT credentials are the ones `POST /v1/locks` showed once (or
+ * `POST /v1/locks/{id}/mqtt-credentials` gave since); the username is `lock-<id>` unless given.
+ * Type `o` or `c` + Enter for the door opening or closing, `f` for a forced door, `h` for a door
+ * held open; Ctrl-C leaves (as a crash: the last will fires).
  */
 const args = process.argv.slice(2);
 const flag = (name: string) => {
@@ -14,16 +18,21 @@ const flag = (name: string) => {
 };
 const lock = flag('--lock');
 const secret = flag('--secret');
-if (!lock || !secret) {
+const password = flag('--password');
+if (!lock || !secret || !password) {
   console.error(
-    'usage: npm run lock:sim -- --lock <lock id> --secret <base64 secret> [--mqtt url]',
+    'usage: npm run lock:sim -- --lock <lock id> --secret <base64 secret> --password <mqtt password> [--username <mqtt username>] [--mqtt url]',
   );
   process.exit(2);
 }
 const sim = new LockSimulator(
   lock,
   Buffer.from(secret, 'base64'),
-  flag('--mqtt') ?? stackUrls(stackSettings()).mqtt,
+  {
+    url: flag('--mqtt') ?? stackUrls(stackSettings()).mqtt,
+    username: flag('--username') ?? lockAccount(lock).username,
+    password,
+  },
   (line) => console.log(line),
 );
 sim

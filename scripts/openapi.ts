@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { NestFactory } from '@nestjs/core';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -31,12 +32,21 @@ function generateTypes(document: string, output: string): void {
 }
 
 async function main(): Promise<void> {
-  const { loadGatewayConfig } = built('config') as { loadGatewayConfig: () => GatewayConfig };
+  const { loadGatewayConfig } = built('config') as {
+    loadGatewayConfig: (env: NodeJS.ProcessEnv) => GatewayConfig;
+  };
   const { GatewayModule } = built('gateway.module') as { GatewayModule: typeof Module };
   const { openApiDocument } = built('openapi/document') as {
     openApiDocument: (app: INestApplication) => OpenAPIObject;
   };
-  const app = await NestFactory.create(GatewayModule.forConfig(loadGatewayConfig()), {
+  // The document needs the app's routes, not its keys nor its broker (it never connects): a
+  // keyring made for this run, and no Kafka credentials asked for.
+  const config = loadGatewayConfig({
+    ...process.env,
+    FACE_CAPTURE_KEYRING: `docs:${randomBytes(32).toString('base64')}`,
+    KAFKA_SASL_MECHANISM: 'none',
+  });
+  const app = await NestFactory.create(GatewayModule.forConfig(config), {
     logger: false,
     abortOnError: false,
   });

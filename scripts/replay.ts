@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
-import { stackSettings, stackUrls } from '@roomkey/common';
+import { z } from 'zod';
+import { kafkaEnv, parseConfig, stackSettings, stackUrls } from '@roomkey/common';
 import { replay } from '../apps/audit/src/replay';
 import { AuditConfigSchema } from '../apps/audit/src/config';
 import { MIGRATIONS } from '../apps/audit/src/migrations';
@@ -66,8 +67,9 @@ if (projection) {
   rebuild(projection).catch(fail('rebuild'));
 } else if (topic && from && args.includes('--print')) {
   const json = args.includes('--json');
-  const brokers = (process.env.KAFKA_BROKERS ?? stackUrls(stackSettings()).kafkaBrokers).split(',');
-  replay({ brokers, topic, from, to: flag('--to') }, (r) => {
+  // An operator's principal (KAFKA_USERNAME, KAFKA_PASSWORD); by default the local stack's own.
+  const connection = parseConfig('replay', z.object(kafkaEnv('admin')), process.env);
+  replay({ connection, topic, from, to: flag('--to') }, (r) => {
     if (json) console.log(JSON.stringify(r));
     else
       console.log(

@@ -116,8 +116,17 @@ async function main(): Promise<void> {
     });
   };
 
+  // A laptop has no keys of its own: the apps fall back to the public development keyrings for
+  // every keyring not set. Asked for by name, and said at every start.
+  const devKeys = process.env.ROOMKEY_DEV_KEYS ?? '1';
+  if (devKeys === '1' || devKeys === 'true') {
+    console.log(
+      '*** DEVELOPMENT KEYS (ROOMKEY_DEV_KEYS=1): every keyring not set in the environment is a PUBLIC key; nothing sealed with it is secret ***',
+    );
+  }
   for (const app of APPS) {
     startChild(app.name, appNodeArgs(app.name, ROOT), {
+      ROOMKEY_DEV_KEYS: devKeys,
       PORT: String(portOf(app.name)),
       AUDIT_URL: process.env.AUDIT_URL ?? `http://127.0.0.1:${portOf('audit')}`,
       AUTH_URL: process.env.AUTH_URL ?? `http://127.0.0.1:${portOf('auth')}`,

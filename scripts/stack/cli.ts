@@ -1,4 +1,7 @@
 import { mkdirSync } from 'node:fs';
+import { z } from 'zod';
+import { kafkaEnv } from '@roomkey/common/config/fragments';
+import { parseConfig } from '@roomkey/common/config/parse';
 import { StackSettings, stackSettings } from '@roomkey/common/config/stack';
 import { ensurePackages } from './packages';
 import { Daemon, seconds, step } from './proc';
@@ -97,9 +100,15 @@ export async function up(s: StackSettings = stackSettings()): Promise<void> {
       log(`${srv.name} ready at ${srv.where}`);
     }),
   );
-  const created = await new KafkaServer(s).createTopics();
-  log(created.length > 0 ? `created topics: ${created.join(', ')}` : 'all topics exist');
+  await topicsAndAcls(new KafkaServer(s));
   log(`the ${s.profile} stack is up (${seconds(started)}; state in ${s.dir})`);
+}
+
+async function topicsAndAcls(kafka: KafkaServer, authenticates = true): Promise<void> {
+  const created = await kafka.createTopics();
+  log(created.length > 0 ? `created topics: ${created.join(', ')}` : 'all topics exist');
+  if (authenticates) log(`ACLs from the contracts: ${await kafka.createAcls()} in place`);
+  else log('no ACLs: KAFKA_SASL_MECHANISM=none, a broker that authenticates nobody');
 }
 
 export async function down(s: StackSettings = stackSettings()): Promise<void> {
@@ -131,11 +140,16 @@ if (require.main === module) {
     up: () => up(),
     down: () => down(),
     install: () => install(),
-    // Creates the contract topics on any Kafka: the local one, or KAFKA_BROKERS (comma-separated).
+    // The contract topics and ACLs on any Kafka: the local one, or KAFKA_BROKERS (comma-separated)
+    // as KAFKA_USERNAME with KAFKA_PASSWORD, a principal allowed to create topics and ACLs.
     topics: async () => {
-      const brokers = process.env.KAFKA_BROKERS?.split(',').map((b) => b.trim());
-      const created = await new KafkaServer(stackSettings(), brokers).createTopics();
-      log(created.length > 0 ? `created topics: ${created.join(', ')}` : 'all topics exist');
+      const connection = process.env.KAFKA_BROKERS
+        ? parseConfig('stack', z.object(kafkaEnv('admin')), process.env)
+        : undefined;
+      await topicsAndAcls(
+        new KafkaServer(stackSettings(), connection),
+        connection?.KAFKA_SASL_MECHANISM !== 'none',
+      );
     },
     status: async () => {
       if (!(await status())) process.exitCode = 1;

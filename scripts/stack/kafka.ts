@@ -1,8 +1,32 @@
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import * as path from 'node:path';
-import { Admin, Kafka, logLevel } from 'kafkajs';
-import { ALL_TOPICS } from '@roomkey/contracts';
-import { StackSettings } from '@roomkey/common/config/stack';
+import {
+  AclOperationTypes,
+  AclPermissionTypes,
+  AclResourceTypes,
+  Admin,
+  Kafka,
+  logLevel,
+  ResourcePatternTypes,
+} from 'kafkajs';
+import { ALL_TOPICS, APP_NAMES, TopicSpec } from '@roomkey/contracts';
+import { kafkaConnection, KafkaSecurity } from '@roomkey/common/kafka/kafka-client';
+import {
+  KAFKA_ADMIN_USER,
+  StackCredentials,
+  stackCredentials,
+  StackSettings,
+} from '@roomkey/common/config/stack';
+import { ensureCredentials, KAFKA_USERS } from './credentials';
 import { Daemon, portOpen, run, waitFor } from './proc';
 
 /** A stable id: formatting an existing log dir with another id would refuse to start. */
@@ -13,9 +37,13 @@ export class KafkaServer {
   private readonly libs: string;
   readonly daemon: Daemon;
 
+  /**
+   * `connection` reaches another Kafka than the local one (`stack topics` for a deployment's
+   * cluster); by default the local broker as the stack's own principal.
+   */
   constructor(
     private readonly s: StackSettings,
-    private readonly brokers: string[] = [`${s.host}:${s.kafka.port}`],
+    private readonly connection?: KafkaSecurity,
   ) {
     this.home = path.join(s.dir, 'kafka');
     this.libs = path.join(s.cacheDir, `kafka-${s.kafka.version}`, 'libs');
@@ -57,8 +85,18 @@ export class KafkaServer {
   async start(log?: (m: string) => void): Promise<void> {
     const dataDir = path.join(this.home, 'data');
     mkdirSync(dataDir, { recursive: true });
+    const credentials = ensureCredentials(this.s);
     const props = path.join(this.home, 'server.properties');
-    writeFileSync(props, serverProperties(this.s, dataDir));
+    writeFileSync(props, serverProperties(this.s, dataDir, credentials), { mode: 0o600 });
+    // The SCRAM users are written when the log folder is formatted: a folder formatted for
+    // another set of users (or none) starts afresh.
+    const users = createHash('sha256').update(JSON.stringify(credentials.kafka)).digest('hex');
+    const marker = path.join(this.home, 'users.sha256');
+    if (existsSync(path.join(dataDir, 'meta.properties')) && readText(marker) !== users) {
+      log?.('Kafka: its log folder was made for other users; formatting it afresh');
+      rmSync(dataDir, { recursive: true, force: true });
+      mkdirSync(dataDir, { recursive: true });
+    }
     const log4j = path.join(this.home, 'log4j.properties');
     writeFileSync(log4j, LOG4J);
     const classpath = `${this.libs}/*`;
@@ -74,13 +112,22 @@ export class KafkaServer {
       '-c',
       props,
       '--ignore-formatted',
+      ...KAFKA_USERS.flatMap((name) => [
+        '--add-scram',
+        `SCRAM-SHA-512=[name=${name},password=${credentials.kafka[name]}]`,
+      ]),
     ]);
+    writeFileSync(marker, users);
     this.daemon.start('java', [...jvm, '-cp', classpath, 'kafka.Kafka', props]);
-    await waitFor(`Kafka to answer metadata at ${this.brokers.join(',')}`, () => this.ready(), {
-      daemon: this.daemon,
-      timeoutMs: 90000,
-      log,
-    });
+    await waitFor(
+      `Kafka to answer metadata at ${this.s.host}:${this.s.kafka.port}`,
+      () => this.ready(),
+      {
+        daemon: this.daemon,
+        timeoutMs: 90000,
+        log,
+      },
+    );
   }
 
   async ready(): Promise<boolean> {
@@ -119,15 +166,90 @@ export class KafkaServer {
     }
   }
 
+  /**
+   * The ACLs the contracts imply: each app's principal writes the topics it produces and reads
+   * the topics it consumes, in consumer groups named after it (`roomkey.<app>…`). Nothing else
+   * is allowed (the broker allows no one an operation without an ACL, but its super user).
+   */
+  async createAcls(): Promise<number> {
+    const acl = aclsFromContracts(ALL_TOPICS);
+    const admin = this.admin();
+    await admin.connect();
+    try {
+      await admin.createAcls({ acl });
+      return acl.length;
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
   private admin(): Admin {
     return new Kafka({
       clientId: 'roomkey-stack',
-      brokers: this.brokers,
+      ...kafkaConnection(this.connection ?? localAdmin(this.s)),
       logLevel: logLevel.NOTHING,
       retry: { retries: 2 },
     }).admin();
   }
 }
+
+/** The local broker as the stack's own principal. */
+export function localAdmin(s: StackSettings): KafkaSecurity {
+  const credentials = stackCredentials(s);
+  return {
+    KAFKA_BROKERS: [`${s.host}:${s.kafka.port}`],
+    KAFKA_SASL_MECHANISM: 'scram-sha-512',
+    KAFKA_USERNAME: KAFKA_ADMIN_USER,
+    KAFKA_PASSWORD: credentials?.kafka[KAFKA_ADMIN_USER],
+    KAFKA_TLS: false,
+  };
+}
+
+const allow = (
+  principal: string,
+  resourceType: AclResourceTypes,
+  resourceName: string,
+  operation: AclOperationTypes,
+  prefixed = false,
+) => ({
+  principal: `User:${principal}`,
+  host: '*',
+  resourceType,
+  resourceName,
+  resourcePatternType: prefixed ? ResourcePatternTypes.PREFIXED : ResourcePatternTypes.LITERAL,
+  operation,
+  permissionType: AclPermissionTypes.ALLOW,
+});
+
+/** Every ACL of the system, from who produces and who consumes each topic. */
+export function aclsFromContracts(topics: readonly TopicSpec[]) {
+  const acls = [];
+  for (const t of topics) {
+    for (const app of t.producers) {
+      acls.push(allow(`roomkey-${app}`, AclResourceTypes.TOPIC, t.name, AclOperationTypes.WRITE));
+    }
+    for (const app of t.consumers) {
+      acls.push(allow(`roomkey-${app}`, AclResourceTypes.TOPIC, t.name, AclOperationTypes.READ));
+    }
+  }
+  for (const app of APP_NAMES) {
+    const consumes = topics.some((t) => t.consumers.includes(app));
+    if (consumes) {
+      acls.push(
+        allow(
+          `roomkey-${app}`,
+          AclResourceTypes.GROUP,
+          `roomkey.${app}`,
+          AclOperationTypes.READ,
+          true,
+        ),
+      );
+    }
+  }
+  return acls;
+}
+
+const readText = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8') : undefined);
 
 function kafkaPom(version: string): string {
   return `<project xmlns="http://maven.apache.org/POM/4.0.0">
@@ -145,17 +267,31 @@ function kafkaPom(version: string): string {
 `;
 }
 
-function serverProperties(s: StackSettings, dataDir: string): string {
+function serverProperties(s: StackSettings, dataDir: string, c: StackCredentials): string {
   const h = s.host;
+  const admin = KAFKA_ADMIN_USER;
+  const password = c.kafka[admin]!;
   return [
     'process.roles=broker,controller',
     'node.id=1',
     `controller.quorum.voters=1@${h}:${s.kafka.controllerPort}`,
-    `listeners=PLAINTEXT://${h}:${s.kafka.port},CONTROLLER://${h}:${s.kafka.controllerPort}`,
-    `advertised.listeners=PLAINTEXT://${h}:${s.kafka.port}`,
+    // Every listener authenticates: the clients' with SCRAM (its users live in the cluster's
+    // metadata), the controller's with PLAIN (SCRAM users are not known before the controller
+    // runs). The broker speaks to both as the stack's own principal, a super user.
+    `listeners=CLIENTS://${h}:${s.kafka.port},CONTROLLER://${h}:${s.kafka.controllerPort}`,
+    `advertised.listeners=CLIENTS://${h}:${s.kafka.port}`,
     'controller.listener.names=CONTROLLER',
-    'inter.broker.listener.name=PLAINTEXT',
-    'listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
+    'inter.broker.listener.name=CLIENTS',
+    'listener.security.protocol.map=CONTROLLER:SASL_PLAINTEXT,CLIENTS:SASL_PLAINTEXT',
+    'sasl.enabled.mechanisms=SCRAM-SHA-512',
+    'sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512',
+    'listener.name.controller.sasl.enabled.mechanisms=PLAIN',
+    'sasl.mechanism.controller.protocol=PLAIN',
+    `listener.name.clients.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="${admin}" password="${password}";`,
+    `listener.name.controller.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="${admin}" password="${password}" user_${admin}="${password}";`,
+    'authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer',
+    `super.users=User:${admin}`,
+    'allow.everyone.if.no.acl.found=false',
     `log.dirs=${dataDir}`,
     'num.partitions=1',
     'offsets.topic.replication.factor=1',

@@ -1,11 +1,13 @@
-import { chownSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Client } from 'pg';
 import {
   POSTGRES_DATABASES,
   postgresSocketFolder,
+  stackCredentials,
   StackSettings,
 } from '@roomkey/common/config/stack';
+import { ensureCredentials } from './credentials';
 import { Daemon, portOpen, run, waitFor } from './proc';
 
 /**
@@ -38,21 +40,31 @@ export class PostgresServer {
       const gid = Number((await run('id', ['-g', 'postgres'])).trim());
       for (const d of [this.home, socketDir]) chownSync(d, uid, gid);
     }
+    ensureCredentials(this.s);
     if (!existsSync(path.join(this.data, 'PG_VERSION'))) {
       const pwfile = path.join(this.home, 'pwfile');
-      writeFileSync(pwfile, this.s.postgres.password, { mode: 0o644 });
+      writeFileSync(pwfile, this.superPassword(), { mode: 0o644 });
       await this.asOwner('initdb', [
         '-D',
         this.data,
         '-U',
         this.s.postgres.user,
         `--pwfile=${pwfile}`,
-        '--auth-local=trust',
+        '--auth-local=scram-sha-256',
         '--auth-host=scram-sha-256',
         '-E',
         'UTF8',
         '--locale=C',
       ]);
+      rmSync(pwfile, { force: true });
+    }
+    // Every client gives a password, over the socket too (a cluster made before kept `trust`).
+    const hba = path.join(this.data, 'pg_hba.conf');
+    writeFileSync(hba, PG_HBA, { mode: 0o600 });
+    if (process.getuid?.() === 0) {
+      const uid = Number((await run('id', ['-u', 'postgres'])).trim());
+      const gid = Number((await run('id', ['-g', 'postgres'])).trim());
+      chownSync(hba, uid, gid);
     }
     const options = [
       `-p ${this.s.postgres.port}`,
@@ -102,20 +114,75 @@ export class PostgresServer {
       host: this.s.host,
       port: this.s.postgres.port,
       user: this.s.postgres.user,
-      password: this.s.postgres.password,
+      password: this.superPassword(),
       database,
     });
   }
 
+  /** The superuser's password: as set in the environment, else the one the stack made. */
+  private superPassword(): string {
+    return (
+      process.env.ROOMKEY_PG_PASSWORD ??
+      stackCredentials(this.s)?.postgres?.[this.s.postgres.user] ??
+      this.s.postgres.password
+    );
+  }
+
+  /**
+   * A role per app, named as its database, which owns that database and nothing else: not a
+   * superuser, no other database, no roles. Its password is the one in the credentials.
+   */
   private async createDatabases(): Promise<void> {
+    const passwords = stackCredentials(this.s)!.postgres!;
     const client = this.client('postgres');
     await client.connect();
     try {
-      const { rows } = await client.query<{ datname: string }>('select datname from pg_database');
-      const existing = new Set(rows.map((r) => r.datname));
+      const { rows } = await client.query<{ datname: string; owner: string }>(
+        'select datname, pg_get_userbyid(datdba) as owner from pg_database',
+      );
+      const owners = new Map(rows.map((r) => [r.datname, r.owner]));
+      const { rows: roles } = await client.query<{ rolname: string }>(
+        'select rolname from pg_roles',
+      );
+      const existing = new Set(roles.map((r) => r.rolname));
       for (const db of POSTGRES_DATABASES) {
-        if (!existing.has(db)) await client.query(`create database ${db}`);
+        const verb = existing.has(db) ? 'alter' : 'create';
+        await client.query(
+          `${verb} role ${db} login nosuperuser nocreatedb nocreaterole password '${passwords[db]}'`,
+        );
+        if (!owners.has(db)) {
+          await client.query(`create database ${db} owner ${db}`);
+        } else if (owners.get(db) !== db) {
+          await client.query(`alter database ${db} owner to ${db}`);
+          await this.handOver(db);
+        }
+        // Only its owner (and the superuser) may connect, not every role as by default.
+        await client.query(`revoke connect, temporary on database ${db} from public`);
       }
+    } finally {
+      await client.end();
+    }
+  }
+
+  /** The tables, sequences and functions a database's earlier owner made, given to its role. */
+  private async handOver(db: string): Promise<void> {
+    const client = this.client(db);
+    await client.connect();
+    try {
+      await client.query(`
+        do $$ declare r record; begin
+          for r in select format('alter %s %s owner to ${db}',
+              case c.relkind when 'S' then 'sequence' when 'v' then 'view' else 'table' end,
+              c.oid::regclass) as stmt
+            from pg_class c join pg_namespace n on n.oid = c.relnamespace
+            where n.nspname = 'public' and c.relkind in ('r', 'p', 'S', 'v')
+              and pg_get_userbyid(c.relowner) <> '${db}'
+          loop execute r.stmt; end loop;
+          for r in select format('alter function %s owner to ${db}', p.oid::regprocedure) as stmt
+            from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+            where n.nspname = 'public' and pg_get_userbyid(p.proowner) <> '${db}'
+          loop execute r.stmt; end loop;
+        end $$`);
     } finally {
       await client.end();
     }
@@ -127,3 +194,11 @@ export class PostgresServer {
     return this.daemon.stop();
   }
 }
+
+/** Who may connect how: with a password, always. */
+const PG_HBA = [
+  'local all all scram-sha-256',
+  'host all all 127.0.0.1/32 scram-sha-256',
+  'host all all ::1/128 scram-sha-256',
+  '',
+].join('\n');

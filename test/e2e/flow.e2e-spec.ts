@@ -1,12 +1,15 @@
 import mongoose from 'mongoose';
-import { Keyring, Sealed, stackSettings, stackUrls } from '@roomkey/common';
+import mqtt from 'mqtt';
+import { Keyring, Sealed } from '@roomkey/common';
 import { LockSimulator } from '../../apps/access/src/sim/lock-simulator';
+import { chainKeys } from '../../apps/audit/src/adapters/chain-keys';
 import { verifyChain } from '../../apps/audit/src/verify';
 import { roomCode, STEP_SECONDS } from '../../apps/qr/src/domain/codes';
 import { doorAad } from '../../apps/qr/src/services/secrets';
 import { eventually } from '../support/apps';
 import { ADMIN, kioskToken, login, memberToken } from '../support/auth';
 import { photo } from '../support/face';
+import { lockBrokerUrl, RegisteredLock, simulatorOf } from '../support/locks';
 import { query } from '../support/postgres';
 import { RunningSystem, startSystem } from './system';
 import { Gateway } from './world';
@@ -123,11 +126,7 @@ beforeAll(async () => {
   // The member enrols their face with two photos.
   await gw.enrol(member.token, ['person_a_obama_1.jpg', 'person_a_obama_2.jpg']);
 
-  sim = new LockSimulator(
-    lock.id,
-    Buffer.from(lock.secret!, 'base64'),
-    stackUrls(stackSettings()).mqtt,
-  );
+  sim = simulatorOf(lock);
   await sim.start();
 }, 240_000);
 
@@ -217,6 +216,38 @@ describe('roomkey end to end', () => {
     });
   });
 
+  it('drops forged lock reports, and raises an alert once there are five; no forced-door alert', async () => {
+    // Someone with a lock's MQTT login but not its secret: the broker lets them write its state.
+    const lock = (await gw.create('/v1/locks', admin, {
+      name: 'Forged',
+    })) as unknown as RegisteredLock;
+    const client = await mqtt.connectAsync(lockBrokerUrl(), {
+      username: lock.mqtt.username,
+      password: lock.mqtt.password,
+      clientId: lock.mqtt.clientId,
+      reconnectPeriod: 0,
+    });
+    try {
+      for (let n = 0; n < 5; n++) {
+        await client.publishAsync(`locks/${lock.id}/state`, '{"state":"forced"}', { qos: 1 });
+      }
+      const subject = `lock:${lock.id}`;
+      await eventually(
+        async () =>
+          feed.alerts.some((a) => a.type === 'lock-reports-refused' && a.subject === subject)
+            ? true
+            : undefined,
+        60_000,
+        'the lock-reports-refused alert on the feed',
+      );
+      expect(feed.alerts.filter((a) => a.subject === subject).map((a) => a.type)).toEqual([
+        'lock-reports-refused',
+      ]);
+    } finally {
+      await client.endAsync();
+    }
+  });
+
   it('logs every event of every request in a chain that verifies', async () => {
     const EVENTS = [
       'access.requested.v1',
@@ -251,7 +282,9 @@ describe('roomkey end to end', () => {
         topics: expect.arrayContaining(expected),
       });
     }
-    const verified = await verifyChain(sys.databases.audit);
+    const verified = await verifyChain(sys.databases.audit, {
+      keys: chainKeys(new Keyring(sys.env.audit.AUDIT_CHAIN_KEYRING!)),
+    });
     expect(verified.broken).toBeUndefined();
     expect(verified.rows).toBeGreaterThan(30);
   });

@@ -14,6 +14,7 @@ import { testKeyring, unique } from '../support/apps';
 import { ADMIN, freshMongo } from '../support/auth';
 import { MODEL_DIR } from '../support/face';
 import { groupAtEnd } from '../support/kafka';
+import { forgetLockClients } from '../support/locks';
 import { freshDatabase } from '../support/postgres';
 import { freePort } from '../../scripts/stack/proc';
 
@@ -33,7 +34,7 @@ const CONSUMES: Partial<Record<AppName, string[]>> = {
   qr: [ACCESS_REQUESTED_V1],
   face: [QR_CHECKED_V1, FACE_CAPTURED_V1, AUTH_EVENTS_V1],
   access: [ACCESS_REQUESTED_V1, QR_CHECKED_V1, FACE_CHECKED_V1, AUTH_EVENTS_V1],
-  audit: ALL_TOPICS.map((t) => t.name),
+  audit: ALL_TOPICS.filter((t) => t.consumers.includes('audit')).map((t) => t.name),
 };
 
 async function waitReady(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
@@ -100,7 +101,11 @@ export async function startSystem(options: { clients?: boolean } = {}): Promise<
     JWKS_URL: `${url('auth')}/.well-known/jwks.json`,
   };
   const env: Record<AppName, Record<string, string>> = {
-    audit: { DATABASE_URL: audit.url },
+    audit: {
+      DATABASE_URL: audit.url,
+      AUDIT_CHAIN_KEYRING: testKeyring(),
+      AUDIT_CHECKPOINT_SIGNING_KEY: testKeyring(),
+    },
     auth: {
       MONGO_URL: mongo.auth.url,
       SIGNING_KEYRING: testKeyring(),
@@ -114,7 +119,7 @@ export async function startSystem(options: { clients?: boolean } = {}): Promise<
       FACE_TEMPLATE_KEYRING: testKeyring(),
       FACE_CAPTURE_KEYRING: captureKeyring,
     },
-    access: { DATABASE_URL: access.url },
+    access: { DATABASE_URL: access.url, LOCK_KEYRING: testKeyring() },
     gateway: { FACE_CAPTURE_KEYRING: captureKeyring },
   };
   const children = new Map<AppName | 'clients', ChildProcess>();
@@ -217,6 +222,7 @@ export async function startSystem(options: { clients?: boolean } = {}): Promise<
     },
     async stop() {
       await stopAll();
+      await forgetLockClients(access.url);
       await Promise.all([
         audit.drop(),
         access.drop(),

@@ -1,8 +1,7 @@
 import sharp from 'sharp';
-import { stackSettings, stackUrls } from '@roomkey/common';
-import { LockSimulator } from '../../apps/access/src/sim/lock-simulator';
 import { ADMIN, call, kioskToken, login, memberToken } from '../support/auth';
 import { photo } from '../support/face';
+import { RegisteredLock, simulatorOf } from '../support/locks';
 
 /**
  * What an admin and a member do through the gateway's public API, for the end-to-end test and
@@ -23,10 +22,12 @@ export class Gateway {
     return res.body as Record<string, string>;
   }
 
-  /** A room with one door and its lock (whose secret is shown once, here). */
+  /** A room with one door and its lock (whose secret and MQTT credentials are shown once, here). */
   async roomWithDoor(admin: string, siteId: string, name: string) {
     const room = await this.create('/v1/rooms', admin, { siteId, name });
-    const lock = await this.create('/v1/locks', admin, { name: `${name} lock` });
+    const lock = (await this.create('/v1/locks', admin, {
+      name: `${name} lock`,
+    })) as unknown as RegisteredLock;
     const door = await this.create('/v1/doors', admin, {
       roomId: room.id,
       name: `${name} door`,
@@ -104,11 +105,7 @@ export async function oneDoor(gatewayUrl: string, options: { frameSize?: number 
   const member = await memberToken(gatewayUrl, admin);
   await gw.create('/v1/permissions', admin, { roomId: room.id, userId: member.userId });
   await gw.enrol(member.token, ['person_a_obama_1.jpg', 'person_a_obama_2.jpg']);
-  const sim = new LockSimulator(
-    lock.id!,
-    Buffer.from(lock.secret!, 'base64'),
-    stackUrls(stackSettings()).mqtt,
-  );
+  const sim = simulatorOf(lock);
   await sim.start();
   // Sent at most `frameSize` on its longer side (the photo itself otherwise). The face app works
   // on images shrunk to FACE_WORKING_SIZE (640) on the longer side, and the kiosk sends 640×360.

@@ -6,9 +6,10 @@ import {
 } from '@roomkey/contracts';
 import { accessAppOptions } from '../../apps/access/src/app';
 import { loadAccessConfig } from '../../apps/access/src/config';
-import { startTestApp, unique } from './apps';
+import { startTestApp, testKeyring, unique } from './apps';
 import type { StartedAuth } from './auth';
 import { groupAtEnd } from './kafka';
+import { forgetLockClients } from './locks';
 import { freshDatabase } from './postgres';
 
 /**
@@ -36,6 +37,7 @@ export async function startAccess(
         DATABASE_URL: databaseUrl,
         KAFKA_GROUP_ID: groupId,
         JWKS_URL: auth.jwksUrl,
+        LOCK_KEYRING: testKeyring(),
         LOG_LEVEL: 'warn',
         ...opts.env,
       }),
@@ -47,6 +49,7 @@ export async function startAccess(
     groupId,
     stop: async () => {
       await started.app.close();
+      if (db) await forgetLockClients(db.url);
       await db?.drop();
     },
   };

@@ -36,3 +36,9 @@ export const unique = (prefix: string) =>
 
 /** A keyring for test apps: random per run, as a deployment's would be. */
 export const testKeyring = () => `test:${randomBytes(32).toString('base64')}`;
+
+/**
+ * The keyring the gateway seals photos under and the face app opens them with: one per test
+ * file, shared by both as a deployment's would be.
+ */
+export const TEST_CAPTURE_KEYRING = testKeyring();

@@ -7,7 +7,7 @@ import { authAppOptions } from '../../apps/auth/src/app';
 import { loadAuthConfig } from '../../apps/auth/src/config';
 import { gatewayAppOptions } from '../../apps/gateway/src/app';
 import { loadGatewayConfig } from '../../apps/gateway/src/config';
-import { startTestApp, testKeyring, unique } from './apps';
+import { startTestApp, TEST_CAPTURE_KEYRING, testKeyring, unique } from './apps';
 
 /** Seals the signing keys of test auth apps (random per run, as a deployment's would be). */
 const TEST_KEYRING = testKeyring();
@@ -96,6 +96,7 @@ export async function startGatewayFor(auth: StartedAuth, env: Record<string, str
         AUTH_URL: auth.url,
         JWKS_URL: auth.jwksUrl,
         KAFKA_GROUP_ID: unique('roomkey.gateway.it'),
+        FACE_CAPTURE_KEYRING: TEST_CAPTURE_KEYRING,
         LOG_LEVEL: 'warn',
         ...env,
       }),

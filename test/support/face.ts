@@ -6,7 +6,7 @@ import type { PipelineOptions } from '../../apps/face/src/domain/pipeline';
 import { faceAppOptions } from '../../apps/face/src/app';
 import { loadFaceConfig } from '../../apps/face/src/config';
 import { AUTH_EVENTS_V1, FACE_CAPTURED_V1, QR_CHECKED_V1 } from '@roomkey/contracts';
-import { startTestApp, testKeyring, unique } from './apps';
+import { startTestApp, TEST_CAPTURE_KEYRING, testKeyring, unique } from './apps';
 import type { StartedAuth } from './auth';
 import { groupAtEnd } from './kafka';
 import { freshDatabase } from './postgres';
@@ -72,6 +72,7 @@ export async function startFace(
         JWKS_URL: auth.jwksUrl,
         FACE_MODEL_DIR: MODEL_DIR,
         FACE_TEMPLATE_KEYRING: TEST_TEMPLATE_KEYRING,
+        FACE_CAPTURE_KEYRING: TEST_CAPTURE_KEYRING,
         LOG_LEVEL: 'warn',
         ...opts.env,
       }),

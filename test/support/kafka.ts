@@ -1,11 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, KafkaMessage, logLevel, Partitioners } from 'kafkajs';
-import { stackSettings, stackUrls } from '@roomkey/common';
+import { z } from 'zod';
+import type { AppName } from '@roomkey/contracts';
+import { EventPublisher, kafkaEnv, parseConfig, stackSettings } from '@roomkey/common';
+import { kafkaConnection } from '@roomkey/common/kafka/kafka-client';
+import { localAdmin } from '../../scripts/stack/kafka';
+
+/** The local stack's own principal (a super user), which the tests' tools act as. */
+export const testKafkaConnection = () => localAdmin(stackSettings());
 
 export const testKafka = () =>
   new Kafka({
     clientId: 'roomkey-test',
-    brokers: [stackUrls(stackSettings()).kafkaBrokers],
+    ...kafkaConnection(testKafkaConnection()),
     logLevel: logLevel.NOTHING,
   });
 
@@ -263,4 +270,14 @@ export async function collect<T = unknown>(topic: string) {
     matching: (match: (record: T) => boolean) => seen.filter(match),
     stop: () => consumer.disconnect(),
   };
+}
+
+/**
+ * A publisher acting as one app's Kafka principal, for a test that plays that app: the broker
+ * allows it only the topics the app produces. Close it with `onApplicationShutdown`.
+ */
+export async function publisherAs(app: AppName): Promise<EventPublisher> {
+  const publisher = new EventPublisher(parseConfig(app, z.object(kafkaEnv(app)), {}), app);
+  await publisher.onModuleInit();
+  return publisher;
 }

@@ -1,18 +1,24 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { stackSettings, stackUrls } from '@roomkey/common';
+import { POSTGRES_DATABASES, stackSettings, stackUrls } from '@roomkey/common';
 
-/** A database of its own for one test file, dropped afterwards: migrations run from scratch. */
+/**
+ * A database of its own for one test file, dropped afterwards: migrations run from scratch. It
+ * belongs to the app's role (`prefix`, as the app's own database does): `url` connects as that
+ * role, `adminUrl` as the stack's superuser.
+ */
 export async function freshDatabase(
-  prefix: string,
-): Promise<{ url: string; drop: () => Promise<void> }> {
+  prefix: (typeof POSTGRES_DATABASES)[number],
+): Promise<{ url: string; adminUrl: string; drop: () => Promise<void> }> {
   const name = `${prefix}_t${randomBytes(4).toString('hex')}`;
   const admin = new Client({ connectionString: stackUrls(stackSettings()).postgres('postgres') });
   await admin.connect();
-  await admin.query(`create database ${name}`);
+  await admin.query(`create database ${name} owner ${prefix}`);
+  await admin.query(`revoke connect, temporary on database ${name} from public`);
   await admin.end();
   return {
-    url: stackUrls(stackSettings()).postgres(name),
+    url: stackUrls(stackSettings()).postgres(name, prefix),
+    adminUrl: stackUrls(stackSettings()).postgres(name),
     drop: async () => {
       const c = new Client({ connectionString: stackUrls(stackSettings()).postgres('postgres') });
       await c.connect();

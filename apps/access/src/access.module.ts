@@ -1,8 +1,9 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { appModule, keyringOrDevelopment, postgresModule } from '@roomkey/common';
-import { MQTT_URL, MqttConnection } from './adapters/mqtt-connection';
+import { appModule, keyringOrDevelopment, mqttLogin, postgresModule } from '@roomkey/common';
+import { DynsecLockAccounts, LockAccounts } from './adapters/lock-accounts';
+import { MQTT_LOGIN, MQTT_URL, MqttConnection } from './adapters/mqtt-connection';
 import { ACCESS_CONFIG, AccessConfig, LOCK_KEYRING } from './config';
 import { SagaConsumer } from './consumers/saga.consumer';
 import { AdminController } from './http/admin.controller';
@@ -17,11 +18,15 @@ import { Sagas } from './services/sagas.service';
 
 @Module({})
 class MqttModule {
-  static forUrl(url: string): DynamicModule {
+  static forConfig(config: AccessConfig): DynamicModule {
     return {
       module: MqttModule,
       imports: [TerminusModule],
-      providers: [{ provide: MQTT_URL, useValue: url }, MqttConnection],
+      providers: [
+        { provide: MQTT_URL, useValue: config.MQTT_URL },
+        { provide: MQTT_LOGIN, useValue: mqttLogin(config) },
+        MqttConnection,
+      ],
       exports: [MqttConnection],
     };
   }
@@ -31,7 +36,7 @@ class MqttModule {
 @Module({})
 export class AccessModule {
   static forConfig(config: AccessConfig): DynamicModule {
-    const mqtt = MqttModule.forUrl(config.MQTT_URL);
+    const mqtt = MqttModule.forConfig(config);
     return appModule(AccessModule, 'access', config, {
       imports: [
         postgresModule(config, ACCESS_ENTITIES, MIGRATIONS),
@@ -44,9 +49,15 @@ export class AccessModule {
         {
           provide: LOCK_KEYRING,
           useFactory: () =>
-            keyringOrDevelopment('access', 'LOCK_KEYRING', config.LOCK_KEYRING, config.NODE_ENV),
+            keyringOrDevelopment(
+              'access',
+              'LOCK_KEYRING',
+              config.LOCK_KEYRING,
+              config.ROOMKEY_DEV_KEYS,
+            ),
         },
         Outbox,
+        { provide: LockAccounts, useClass: DynsecLockAccounts },
         AccessModel,
         Sagas,
         Locks,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  devKeysEnv,
   httpEnv,
   kafkaEnv,
   keyringEnv,
@@ -16,9 +17,9 @@ export const AccessConfigSchema = z.object({
   ...httpEnv(3004),
   ...kafkaEnv('access'),
   ...postgresEnv('roomkey_access'),
-  ...mqttEnv(),
+  ...mqttEnv('access'),
   ...tokenEnv(),
-  NODE_ENV: z.string().default('development'),
+  ...devKeysEnv(),
   /** A request without every answer this long after it was made is denied with `timeout`. */
   ACCESS_DEADLINE_MS: int(500, 120_000, 5000),
   /** AES-256-GCM keys sealing the locks' secrets. Required in production. */
@@ -36,6 +37,12 @@ export const AccessConfigSchema = z.object({
    * not confirm, and the command is not sent again after a reconnect.
    */
   LOCK_ACK_TIMEOUT_MS: int(200, 60_000, 3000),
+  /**
+   * This many refused state reports of one lock (not signed, or replayed) within
+   * LOCK_REPORT_ALERT_WINDOW_S make a `reports-refused` lock event, which raises an alert.
+   */
+  LOCK_REPORT_ALERT_COUNT: int(1, 1000, 5),
+  LOCK_REPORT_ALERT_WINDOW_S: int(1, 86_400, 60),
   /** How often overdue requests and unacknowledged unlock commands are looked for. */
   ACCESS_TICK_MS: int(20, 5000, 100),
   /**

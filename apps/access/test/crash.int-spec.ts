@@ -10,10 +10,10 @@ import {
   FACE_CHECKED_V1,
   QR_CHECKED_V1,
 } from '@roomkey/contracts';
-import { stackSettings, stackUrls } from '@roomkey/common';
 import { ADMIN, call, login, startAuth, StartedAuth } from '../../../test/support/auth';
-import { eventually, unique } from '../../../test/support/apps';
+import { eventually, testKeyring, unique } from '../../../test/support/apps';
 import { collect, groupAtEnd, produceRaw, rawEnvelope } from '../../../test/support/kafka';
+import { forgetLockClients, simulatorOf } from '../../../test/support/locks';
 import { freshDatabase, query } from '../../../test/support/postgres';
 import { LockSimulator } from '../src/sim/lock-simulator';
 
@@ -37,6 +37,8 @@ let child: ChildProcess | undefined;
 let decided: Awaited<ReturnType<typeof collect<AccessDecidedV1>>>;
 let sim: LockSimulator | undefined;
 const groupId = unique('roomkey.access.crash');
+/** The same keys for the process and its restart, as a deployment's would be. */
+const lockKeyring = testKeyring();
 
 async function startChild(port: number): Promise<void> {
   child = spawn(process.execPath, [MAIN], {
@@ -48,6 +50,7 @@ async function startChild(port: number): Promise<void> {
       JWKS_URL: auth.jwksUrl,
       LOG_LEVEL: 'warn',
       ACCESS_DEADLINE_MS: '60000',
+      LOCK_KEYRING: lockKeyring,
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -72,6 +75,7 @@ afterAll(async () => {
   child?.kill('SIGKILL');
   await sim?.stop();
   await decided?.stop();
+  if (db) await forgetLockClients(db.url);
   await db?.drop();
   await auth?.stop();
 });
@@ -89,11 +93,7 @@ it('a request whose access process is killed mid-saga still gets exactly one dec
   const door = await post('/v1/doors', { roomId: room.id, name: 'Vault door', lockId: lock.id });
   const user = randomUUID();
   await post('/v1/permissions', { roomId: room.id, userId: user });
-  sim = new LockSimulator(
-    lock.id,
-    Buffer.from(lock.secret, 'base64'),
-    stackUrls(stackSettings()).mqtt,
-  );
+  sim = simulatorOf(lock);
   await sim.start();
 
   const requestId = randomUUID();

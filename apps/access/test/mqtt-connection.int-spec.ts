@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import mqtt, { MqttClient } from 'mqtt';
-import { stackSettings, stackUrls } from '@roomkey/common';
+import { stackCredentials, stackSettings, stackUrls } from '@roomkey/common';
 import { eventually } from '../../../test/support/apps';
+import { forgetLockLogin, lockLogin } from '../../../test/support/locks';
 import { TcpProxy } from '../../../test/support/tcp-proxy';
 import { MqttConnection, NotConnectedError } from '../src/adapters/mqtt-connection';
 
@@ -15,15 +16,25 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 let proxy: TcpProxy;
 let connection: MqttConnection;
 let watcher: MqttClient;
-const topic = `locks/${randomUUID()}/cmd`;
+/** A lock of the test's own on the broker, which the watcher plays. */
+const lockId = randomUUID();
+const topic = `locks/${lockId}/cmd`;
 const seen: string[] = [];
 
 beforeAll(async () => {
   proxy = new TcpProxy(s.host, s.mqtt.port);
   await proxy.start();
-  connection = new MqttConnection(`mqtt://127.0.0.1:${proxy.port}`, {} as never);
+  connection = new MqttConnection(
+    `mqtt://127.0.0.1:${proxy.port}`,
+    {
+      username: 'roomkey-access',
+      password: stackCredentials(s)?.mqtt?.['roomkey-access'],
+    },
+    {} as never,
+  );
   connection.onModuleInit();
-  watcher = await mqtt.connectAsync(stackUrls(s).mqtt, { clientId: `watcher-${randomUUID()}` });
+  const login = await lockLogin(lockId);
+  watcher = await mqtt.connectAsync(stackUrls(s).mqtt, { ...login, reconnectPeriod: 0 });
   watcher.on('message', (_t, payload) => seen.push(payload.toString()));
   await watcher.subscribeAsync(topic, { qos: 1 });
   await eventually(async () => (connection.connected ? true : undefined), 10000);
@@ -32,6 +43,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await connection?.onApplicationShutdown();
   await watcher?.endAsync();
+  await forgetLockLogin(lockId);
   await proxy?.cut();
 });
 

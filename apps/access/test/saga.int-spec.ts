@@ -9,7 +9,7 @@ import {
   LockEventsV1,
   QR_CHECKED_V1,
 } from '@roomkey/contracts';
-import { stackSettings, stackUrls } from '@roomkey/common';
+import { stackCredentials } from '@roomkey/common';
 import {
   ADMIN,
   AppHandle,
@@ -31,8 +31,9 @@ import { Retention } from '../src/services/retention.service';
 import { query } from '../../../test/support/postgres';
 import { ACCESS_ROUTES } from '../../gateway/src/openapi/access-routes';
 import { LockSimulator } from '../src/sim/lock-simulator';
+import { lockBrokerUrl, simulatorOf } from '../../../test/support/locks';
 
-const MQTT = stackUrls(stackSettings()).mqtt;
+const MQTT = lockBrokerUrl();
 const NY = 'America/New_York';
 
 let auth: StartedAuth;
@@ -92,7 +93,7 @@ beforeAll(async () => {
   expect((await post('/v1/permissions', { roomId: world.roomId, userId: world.user })).status).toBe(
     201,
   );
-  sim = new LockSimulator(world.lockId, world.secret, MQTT);
+  sim = simulatorOf(lock.body);
   await sim.start();
 }, 120_000);
 
@@ -410,7 +411,13 @@ describe('the access saga', () => {
 
 describe('the lock simulator', () => {
   it('refuses forged, replayed and expired commands', async () => {
-    const client = await mqtt.connectAsync(MQTT, { clientId: `attacker-${randomUUID()}` });
+    // Only the access app's broker client may send commands: this is someone who has its MQTT
+    // password but not the lock's secret.
+    const client = await mqtt.connectAsync(MQTT, {
+      clientId: `attacker-${randomUUID()}`,
+      username: 'roomkey-access',
+      password: stackCredentials()!.mqtt!['roomkey-access'],
+    });
     const topic = `locks/${world.lockId}/cmd`;
     // A genuine command, accepted once; the same bytes again are a replay.
     const genuine = signCommand(world.secret, {
@@ -646,7 +653,21 @@ describe('the gateway', () => {
       status: 403,
       body: { code: 'INSUFFICIENT_ROLE' },
     });
+    const del = (path: string) => call(gw.url, 'DELETE', path, { token: admin });
+    expect(await del(`/v1/locks/${world.lockId}`)).toMatchObject({
+      status: 409,
+      body: { code: 'LOCK_IN_USE' },
+    });
+    expect(await del(`/v1/locks/${randomUUID()}`)).toMatchObject({
+      status: 404,
+      body: { code: 'LOCK_NOT_FOUND' },
+    });
+    expect(await post(`/v1/locks/${randomUUID()}/mqtt-credentials`, {})).toMatchObject({
+      status: 404,
+      body: { code: 'LOCK_NOT_FOUND' },
+    });
     const locks = await call(gw.url, 'GET', '/v1/locks', { token: admin });
-    expect(JSON.stringify(locks.body)).not.toMatch(/secret|ciphertext/);
+    expect(JSON.stringify(locks.body)).not.toMatch(/secret|ciphertext|password|report_counter/);
+    expect(locks.body.find((l: { id: string }) => l.id === world.lockId)).toBeDefined();
   });
 });

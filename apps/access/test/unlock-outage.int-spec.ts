@@ -8,11 +8,12 @@ import {
   LockEventsV1,
   QR_CHECKED_V1,
 } from '@roomkey/contracts';
-import { stackSettings, stackUrls } from '@roomkey/common';
+import { stackSettings } from '@roomkey/common';
 import { ADMIN, call, login, startAuth, StartedAuth } from '../../../test/support/auth';
 import { startAccess, StartedAccess } from '../../../test/support/access';
 import { eventually } from '../../../test/support/apps';
 import { collect, produceRaw, rawEnvelope } from '../../../test/support/kafka';
+import { RegisteredLock, simulatorOf } from '../../../test/support/locks';
 import { query } from '../../../test/support/postgres';
 import { TcpProxy } from '../../../test/support/tcp-proxy';
 import { MqttConnection } from '../src/adapters/mqtt-connection';
@@ -66,7 +67,7 @@ beforeAll(async () => {
   await post('/v1/permissions', { roomId: room.id, userId: world.user });
   Object.assign(world, { roomId: room.id, doorId: door.id, lockId: lock.id });
   // The lock itself stays connected to the broker throughout.
-  sim = new LockSimulator(lock.id!, Buffer.from(lock.secret!, 'base64'), stackUrls(s).mqtt);
+  sim = simulatorOf(lock as unknown as RegisteredLock);
   await sim.start();
 }, 120_000);
 

@@ -1,6 +1,13 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { appModule, PostgresKafkaReadiness, postgresModule } from '@roomkey/common';
+import {
+  appModule,
+  keyringOrDevelopment,
+  PostgresKafkaReadiness,
+  postgresModule,
+} from '@roomkey/common';
+import { CHAIN_KEYS, chainKeys } from './adapters/chain-keys';
+import { CheckpointSigner, signerOrDevelopment } from './adapters/checkpoint-keys';
 import { AUDIT_CONFIG, AuditConfig } from './config';
 import { EventLogConsumer } from './consumers/event-log.consumer';
 import { AccessLogController } from './http/access-log.controller';
@@ -12,6 +19,7 @@ import { AccessLogProjection } from './projections/access-log.projection';
 import { AlertsProjection } from './projections/alerts.projection';
 import { AccessLogService } from './services/access-log.service';
 import { Alerts } from './services/alerts.service';
+import { Checkpoints } from './services/checkpoints.service';
 import { EventLogService } from './services/event-log.service';
 
 /** The audit app: the append-only event log of every topic, and queries over it. */
@@ -26,6 +34,28 @@ export class AuditModule {
       controllers: [EventLogConsumer, InternalController, AlertsController, AccessLogController],
       providers: [
         { provide: AUDIT_CONFIG, useValue: config },
+        {
+          provide: CHAIN_KEYS,
+          useFactory: () =>
+            chainKeys(
+              keyringOrDevelopment(
+                'audit',
+                'AUDIT_CHAIN_KEYRING',
+                config.AUDIT_CHAIN_KEYRING,
+                config.ROOMKEY_DEV_KEYS,
+              ),
+            ),
+        },
+        {
+          provide: CheckpointSigner,
+          useFactory: () =>
+            signerOrDevelopment(
+              'audit',
+              config.AUDIT_CHECKPOINT_SIGNING_KEY,
+              config.ROOMKEY_DEV_KEYS,
+            ),
+        },
+        Checkpoints,
         Alerts,
         AlertsProjection,
         AccessLogProjection,

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { kafkaConnection, KafkaSecurity } from '@roomkey/common/kafka/kafka-client';
 import { Kafka, logLevel } from 'kafkajs';
 
 export interface ReplayOptions {
-  brokers: string[];
+  /** The brokers and who to be: an operator's principal, allowed to read the topic. */
+  connection: KafkaSecurity;
   topic: string;
   /** An offset (applied to every partition) or an ISO instant. */
   from: string;
@@ -33,7 +35,7 @@ export async function replay(
 ): Promise<number> {
   const kafka = new Kafka({
     clientId: 'roomkey-replay',
-    brokers: opts.brokers,
+    ...kafkaConnection(opts.connection),
     logLevel: logLevel.NOTHING,
   });
   const admin = kafka.admin();

@@ -97,6 +97,12 @@ describe('alert rules', () => {
     ['lock-offline', 'lock.events.v1', { kind: 'offline', lockId: 'L' }, 'lock:L'],
     ['lock-command-timeout', 'lock.events.v1', { kind: 'command-timeout', lockId: 'L' }, 'lock:L'],
     [
+      'lock-reports-refused',
+      'lock.events.v1',
+      { kind: 'reports-refused', refused: 5, lockId: 'L' },
+      'lock:L',
+    ],
+    [
       'lockdown-attempt',
       'access.decided.v1',
       { decision: 'denied', reasons: ['lockdown'], roomId: 'R', latencyMs: 1 },

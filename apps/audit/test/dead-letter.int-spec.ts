@@ -8,6 +8,7 @@ import {
 } from '@roomkey/contracts';
 import { auditAppOptions } from '../src/app';
 import { loadAuditConfig } from '../src/config';
+import { TEST_AUDIT_KEYS } from './support';
 import { EventLogService } from '../src/services/event-log.service';
 import { eventually, startTestApp, unique } from '../../../test/support/apps';
 import { findRecord, produceRaw } from '../../../test/support/kafka';
@@ -38,7 +39,12 @@ describe('a poison message on a real topic', () => {
     db = await freshDatabase('roomkey_audit');
     audit = await startTestApp(
       auditAppOptions(
-        loadAuditConfig({ DATABASE_URL: db.url, KAFKA_GROUP_ID: group, LOG_LEVEL: 'fatal' }),
+        loadAuditConfig({
+          DATABASE_URL: db.url,
+          KAFKA_GROUP_ID: group,
+          LOG_LEVEL: 'fatal',
+          ...TEST_AUDIT_KEYS,
+        }),
       ),
     );
   });

@@ -1,9 +1,10 @@
 import { stackSettings } from '@roomkey/common';
 import { auditAppOptions } from '../src/app';
 import { loadAuditConfig } from '../src/config';
+import { TEST_AUDIT_KEYS } from './support';
 import { AccessModule } from '../../access/src/access.module';
 import { loadAccessConfig } from '../../access/src/config';
-import { eventually, startTestApp, unique } from '../../../test/support/apps';
+import { eventually, startTestApp, testKeyring, unique } from '../../../test/support/apps';
 import { freshDatabase } from '../../../test/support/postgres';
 import { TcpProxy } from '../../../test/support/tcp-proxy';
 
@@ -61,6 +62,7 @@ describe('readiness follows the dependencies', () => {
           DATABASE_URL: url,
           KAFKA_GROUP_ID: unique('roomkey.audit.it'),
           LOG_LEVEL: 'fatal',
+          ...TEST_AUDIT_KEYS,
         }),
       ),
     );
@@ -81,6 +83,7 @@ describe('readiness follows the dependencies', () => {
     const config = loadAccessConfig({
       DATABASE_URL: db.url,
       MQTT_URL: `mqtt://127.0.0.1:${port}`,
+      LOCK_KEYRING: testKeyring(),
       LOG_LEVEL: 'fatal',
     });
     const { app, url: base } = await startTestApp({

@@ -2,12 +2,11 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { stackSettings, stackUrls } from '@roomkey/common';
 import { replay, ReplayedRecord } from '../src/replay';
-import { produceRaw } from '../../../test/support/kafka';
+import { produceRaw, testKafkaConnection } from '../../../test/support/kafka';
 
 const TOPIC = 'lock.events.v1.dlq';
-const brokers = [stackUrls(stackSettings()).kafkaBrokers];
+const connection = testKafkaConnection();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('npm run replay', () => {
@@ -35,18 +34,18 @@ describe('npm run replay', () => {
 
   it('from an instant starts at the first record at or after it, on every partition', async () => {
     const seen: ReplayedRecord[] = [];
-    await replay({ brokers, topic: TOPIC, from: between }, (r) => void seen.push(r));
+    await replay({ connection, topic: TOPIC, from: between }, (r) => void seen.push(r));
     expect(ours(seen)).toEqual([marks[1], marks[2]]);
     expect(seen.every((r) => r.timestamp >= between)).toBe(true);
   });
 
   it('from an offset, up to an offset', async () => {
     const all: ReplayedRecord[] = [];
-    await replay({ brokers, topic: TOPIC, from: between }, (r) => void all.push(r));
+    await replay({ connection, topic: TOPIC, from: between }, (r) => void all.push(r));
     const second = all.find((r) => (r.value as { mark?: string }).mark === marks[1])!;
     const seen: ReplayedRecord[] = [];
     await replay(
-      { brokers, topic: TOPIC, from: second.offset, to: second.offset },
+      { connection, topic: TOPIC, from: second.offset, to: second.offset },
       (r) => void seen.push(r),
     );
     expect(ours(seen.filter((r) => r.partition === second.partition))).toEqual([marks[1]]);

@@ -1,9 +1,15 @@
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
 import type { INestApplication } from '@nestjs/common';
+import { Keyring } from '@roomkey/common';
+import { chainKeys } from '../src/adapters/chain-keys';
 import { auditAppOptions } from '../src/app';
 import { loadAuditConfig } from '../src/config';
 import { EventLogService } from '../src/services/event-log.service';
-import { startTestApp, unique } from '../../../test/support/apps';
+import { verifyChain } from '../src/verify';
+import { startTestApp, testKeyring, unique } from '../../../test/support/apps';
 import {
   ADMIN,
   AppHandle,
@@ -69,13 +75,63 @@ export function consumedRecord(
 }
 
 /**
- * The audit app on a database of its own, without its consumer: nothing reaches the log but
- * what a test appends through `EventLogService`, as the consumer would.
+ * The audit app's keys for a test file: random per run, as a deployment's would be. The chain
+ * keyring and the checkpoint signing key are both 32 random bytes under an id.
  */
-export async function startAuditApp(env: Record<string, string> = {}) {
-  const db = await freshDatabase('roomkey_audit');
+export const TEST_AUDIT_KEYS = {
+  AUDIT_CHAIN_KEYRING: testKeyring(),
+  AUDIT_CHECKPOINT_SIGNING_KEY: testKeyring(),
+};
+
+/** The chain keys of a keyring, as the app and `audit:verify` make them. */
+export const chainKeysOf = (spec = TEST_AUDIT_KEYS.AUDIT_CHAIN_KEYRING) =>
+  chainKeys(new Keyring(spec));
+
+/** The log's chain checked under the test keys (without checkpoints). */
+export const verifyLog = (databaseUrl: string, spec?: string) =>
+  verifyChain(databaseUrl, { keys: chainKeysOf(spec) });
+
+const ROOT = path.resolve(__dirname, '../../..');
+
+/**
+ * `npm run audit:verify` against a database, with the test keys unless `env` says otherwise:
+ * its exit code and everything it printed.
+ */
+export async function auditVerify(
+  databaseUrl: string,
+  env: Record<string, string> = {},
+  args: string[] = [],
+): Promise<{ code: number; out: string }> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(
+      'npx',
+      ['tsx', 'scripts/audit-verify.ts', ...args],
+      { cwd: ROOT, env: { ...process.env, ...TEST_AUDIT_KEYS, DATABASE_URL: databaseUrl, ...env } },
+    );
+    return { code: 0, out: stdout + stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, out: e.stdout + e.stderr };
+  }
+}
+
+/**
+ * The audit app on a database of its own (or the one given, which it then leaves), without its
+ * consumer: nothing reaches the log but what a test appends through `EventLogService`, as the
+ * consumer would.
+ */
+export async function startAuditApp(
+  env: Record<string, string> = {},
+  existing?: Awaited<ReturnType<typeof freshDatabase>>,
+) {
+  const db = existing ?? (await freshDatabase('roomkey_audit'));
   const { consumer: _consumer, ...options } = auditAppOptions(
-    loadAuditConfig({ DATABASE_URL: db.url, KAFKA_GROUP_ID: unique('roomkey.audit.it'), ...env }),
+    loadAuditConfig({
+      DATABASE_URL: db.url,
+      KAFKA_GROUP_ID: unique('roomkey.audit.it'),
+      ...TEST_AUDIT_KEYS,
+      ...env,
+    }),
   );
   const audit = await startTestApp(options);
   return {
@@ -84,7 +140,7 @@ export async function startAuditApp(env: Record<string, string> = {}) {
     log: audit.app.get(EventLogService),
     async stop() {
       await audit.app.close();
-      await db.drop();
+      if (!existing) await db.drop();
     },
   };
 }

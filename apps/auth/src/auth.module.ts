@@ -36,7 +36,7 @@ export class AuthModule {
               'auth',
               'SIGNING_KEYRING',
               config.SIGNING_KEYRING,
-              config.NODE_ENV,
+              config.ROOMKEY_DEV_KEYS,
             ),
         },
         SigningKeys,

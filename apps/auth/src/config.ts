@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { httpEnv, kafkaEnv, keyringEnv, mongoEnv, parseConfig, tokenEnv } from '@roomkey/common';
+import {
+  devKeysEnv,
+  httpEnv,
+  kafkaEnv,
+  keyringEnv,
+  mongoEnv,
+  parseConfig,
+  tokenEnv,
+} from '@roomkey/common';
 
 const seconds = (min: number, max: number, fallback: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
@@ -9,7 +17,7 @@ export const AuthConfigSchema = z.object({
   ...kafkaEnv('auth'),
   ...mongoEnv('roomkey_auth'),
   ...tokenEnv(),
-  NODE_ENV: z.string().default('development'),
+  ...devKeysEnv(),
   /** Lifetime of a person's access token. */
   ACCESS_TOKEN_TTL_S: seconds(60, 3600, 900),
   /** Lifetime of a device's access token: a revoked device is out within this time. */

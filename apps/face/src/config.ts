@@ -1,6 +1,14 @@
 import * as path from 'node:path';
 import { z } from 'zod';
-import { httpEnv, kafkaEnv, keyringEnv, parseConfig, postgresEnv, tokenEnv } from '@roomkey/common';
+import {
+  devKeysEnv,
+  httpEnv,
+  kafkaEnv,
+  keyringEnv,
+  parseConfig,
+  postgresEnv,
+  tokenEnv,
+} from '@roomkey/common';
 import { DEFAULT_DETECTION_SIZE } from './domain/detection';
 
 /**
@@ -23,7 +31,7 @@ export const FaceConfigSchema = z.object({
   ...kafkaEnv('face'),
   ...postgresEnv('roomkey_face'),
   ...tokenEnv(),
-  NODE_ENV: z.string().default('development'),
+  ...devKeysEnv(),
   /** Folder of the model files (`npm run models:download` fills ./models). */
   FACE_MODEL_DIR: z
     .string()

@@ -28,7 +28,7 @@ const override = (file?: string, sha256?: string) => ({
 export class FaceModule {
   static forConfig(config: FaceConfig): DynamicModule {
     const keyring = (variable: string, spec: string | undefined) =>
-      keyringOrDevelopment('face', variable, spec, config.NODE_ENV);
+      keyringOrDevelopment('face', variable, spec, config.ROOMKEY_DEV_KEYS);
     return appModule(FaceModule, 'face', config, {
       imports: [
         postgresModule(config, FACE_ENTITIES, MIGRATIONS),

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
-import { httpEnv, kafkaEnv, keyringEnv, parseConfig, tokenEnv } from '@roomkey/common';
+import { devKeysEnv, httpEnv, kafkaEnv, keyringEnv, parseConfig, tokenEnv } from '@roomkey/common';
 
 const kafka = kafkaEnv('gateway');
 
@@ -27,7 +27,7 @@ export const GatewayConfigSchema = z.object({
   FACE_URL: z.url().default('http://127.0.0.1:3003'),
   /** Keys the gateway seals face captures with for the face app (shared with it). */
   FACE_CAPTURE_KEYRING: keyringEnv().optional(),
-  NODE_ENV: z.string().default('development'),
+  ...devKeysEnv(),
   /** Largest face image an access request may carry (it travels sealed on Kafka). */
   CAPTURE_MAX_BYTES: z.coerce.number().int().min(1024).max(750_000).default(700_000),
   /** Where the qr app's REST API answers (door codes, passes, door secrets). */

@@ -33,7 +33,7 @@ export class GatewayModule {
               'gateway',
               'FACE_CAPTURE_KEYRING',
               config.FACE_CAPTURE_KEYRING,
-              config.NODE_ENV,
+              config.ROOMKEY_DEV_KEYS,
             ),
         },
         FaceCaptures,

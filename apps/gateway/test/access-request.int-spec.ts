@@ -1,11 +1,11 @@
 import type { INestApplication } from '@nestjs/common';
 import { ACCESS_REQUESTED_V1, accessDecidedV1 } from '@roomkey/contracts';
-import { EventPublisher } from '@roomkey/common';
 import { auditAppOptions } from '../../audit/src/app';
 import { loadAuditConfig } from '../../audit/src/config';
+import { TEST_AUDIT_KEYS } from '../../audit/test/support';
 import { eventually, startTestApp, unique } from '../../../test/support/apps';
 import { ADMIN, login, startAuth, startGatewayFor, StartedAuth } from '../../../test/support/auth';
-import { topicEnd } from '../../../test/support/kafka';
+import { publisherAs, topicEnd } from '../../../test/support/kafka';
 import { freshDatabase, query } from '../../../test/support/postgres';
 
 const ROOM = '3a9e7c1d-5b2f-4e6a-8c9d-1f2e3d4c5b6a';
@@ -28,6 +28,7 @@ describe('an access request through the gateway, the real broker and the audit l
           JWKS_URL: auth.jwksUrl,
           KAFKA_GROUP_ID: unique('roomkey.audit.it'),
           LOG_LEVEL: 'warn',
+          ...TEST_AUDIT_KEYS,
         }),
       ),
     );
@@ -93,12 +94,18 @@ describe('an access request through the gateway, the real broker and the audit l
       userId: expect.any(String),
     });
 
-    // A decision (as the access app will publish it) reaches the gateway and the log.
-    await gateway.app.get(EventPublisher).publish(accessDecidedV1, {
-      key: requestId,
-      correlationId: requestId,
-      payload: { requestId, decision: 'denied', reasons: ['no-permission'], latencyMs: 12 },
-    });
+    // A decision, published as the access app (the one principal allowed to), reaches the
+    // gateway and the log.
+    const access = await publisherAs('access');
+    try {
+      await access.publish(accessDecidedV1, {
+        key: requestId,
+        correlationId: requestId,
+        payload: { requestId, decision: 'denied', reasons: ['no-permission'], latencyMs: 12 },
+      });
+    } finally {
+      await access.onApplicationShutdown();
+    }
     const decided = await eventually(
       async () => {
         const body = (await (

@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { httpEnv, kafkaEnv, keyringEnv, mongoEnv, parseConfig, tokenEnv } from '@roomkey/common';
+import {
+  devKeysEnv,
+  httpEnv,
+  kafkaEnv,
+  keyringEnv,
+  mongoEnv,
+  parseConfig,
+  tokenEnv,
+} from '@roomkey/common';
 
 const int = (min: number, max: number, fallback: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
@@ -9,7 +17,7 @@ export const QrConfigSchema = z.object({
   ...kafkaEnv('qr'),
   ...mongoEnv('roomkey_qr'),
   ...tokenEnv(),
-  NODE_ENV: z.string().default('development'),
+  ...devKeysEnv(),
   /**
    * AES-256-GCM keys that seal door secrets and pass keys in MongoDB (`id:base64,...`, the
    * first seals). Required in production; development falls back to a fixed, public key.

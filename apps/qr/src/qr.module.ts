@@ -25,7 +25,7 @@ export class QrModule {
         {
           provide: QR_KEYRING,
           useFactory: () =>
-            keyringOrDevelopment('qr', 'QR_KEYRING', config.QR_KEYRING, config.NODE_ENV),
+            keyringOrDevelopment('qr', 'QR_KEYRING', config.QR_KEYRING, config.ROOMKEY_DEV_KEYS),
         },
         Secrets,
         Ledger,

@@ -2946,7 +2946,7 @@ export interface paths {
         };
         put?: never;
         /**
-         * Register a smart lock. The answer holds its secret (base64), shown this once: configure it into the lock.
+         * Register a smart lock. The answer holds its secret (base64) and its own MQTT credentials (a client allowed only its own topics, with only its client id), shown this once: configure them into the lock.
          * @description Needs an admin access token.
          */
         post: {
@@ -2998,7 +2998,93 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description UPSTREAM_UNAVAILABLE (the access service is unreachable); 504 UPSTREAM_TIMEOUT */
+                /** @description LOCK_BROKER_UNAVAILABLE (the locks' MQTT broker did not make the change; try again), or UPSTREAM_UNAVAILABLE (the access service is unreachable); 504 UPSTREAM_TIMEOUT */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/locks/{id}/mqtt-credentials": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Issue new MQTT credentials for a lock, shown this once: for a lock registered before locks had their own, or one whose password leaked. The old password stops working and its connection is closed.
+         * @description Needs an admin access token.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The new credentials */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["LockMqttCredentials"];
+                    };
+                };
+                /** @description VALIDATION_FAILED (the id is not a UUID) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description TOKEN_MISSING or TOKEN_INVALID */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description INSUFFICIENT_ROLE (admin only) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description LOCK_NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description LOCK_BROKER_UNAVAILABLE (the locks' MQTT broker did not make the change; try again), or UPSTREAM_UNAVAILABLE (the access service is unreachable); 504 UPSTREAM_TIMEOUT */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -3025,7 +3111,84 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Remove a lock that serves no door, with its unlock commands and its client on the MQTT broker.
+         * @description Needs an admin access token.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Removed */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description VALIDATION_FAILED (the id is not a UUID) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description TOKEN_MISSING or TOKEN_INVALID */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description INSUFFICIENT_ROLE (admin only) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description LOCK_NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description LOCK_IN_USE (a door uses it: give the door another lock first) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description LOCK_BROKER_UNAVAILABLE (the locks' MQTT broker did not make the change; try again), or UPSTREAM_UNAVAILABLE (the access service is unreachable); 504 UPSTREAM_TIMEOUT */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
         options?: never;
         head?: never;
         /**
@@ -4536,6 +4699,16 @@ export interface components {
             lastSeenAt: (string & (string)) | null;
             createdAt: string & (string);
             secret: string;
+            mqtt: {
+                username: string;
+                password: string;
+                clientId: string;
+            };
+        };
+        LockMqttCredentials: {
+            username: string;
+            password: string;
+            clientId: string;
         };
         LockList: {
             /** Format: uuid */

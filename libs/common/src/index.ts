@@ -26,3 +26,4 @@ export * from './crypto/derived-uuid';
 export * from './app-module';
 export * from './repeat';
 export * from './http/multipart';
+export * from './mqtt/mqtt-login';

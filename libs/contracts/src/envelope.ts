@@ -67,10 +67,21 @@ export function envelope<T extends string, P extends z.ZodType>(type: T, payload
 export const AnyEnvelope = envelope('any', z.unknown()).extend({ type: z.string().min(1) });
 export type AnyEnvelope = z.infer<typeof AnyEnvelope>;
 
+/** The apps of the system, each a Kafka principal of its own (`roomkey-<app>`). */
+export const APP_NAMES = ['gateway', 'auth', 'qr', 'face', 'access', 'audit'] as const;
+export type AppName = (typeof APP_NAMES)[number];
+
 export interface TopicSpec<S extends z.ZodType = z.ZodType> {
   name: string;
   /** What the Kafka key is, so per-entity order holds. */
   key: string;
+  /**
+   * The apps that may write the topic: its one owner for an event topic; for a dead-letter
+   * topic, the apps that consume its source. The broker's ACLs are made from this.
+   */
+  producers: readonly AppName[];
+  /** The apps that read the topic (each in its own consumer group); ACLs again. */
+  consumers: readonly AppName[];
   partitions: number;
   retentionMs: number;
   schema: S;

@@ -9,6 +9,7 @@ export * from './qr/qr-checked.v1';
 export * from './lock/lock-events.v1';
 export * from './auth/auth-events.v1';
 export * from './audit/audit-alerts.v1';
+export * from './audit/audit-checkpoints.v1';
 export * from './dlq/dead-letter.v1';
 export * from './http/access-requests';
 export * from './http/auth';

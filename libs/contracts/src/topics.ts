@@ -8,6 +8,7 @@ import { qrCheckedV1 } from './qr/qr-checked.v1';
 import { lockEventsV1 } from './lock/lock-events.v1';
 import { authEventsV1 } from './auth/auth-events.v1';
 import { auditAlertsV1 } from './audit/audit-alerts.v1';
+import { auditCheckpointsV1 } from './audit/audit-checkpoints.v1';
 import { deadLetterTopic } from './dlq/dead-letter.v1';
 
 /** Every event topic of the design, in flow order. */
@@ -21,10 +22,16 @@ export const EVENT_TOPICS: readonly TopicSpec[] = [
   authEventsV1,
   faceEnrolmentV1,
   auditAlertsV1,
+  auditCheckpointsV1,
 ];
 
-/** One dead-letter topic per event topic. */
-export const DLQ_TOPICS: readonly TopicSpec[] = EVENT_TOPICS.map(deadLetterTopic);
+/**
+ * One dead-letter topic per consumed event topic: it holds what a consumer could not handle, so
+ * a topic no app consumes has none.
+ */
+export const DLQ_TOPICS: readonly TopicSpec[] = EVENT_TOPICS.filter(
+  (t) => t.consumers.length > 0,
+).map(deadLetterTopic);
 
 /** Everything the stack creates up front, with partitions and retention. */
 export const ALL_TOPICS: readonly TopicSpec[] = [...EVENT_TOPICS, ...DLQ_TOPICS];

@@ -1,8 +1,10 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
-import mqtt, { type DoneCallback, MqttClient, Store } from 'mqtt';
+import mqtt, { type DoneCallback, IClientOptions, MqttClient, Store } from 'mqtt';
 
 export const MQTT_URL = Symbol('MQTT_URL');
+/** Who the app is to the broker, and the CA it trusts (`mqttLogin`). */
+export const MQTT_LOGIN = Symbol('MQTT_LOGIN');
 
 /** A publish refused before anything reached the broker: it may be tried again later. */
 export class NotConnectedError extends Error {
@@ -57,11 +59,14 @@ export class MqttConnection implements OnModuleInit, OnApplicationShutdown {
 
   constructor(
     @Inject(MQTT_URL) private readonly url: string,
+    @Inject(MQTT_LOGIN)
+    private readonly login: Pick<IClientOptions, 'username' | 'password' | 'ca'>,
     private readonly health: HealthIndicatorService,
   ) {}
 
   onModuleInit(): void {
     this.client = mqtt.connect(this.url, {
+      ...this.login,
       clientId: `roomkey-access-${process.pid}-${Date.now().toString(36)}`,
       reconnectPeriod: 1000,
       connectTimeout: 3000,

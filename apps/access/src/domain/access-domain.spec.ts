@@ -1,6 +1,8 @@
 import { decide, SagaFacts, Situation } from './decide';
 import { withinWindows, TimeWindow } from './schedule';
-import { commandSigned, signCommand } from './lock-command';
+import { commandSigned, isLastWill, reportSigned, signCommand, signReport } from './lock-command';
+import { lockAccount } from './lock-account';
+import { RefusedReports } from './refused-reports';
 
 describe('weekly windows in a time zone', () => {
   const nine2five: TimeWindow[] = [
@@ -97,5 +99,69 @@ describe('lock commands', () => {
     expect(commandSigned(secret, { ...c, counter: 8 })).toBe(false);
     expect(commandSigned(secret, { ...c, durationS: 60 })).toBe(false);
     expect(commandSigned(Buffer.alloc(32, 2), c)).toBe(false);
+  });
+});
+
+describe('lock state reports', () => {
+  const secret = Buffer.alloc(32, 1);
+  const report = signReport(secret, { lockId: 'l', counter: 1_700_000_000_000, state: 'locked' });
+
+  it('a changed state, counter or lock, an added field or another secret breaks the signature', () => {
+    expect(reportSigned(secret, report)).toBe(true);
+    expect(reportSigned(secret, { ...report, state: 'forced' })).toBe(false);
+    expect(reportSigned(secret, { ...report, counter: report.counter + 1 })).toBe(false);
+    expect(reportSigned(secret, { ...report, lockId: 'm' })).toBe(false);
+    expect(reportSigned(secret, { ...report, online: true })).toBe(false);
+    expect(reportSigned(Buffer.alloc(32, 2), report)).toBe(false);
+    const { mac: _mac, ...unsigned } = report;
+    expect(reportSigned(secret, unsigned as typeof report)).toBe(false);
+  });
+
+  it('an acknowledgement’s MAC is no report’s', () => {
+    const online = signReport(secret, { lockId: 'l', counter: 5, online: true });
+    expect(reportSigned(secret, { ...online, state: 'locked', mac: online.mac })).toBe(false);
+  });
+
+  it('takes only the bare `{"online":false}` as the last will', () => {
+    expect(isLastWill({ online: false })).toBe(true);
+    expect(isLastWill({ online: true })).toBe(false);
+    expect(isLastWill({ online: false, state: 'forced' })).toBe(false);
+    expect(isLastWill({ online: 'false' })).toBe(false);
+  });
+});
+
+describe('a lock’s broker account', () => {
+  it('reads only its own commands and writes only its own state and acknowledgements', () => {
+    expect(lockAccount('L')).toEqual({
+      username: 'lock-L',
+      clientId: 'roomkey-lock-L',
+      role: 'lock-L',
+      acls: [
+        { acltype: 'subscribeLiteral', topic: 'locks/L/cmd', allow: true },
+        { acltype: 'publishClientSend', topic: 'locks/L/state', allow: true },
+        { acltype: 'publishClientSend', topic: 'locks/L/ack', allow: true },
+      ],
+    });
+  });
+});
+
+describe('refused reports', () => {
+  it('tells once when a lock reaches the threshold within the window, then counts again', () => {
+    const refused = new RefusedReports(3, 60_000);
+    expect([0, 1000].map((t) => refused.add('a', t))).toEqual([undefined, undefined]);
+    expect(refused.add('b', 1500)).toBeUndefined();
+    expect(refused.add('a', 2000)).toBe(3);
+    expect([3000, 4000].map((t) => refused.add('a', t))).toEqual([undefined, undefined]);
+    expect(refused.add('a', 5000)).toBe(3);
+  });
+
+  it('forgets refusals older than the window', () => {
+    const refused = new RefusedReports(3, 60_000);
+    refused.add('a', 0);
+    refused.add('a', 1000);
+    // At 60 500 the first is out of the window, the second still in.
+    expect(refused.add('a', 60_500)).toBeUndefined();
+    expect(refused.add('a', 61_500)).toBeUndefined();
+    expect(refused.add('a', 61_600)).toBe(3);
   });
 });

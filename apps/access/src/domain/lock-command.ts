@@ -55,3 +55,49 @@ export const ackSigned = (secret: Buffer, a: LockAck): boolean =>
 
 export const lockTopic = (lockId: string, kind: 'cmd' | 'ack' | 'state') =>
   `locks/${lockId}/${kind}`;
+
+export const LOCK_STATES = [
+  'locked',
+  'unlocked',
+  'door-open',
+  'door-closed',
+  'forced',
+  'held-open',
+] as const;
+export type LockState = (typeof LOCK_STATES)[number];
+
+/**
+ * What a lock reports on `locks/{lockId}/state`: that it is online, or a state of its door.
+ * Numbered by a counter of the lock's own that only goes up (kept across restarts: the
+ * simulator uses its clock in milliseconds) and signed like an acknowledgement, so a forged
+ * report and a recorded one sent again are both refused.
+ */
+export interface LockReport {
+  lockId: string;
+  counter: number;
+  online?: true;
+  state?: LockState;
+  mac: string;
+}
+
+const canonicalReport = (r: Omit<LockReport, 'mac'>) =>
+  ['state', r.lockId, r.counter, r.online === true ? 1 : 0, r.state ?? ''].join('|');
+
+export const signReport = (secret: Buffer, r: Omit<LockReport, 'mac'>): LockReport => ({
+  ...r,
+  mac: hmac(secret, canonicalReport(r)),
+});
+
+export const reportSigned = (secret: Buffer, r: LockReport): boolean =>
+  typeof r.mac === 'string' && same(r.mac, hmac(secret, canonicalReport(r)));
+
+/**
+ * The last will a lock leaves with the broker when it connects: `{"online":false}`, exactly.
+ * It cannot carry a counter (it is fixed at connect time, before any report it follows), so it
+ * goes unsigned; it is believed because only the lock itself may publish on its state topic
+ * (the broker's ACL), and the broker sends it for no one else.
+ */
+export const isLastWill = (body: Record<string, unknown>): boolean =>
+  body.online === false && Object.keys(body).length === 1;
+
+export const LAST_WILL = { online: false } as const;

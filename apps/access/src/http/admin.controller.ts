@@ -95,6 +95,19 @@ export class AdminController {
     return this.model.listLocks();
   }
 
+  /** New MQTT credentials for the lock, shown once; the old ones stop working. */
+  @Post('locks/:id/mqtt-credentials')
+  issueLockCredentials(@Param('id', id('lock id')) lockId: string) {
+    return this.model.issueLockCredentials(lockId);
+  }
+
+  /** Removes a lock that serves no door, and its client on the MQTT broker. */
+  @Delete('locks/:id')
+  @HttpCode(204)
+  async deleteLock(@Param('id', id('lock id')) lockId: string) {
+    await this.model.deleteLock(lockId);
+  }
+
   @Patch('locks/:id')
   renameLock(
     @Param('id', id('lock id')) lockId: string,

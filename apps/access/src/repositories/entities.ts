@@ -23,7 +23,7 @@ export class RoomRow {
   @Column({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
 }
 
-/** A smart lock: its secret (sealed), the last command counter, its last known state. */
+/** A smart lock: its secret (sealed), its last command and report counters, its last state. */
 @Entity({ name: 'locks' })
 export class LockRow {
   @PrimaryColumn({ type: 'uuid' }) id!: string;
@@ -33,6 +33,8 @@ export class LockRow {
   @Column({ type: 'text' }) tag!: string;
   @Column({ type: 'text' }) ciphertext!: string;
   @Column({ type: 'bigint' }) counter!: string;
+  /** The counter of the last state report taken from the lock: a report must be above it. */
+  @Column({ name: 'report_counter', type: 'bigint' }) reportCounter!: string;
   @Column({ type: 'text', nullable: true }) state!: string | null;
   @Column({ type: 'boolean' }) online!: boolean;
   @Column({ name: 'last_seen_at', type: 'timestamptz', nullable: true }) lastSeenAt!: Date | null;

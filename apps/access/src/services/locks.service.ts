@@ -5,13 +5,29 @@ import { lockEventsV1 } from '@roomkey/contracts';
 import { describeError, Keyring, PeriodicJob, Sealed } from '@roomkey/common';
 import { MqttConnection, NotConnectedError } from '../adapters/mqtt-connection';
 import { ACCESS_CONFIG, AccessConfig, LOCK_KEYRING } from '../config';
-import { ackSigned, LockAck, lockTopic, signCommand } from '../domain/lock-command';
+import {
+  ackSigned,
+  isLastWill,
+  LOCK_STATES,
+  LockAck,
+  LockReport,
+  lockTopic,
+  reportSigned,
+  signCommand,
+} from '../domain/lock-command';
+import { RefusedReports } from '../domain/refused-reports';
 import { LockRow } from '../repositories/entities';
 import { lockAad } from './model.service';
 import { Outbox, outboxInsert } from './outbox';
 
-const STATES = new Set(['locked', 'unlocked', 'door-open', 'door-closed', 'forced', 'held-open']);
+const STATES = new Set<string>(LOCK_STATES);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/**
+ * A report not above the last one taken is dropped; it counts as replayed only when the last
+ * one was taken longer ago than this. Sooner, it is the broker's second delivery of one already
+ * taken (QoS 1 may deliver twice, and each instance of the app gets every report).
+ */
+const DUPLICATE_WITHIN_MS = 5000;
 
 /**
  * The oldest unsent command that has not expired (`$1`: the commands' time to live, an
@@ -158,7 +174,7 @@ export class Locks extends PeriodicJob {
       return;
     }
     if (kind === 'ack') return this.onAck(lockId, body as unknown as LockAck);
-    if (kind === 'state') return this.onState(lockId, body);
+    if (kind === 'state') return this.inOrder(lockId, () => this.onReport(lockId, body));
   }
 
   private async onAck(lockId: string, ack: LockAck): Promise<void> {
@@ -203,21 +219,99 @@ export class Locks extends PeriodicJob {
     if (acked.length > 0) this.outbox.added();
   }
 
-  /** A state report (or the broker's last will): the lock's row and its event, in one statement. */
-  private async onState(lockId: string, body: Record<string, unknown>): Promise<void> {
+  /**
+   * A state report is taken only when the lock signed it, with a counter above the last one
+   * taken; any other is dropped and counted. The broker's last will is the one unsigned report
+   * believed: only the lock may publish on its state topic (`isLastWill`).
+   */
+  private async onReport(lockId: string, body: Record<string, unknown>): Promise<void> {
+    if (isLastWill(body)) {
+      await this.onState(lockId, body);
+      return;
+    }
+    const lock = await this.db.getRepository(LockRow).findOneBy({ id: lockId });
+    if (!lock) return; // not one of ours
+    const report = body as unknown as LockReport;
+    const wellFormed =
+      report.lockId === lock.id &&
+      Number.isSafeInteger(report.counter) &&
+      (report.online === true || (report.online === undefined && STATES.has(report.state!)));
+    if (!wellFormed || !reportSigned(this.secretOf(lock), report)) {
+      return this.refuseReport(lock.id, 'not signed, or not well formed');
+    }
+    if (await this.onState(lock.id, body, report.counter)) return;
+    const [last] = await this.db.query<{ recent: boolean }[]>(
+      `select last_seen_at > now() - ($2 || ' milliseconds')::interval as recent
+       from locks where id = $1`,
+      [lock.id, String(DUPLICATE_WITHIN_MS)],
+    );
+    if (last?.recent) return;
+    return this.refuseReport(lock.id, `replayed (counter ${report.counter} not above the last)`);
+  }
+
+  /** Each lock's reports one after the other, in the order the broker delivered them. */
+  private readonly reportsInFlight = new Map<string, Promise<void>>();
+
+  private inOrder(lockId: string, work: () => Promise<void>): Promise<void> {
+    const next = (this.reportsInFlight.get(lockId) ?? Promise.resolve()).then(work);
+    const settled = next.catch(() => undefined);
+    this.reportsInFlight.set(lockId, settled);
+    void settled.then(() => {
+      if (this.reportsInFlight.get(lockId) === settled) this.reportsInFlight.delete(lockId);
+    });
+    return next;
+  }
+
+  private refusedReports?: RefusedReports;
+
+  /**
+   * A refused report, logged and counted: the one that brings the lock's count to
+   * LOCK_REPORT_ALERT_COUNT within LOCK_REPORT_ALERT_WINDOW_S is a `reports-refused` lock event,
+   * which the audit app raises as an alert.
+   */
+  private async refuseReport(lockId: string, why: string): Promise<void> {
+    this.logger.warn(`lock ${lockId}: a state report ${why}, dropped`);
+    this.refusedReports ??= new RefusedReports(
+      this.config.LOCK_REPORT_ALERT_COUNT,
+      this.config.LOCK_REPORT_ALERT_WINDOW_S * 1000,
+    );
+    const refused = this.refusedReports.add(lockId, Date.now());
+    if (refused === undefined) return;
+    await this.db.query(
+      `with refused as (select 1) ${outboxInsert('refused', 1)}`,
+      this.outbox.params(lockEventsV1, {
+        key: lockId,
+        correlationId: lockId,
+        payload: { lockId, kind: 'reports-refused', refused },
+      }),
+    );
+    this.outbox.added();
+  }
+
+  /**
+   * A state report (or the broker's last will): the lock's row and its event, in one statement.
+   * With a counter, only if it is above the last one taken; false when it is not.
+   */
+  private async onState(
+    lockId: string,
+    body: Record<string, unknown>,
+    counter?: number,
+  ): Promise<boolean> {
     const online = body.online === false || body.online === true ? body.online : undefined;
     const state = typeof body.state === 'string' && STATES.has(body.state) ? body.state : null;
-    if (online === undefined && !state) return;
+    if (online === undefined && !state) return false;
     const changed = await this.db.query<unknown[]>(
       `with changed as (
-         update locks set online = $2, state = coalesce($3, state), last_seen_at = now()
-         where id = $1 returning id)
-       ${outboxInsert('changed', 4)}
+         update locks set online = $2, state = coalesce($3, state), last_seen_at = now(),
+           report_counter = coalesce($4::bigint, report_counter)
+         where id = $1 and ($4::bigint is null or report_counter < $4::bigint) returning id)
+       ${outboxInsert('changed', 5)}
        returning 1`,
       [
         lockId,
         online ?? true,
         online === undefined ? state : null,
+        counter ?? null,
         ...this.outbox.params(lockEventsV1, {
           key: lockId,
           correlationId: lockId,
@@ -229,6 +323,7 @@ export class Locks extends PeriodicJob {
       ],
     );
     if (changed.length > 0) this.outbox.added();
+    return changed.length > 0;
   }
 }
 

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { DataSource, Repository } from 'typeorm';
 import type {
   CreateDoorBody,
   CreateLockBody,
@@ -10,6 +10,7 @@ import type {
   CreateSiteBody,
   DoorView,
   ListPermissionsQuery,
+  LockMqttCredentials,
   LockRegistered,
   LockView,
   PermissionView,
@@ -20,6 +21,7 @@ import type {
   UpdateSiteBody,
 } from '@roomkey/contracts';
 import { DomainError, Keyring, NotFoundError } from '@roomkey/common';
+import { LockAccounts } from '../adapters/lock-accounts';
 import { LOCK_KEYRING } from '../config';
 import { DoorRow, LockRow, PermissionRow, RoomRow, SiteRow } from '../repositories/entities';
 
@@ -80,6 +82,8 @@ export class AccessModel {
     @InjectRepository(DoorRow) private readonly doors: Repository<DoorRow>,
     @InjectRepository(PermissionRow) private readonly permissions: Repository<PermissionRow>,
     @Inject(LOCK_KEYRING) private readonly keyring: Keyring,
+    private readonly lockAccounts: LockAccounts,
+    @InjectDataSource() private readonly db: DataSource,
   ) {}
 
   async createSite(body: CreateSiteBody): Promise<SiteView> {
@@ -118,6 +122,10 @@ export class AccessModel {
     return roomView(await this.room(id));
   }
 
+  /**
+   * A lock with its secret and its own client on the MQTT broker, both shown once. The broker's
+   * client comes first: when the broker cannot make it, nothing is registered.
+   */
   async createLock(body: CreateLockBody): Promise<LockRegistered> {
     const id = randomUUID();
     const secret = randomBytes(32);
@@ -126,13 +134,55 @@ export class AccessModel {
       name: body.name,
       ...this.keyring.seal(secret, lockAad(id)),
       counter: '0',
+      reportCounter: '0',
       state: null,
       online: false,
       lastSeenAt: null,
       createdAt: new Date(),
     };
-    await this.locks.insert(row);
-    return { ...lockView(row), secret: secret.toString('base64') };
+    const mqtt = await this.lockAccounts.issue(id);
+    try {
+      await this.locks.insert(row);
+    } catch (err) {
+      await this.lockAccounts.remove(id).catch(() => undefined);
+      throw err;
+    }
+    return { ...lockView(row), secret: secret.toString('base64'), mqtt };
+  }
+
+  /**
+   * New MQTT credentials for a lock: for one registered before locks had their own, or one whose
+   * password leaked. The old password stops working at once.
+   */
+  async issueLockCredentials(id: string): Promise<LockMqttCredentials> {
+    if (!(await this.locks.existsBy({ id }))) {
+      throw new NotFoundError('LOCK_NOT_FOUND', 'no lock with this id');
+    }
+    return this.lockAccounts.issue(id);
+  }
+
+  /**
+   * Removes a lock that serves no door, its unlock commands and its client on the broker. The
+   * rows go only if the broker's client went too (else nothing changes, and it can be tried again).
+   */
+  async deleteLock(id: string): Promise<void> {
+    await this.db.transaction(async (m) => {
+      await m.query('delete from lock_commands where lock_id = $1', [id]);
+      const [, removed] = await m
+        .query<[unknown[], number]>('delete from locks where id = $1', [id])
+        .catch((err: unknown) => {
+          if (isFkViolation(err)) {
+            throw new DomainError(
+              'LOCK_IN_USE',
+              'this lock serves a door: give the door another lock first',
+              409,
+            );
+          }
+          throw err;
+        });
+      if (!removed) throw new NotFoundError('LOCK_NOT_FOUND', 'no lock with this id');
+      await this.lockAccounts.remove(id);
+    });
   }
   listLocks = async () => (await this.locks.find({ order: { createdAt: 'ASC' } })).map(lockView);
   renameLock = async (id: string, body: RenameBody) =>

@@ -1,20 +1,40 @@
 import mqtt, { MqttClient } from 'mqtt';
-import { commandSigned, LockCommand, lockTopic, signAck } from '../domain/lock-command';
+import { lockClientId } from '../domain/lock-account';
+import {
+  commandSigned,
+  LAST_WILL,
+  LockCommand,
+  LockState,
+  lockTopic,
+  signAck,
+  signReport,
+} from '../domain/lock-command';
 
 export type Refusal = 'bad-signature' | 'expired' | 'replayed' | 'malformed' | 'wrong-lock';
+
+/** Where the broker is, and the lock's own MQTT credentials (shown once at registration). */
+export interface LockBroker {
+  url: string;
+  username: string;
+  password: string;
+}
 
 /**
  * A smart lock on MQTT that behaves like a real one: it verifies each command's HMAC under its
  * own secret, refuses expired commands and any counter not above the last one it accepted,
- * acknowledges (signed), unlocks for the commanded seconds and locks again, reports its state,
- * and leaves a last will that marks it offline. It can also report its door sensor (opened,
- * closed), a forced door and a door held open. `npm run lock:sim` runs one from the command line.
+ * acknowledges (signed), unlocks for the commanded seconds and locks again, reports its state
+ * (signed, with a counter of its own), and leaves a last will that marks it offline. It logs in
+ * to the broker with its own credentials and the one client id they allow. It can also report
+ * its door sensor (opened, closed), a forced door and a door held open. `npm run lock:sim` runs
+ * one from the command line.
  */
 export class LockSimulator {
   private client?: MqttClient;
   /** The highest counter accepted so far. */
   lastCounter = 0;
   private relock?: NodeJS.Timeout;
+  /** Its last state report's counter: the clock in ms, so a restarted lock goes on above it. */
+  private reportCounter = 0;
   /** The commands it acted on, each with when it did (`at`, Unix ms). */
   readonly unlocks: (LockCommand & { at: number })[] = [];
   /** The commands it refused, and when. */
@@ -23,18 +43,20 @@ export class LockSimulator {
   constructor(
     readonly lockId: string,
     private readonly secret: Buffer,
-    private readonly url: string,
+    private readonly broker: LockBroker,
     private readonly log: (line: string) => void = () => undefined,
   ) {}
 
   async start(): Promise<void> {
-    this.client = await mqtt.connectAsync(this.url, {
-      clientId: `roomkey-lock-${this.lockId}`,
+    this.client = await mqtt.connectAsync(this.broker.url, {
+      clientId: lockClientId(this.lockId),
+      username: this.broker.username,
+      password: this.broker.password,
       clean: true,
       reconnectPeriod: 1000,
       will: {
         topic: lockTopic(this.lockId, 'state'),
-        payload: Buffer.from(JSON.stringify({ online: false })),
+        payload: Buffer.from(JSON.stringify(LAST_WILL)),
         qos: 1,
         retain: false,
       },
@@ -57,6 +79,10 @@ export class LockSimulator {
     this.client?.end(true);
   }
 
+  get connected(): boolean {
+    return this.client?.connected ?? false;
+  }
+
   async stop(): Promise<void> {
     clearTimeout(this.relock);
     await this.client?.endAsync();
@@ -70,8 +96,14 @@ export class LockSimulator {
   /** The door stayed open too long after an unlock. */
   holdOpen = () => this.report({ state: 'held-open' });
 
-  private report(body: Record<string, unknown>): Promise<unknown> {
-    return this.client!.publishAsync(lockTopic(this.lockId, 'state'), JSON.stringify(body), {
+  private report(body: { online: true } | { state: LockState }): Promise<unknown> {
+    this.reportCounter = Math.max(this.reportCounter + 1, Date.now());
+    const report = signReport(this.secret, {
+      lockId: this.lockId,
+      counter: this.reportCounter,
+      ...body,
+    });
+    return this.client!.publishAsync(lockTopic(this.lockId, 'state'), JSON.stringify(report), {
       qos: 1,
     });
   }

@@ -4,8 +4,13 @@ import { ALL_TOPICS, AnyEnvelope } from '@roomkey/contracts';
 import { EventRunner } from '@roomkey/common';
 import { EventLogService } from '../services/event-log.service';
 
-/** Every topic, dead-letter topics included, goes into the event log. */
-export const LOGGED_TOPICS = ALL_TOPICS.map((t) => t.name);
+/**
+ * Every topic the audit app consumes, dead-letter topics included, goes into the event log:
+ * all of them but its own checkpoints, which are about the log and cannot be in it.
+ */
+export const LOGGED_TOPICS = ALL_TOPICS.filter((t) => t.consumers.includes('audit')).map(
+  (t) => t.name,
+);
 
 @Controller()
 export class EventLogConsumer {

@@ -32,6 +32,8 @@ export function singleEventAlerts(topic: string, p: Payload): AlertHit[] {
       if (p.state === 'held-open') hit('door-held-open', 'medium', lock);
       if (p.kind === 'offline') hit('lock-offline', 'high', lock);
       if (p.kind === 'command-timeout') hit('lock-command-timeout', 'high', lock);
+      // Someone who can write the lock's topic without its secret: stolen broker credentials.
+      if (p.kind === 'reports-refused') hit('lock-reports-refused', 'high', lock);
       break;
     }
     case 'access.decided.v1':

@@ -1,7 +1,15 @@
 import { busiestWindow } from '../projections/alerts.projection';
 import { accessRequestView } from './access-request-view';
 import { redactPayload } from './redact';
-import { canonicalJson, firstBreak, GENESIS, rowHash } from './chain';
+import {
+  canonicalJson,
+  ChainedRow,
+  ChainKeys,
+  ChainWalk,
+  GENESIS,
+  keyedRowHash,
+  unkeyedRowHash,
+} from './chain';
 
 describe('redactPayload', () => {
   it('never keeps the sealed image of a face capture, nor of its dead letter', () => {
@@ -68,6 +76,13 @@ describe('accessRequestView', () => {
 });
 
 describe('the hash chain', () => {
+  const LOG = '6f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0';
+  const k1 = Buffer.alloc(32, 1);
+  const k2 = Buffer.alloc(32, 2);
+  const keysOf = (keys: Record<string, Buffer>, current = Object.keys(keys)[0]!): ChainKeys => ({
+    currentKeyId: current,
+    key: (id) => keys[id],
+  });
   const row = (i: number) => ({
     id: String(i),
     eventId: `e${i}`,
@@ -83,16 +98,45 @@ describe('the hash chain', () => {
     traceId: null,
     payload: { b: 1, a: [i, { y: 2, x: 1 }] } as unknown,
   });
-  const chain = (n: number) => {
-    const rows = [];
+  /** Rows 1..n, each chained as `how(i)` says: unkeyed, or under a key id of `KEYS`. */
+  const KEYS: Record<string, Buffer> = { k1, k2 };
+  const chain = (n: number, how: (i: number) => string | null = () => 'k1', logId = LOG) => {
+    const rows: ChainedRow[] = [];
     let prev = GENESIS;
     for (let i = 1; i <= n; i++) {
       const r = row(i);
-      const hash = rowHash(prev, r);
-      rows.push({ ...r, prevHash: prev, hash });
+      const keyId = how(i);
+      const hash =
+        keyId === null ? unkeyedRowHash(prev, r) : keyedRowHash(KEYS[keyId]!, logId, prev, r);
+      rows.push({ ...r, prevHash: prev, hash, chainKeyId: keyId });
       prev = hash;
     }
     return rows;
+  };
+  /** The first break a walk over the rows finds. */
+  const firstBreak = (rows: ChainedRow[], keys = keysOf(KEYS), logId = LOG) => {
+    const walk = new ChainWalk(keys, logId);
+    for (const r of rows) {
+      const broken = walk.next(r);
+      if (broken) return broken;
+    }
+    return undefined;
+  };
+  /** Rows from `from` on recomputed by someone without the key, the way `hash` says. */
+  const rechain = (
+    rows: ChainedRow[],
+    from: number,
+    hash: (prev: string, r: ChainedRow) => string,
+    keyId: string | null,
+  ) => {
+    let prev = rows[from - 2]?.hash ?? GENESIS;
+    return rows.map((r, i) => {
+      if (i + 1 < from) return r;
+      const redone = { ...r, prevHash: prev, chainKeyId: keyId };
+      redone.hash = hash(prev, redone);
+      prev = redone.hash;
+      return redone;
+    });
   };
 
   it('does not depend on key order', () => {
@@ -102,13 +146,61 @@ describe('the hash chain', () => {
   });
 
   it('finds no break in an intact chain, and the first edited or orphaned row otherwise', () => {
-    expect(firstBreak(chain(5))).toMatchObject({ checked: 5 });
-    expect(firstBreak(chain(5)).broken).toBeUndefined();
+    expect(firstBreak(chain(5))).toBeUndefined();
     const edited = chain(5);
     edited[2] = { ...edited[2]!, payload: { b: 2 } };
-    expect(firstBreak(edited).broken).toEqual({ id: '3', problem: 'edited' });
+    expect(firstBreak(edited)).toEqual({ id: '3', problem: 'edited' });
     const gap = chain(5).filter((r) => r.id !== '2');
-    expect(firstBreak(gap).broken).toEqual({ id: '3', problem: 'missing-before' });
+    expect(firstBreak(gap)).toEqual({ id: '3', problem: 'missing-before' });
+  });
+
+  it('refuses a row edited and the chain recomputed without the key', () => {
+    const edited = chain(5);
+    edited[2] = { ...edited[2]!, payload: { b: 2 } };
+    // Plain SHA-256, the row still naming its key: its hash is no HMAC under that key.
+    expect(firstBreak(rechain(edited, 3, unkeyedRowHash, 'k1'))).toEqual({
+      id: '3',
+      problem: 'edited',
+    });
+    // Plain SHA-256 as if from before the chain had keys: not after a keyed row.
+    expect(firstBreak(rechain(edited, 3, unkeyedRowHash, null))).toEqual({
+      id: '3',
+      problem: 'unkeyed',
+    });
+    // An HMAC under a key of one's own, under the real key's id or a new one.
+    const wrong = (prev: string, r: ChainedRow) => keyedRowHash(Buffer.alloc(32, 9), LOG, prev, r);
+    expect(firstBreak(rechain(edited, 3, wrong, 'k1'))).toEqual({ id: '3', problem: 'edited' });
+    expect(firstBreak(rechain(edited, 3, wrong, 'mine'))).toEqual({
+      id: '3',
+      problem: 'unknown-key',
+    });
+  });
+
+  it('binds the log id: the same rows under another log id do not verify', () => {
+    expect(firstBreak(chain(3), keysOf(KEYS), '00000000-0000-4000-8000-000000000000')).toEqual({
+      id: '1',
+      problem: 'edited',
+    });
+  });
+
+  it('checks each row under the key it names, so a key can rotate', () => {
+    const rotated = chain(6, (i) => (i <= 3 ? 'k1' : 'k2'));
+    expect(firstBreak(rotated, keysOf({ k2, k1 }))).toBeUndefined();
+    expect(firstBreak(rotated, keysOf({ k2 }))).toEqual({ id: '1', problem: 'unknown-key' });
+  });
+
+  it('checks rows from before the chain had keys as plain SHA-256, held by the first keyed row', () => {
+    const upgraded = chain(6, (i) => (i <= 3 ? null : 'k1'));
+    expect(firstBreak(upgraded)).toBeUndefined();
+    // An unkeyed row edited and the unkeyed rows recomputed: the first keyed row no longer
+    // follows, and cannot be made to without the key.
+    const edited = [...upgraded];
+    edited[1] = { ...edited[1]!, payload: { b: 2 } };
+    const recomputed = rechain(edited, 2, unkeyedRowHash, null).slice(0, 3);
+    expect(firstBreak([...recomputed, ...upgraded.slice(3)])).toEqual({
+      id: '4',
+      problem: 'missing-before',
+    });
   });
 });
 

@@ -3,6 +3,8 @@ import { CreateEventLog1767000000000 } from './1767000000000-create-event-log';
 import { ChainEventLog1769500000000 } from './1769500000000-chain-event-log';
 import { CreateAlerts1769600000000 } from './1769600000000-create-alerts';
 import { CreateAccessLog1769800000000 } from './1769800000000-create-access-log';
+import { KeyEventLogChain1772000000000 } from './1772000000000-key-event-log-chain';
+import { RevokeEventLogChanges1773000000000 } from './1773000000000-revoke-event-log-changes';
 
 /** The audit app's migrations, in order; run at boot. */
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
@@ -10,4 +12,6 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ChainEventLog1769500000000,
   CreateAlerts1769600000000,
   CreateAccessLog1769800000000,
+  KeyEventLogChain1772000000000,
+  RevokeEventLogChanges1773000000000,
 ];

@@ -58,4 +58,8 @@ export class EventLogRow {
 
   @Column({ type: 'text', nullable: true })
   hash!: string | null;
+
+  /** The chain key `hash` is an HMAC under; null for rows chained before the chain had keys. */
+  @Column({ name: 'chain_key_id', type: 'text', nullable: true })
+  chainKeyId!: string | null;
 }

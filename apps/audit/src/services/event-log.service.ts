@@ -13,8 +13,10 @@ import { AUDIT_CONFIG, AuditConfig } from '../config';
 import { EventLogRow } from '../repositories/event-log.entity';
 import { redactPayload } from '../domain/redact';
 import { accessRequestView } from '../domain/access-request-view';
-import { ChainedContent, GENESIS, rowHash } from '../domain/chain';
+import { ChainedContent, ChainKeys, GENESIS, keyedRowHash } from '../domain/chain';
+import { CHAIN_KEYS } from '../adapters/chain-keys';
 import { Alerts } from './alerts.service';
+import { Checkpoints } from './checkpoints.service';
 import { AccessLogProjection } from '../projections/access-log.projection';
 import { AlertsProjection } from '../projections/alerts.projection';
 import type { LoggedRow, Projection } from '../projections/projection';
@@ -47,7 +49,9 @@ export class EventLogService {
     @InjectRepository(EventLogRow) private readonly rows: Repository<EventLogRow>,
     @InjectDataSource() private readonly db: DataSource,
     @Inject(AUDIT_CONFIG) private readonly config: AuditConfig,
+    @Inject(CHAIN_KEYS) private readonly keys: ChainKeys,
     private readonly alerts: Alerts,
+    private readonly checkpoints: Checkpoints,
     private readonly alertRules: AlertsProjection,
     private readonly accessLog: AccessLogProjection,
   ) {}
@@ -104,7 +108,7 @@ export class EventLogService {
     let opened: AlertView[][];
     try {
       const contents = group.map((g) => g.content);
-      opened = await this.db
+      const appended = await this.db
         .transaction((m) => this.appendIn(m, contents, false))
         .catch((err: unknown) => {
           // A projection failed on a row, so nothing was logged: again, each projection of
@@ -112,6 +116,8 @@ export class EventLogService {
           if (!(err instanceof ProjectionFailed)) throw err;
           return this.db.transaction((m) => this.appendIn(m, contents, true));
         });
+      opened = appended.opened;
+      this.checkpoints.logged(appended.logged);
     } catch (err) {
       if (group.length > 1 && !isTransient(err)) {
         // A record the database refuses must not fail the others with it: each on its own.
@@ -133,7 +139,8 @@ export class EventLogService {
   }
 
   /**
-   * Appends the records not logged yet, in order; the alerts each one opened. `guarded` puts
+   * Appends the records not logged yet, in order; the alerts each one opened, and how many rows
+   * were logged. Each row is chained under the chain's current key. `guarded` puts
    * each projection of each row behind a savepoint; without it a failing projection fails the
    * transaction (ProjectionFailed), which costs nothing while projections work.
    */
@@ -141,12 +148,14 @@ export class EventLogService {
     m: EntityManager,
     contents: ChainedContent[],
     guarded: boolean,
-  ): Promise<AlertView[][]> {
+  ): Promise<{ opened: AlertView[][]; logged: number }> {
     // One appender at a time across every audit instance: the chain has one end.
     await m.query('select pg_advisory_xact_lock($1)', [CHAIN_LOCK]);
-    // The end of the chain, and which of the records are logged already: one round trip.
+    // The log's id, the end of the chain, and which of the records are logged already: one
+    // round trip.
     const [state] = (await m.query(
-      `select (select hash from event_log where hash is not null order by id desc limit 1) as hash,
+      `select (select log_id::text from event_log_chain) as log_id,
+              (select hash from event_log where hash is not null order by id desc limit 1) as hash,
               array(select event_id::text from event_log where event_id = any($1::uuid[])) as ids,
               array(select e.topic || ' ' || e.partition || ' ' || e."offset"
                       from unnest($2::text[], $3::int[], $4::bigint[]) as r(topic, partition, "offset")
@@ -158,7 +167,7 @@ export class EventLogService {
         contents.map((c) => c.partition),
         contents.map((c) => c.offset),
       ],
-    )) as { hash: string | null; ids: string[]; positions: string[] }[];
+    )) as { log_id: string | null; hash: string | null; ids: string[]; positions: string[] }[];
     const seen = new Set([...state!.ids, ...state!.positions]);
     const fresh: number[] = [];
     for (const [i, c] of contents.entries()) {
@@ -168,12 +177,16 @@ export class EventLogService {
       fresh.push(i);
     }
     const opened: AlertView[][] = contents.map(() => []);
-    if (fresh.length === 0) return opened;
+    if (fresh.length === 0) return { opened, logged: 0 };
+    const logId = state!.log_id;
+    if (!logId) throw new Error('event_log_chain holds no log id: the log cannot be chained');
+    const chainKeyId = this.keys.currentKeyId;
+    const key = this.keys.key(chainKeyId)!;
     let prevHash = state!.hash ?? GENESIS;
     const rows = fresh.map((i) => {
       const content = contents[i]!;
-      const hash = rowHash(prevHash, content);
-      const row = { ...content, payload: content.payload as object, prevHash, hash };
+      const hash = keyedRowHash(key, logId, prevHash, content);
+      const row = { ...content, payload: content.payload as object, prevHash, hash, chainKeyId };
       prevHash = hash;
       return row;
     });
@@ -209,7 +222,7 @@ export class EventLogService {
         throw new ProjectionFailed();
       }
     }
-    return opened;
+    return { opened, logged: fresh.length };
   }
 
   private projected(row: LoggedRow, projection: Projection): boolean {

@@ -1,6 +1,8 @@
 import { ADMIN_ONLY, BAD_BODY, BAD_ID, ForwardedRoute, TOKEN } from './forwarded-routes';
 
 const STAFF_ONLY = 'INSUFFICIENT_ROLE (admin or security only)';
+const BROKER_DOWN =
+  "LOCK_BROKER_UNAVAILABLE (the locks' MQTT broker did not make the change; try again)";
 const list = (path: string, summary: string, schema: string): ForwardedRoute => ({
   method: 'get',
   path,
@@ -95,10 +97,36 @@ export const ACCESS_ROUTES: ForwardedRoute[] = [
   },
   create(
     '/v1/locks',
-    'Register a smart lock. The answer holds its secret (base64), shown this once: configure it into the lock.',
+    'Register a smart lock. The answer holds its secret (base64) and its own MQTT credentials (a client allowed only its own topics, with only its client id), shown this once: configure them into the lock.',
     'CreateLockBody',
     'LockRegistered',
+    { 503: BROKER_DOWN },
   ),
+  {
+    method: 'post',
+    path: '/v1/locks/{id}/mqtt-credentials',
+    summary:
+      'Issue new MQTT credentials for a lock, shown this once: for a lock registered before locks had their own, or one whose password leaked. The old password stops working and its connection is closed.',
+    access: 'admin',
+    ok: { status: 201, schema: 'LockMqttCredentials', description: 'The new credentials' },
+    errors: { 400: BAD_ID, 401: TOKEN, 403: ADMIN_ONLY, 404: 'LOCK_NOT_FOUND', 503: BROKER_DOWN },
+  },
+  {
+    method: 'delete',
+    path: '/v1/locks/{id}',
+    summary:
+      'Remove a lock that serves no door, with its unlock commands and its client on the MQTT broker.',
+    access: 'admin',
+    ok: { status: 204, description: 'Removed' },
+    errors: {
+      400: BAD_ID,
+      401: TOKEN,
+      403: ADMIN_ONLY,
+      404: 'LOCK_NOT_FOUND',
+      409: 'LOCK_IN_USE (a door uses it: give the door another lock first)',
+      503: BROKER_DOWN,
+    },
+  },
   list(
     '/v1/locks',
     'List locks with their last reported state and whether they are online.',

@@ -322,7 +322,12 @@ export function addForwardedRoutes(
       };
     }
     responses['503'] = {
-      description: `UPSTREAM_UNAVAILABLE (${service} is unreachable); 504 UPSTREAM_TIMEOUT`,
+      description: [
+        route.errors[503],
+        `UPSTREAM_UNAVAILABLE (${service} is unreachable); 504 UPSTREAM_TIMEOUT`,
+      ]
+        .filter(Boolean)
+        .join(', or '),
       content: { 'application/json': { schema: schemaRef('ErrorBody') } },
     };
     const parameters = [

@@ -68,9 +68,13 @@ function PlacesBody({
 }: Data & { isAdmin: boolean; reload: () => void }) {
   const api = useApi();
   const action = useAction(reload);
-  const [secret, setSecret] = useState<{ what: string; secret: string; link?: string } | null>(
-    null,
-  );
+  const [secret, setSecret] = useState<{
+    what: string;
+    secret: string;
+    link?: string;
+    /** A lock's own MQTT login, shown once with its secret. */
+    mqtt?: { username: string; password: string };
+  } | null>(null);
   const [editing, setEditing] = useState<Editing | null>(null);
   const edit = (target: Editing) => (
     <button type="button" aria-label={`Edit ${target.row.name}`} onClick={() => setEditing(target)}>
@@ -87,6 +91,12 @@ function PlacesBody({
             The secret of <strong>{secret.what}</strong> is shown this once. Copy it now.
           </p>
           <code data-testid="secret">{secret.secret}</code>
+          {secret.mqtt && (
+            <p>
+              Its MQTT login: username <code>{secret.mqtt.username}</code>, password{' '}
+              <code data-testid="mqtt-password">{secret.mqtt.password}</code>
+            </p>
+          )}
           {secret.link && (
             <p>
               Kiosk setup link: <a href={secret.link}>{secret.link}</a>
@@ -259,7 +269,7 @@ function PlacesBody({
           onSubmit={(v) =>
             action.run(async () => {
               const lock = await unwrap(api.POST('/v1/locks', { body: { name: v.name } }));
-              setSecret({ what: `lock ${lock.name}`, secret: lock.secret });
+              setSecret({ what: `lock ${lock.name}`, secret: lock.secret, mqtt: lock.mqtt });
             })
           }
         />

@@ -1,5 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { Keyring } from '../crypto/keyring';
+import { z } from 'zod';
+import { devKeysEnv } from '../config/fragments';
+import { parseConfig } from '../config/parse';
+import { Keyring, keyringOrDevelopment } from '../crypto/keyring';
 import { principalFromClaims } from './principal';
 
 const claims = {
@@ -47,5 +50,19 @@ describe('keyring (AES-256-GCM)', () => {
   });
   it('rejects a key that is not 32 bytes', () => {
     expect(() => new Keyring(`k1:${randomBytes(16).toString('base64')}`)).toThrow();
+  });
+  it('fails closed: no keyring and no ROOMKEY_DEV_KEYS=1 is no start, whatever NODE_ENV says', () => {
+    for (const env of [{}, { NODE_ENV: 'development' }, { NODE_ENV: 'staging' }]) {
+      const { ROOMKEY_DEV_KEYS } = parseConfig('qr', z.object(devKeysEnv()), env);
+      expect(() => keyringOrDevelopment('qr', 'QR_KEYRING', undefined, ROOMKEY_DEV_KEYS)).toThrow(
+        /QR_KEYRING: required/,
+      );
+    }
+    const { ROOMKEY_DEV_KEYS } = parseConfig('qr', z.object(devKeysEnv()), {
+      ROOMKEY_DEV_KEYS: '1',
+    });
+    expect(keyringOrDevelopment('qr', 'QR_KEYRING', undefined, ROOMKEY_DEV_KEYS).currentKeyId).toBe(
+      'dev',
+    );
   });
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { stackSettings, stackUrls } from './stack';
+import { stackCredentials, stackSettings, stackUrls } from './stack';
 
 /**
  * Zod fragments for the variables every app reads the same way. Defaults point at the local
@@ -19,6 +19,14 @@ export const httpEnv = (defaultPort: number) => ({
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
 });
 
+/**
+ * `ROOMKEY_DEV_KEYS=1` asks for the public development keyrings wherever a keyring is not set;
+ * otherwise an app without its keys refuses to start.
+ */
+export const devKeysEnv = () => ({
+  ROOMKEY_DEV_KEYS: z.stringbool().default(false),
+});
+
 export const kafkaEnv = (app: string) => ({
   /** Comma-separated host:port list. */
   KAFKA_BROKERS: z
@@ -27,6 +35,27 @@ export const kafkaEnv = (app: string) => ({
     .transform((s) => s.split(',').map((b) => b.trim()))
     .pipe(z.array(z.string().regex(/^[^:\s]+:\d+$/, 'host:port')).min(1)),
   KAFKA_CLIENT_ID: z.string().min(1).default(`roomkey-${app}`),
+  /**
+   * How the app proves who it is to the broker. `none` (no authentication at all) only when
+   * asked for by name.
+   */
+  KAFKA_SASL_MECHANISM: z
+    .enum(['scram-sha-512', 'scram-sha-256', 'plain', 'none'])
+    .default('scram-sha-512'),
+  /** The app's own principal; each may write only the topics it owns and read what it consumes. */
+  KAFKA_USERNAME: z.string().min(1).default(`roomkey-${app}`),
+  /** Default: the app's password in the local stack's credentials, when that stack is here. */
+  KAFKA_PASSWORD: z
+    .string()
+    .min(1)
+    .optional()
+    .transform((v) => v ?? stackCredentials()?.kafka[`roomkey-${app}`]),
+  /** TLS to the broker; KAFKA_TLS_CA names a PEM file of the CA to trust (default: the system's). */
+  KAFKA_TLS: z.stringbool().default(false),
+  KAFKA_TLS_CA: z.string().min(1).optional(),
+  /** A client certificate and key (PEM files) for mutual TLS. */
+  KAFKA_TLS_CERT: z.string().min(1).optional(),
+  KAFKA_TLS_KEY: z.string().min(1).optional(),
   KAFKA_GROUP_ID: z.string().min(1).default(`roomkey.${app}`),
   /** In-process attempts of a failing handler before it is dead-lettered or redelivered. */
   KAFKA_HANDLER_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
@@ -36,7 +65,8 @@ export const kafkaEnv = (app: string) => ({
 export const postgresEnv = (database: string) => ({
   DATABASE_URL: z
     .string()
-    .default(urls().postgres(database))
+    // The app's own role (named as its database), never the stack's superuser.
+    .default(() => urls().postgres(database, database))
     .refine((s) => /^postgres(ql)?:\/\//.test(s), 'must be a postgres:// URL'),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
 });
@@ -48,14 +78,26 @@ export const mongoEnv = (database: string) => ({
     .refine((s) => /^mongodb(\+srv)?:\/\//.test(s), 'must be a mongodb:// URL'),
 });
 
-export const mqttEnv = () => ({
+export const mqttEnv = (app: string) => ({
+  /** `mqtts://` (or `wss://`) for TLS. */
   MQTT_URL: z
     .string()
     .default(urls().mqtt)
     .refine((s) => /^(mqtts?|wss?):\/\//.test(s), 'must be an mqtt:// URL'),
+  /** The app's own client on the broker; its role allows only what the app does there. */
+  MQTT_USERNAME: z.string().min(1).default(`roomkey-${app}`),
+  /** Default: the app's password in the local stack's credentials, when that stack is here. */
+  MQTT_PASSWORD: z
+    .string()
+    .min(1)
+    .optional()
+    .transform((v) => v ?? stackCredentials()?.mqtt?.[`roomkey-${app}`]),
+  /** A PEM file of the CA to trust for an `mqtts://` broker (default: the system's). */
+  MQTT_TLS_CA: z.string().min(1).optional(),
 });
 
 export type KafkaConfig = z.infer<z.ZodObject<ReturnType<typeof kafkaEnv>>>;
+export type MqttConfig = z.infer<z.ZodObject<ReturnType<typeof mqttEnv>>>;
 export type HttpConfig = z.infer<z.ZodObject<ReturnType<typeof httpEnv>>>;
 
 /** How an app checks access tokens: the auth app's JWKS and the claims every token must carry. */

@@ -2,7 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { z } from 'zod';
-import { httpEnv, kafkaEnv, postgresEnv } from './fragments';
+import { mqttLogin } from '../mqtt/mqtt-login';
+import { httpEnv, kafkaEnv, mqttEnv, postgresEnv } from './fragments';
 import { ConfigError, parseConfig } from './parse';
 import { postgresSocketDir, stackSettings, stackUrls } from './stack';
 
@@ -44,10 +45,11 @@ describe('parseConfig', () => {
     expect(c.PORT).toBe(8080);
     expect(c.KAFKA_BROKERS).toEqual(['k1:9092', 'k2:9092']);
     expect(c.KAFKA_GROUP_ID).toBe('roomkey.auth');
-    // Through the local stack's socket when it is up (see below), over TCP otherwise.
+    // As the app's own role (named as its database), never the stack's superuser; through the
+    // local stack's socket when it is up (see below), over TCP otherwise.
     expect(c.DATABASE_URL).toMatch(
       new RegExp(
-        `^postgres://roomkey:roomkey@127\\.0\\.0\\.1:${stackSettings().postgres.port}/roomkey_x(\\?host=[^&]+)?$`,
+        `^postgres://roomkey_x:[^@]*@127\\.0\\.0\\.1:${stackSettings().postgres.port}/roomkey_x(\\?host=[^&]+)?$`,
       ),
     );
   });
@@ -68,6 +70,16 @@ describe('parseConfig', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('logs in to MQTT as the app’s own client, and refuses to start without its password', () => {
+    const MqttSchema = z.object(mqttEnv('access'));
+    const c = parseConfig('access', MqttSchema, { MQTT_PASSWORD: 'p' });
+    expect(mqttLogin(c)).toEqual({ username: 'roomkey-access', password: 'p' });
+    expect(() => mqttLogin({ ...c, MQTT_USERNAME: 'someone', MQTT_PASSWORD: undefined })).toThrow(
+      'MQTT_PASSWORD is required for someone',
+    );
+    expect(() => mqttLogin({ ...c, MQTT_TLS_CA: '/ca.pem' })).toThrow(/mqtts:/);
   });
 
   it('moves the stack ports with their environment variables and rejects bad ones', () => {

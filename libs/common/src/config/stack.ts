@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
@@ -49,6 +49,15 @@ const PROFILES: Record<StackProfile, { folder: string; ports: number }> = {
 };
 
 export function stackSettings(env: NodeJS.ProcessEnv = process.env): StackSettings {
+  const s = settingsFrom(env);
+  // The superuser's password: as set, else the one the stack made, else that of a cluster made
+  // before the stack made passwords.
+  s.postgres.password =
+    env.ROOMKEY_PG_PASSWORD ?? stackCredentials(s)?.postgres?.[s.postgres.user] ?? 'roomkey';
+  return s;
+}
+
+function settingsFrom(env: NodeJS.ProcessEnv): StackSettings {
   const profile = env.ROOMKEY_STACK ?? 'dev';
   if (profile !== 'dev' && profile !== 'test') {
     throw new Error(`ROOMKEY_STACK must be dev or test, got "${profile}"`);
@@ -75,12 +84,43 @@ export function stackSettings(env: NodeJS.ProcessEnv = process.env): StackSettin
     postgres: {
       port: intFrom(env, 'ROOMKEY_PG_PORT', ports + 5433),
       user: env.ROOMKEY_PG_USER ?? 'roomkey',
-      password: env.ROOMKEY_PG_PASSWORD ?? 'roomkey',
+      password: '',
       binDir: env.ROOMKEY_PG_BIN ?? '/usr/lib/postgresql/15/bin',
     },
     mqtt: { port: intFrom(env, 'ROOMKEY_MQTT_PORT', ports + 1883) },
   };
 }
+
+/**
+ * The local stack's credentials: a password per principal, made at random when the stack is
+ * first set up and kept in its folder (readable by the owner only). The apps' defaults read
+ * their own from here, as they read the stack's ports; a deployment sets each app's variables.
+ */
+export interface StackCredentials {
+  /** Kafka's SCRAM users: `roomkey-admin` (the stack and operator tools) and `roomkey-<app>`. */
+  kafka: Record<string, string>;
+  /** PostgreSQL's roles: the stack's superuser, and a role per app named as its database. */
+  postgres?: Record<string, string>;
+  /**
+   * The MQTT broker's clients: `roomkey-admin` (the stack and the tests' tools) and
+   * `roomkey-access`. Each lock's own client is made by the access app, its password shown once.
+   */
+  mqtt?: Record<string, string>;
+}
+
+export const credentialsFile = (s: StackSettings) => path.join(s.dir, 'credentials.json');
+
+export function stackCredentials(s: StackSettings = stackSettings()): StackCredentials | undefined {
+  const file = credentialsFile(s);
+  if (!existsSync(file)) return undefined;
+  return JSON.parse(readFileSync(file, 'utf8')) as StackCredentials;
+}
+
+/** The Kafka principal of the stack itself, the tests' tools and operator commands. */
+export const KAFKA_ADMIN_USER = 'roomkey-admin';
+
+/** The MQTT client of the stack itself: it administers the broker's clients and roles. */
+export const MQTT_ADMIN_USER = 'roomkey-admin';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
@@ -105,14 +145,25 @@ export function stackUrls(s: StackSettings = stackSettings()) {
   return {
     kafkaBrokers: `${s.host}:${s.kafka.port}`,
     mongo: (db: string) => `mongodb://${s.host}:${s.mongo.port}/${db}`,
-    postgres: (db: string) =>
-      `postgres://${encodeURIComponent(s.postgres.user)}:${encodeURIComponent(s.postgres.password)}@${s.host}:${s.postgres.port}/${db}` +
-      (socket ? `?host=${encodeURIComponent(socket)}` : ''),
+    /**
+     * A database as `role`: by default the stack's superuser (for the stack and the tests' own
+     * tools); an app's role is named as its database, with its password from the credentials.
+     */
+    postgres: (db: string, role: string = s.postgres.user) => {
+      const password =
+        role === s.postgres.user
+          ? s.postgres.password
+          : (stackCredentials(s)?.postgres?.[role] ?? '');
+      return (
+        `postgres://${encodeURIComponent(role)}:${encodeURIComponent(password)}@${s.host}:${s.postgres.port}/${db}` +
+        (socket ? `?host=${encodeURIComponent(socket)}` : '')
+      );
+    },
     mqtt: `mqtt://${s.host}:${s.mqtt.port}`,
   };
 }
 
-/** The databases the PostgreSQL apps own; the stack creates each one. */
+/** The databases the PostgreSQL apps own; the stack creates each one, owned by a role of its name. */
 export const POSTGRES_DATABASES = ['roomkey_face', 'roomkey_access', 'roomkey_audit'] as const;
 
 function findRepoRoot(): string {

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { z } from 'zod';
 import { ConfigError } from '../config/parse';
@@ -30,6 +30,20 @@ export class Keyring {
       this.keys.set(id, Buffer.from(key, 'base64'));
     }
     this.currentKeyId = entries[0]!.split(':')[0]!;
+  }
+
+  /** The ids of the keys, the current one first. */
+  keyIds(): string[] {
+    return [...this.keys.keys()];
+  }
+
+  /**
+   * A key for another use than sealing (an HMAC, say), derived from key `id` with HKDF-SHA256
+   * under `purpose`: never the same bytes as the key that seals, nor as another purpose's.
+   */
+  derivedKey(id: string, purpose: string): Buffer | undefined {
+    const key = this.keys.get(id);
+    return key && Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), purpose, 32));
   }
 
   /** `aad` binds the ciphertext to its context (a row id, a purpose) without being secret. */
@@ -67,19 +81,26 @@ export const keyringEnv = () =>
   });
 
 /**
- * The keyring a config variable names. Production must set it; development falls back to a
- * fixed key that is public by construction (it is derived from a known phrase), so that a laptop
- * needs no setup and nobody mistakes it for a secret.
+ * The keyring a config variable names. Without it the app refuses to start, unless development
+ * keys are asked for by name (`ROOMKEY_DEV_KEYS=1`): then it falls back to a fixed key that is
+ * public by construction (derived from a known phrase), so that a laptop needs no setup and
+ * nobody mistakes it for a secret.
  */
 export function keyringOrDevelopment(
   app: string,
   variable: string,
   spec: string | undefined,
-  nodeEnv: string,
+  devKeys: boolean,
 ): Keyring {
   if (spec) return new Keyring(spec);
-  if (nodeEnv === 'production') throw new ConfigError(app, [`${variable}: required in production`]);
-  new Logger(app).warn(`${variable} is not set: using the public development keyring`);
+  if (!devKeys) {
+    throw new ConfigError(app, [
+      `${variable}: required (or ROOMKEY_DEV_KEYS=1 for the public development keys)`,
+    ]);
+  }
+  new Logger(app).warn(
+    `${variable} is not set: using the PUBLIC DEVELOPMENT keyring (ROOMKEY_DEV_KEYS=1); never in production`,
+  );
   const key = createHash('sha256').update('roomkey development only').digest('base64');
   return new Keyring(`dev:${key}`);
 }

@@ -1,4 +1,5 @@
-import { Kafka, logLevel, LogEntry } from 'kafkajs';
+import { readFileSync } from 'node:fs';
+import { Kafka, KafkaConfig as KafkaJsConfig, logLevel, LogEntry, SASLOptions } from 'kafkajs';
 import { Logger } from '@nestjs/common';
 import type { KafkaConfig } from './kafka.tokens';
 
@@ -12,10 +13,51 @@ const logCreator = () => (entry: LogEntry) => {
   else logger.warn(line);
 };
 
+/** The settings that say how to reach the broker and who the client is. */
+export type KafkaSecurity = Pick<
+  KafkaConfig,
+  | 'KAFKA_BROKERS'
+  | 'KAFKA_SASL_MECHANISM'
+  | 'KAFKA_USERNAME'
+  | 'KAFKA_PASSWORD'
+  | 'KAFKA_TLS'
+  | 'KAFKA_TLS_CA'
+  | 'KAFKA_TLS_CERT'
+  | 'KAFKA_TLS_KEY'
+>;
+
+/**
+ * The brokers, TLS and SASL options of a client, for kafkajs. A mechanism without a password is
+ * refused here, at the start of the app, rather than by the broker later.
+ */
+export function kafkaConnection(c: KafkaSecurity): Pick<KafkaJsConfig, 'brokers' | 'ssl' | 'sasl'> {
+  const ssl: KafkaJsConfig['ssl'] = c.KAFKA_TLS
+    ? {
+        ...(c.KAFKA_TLS_CA ? { ca: [readFileSync(c.KAFKA_TLS_CA, 'utf8')] } : {}),
+        ...(c.KAFKA_TLS_CERT ? { cert: readFileSync(c.KAFKA_TLS_CERT, 'utf8') } : {}),
+        ...(c.KAFKA_TLS_KEY ? { key: readFileSync(c.KAFKA_TLS_KEY, 'utf8') } : {}),
+      }
+    : undefined;
+  if (c.KAFKA_SASL_MECHANISM === 'none') return { brokers: c.KAFKA_BROKERS, ssl };
+  if (!c.KAFKA_PASSWORD) {
+    throw new Error(
+      `KAFKA_PASSWORD is required for ${c.KAFKA_USERNAME} (or KAFKA_SASL_MECHANISM=none for a broker that authenticates nobody)`,
+    );
+  }
+  const login = { username: c.KAFKA_USERNAME, password: c.KAFKA_PASSWORD };
+  const sasl: SASLOptions =
+    c.KAFKA_SASL_MECHANISM === 'plain'
+      ? { mechanism: 'plain', ...login }
+      : c.KAFKA_SASL_MECHANISM === 'scram-sha-256'
+        ? { mechanism: 'scram-sha-256', ...login }
+        : { mechanism: 'scram-sha-512', ...login };
+  return { brokers: c.KAFKA_BROKERS, ssl, sasl };
+}
+
 export function kafkaClient(config: KafkaConfig, suffix = ''): Kafka {
   return new Kafka({
     clientId: `${config.KAFKA_CLIENT_ID}${suffix}`,
-    brokers: config.KAFKA_BROKERS,
+    ...kafkaConnection(config),
     logLevel: logLevel.WARN,
     logCreator,
     connectionTimeout: 3000,

@@ -4,6 +4,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import type { KafkaConfig } from '../config/fragments';
 import { EventPublisher } from './event-publisher';
 import { EventRunner } from './event-runner';
+import { kafkaConnection } from './kafka-client';
 import { KafkaHealthIndicator } from './kafka.health';
 import { KAFKA_APP_NAME, KAFKA_CONFIG } from './kafka.tokens';
 
@@ -42,7 +43,7 @@ export function kafkaConsumerOptions(
       postfixId: '',
       client: {
         clientId: `${config.KAFKA_CLIENT_ID}-consumer`,
-        brokers: config.KAFKA_BROKERS,
+        ...kafkaConnection(config),
         connectionTimeout: 3000,
         retry: { initialRetryTime: 300, retries: 10, maxRetryTime: 10000 },
       },

@@ -21,6 +21,8 @@ export type AccessDecidedV1 = z.infer<typeof AccessDecidedV1>;
 
 export const accessDecidedV1 = topic({
   name: ACCESS_DECIDED_V1,
+  producers: ['access'],
+  consumers: ['gateway', 'audit'],
   key: 'requestId',
   partitions: 3,
   retentionMs: RETENTION.oneYear,

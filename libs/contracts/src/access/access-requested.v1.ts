@@ -40,6 +40,8 @@ export type AccessRequestedV1 = z.infer<typeof AccessRequestedV1>;
 
 export const accessRequestedV1 = topic({
   name: ACCESS_REQUESTED_V1,
+  producers: ['gateway'],
+  consumers: ['qr', 'access', 'audit'],
   key: 'requestId',
   partitions: 3,
   retentionMs: RETENTION.thirtyDays,

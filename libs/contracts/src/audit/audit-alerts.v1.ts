@@ -25,6 +25,8 @@ export type AuditAlertsV1 = z.infer<typeof AuditAlertsV1>;
 
 export const auditAlertsV1 = topic({
   name: AUDIT_ALERTS_V1,
+  producers: ['audit'],
+  consumers: ['audit'],
   key: 'subject',
   partitions: 3,
   retentionMs: RETENTION.oneYear,

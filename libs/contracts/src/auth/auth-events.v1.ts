@@ -46,6 +46,8 @@ export type AuthEventsV1 = z.infer<typeof AuthEventsV1>;
 /** Keyed by the user id (or device id, or client address when there is no account). */
 export const authEventsV1 = topic({
   name: AUTH_EVENTS_V1,
+  producers: ['auth'],
+  consumers: ['face', 'access', 'audit'],
   key: 'userId',
   partitions: 3,
   retentionMs: RETENTION.oneYear,

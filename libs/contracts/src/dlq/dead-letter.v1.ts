@@ -28,6 +28,9 @@ export function deadLetterTopic(source: TopicSpec): TopicSpec<typeof DeadLetterV
   return {
     name: dlqTopicName(source.name),
     key: `as ${source.name}`,
+    // Whoever fails to handle a record parks it here; the audit app logs every topic.
+    producers: source.consumers,
+    consumers: ['audit'],
     partitions: 1,
     retentionMs: RETENTION.thirtyDays,
     schema: DeadLetterV1,

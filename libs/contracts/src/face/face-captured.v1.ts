@@ -31,6 +31,8 @@ export type FaceCapturedV1 = z.infer<typeof FaceCapturedV1>;
 
 export const faceCapturedV1 = topic({
   name: FACE_CAPTURED_V1,
+  producers: ['gateway'],
+  consumers: ['face', 'audit'],
   key: 'requestId',
   partitions: 3,
   retentionMs: RETENTION.fifteenMinutes,

@@ -41,6 +41,8 @@ export type FaceCheckedV1 = z.infer<typeof FaceCheckedV1>;
 
 export const faceCheckedV1 = topic({
   name: FACE_CHECKED_V1,
+  producers: ['face'],
+  consumers: ['access', 'audit'],
   key: 'requestId',
   partitions: 3,
   retentionMs: RETENTION.thirtyDays,

@@ -18,6 +18,8 @@ export type FaceEnrolmentV1 = z.infer<typeof FaceEnrolmentV1>;
 
 export const faceEnrolmentV1 = topic({
   name: FACE_ENROLMENT_V1,
+  producers: ['face'],
+  consumers: ['audit'],
   key: 'userId',
   partitions: 3,
   retentionMs: RETENTION.oneYear,

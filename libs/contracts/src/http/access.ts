@@ -64,8 +64,21 @@ export const LockView = z.object({
   createdAt: Instant,
 });
 export type LockView = z.infer<typeof LockView>;
-/** The lock and its secret (base64), shown this once: configure it into the lock. */
-export const LockRegistered = LockView.extend({ secret: z.string() });
+/**
+ * How a lock logs in to the MQTT broker: its own client, allowed only its own topics and only
+ * with this client id. The password is shown this once; the broker keeps only its hash.
+ */
+export const LockMqttCredentials = z.object({
+  username: z.string(),
+  password: z.string(),
+  clientId: z.string(),
+});
+export type LockMqttCredentials = z.infer<typeof LockMqttCredentials>;
+/**
+ * The lock, its secret (base64) and its MQTT credentials, shown this once: configure them into
+ * the lock.
+ */
+export const LockRegistered = LockView.extend({ secret: z.string(), mqtt: LockMqttCredentials });
 export type LockRegistered = z.infer<typeof LockRegistered>;
 
 export const CreateDoorBody = z.strictObject({

@@ -5,8 +5,11 @@ export const LOCK_EVENTS_V1 = 'lock.events.v1';
 
 export const LockEventsV1Payload = z.object({
   lockId: Id,
-  /** state: a reported state change; ack: a command acknowledged; the rest are failures. */
-  kind: z.enum(['state', 'ack', 'command-timeout', 'offline', 'online']),
+  /**
+   * state: a reported state change; ack: a command acknowledged; reports-refused: too many state
+   * reports not signed by the lock or replayed; the rest are failures.
+   */
+  kind: z.enum(['state', 'ack', 'command-timeout', 'offline', 'online', 'reports-refused']),
   state: z
     .enum(['locked', 'unlocked', 'door-open', 'door-closed', 'forced', 'held-open'])
     .optional(),
@@ -14,6 +17,8 @@ export const LockEventsV1Payload = z.object({
   requestId: Id.optional(),
   /** The per-lock command counter the ack or command carried. */
   counter: z.number().int().nonnegative().optional(),
+  /** reports-refused: how many of the lock's state reports were refused within the window. */
+  refused: z.number().int().positive().optional(),
 });
 
 export const LockEventsV1 = envelope('lock.events', LockEventsV1Payload);
@@ -21,6 +26,8 @@ export type LockEventsV1 = z.infer<typeof LockEventsV1>;
 
 export const lockEventsV1 = topic({
   name: LOCK_EVENTS_V1,
+  producers: ['access'],
+  consumers: ['audit'],
   key: 'lockId',
   partitions: 3,
   retentionMs: RETENTION.oneYear,

@@ -32,6 +32,8 @@ export type QrCheckedV1 = z.infer<typeof QrCheckedV1>;
 
 export const qrCheckedV1 = topic({
   name: QR_CHECKED_V1,
+  producers: ['qr'],
+  consumers: ['face', 'access', 'audit'],
   key: 'requestId',
   partitions: 3,
   retentionMs: RETENTION.thirtyDays,
