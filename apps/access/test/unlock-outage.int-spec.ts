@@ -21,12 +21,12 @@ import { LockSimulator } from '../src/sim/lock-simulator';
 
 /**
  * Unlocks decided while the access app cannot reach the MQTT broker (its connection goes
- * through a proxy that is cut; the lock stays connected). A command is good for
- * LOCK_COMMAND_TTL_MS from the grant: it goes out once when the broker is back in time, and is
- * otherwise recorded as failed and never sent.
+ * through a proxy that is cut; the lock stays connected), or while the lock is away. A command
+ * is good for LOCK_COMMAND_TTL_MS from the grant: it goes out once when the broker is back in
+ * time, and is otherwise recorded as failed and never sent.
  */
-const TTL_MS = 4000;
-const ACK_TIMEOUT_MS = 1000;
+const TTL_MS = 5000;
+const ACK_TIMEOUT_MS = 2000;
 const s = stackSettings();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -176,5 +176,30 @@ it('records an unlock whose broker stays unreachable past its expiry as failed, 
   expect(sim.unlocks.filter((u) => u.requestId === requestId)).toEqual([]);
   expect(
     sim.refusals.filter((r) => (r.command as { requestId?: string })?.requestId === requestId),
+  ).toEqual([]);
+});
+
+it('sends commands that reached nobody again, in order, when their lock says it is back online', async () => {
+  // The lock is away (a broker restart drops its subscription the same way).
+  await sim.stop();
+  const first = await grant();
+  await eventually(async () => ((await command(first)).sent_at ? true : undefined), 5000);
+  const second = await grant();
+  // One at a time: the second waits for the first, which the lock would otherwise find older
+  // than one it had accepted.
+  await sleep(500);
+  expect((await command(second)).sent_at).toBeNull();
+  await sim.start();
+
+  for (const requestId of [first, second]) {
+    await lockEvents.waitFor((e) => e.payload.kind === 'ack' && e.payload.requestId === requestId);
+    expect(await doorConfirmed(requestId)).toBe(true);
+  }
+  const acted = sim.unlocks.filter((u) => [first, second].includes(u.requestId));
+  expect(acted.map((u) => u.requestId)).toEqual([first, second]);
+  expect(
+    sim.refusals.filter((r) =>
+      [first, second].includes((r.command as { requestId?: string })?.requestId ?? ''),
+    ),
   ).toEqual([]);
 });

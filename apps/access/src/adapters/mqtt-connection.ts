@@ -18,32 +18,36 @@ type StoredPacket = Parameters<Store['put']>[0];
 
 /**
  * The client's store of publishes the broker has not acknowledged yet (the client sends them
- * again after a reconnect), knowing which message id carries which payload, so that one can be
+ * again after a reconnect), knowing which message ids carry which payload, so that they can be
  * taken back.
  */
 class OutgoingStore extends Store {
-  private readonly ids = new Map<unknown, number>();
+  private readonly ids = new Map<unknown, Set<number>>();
   private readonly payloads = new Map<number, unknown>();
 
   override put(packet: StoredPacket, cb: DoneCallback): this {
     if (packet.cmd === 'publish' && packet.messageId !== undefined) {
-      this.ids.set(packet.payload, packet.messageId);
+      const ids = this.ids.get(packet.payload) ?? new Set<number>();
+      this.ids.set(packet.payload, ids.add(packet.messageId));
       this.payloads.set(packet.messageId, packet.payload);
     }
     return super.put(packet, cb);
   }
 
   override del(packet: Pick<StoredPacket, 'messageId'>, cb: Parameters<Store['del']>[1]): this {
-    if (packet.messageId !== undefined) {
-      this.ids.delete(this.payloads.get(packet.messageId));
+    if (packet.messageId !== undefined && this.payloads.has(packet.messageId)) {
+      const payload = this.payloads.get(packet.messageId);
+      const ids = this.ids.get(payload);
+      ids?.delete(packet.messageId);
+      if (ids?.size === 0) this.ids.delete(payload);
       this.payloads.delete(packet.messageId);
     }
     return super.del(packet, cb);
   }
 
-  /** The message id of a publish not acknowledged yet, by its payload. */
-  idOf(payload: string): number | undefined {
-    return this.ids.get(payload);
+  /** The message ids of the publishes of a payload not acknowledged yet. */
+  idsOf(payload: string): number[] {
+    return [...(this.ids.get(payload) ?? [])];
   }
 }
 
@@ -122,8 +126,7 @@ export class MqttConnection implements OnModuleInit, OnApplicationShutdown {
     }
     const withdraw = setTimeout(
       () => {
-        const id = this.outgoing.idOf(payload);
-        if (id !== undefined) client.removeOutgoingMessage(id);
+        for (const id of this.outgoing.idsOf(payload)) client.removeOutgoingMessage(id);
       },
       Math.max(0, opts.withdrawAt - Date.now()),
     );

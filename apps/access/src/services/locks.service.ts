@@ -31,15 +31,22 @@ const DUPLICATE_WITHIN_MS = 5000;
 
 /**
  * The oldest unsent command that has not expired (`$1`: the commands' time to live, an
- * interval). A command is acknowledged only once sent, so asking for `acked_at is null` as well
- * changes no answer, but it matches the partial index of open commands
- * (`lock_commands_open_idx`): the table keeps every grant's command, and without it each tick
- * would read all of them.
+ * interval), of a lock with no other command sent and not acknowledged yet. A lock takes its
+ * commands one at a time: it accepts only counters above the last one it accepted, so a command
+ * that reached nobody (the lock was away) and is sent again must not have been overtaken.
+ *
+ * A command is acknowledged only once sent, so asking for `acked_at is null` as well changes no
+ * answer, but it matches the partial index of open commands (`lock_commands_open_idx`): the
+ * table keeps every grant's command, and without it each tick would read all of them.
  */
-export const OLDEST_UNSENT_COMMAND = `select request_id, lock_id from lock_commands
-  where sent_at is null and acked_at is null and timed_out_at is null
-    and created_at > now() - $1::interval
-  order by created_at limit 1`;
+export const OLDEST_UNSENT_COMMAND = `select c.request_id, c.lock_id from lock_commands c
+  where c.sent_at is null and c.acked_at is null and c.timed_out_at is null
+    and c.created_at > now() - $1::interval
+    and not exists (
+      select 1 from lock_commands o
+      where o.lock_id = c.lock_id and o.sent_at is not null
+        and o.acked_at is null and o.timed_out_at is null)
+  order by c.created_at limit 1`;
 
 /**
  * Claims the oldest unsent command in one statement: takes its lock's next counter and marks it
@@ -50,10 +57,21 @@ const CLAIM_NEXT_COMMAND = `with next as (${OLDEST_UNSENT_COMMAND} for update sk
   bumped as (
     update locks set counter = locks.counter + 1 from next where locks.id = next.lock_id
     returning locks.id, locks.key_id, locks.iv, locks.tag, locks.ciphertext, locks.counter)
-  update lock_commands c set counter = bumped.counter, sent_at = now()
-  from next, bumped where c.request_id = next.request_id
-  returning c.request_id, c.created_at as "createdAt", bumped.id, bumped.key_id as "keyId",
-            bumped.iv, bumped.tag, bumped.ciphertext, bumped.counter`;
+  update lock_commands claimed set counter = bumped.counter, sent_at = now()
+  from next, bumped where claimed.request_id = next.request_id
+  returning claimed.request_id, claimed.created_at as "createdAt", bumped.id,
+            bumped.key_id as "keyId", bumped.iv, bumped.tag, bumped.ciphertext, bumped.counter`;
+
+/**
+ * A lock's commands sent and not acknowledged yet, still good (`$2`: the time to live) and not
+ * due for their acknowledgement (`$3`), with what signing them again needs.
+ */
+const OPEN_SENT_COMMANDS = `select c.request_id, c.created_at as "createdAt", c.sent_at as "sentAt",
+    l.id, l.key_id as "keyId", l.iv, l.tag, l.ciphertext, c.counter
+  from lock_commands c join locks l on l.id = c.lock_id
+  where c.lock_id = $1 and c.sent_at is not null and c.acked_at is null
+    and c.timed_out_at is null and c.created_at > now() - $2::interval
+    and c.sent_at > now() - $3::interval`;
 
 /** A claimed command that never reached the broker goes back to the unsent ones. */
 const UNCLAIM_COMMAND = `update lock_commands set sent_at = null, counter = null
@@ -73,7 +91,8 @@ interface ClaimedCommand {
 
 /**
  * The lock adapter. Sends each grant's unlock command once (`locks/{id}/cmd`, signed, with the
- * lock's next counter, good until LOCK_COMMAND_TTL_MS after the grant); takes acknowledgements
+ * lock's next counter, good until LOCK_COMMAND_TTL_MS after the grant), and again only to a lock
+ * that reports it is back online without having acknowledged it; takes acknowledgements
  * (`locks/{id}/ack`, signed) and state reports (`locks/{id}/state`, including the last will
  * that says a lock went offline) and bridges them to lock.events.v1 through the outbox. A
  * command not acknowledged in time becomes a `command-timeout` event, and the decision record
@@ -125,32 +144,16 @@ export class Locks extends PeriodicJob {
    */
   private async sendPending(): Promise<void> {
     if (!this.mqtt.connected) return;
-    const ttl = this.config.LOCK_COMMAND_TTL_MS;
     for (let n = 0; n < 50; n++) {
       const claimedAt = Date.now();
       // TypeORM answers an UPDATE … RETURNING with [rows, count].
       const [rows] = await this.db.query<[ClaimedCommand[], number]>(CLAIM_NEXT_COMMAND, [
-        `${ttl} milliseconds`,
+        this.interval(this.config.LOCK_COMMAND_TTL_MS),
       ]);
       const claimed = rows[0];
       if (!claimed) return;
-      const lockId = claimed.id;
-      const expiresAt = new Date(claimed.createdAt).getTime() + ttl;
-      const command = signCommand(this.secretOf(claimed), {
-        lockId,
-        requestId: claimed.request_id,
-        action: 'unlock',
-        durationS: this.config.UNLOCK_SECONDS,
-        counter: Number(claimed.counter),
-        expiresAt,
-      });
       try {
-        // At most once. A publish cut off by a lost connection is sent again when it is back, but
-        // not once the command has expired or counts as not acknowledged (CommandTimeouts): what
-        // is recorded as failed never goes out afterwards.
-        await this.mqtt.publish(lockTopic(lockId, 'cmd'), JSON.stringify(command), {
-          withdrawAt: Math.min(expiresAt, claimedAt + this.config.LOCK_ACK_TIMEOUT_MS),
-        });
+        await this.publish(claimed, claimedAt);
       } catch (err) {
         if (err instanceof NotConnectedError) {
           // Nothing reached the broker: it goes when the connection is back, if still good.
@@ -161,6 +164,52 @@ export class Locks extends PeriodicJob {
         this.logger.warn(`unlock ${claimed.request_id}: ${describeError(err)}`);
       }
     }
+  }
+
+  /**
+   * Sends again what a lock has not acknowledged when it says it is (back) online: a command
+   * published while it was away (the broker restarted, and the lock had not subscribed again)
+   * reached nobody. It is the same signed command with the same counter, and only while it is
+   * good and not due: a lock acts on a counter once, so a lock that did get it refuses the copy.
+   * Commands go one at a time (OLDEST_UNSENT_COMMAND), so no later one has overtaken it.
+   */
+  private async resendTo(lockId: string): Promise<void> {
+    if (!this.mqtt.connected) return;
+    const open = await this.db.query<(ClaimedCommand & { sentAt: Date })[]>(OPEN_SENT_COMMANDS, [
+      lockId,
+      this.interval(this.config.LOCK_COMMAND_TTL_MS),
+      this.interval(this.config.LOCK_ACK_TIMEOUT_MS),
+    ]);
+    for (const command of open) {
+      await this.publish(command, new Date(command.sentAt).getTime()).catch((err: unknown) =>
+        this.logger.warn(`unlock ${command.request_id}, sent again: ${describeError(err)}`),
+      );
+    }
+  }
+
+  /**
+   * Signs a claimed command and publishes it. A publish cut off by a lost connection is sent
+   * again when it is back, but not once the command has expired or is due for its
+   * acknowledgement (CommandTimeouts, LOCK_ACK_TIMEOUT_MS after `sentAt`): what is recorded as
+   * failed never goes out afterwards.
+   */
+  private async publish(claimed: ClaimedCommand, sentAt: number): Promise<void> {
+    const expiresAt = new Date(claimed.createdAt).getTime() + this.config.LOCK_COMMAND_TTL_MS;
+    const command = signCommand(this.secretOf(claimed), {
+      lockId: claimed.id,
+      requestId: claimed.request_id,
+      action: 'unlock',
+      durationS: this.config.UNLOCK_SECONDS,
+      counter: Number(claimed.counter),
+      expiresAt,
+    });
+    await this.mqtt.publish(lockTopic(claimed.id, 'cmd'), JSON.stringify(command), {
+      withdrawAt: Math.min(expiresAt, sentAt + this.config.LOCK_ACK_TIMEOUT_MS),
+    });
+  }
+
+  private interval(ms: number): string {
+    return `${ms} milliseconds`;
   }
 
   private async onMessage(topic: string, payload: Buffer): Promise<void> {
@@ -216,7 +265,10 @@ export class Locks extends PeriodicJob {
         }),
       ],
     );
-    if (acked.length > 0) this.outbox.added();
+    if (acked.length === 0) return;
+    this.outbox.added();
+    // The lock's next command, if one is waiting for this one.
+    this.runSoon();
   }
 
   /**
@@ -239,7 +291,10 @@ export class Locks extends PeriodicJob {
     if (!wellFormed || !reportSigned(this.secretOf(lock), report)) {
       return this.refuseReport(lock.id, 'not signed, or not well formed');
     }
-    if (await this.onState(lock.id, body, report.counter)) return;
+    if (await this.onState(lock.id, body, report.counter)) {
+      if (report.online === true) await this.resendTo(lock.id);
+      return;
+    }
     const [last] = await this.db.query<{ recent: boolean }[]>(
       `select last_seen_at > now() - ($2 || ' milliseconds')::interval as recent
        from locks where id = $1`,
@@ -342,6 +397,7 @@ export class CommandTimeouts extends PeriodicJob {
     @InjectDataSource() private readonly db: DataSource,
     @Inject(ACCESS_CONFIG) private readonly config: AccessConfig,
     private readonly outbox: Outbox,
+    private readonly locks: Locks,
   ) {
     super();
   }
@@ -399,6 +455,8 @@ export class CommandTimeouts extends PeriodicJob {
       );
       if (inserted.length === 0) continue;
       this.outbox.added();
+      // The lock's next command, if one is waiting for this one.
+      this.locks.runSoon();
       this.logger.warn(`lock ${lockId} did not confirm request ${requestId}`);
     }
   }

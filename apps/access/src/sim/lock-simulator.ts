@@ -23,10 +23,10 @@ export interface LockBroker {
  * A smart lock on MQTT that behaves like a real one: it verifies each command's HMAC under its
  * own secret, refuses expired commands and any counter not above the last one it accepted,
  * acknowledges (signed), unlocks for the commanded seconds and locks again, reports its state
- * (signed, with a counter of its own), and leaves a last will that marks it offline. It logs in
- * to the broker with its own credentials and the one client id they allow. It can also report
- * its door sensor (opened, closed), a forced door and a door held open. `npm run lock:sim` runs
- * one from the command line.
+ * (signed, with a counter of its own; online again after every reconnect), and leaves a last
+ * will that marks it offline. It logs in to the broker with its own credentials and the one
+ * client id they allow. It can also report its door sensor (opened, closed), a forced door and
+ * a door held open. `npm run lock:sim` runs one from the command line.
  */
 export class LockSimulator {
   private client?: MqttClient;
@@ -48,7 +48,7 @@ export class LockSimulator {
   ) {}
 
   async start(): Promise<void> {
-    this.client = await mqtt.connectAsync(this.broker.url, {
+    const client = await mqtt.connectAsync(this.broker.url, {
       clientId: lockClientId(this.lockId),
       username: this.broker.username,
       password: this.broker.password,
@@ -61,14 +61,23 @@ export class LockSimulator {
         retain: false,
       },
     });
-    this.client.on('message', (_topic, payload) => {
+    this.client = client;
+    client.on('message', (_topic, payload) => {
       this.onCommand(payload).catch((err: unknown) =>
         this.log(`lock ${this.lockId}: could not answer a command: ${(err as Error).message}`),
       );
     });
-    await this.client.subscribeAsync(lockTopic(this.lockId, 'cmd'), { qos: 1 });
+    await client.subscribeAsync(lockTopic(this.lockId, 'cmd'), { qos: 1 });
     await this.report({ online: true });
     await this.report({ state: 'locked' });
+    // As a real lock does, it says it is online after every reconnect, once it listens again:
+    // commands published while it was away reached nobody, and are sent again.
+    client.on('connect', () => {
+      void client
+        .subscribeAsync(lockTopic(this.lockId, 'cmd'), { qos: 1 })
+        .then(() => this.report({ online: true }))
+        .catch(() => undefined);
+    });
     this.log(`lock ${this.lockId}: online, locked`);
   }
 
