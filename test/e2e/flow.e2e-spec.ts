@@ -123,8 +123,8 @@ beforeAll(async () => {
     windows: [{ days: [notToday], from: '00:00', to: '23:59' }],
   });
 
-  // The member enrols their face with two photos.
-  await gw.enrol(member.token, ['person_a_obama_1.jpg', 'person_a_obama_2.jpg']);
+  // The member enrols their face with two photos; the admin approves it.
+  await gw.enrol(member, ['person_a_obama_1.jpg', 'person_a_obama_2.jpg'], admin);
 
   sim = simulatorOf(lock);
   await sim.start();

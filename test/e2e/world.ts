@@ -36,8 +36,16 @@ export class Gateway {
     return { room, lock, door };
   }
 
-  /** The member consents and enrols their face with photos from the shared set. */
-  async enrol(token: string, files: string[]): Promise<void> {
+  /**
+   * The member consents and enrols their face with photos from the shared set, and the admin
+   * approves it (a first face waits for an admin).
+   */
+  async enrol(
+    member: { token: string; userId: string },
+    files: string[],
+    admin: string,
+  ): Promise<void> {
+    const { token } = member;
     const consent = await this.call('POST', '/v1/me/face/consent', token, {
       accept: true,
       noticeVersion: '2026-01',
@@ -50,7 +58,9 @@ export class Gateway {
       headers: { authorization: `Bearer ${token}` },
       body: form,
     });
-    if (res.status !== 201) throw new Error(`enrolment: ${res.status} ${await res.text()}`);
+    if (res.status !== 202) throw new Error(`enrolment: ${res.status} ${await res.text()}`);
+    const approved = await this.call('POST', `/v1/users/${member.userId}/face/approve`, admin);
+    if (approved.status !== 200) throw new Error(`approval: ${approved.status}`);
   }
 
   /** The code a kiosk shows for a door now. */
@@ -104,7 +114,7 @@ export async function oneDoor(gatewayUrl: string, options: { frameSize?: number 
   const kiosk = await kioskToken(gatewayUrl, admin, [door.id!]);
   const member = await memberToken(gatewayUrl, admin);
   await gw.create('/v1/permissions', admin, { roomId: room.id, userId: member.userId });
-  await gw.enrol(member.token, ['person_a_obama_1.jpg', 'person_a_obama_2.jpg']);
+  await gw.enrol(member, ['person_a_obama_1.jpg', 'person_a_obama_2.jpg'], admin);
   const sim = simulatorOf(lock);
   await sim.start();
   // Sent at most `frameSize` on its longer side (the photo itself otherwise). The face app works

@@ -71,6 +71,13 @@ export const FaceConfigSchema = z.object({
   FACE_TEMPLATE_KEYRING: keyringEnv().optional(),
   /** Keys the gateway seals captures with on face.captured.v1 (shared with the gateway). */
   FACE_CAPTURE_KEYRING: keyringEnv().optional(),
+  /**
+   * Enrolling or replacing one's own face needs a sign-in with the password at most this many
+   * seconds before: an access token alone must not change the face that opens doors.
+   */
+  FACE_ENROL_SIGN_IN_MAX_AGE_S: int(1, 3600, 300),
+  /** An enrolment waiting for an admin's approval is dropped after this many days. */
+  FACE_ENROL_PENDING_DAYS: int(1, 90, 7),
   /** A template not used for this long is erased (GDPR storage limitation). */
   FACE_RETENTION_DAYS: int(1, 36500, 1095),
   /** How long a capture waits for the QR step's answer before it is dropped (fail secure). */

@@ -92,14 +92,28 @@ const enrol = (token: string, files: string[] | Buffer[]) =>
     files.map((f) => ({ field: 'images', bytes: typeof f === 'string' ? photo(f) : f })),
   );
 
-/** A member who consented and enrolled these photos. */
+const approve = (userId: string, token = admin) =>
+  call(gw.url, 'POST', `/v1/users/${userId}/face/approve`, { token });
+
+/** A member who consented and enrolled these photos, approved by the admin. */
 async function enrolledMember(files: string[]) {
   const member = await memberToken(gw.url, admin);
   expect((await consent(member.token)).status).toBe(200);
   const res = await enrol(member.token, files);
-  expect(res).toMatchObject({ status: 201, body: { enrolled: true } });
+  expect(res).toMatchObject({ status: 202, body: { enrolled: false } });
+  expect(await approve(member.userId)).toMatchObject({ status: 200, body: { enrolled: true } });
   return member;
 }
+
+/** The sealed template on record. */
+const templateRow = async (userId: string) =>
+  (
+    await query<{ ciphertext: string; enrolled_at: Date }>(
+      face.databaseUrl,
+      'select ciphertext, enrolled_at from face_templates where user_id = $1',
+      [userId],
+    )
+  )[0];
 
 /** A member at the door: scans the kiosk's code, sends a photo; the face step's answer. */
 async function atTheDoor(memberToken: string, file: string) {
@@ -118,7 +132,7 @@ async function atTheDoor(memberToken: string, file: string) {
 }
 
 describe('enrolment', () => {
-  it('needs consent first, then takes matching photos and never returns the template', async () => {
+  it('needs consent first, holds a first face for an admin, and never returns the template', async () => {
     const member = await memberToken(gw.url, admin);
     expect(await enrol(member.token, ['person_a_obama_1.jpg'])).toMatchObject({
       status: 403,
@@ -131,25 +145,49 @@ describe('enrolment', () => {
     });
     const res = await enrol(member.token, ['person_a_obama_1.jpg', 'person_a_obama_2.jpg']);
     expect(res).toMatchObject({
-      status: 201,
-      body: { enrolled: true, imageCount: 2, model: 'mobilefacenet-foamliu-128' },
+      status: 202,
+      body: { enrolled: false, pending: { reason: 'no-template' } },
+    });
+    expect(await templateRow(member.userId)).toBeUndefined();
+    // The member cannot approve it.
+    expect(await approve(member.userId, member.token)).toMatchObject({
+      status: 403,
+      body: { code: 'INSUFFICIENT_ROLE' },
+    });
+    expect(await approve(member.userId)).toMatchObject({
+      status: 200,
+      body: { enrolled: true, imageCount: 2, model: 'mobilefacenet-foamliu-128', pending: null },
     });
     const status = await call(gw.url, 'GET', '/v1/me/face', { token: member.token });
     expect(Object.keys(status.body).sort()).toEqual([
       'consentGivenAt',
       'enrolled',
       'enrolledAt',
+      'history',
       'imageCount',
       'lastUsedAt',
       'model',
       'noticeVersion',
+      'pending',
     ]);
-    const [event] = await enrolments.waitFor((e) => e.payload.userId === member.userId);
-    expect(event!.payload).toEqual({
-      userId: member.userId,
-      kind: 'enrolled',
-      modelVersion: 'mobilefacenet-foamliu-128',
-    });
+    expect(status.body.history).toMatchObject([{ state: 'enrolled', via: 'approved' }]);
+    const events = await enrolments.waitFor((e) => e.payload.userId === member.userId, 2);
+    expect(events.map((e) => e.payload)).toEqual([
+      {
+        userId: member.userId,
+        kind: 'pending',
+        reason: 'no-template',
+        modelVersion: 'mobilefacenet-foamliu-128',
+      },
+      {
+        userId: member.userId,
+        kind: 'enrolled',
+        via: 'approved',
+        by: expect.any(String),
+        replaced: false,
+        modelVersion: 'mobilefacenet-foamliu-128',
+      },
+    ]);
   });
 
   it('stores the template sealed: no float of it in the row, and bound to its user', async () => {
@@ -256,6 +294,96 @@ describe('enrolment', () => {
     ).toMatchObject({ status: 415, body: { code: 'UNSUPPORTED_MEDIA_TYPE' } });
     // The service still answers.
     expect((await call(gw.url, 'GET', '/v1/me/face', { token: member.token })).status).toBe(200);
+  });
+});
+
+describe('replacing a face', () => {
+  it('holds a face that does not match the one on record for an admin: a stolen token alone cannot swap it', async () => {
+    const victim = await enrolledMember(['person_a_obama_1.jpg', 'person_a_obama_2.jpg']);
+    const before = await templateRow(victim.userId);
+    // Someone with the member's token (and password, even) enrols their own face.
+    const res = await enrol(victim.token, ['person_b_biden_1.jpg', 'person_b_biden_2.jpg']);
+    expect(res).toMatchObject({
+      status: 202,
+      body: { enrolled: true, pending: { reason: 'no-match' } },
+    });
+    expect(await templateRow(victim.userId)).toEqual(before);
+    // At the door, with the member's token, the other face is not the member's.
+    expect(await atTheDoor(victim.token, 'person_b_biden_3.jpg')).toMatchObject({
+      outcome: 'no-match',
+    });
+    const [pending] = await enrolments.waitFor(
+      (e) => e.payload.userId === victim.userId && e.payload.kind === 'pending',
+    );
+    expect(pending!.payload.reason).toBe('no-match');
+
+    // The admin refuses it: the face on record stays, and the history says so.
+    expect(
+      await call(gw.url, 'POST', `/v1/users/${victim.userId}/face/reject`, { token: admin }),
+    ).toMatchObject({ status: 200, body: { enrolled: true, pending: null } });
+    expect(await templateRow(victim.userId)).toEqual(before);
+    expect(await approve(victim.userId)).toMatchObject({
+      status: 404,
+      body: { code: 'NO_PENDING_ENROLMENT' },
+    });
+    const seen = await call(gw.url, 'GET', `/v1/users/${victim.userId}/face`, { token: admin });
+    expect(seen.body.history.map((h: { state: string }) => h.state)).toEqual([
+      'rejected',
+      'enrolled',
+    ]);
+  });
+
+  it('replaces a face that matches the one on record at once, and says so', async () => {
+    const member = await enrolledMember(['person_a_obama_1.jpg']);
+    const res = await enrol(member.token, ['person_a_obama_2.jpg', 'person_a_obama_3.jpg']);
+    expect(res).toMatchObject({ status: 201, body: { enrolled: true, imageCount: 2 } });
+    const [event] = await enrolments.waitFor(
+      (e) => e.payload.userId === member.userId && e.payload.via === 'matched',
+    );
+    expect(event!.payload).toMatchObject({ kind: 'enrolled', replaced: true });
+  });
+
+  it('needs a recent sign-in with the password, not just a valid access token', async () => {
+    const strict = await startFace(auth, {
+      databaseUrl: face.databaseUrl,
+      env: { FACE_ENROL_SIGN_IN_MAX_AGE_S: '1' },
+    });
+    try {
+      const member = await memberToken(gw.url, admin);
+      await consent(member.token);
+      await new Promise((r) => setTimeout(r, 1500));
+      const form = new FormData();
+      form.append('images', new Blob([photo('person_c_rudd_1.jpg')]), 'photo.jpg');
+      const res = await fetch(`${strict.url}/v1/me/face`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${member.token}` },
+        body: form,
+      });
+      expect(res.status).toBe(403);
+      expect(await res.json()).toMatchObject({ code: 'RECENT_SIGN_IN_REQUIRED' });
+    } finally {
+      await strict.app.close();
+    }
+  });
+
+  it('lets an admin enrol a person in front of them, in use at once', async () => {
+    const member = await memberToken(gw.url, admin);
+    await consent(member.token);
+    const res = await upload('POST', `/v1/users/${member.userId}/face`, admin, [
+      { field: 'images', bytes: photo('person_d_pratt_1.jpg') },
+    ]);
+    expect(res).toMatchObject({ status: 201, body: { enrolled: true } });
+    const [event] = await enrolments.waitFor(
+      (e) => e.payload.userId === member.userId && e.payload.kind === 'enrolled',
+    );
+    expect(event!.payload).toMatchObject({ via: 'supervised', by: expect.any(String) });
+    // Not a member's to do.
+    const other = await memberToken(gw.url, admin);
+    expect(
+      await upload('POST', `/v1/users/${other.userId}/face`, member.token, [
+        { field: 'images', bytes: photo('person_d_pratt_1.jpg') },
+      ]),
+    ).toMatchObject({ status: 403 });
   });
 });
 

@@ -45,6 +45,13 @@ export function singleEventAlerts(topic: string, p: Payload): AlertHit[] {
         );
       }
       break;
+    case 'face.enrolment.v1': {
+      // The face that opens a person's doors changed, or someone asks for it to change.
+      const user = `user:${str(p.userId)}`;
+      if (p.kind === 'enrolled') hit('face-enrolled', p.via === 'matched' ? 'low' : 'medium', user);
+      if (p.kind === 'pending') hit('face-enrolment-pending', 'medium', user);
+      break;
+    }
     case 'auth.events.v1':
       if (p.kind === 'locked-out') hit('account-locked', 'medium', `user:${str(p.userId)}`);
       if (p.kind === 'token-reuse-detected') hit('token-reuse', 'high', `user:${str(p.userId)}`);

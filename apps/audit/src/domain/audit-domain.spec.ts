@@ -1,4 +1,5 @@
 import { busiestWindow } from '../projections/alerts.projection';
+import { singleEventAlerts } from './alert-rules';
 import { accessRequestView } from './access-request-view';
 import { redactPayload } from './redact';
 import {
@@ -223,5 +224,24 @@ describe('busiestWindow', () => {
       300, 301,
     ]);
     expect(busiestWindow([], new Date(), 1000)).toEqual([]);
+  });
+});
+
+describe('the alert rules', () => {
+  const user = '0b8f2f8e-4a7e-4d51-9a3e-2f1d8c6b7a10';
+
+  it('raise an alert on every face enrolment, louder when it was not a match', () => {
+    const on = (p: Record<string, unknown>) =>
+      singleEventAlerts('face.enrolment.v1', { userId: user, ...p });
+    expect(on({ kind: 'enrolled', via: 'matched' })).toEqual([
+      { type: 'face-enrolled', severity: 'low', subject: `user:${user}` },
+    ]);
+    expect(on({ kind: 'enrolled', via: 'approved' })).toEqual([
+      { type: 'face-enrolled', severity: 'medium', subject: `user:${user}` },
+    ]);
+    expect(on({ kind: 'pending', reason: 'no-match' })).toEqual([
+      { type: 'face-enrolment-pending', severity: 'medium', subject: `user:${user}` },
+    ]);
+    expect(on({ kind: 'erased' })).toEqual([]);
   });
 });

@@ -85,6 +85,7 @@ export class AlertsProjection implements Projection<AlertView[]> {
   readonly table = 'alerts';
   readonly topics = [
     'face.checked.v1',
+    'face.enrolment.v1',
     'lock.events.v1',
     'auth.events.v1',
     ACCESS_DECIDED_V1,

@@ -31,6 +31,8 @@ export class RefreshTokenRow {
   @Prop({ type: String, required: true, index: true }) familyId!: string;
   @Prop({ type: String, required: true, index: true }) userId!: string;
   @Prop({ type: Date, required: true }) createdAt!: Date;
+  /** When the person last proved their password in this family (kept across rotations). */
+  @Prop({ type: Date, default: null }) authTime!: Date | null;
   @Prop({ type: Date, required: true, index: true }) expiresAt!: Date;
   @Prop({ type: Date, default: null }) usedAt!: Date | null;
   @Prop({ type: Date, default: null }) revokedAt!: Date | null;

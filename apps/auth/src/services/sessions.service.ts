@@ -82,7 +82,7 @@ export class Sessions {
       await this.tokens.revokeFamily(outcome.familyId);
       throw invalidRefresh();
     }
-    return this.tokens.pair(user._id, user.roles, outcome.familyId);
+    return this.tokens.pair(user._id, user.roles, outcome);
   }
 
   /** Revokes the session the refresh token belongs to. Unknown tokens are fine (idempotent). */

@@ -18,7 +18,7 @@ export const invalidRefresh = () =>
   );
 
 export type RefreshOutcome =
-  | { kind: 'rotated'; userId: string; familyId: string }
+  | { kind: 'rotated'; userId: string; familyId: string; authTime: Date }
   | { kind: 'reused'; userId: string; familyId: string }
   | { kind: 'invalid' };
 
@@ -32,14 +32,23 @@ export class Tokens {
     @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
   ) {}
 
+  /**
+   * `authTime`: when the person last proved their password (`auth_time`, in seconds), for
+   * the operations that need a recent sign-in.
+   */
   async access(
     sub: string,
     roles: TokenRole[],
     ttlSeconds: number,
-    doors?: string[],
+    { doors, authTime }: { doors?: string[]; authTime?: Date } = {},
   ): Promise<string> {
     const key = this.keys.current();
-    return this.jwt.signAsync(doors ? { roles, doors } : { roles }, {
+    const claims = {
+      roles,
+      ...(doors ? { doors } : {}),
+      ...(authTime ? { auth_time: Math.floor(authTime.getTime() / 1000) } : {}),
+    };
+    return this.jwt.signAsync(claims, {
       algorithm: TOKEN_ALGORITHM,
       privateKey: key.privatePem,
       keyid: key.kid,
@@ -56,29 +65,37 @@ export class Tokens {
     const ttl = this.config.DEVICE_TOKEN_TTL_S;
     return {
       tokenType: 'Bearer',
-      accessToken: await this.access(deviceId, ['device'], ttl, doors),
+      accessToken: await this.access(deviceId, ['device'], ttl, { doors }),
       expiresIn: ttl,
     };
   }
 
-  /** A fresh access token and a refresh token, in a new family or continuing one. */
+  /**
+   * A fresh access token and a refresh token, in a new family (a sign-in with the password:
+   * `authTime` now) or continuing one (a rotation: the family's `authTime`).
+   */
   async pair(
     userId: string,
     roles: TokenRole[],
-    familyId: string = randomUUID(),
+    session: { familyId: string; authTime: Date } = {
+      familyId: randomUUID(),
+      authTime: new Date(),
+    },
   ): Promise<TokenPair> {
     const refreshToken = opaqueSecret('rkr_');
     const now = new Date();
+    const { familyId, authTime } = session;
     await this.refresh.create({
       _id: sha256(refreshToken),
       familyId,
       userId,
       createdAt: now,
+      authTime,
       expiresAt: new Date(now.getTime() + this.config.REFRESH_TOKEN_TTL_S * 1000),
     });
     return {
       tokenType: 'Bearer',
-      accessToken: await this.access(userId, roles, this.config.ACCESS_TOKEN_TTL_S),
+      accessToken: await this.access(userId, roles, this.config.ACCESS_TOKEN_TTL_S, { authTime }),
       expiresIn: this.config.ACCESS_TOKEN_TTL_S,
       refreshToken,
       refreshExpiresIn: this.config.REFRESH_TOKEN_TTL_S,
@@ -98,7 +115,11 @@ export class Tokens {
         { new: false },
       )
       .lean();
-    if (row) return { kind: 'rotated', userId: row.userId, familyId: row.familyId };
+    if (row) {
+      // A row from before sign-in times were kept counts as signed in when it was made.
+      const authTime = row.authTime ?? row.createdAt;
+      return { kind: 'rotated', userId: row.userId, familyId: row.familyId, authTime };
+    }
     const known = await this.refresh.findById(id).lean();
     if (known?.usedAt && !known.revokedAt) {
       await this.revokeFamily(known.familyId, now);

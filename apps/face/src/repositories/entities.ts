@@ -19,6 +19,34 @@ export class FaceTemplateRow {
   @Column({ name: 'last_used_at', type: 'timestamptz' }) lastUsedAt!: Date;
 }
 
+export type EnrolmentState = 'pending' | 'enrolled' | 'rejected' | 'withdrawn' | 'erased';
+
+/**
+ * One change of a person's face: an enrolment (how it was accepted), one waiting for an admin
+ * (its template sealed here until then), refused, withdrawn, or an erasure. The person's face
+ * history.
+ */
+@Entity({ name: 'face_enrolments' })
+export class FaceEnrolmentRow {
+  @PrimaryColumn({ type: 'uuid' }) id!: string;
+  @Column({ name: 'user_id', type: 'uuid' }) userId!: string;
+  @Column({ type: 'text' }) state!: EnrolmentState;
+  /** Enrolled: `matched`, `approved` or `supervised`; erased: by whom. */
+  @Column({ type: 'text', nullable: true }) via!: string | null;
+  /** Pending: `no-template` or `no-match`. */
+  @Column({ type: 'text', nullable: true }) reason!: string | null;
+  @Column({ name: 'key_id', type: 'text', nullable: true }) keyId!: string | null;
+  @Column({ type: 'text', nullable: true }) iv!: string | null;
+  @Column({ type: 'text', nullable: true }) tag!: string | null;
+  @Column({ type: 'text', nullable: true }) ciphertext!: string | null;
+  @Column({ type: 'text', nullable: true }) model!: string | null;
+  @Column({ name: 'image_count', type: 'int', nullable: true }) imageCount!: number | null;
+  @Column({ name: 'requested_at', type: 'timestamptz' }) requestedAt!: Date;
+  @Column({ name: 'decided_at', type: 'timestamptz', nullable: true }) decidedAt!: Date | null;
+  /** The admin who approved, refused or supervised it. */
+  @Column({ name: 'decided_by', type: 'uuid', nullable: true }) decidedBy!: string | null;
+}
+
 /** Consent to biometric processing (GDPR Art. 9(2)(a), BIPA): when, and to which notice. */
 @Entity({ name: 'face_consents' })
 export class FaceConsentRow {
@@ -50,4 +78,10 @@ export class FaceCheckRow {
   @Column({ name: 'analysis_ms', type: 'real', nullable: true }) analysisMs!: number | null;
 }
 
-export const FACE_ENTITIES = [FaceTemplateRow, FaceConsentRow, QrResultRow, FaceCheckRow];
+export const FACE_ENTITIES = [
+  FaceTemplateRow,
+  FaceEnrolmentRow,
+  FaceConsentRow,
+  QrResultRow,
+  FaceCheckRow,
+];

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { FaceStatus } from '@roomkey/contracts';
-import { DomainError } from '@roomkey/common';
+import { assertRecentSignIn, DomainError, Principal } from '@roomkey/common';
 import { FACE_CONFIG, FaceConfig } from '../config';
 import type { FacePipeline } from '../domain/pipeline';
 import { cosine, meanTemplate } from '../domain/vectors';
@@ -9,7 +9,19 @@ import { FACE_PIPELINE } from './tokens';
 
 export const MAX_ENROLMENT_IMAGES = 5;
 
-/** Enrolment: one to five photos of the person, each good enough, all of the same face. */
+/** What an enrolment came to: the face is in use, or it waits for an admin. */
+export interface EnrolmentOutcome {
+  enrolled: boolean;
+  status: FaceStatus;
+}
+
+/**
+ * Enrolment: one to five photos of the person, each good enough, all of the same face. Whoever
+ * holds a person's access token must not be able to put their own face in its place:
+ * enrolling needs a recent sign-in with the password, and a new face is in use at once only
+ * when it matches the one on record; otherwise (the first enrolment included) it waits for an
+ * admin's approval. An admin standing by the person may enrol them directly.
+ */
 @Injectable()
 export class Enrolment {
   constructor(
@@ -19,12 +31,48 @@ export class Enrolment {
   ) {}
 
   /**
-   * `readImages` is how the photos arrive (the upload): consent is checked first, so without
-   * it not even the upload is read.
+   * The person enrols their own face. `readImages` is how the photos arrive (the upload): the
+   * sign-in and consent are checked first, so without them not even the upload is read.
    */
-  async enrol(userId: string, readImages: () => Promise<Buffer[]>): Promise<FaceStatus> {
+  async enrol(me: Principal, readImages: () => Promise<Buffer[]>): Promise<EnrolmentOutcome> {
+    assertRecentSignIn(me, this.config.FACE_ENROL_SIGN_IN_MAX_AGE_S);
+    await this.templates.assertConsent(me.id);
+    const { template, count } = await this.templateFrom(await readImages());
+    const model = this.pipeline.modelId;
+    const current = await this.templates.current(me.id);
+    if (
+      current?.model === model &&
+      cosine(current.embedding, template) >= this.config.FACE_MATCH_THRESHOLD
+    ) {
+      const status = await this.templates.enrol(me.id, template, model, count, { via: 'matched' });
+      return { enrolled: true, status };
+    }
+    const reason = current ? 'no-match' : 'no-template';
+    return {
+      enrolled: false,
+      status: await this.templates.hold(me.id, template, model, count, reason),
+    };
+  }
+
+  /**
+   * An admin enrols a person they stand by (who has given consent): in use at once. The admin
+   * too must have signed in recently.
+   */
+  async enrolFor(
+    admin: Principal,
+    userId: string,
+    readImages: () => Promise<Buffer[]>,
+  ): Promise<FaceStatus> {
+    assertRecentSignIn(admin, this.config.FACE_ENROL_SIGN_IN_MAX_AGE_S);
     await this.templates.assertConsent(userId);
-    const images = await readImages();
+    const { template, count } = await this.templateFrom(await readImages());
+    return this.templates.enrol(userId, template, this.pipeline.modelId, count, {
+      via: 'supervised',
+      by: admin.id,
+    });
+  }
+
+  private async templateFrom(images: Buffer[]): Promise<{ template: Float32Array; count: number }> {
     if (images.length < 1 || images.length > MAX_ENROLMENT_IMAGES) {
       throw new DomainError(
         'IMAGES_REQUIRED',
@@ -59,11 +107,6 @@ export class Enrolment {
         }
       }
     }
-    return this.templates.enrol(
-      userId,
-      meanTemplate(embeddings),
-      this.pipeline.modelId,
-      embeddings.length,
-    );
+    return { template: meanTemplate(embeddings), count: embeddings.length };
   }
 }

@@ -1,12 +1,21 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { LessThan, Not, Repository } from 'typeorm';
-import { faceEnrolmentV1, FaceStatus } from '@roomkey/contracts';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { DataSource, EntityManager, LessThan, Not, Repository } from 'typeorm';
+import { faceEnrolmentV1, FaceEnrolmentV1, FaceStatus } from '@roomkey/contracts';
 import { DomainError, EventPublisher, Keyring } from '@roomkey/common';
-import { FaceConsentRow, FaceTemplateRow } from '../repositories/entities';
+import { FaceConsentRow, FaceEnrolmentRow, FaceTemplateRow } from '../repositories/entities';
 import { TEMPLATE_KEYRING } from './tokens';
 
 type ErasedBy = 'user' | 'admin' | 'retention';
+type EnrolmentEvent = FaceEnrolmentV1['payload'];
+/** How an enrolment was accepted, and by which admin when one did. */
+export type Acceptance = { via: 'matched' } | { via: 'approved' | 'supervised'; by: string };
+export type PendingReason = 'no-template' | 'no-match';
+
+const HISTORY_LENGTH = 20;
+/** Forgets the sealed template of an enrolment once it is decided. */
+const UNSEALED = { keyId: null, iv: null, tag: null, ciphertext: null };
 
 const aad = (userId: string) => `face-template:${userId}`;
 
@@ -22,16 +31,24 @@ export class Templates {
   constructor(
     @InjectRepository(FaceTemplateRow) private readonly rows: Repository<FaceTemplateRow>,
     @InjectRepository(FaceConsentRow) private readonly consents: Repository<FaceConsentRow>,
+    @InjectRepository(FaceEnrolmentRow) private readonly enrolments: Repository<FaceEnrolmentRow>,
+    @InjectDataSource() private readonly db: DataSource,
     @Inject(TEMPLATE_KEYRING) private readonly keyring: Keyring,
     private readonly publisher: EventPublisher,
   ) {}
 
   async status(userId: string): Promise<FaceStatus> {
-    const [row, consent] = await Promise.all([
+    const [row, consent, history] = await Promise.all([
       this.rows.findOneBy({ userId }),
       this.consents.findOneBy({ userId }),
+      this.enrolments.find({
+        where: { userId },
+        order: { requestedAt: 'DESC' },
+        take: HISTORY_LENGTH,
+      }),
     ]);
     const active = consent && !consent.withdrawnAt ? consent : null;
+    const pending = history.find((h) => h.state === 'pending');
     return {
       enrolled: row !== null,
       enrolledAt: row?.enrolledAt.toISOString() ?? null,
@@ -40,6 +57,17 @@ export class Templates {
       imageCount: row?.imageCount ?? null,
       consentGivenAt: active?.givenAt.toISOString() ?? null,
       noticeVersion: active?.noticeVersion ?? null,
+      pending: pending
+        ? {
+            requestedAt: pending.requestedAt.toISOString(),
+            reason: pending.reason as PendingReason,
+          }
+        : null,
+      history: history.map((h) => ({
+        at: (h.decidedAt ?? h.requestedAt).toISOString(),
+        state: h.state,
+        via: h.via,
+      })),
     };
   }
 
@@ -61,23 +89,184 @@ export class Templates {
     }
   }
 
-  /** Stores (or replaces) the person's template; enrolment has checked consent. */
-  async enrol(userId: string, template: Float32Array, model: string, imageCount: number) {
-    const now = new Date();
-    await this.rows.save({
-      userId,
-      ...this.seal(userId, template),
-      model,
-      imageCount,
-      enrolledAt: now,
-      lastUsedAt: now,
+  /**
+   * Stores (or replaces) the person's template, accepted as `how` says; enrolment has checked
+   * consent. An enrolment waiting for an admin is withdrawn: the latest face counts.
+   */
+  async enrol(
+    userId: string,
+    template: Float32Array,
+    model: string,
+    imageCount: number,
+    how: Acceptance,
+  ): Promise<FaceStatus> {
+    const replaced = await this.db.transaction(async (m) => {
+      const now = new Date();
+      const had = await m.existsBy(FaceTemplateRow, { userId });
+      await this.withdrawPending(m, userId);
+      await m.save(FaceTemplateRow, {
+        userId,
+        ...this.seal(userId, template),
+        model,
+        imageCount,
+        enrolledAt: now,
+        lastUsedAt: now,
+      });
+      await m.insert(FaceEnrolmentRow, {
+        ...this.historyRow(userId, 'enrolled', now, how),
+        model,
+        imageCount,
+      });
+      return had;
     });
-    await this.publisher.publish(faceEnrolmentV1, {
-      key: userId,
-      correlationId: userId,
-      payload: { userId, kind: 'enrolled', modelVersion: model },
+    await this.announce({ userId, kind: 'enrolled', modelVersion: model, replaced, ...how });
+    return this.status(userId);
+  }
+
+  /**
+   * Holds an enrolment for an admin's approval (the person had no face on record, or it does
+   * not match): sealed, as a template is, and not compared with anyone until approved. It
+   * takes the place of one already waiting.
+   */
+  async hold(
+    userId: string,
+    template: Float32Array,
+    model: string,
+    imageCount: number,
+    reason: PendingReason,
+  ): Promise<FaceStatus> {
+    await this.db.transaction(async (m) => {
+      await this.withdrawPending(m, userId);
+      await m.insert(FaceEnrolmentRow, {
+        ...this.historyRow(userId, 'pending', new Date()),
+        decidedAt: null,
+        reason,
+        ...this.seal(userId, template),
+        model,
+        imageCount,
+      });
+    });
+    await this.announce({ userId, kind: 'pending', modelVersion: model, reason });
+    return this.status(userId);
+  }
+
+  /**
+   * An admin approves the enrolment waiting for the person (made within `pendingDays`): it
+   * becomes their template. Sealed for the same person, it moves as it is.
+   */
+  async approve(userId: string, adminId: string, pendingDays: number): Promise<FaceStatus> {
+    const { model, replaced } = await this.db.transaction(async (m) => {
+      const pending = await this.pendingOf(m, userId, pendingDays);
+      const now = new Date();
+      const had = await m.existsBy(FaceTemplateRow, { userId });
+      await m.save(FaceTemplateRow, {
+        userId,
+        keyId: pending.keyId!,
+        iv: pending.iv!,
+        tag: pending.tag!,
+        ciphertext: pending.ciphertext!,
+        model: pending.model!,
+        imageCount: pending.imageCount!,
+        enrolledAt: now,
+        lastUsedAt: now,
+      });
+      await m.update(
+        FaceEnrolmentRow,
+        { id: pending.id },
+        { state: 'enrolled', via: 'approved', decidedAt: now, decidedBy: adminId, ...UNSEALED },
+      );
+      return { model: pending.model!, replaced: had };
+    });
+    await this.announce({
+      userId,
+      kind: 'enrolled',
+      modelVersion: model,
+      replaced,
+      via: 'approved',
+      by: adminId,
     });
     return this.status(userId);
+  }
+
+  /** An admin refuses the enrolment waiting for the person; the face on record stays. */
+  async reject(userId: string, adminId: string, pendingDays: number): Promise<FaceStatus> {
+    await this.db.transaction(async (m) => {
+      const pending = await this.pendingOf(m, userId, pendingDays);
+      await m.update(
+        FaceEnrolmentRow,
+        { id: pending.id },
+        { state: 'rejected', decidedAt: new Date(), decidedBy: adminId, ...UNSEALED },
+      );
+    });
+    await this.announce({ userId, kind: 'rejected', by: adminId });
+    return this.status(userId);
+  }
+
+  /** Withdraws enrolments left waiting longer than `days`; how many. */
+  async expirePending(days: number, now = new Date()): Promise<number> {
+    const { affected } = await this.enrolments.update(
+      { state: 'pending', requestedAt: LessThan(new Date(now.getTime() - days * 86_400_000)) },
+      { state: 'withdrawn', decidedAt: now, ...UNSEALED },
+    );
+    return affected ?? 0;
+  }
+
+  private async pendingOf(
+    m: EntityManager,
+    userId: string,
+    days: number,
+  ): Promise<FaceEnrolmentRow> {
+    const pending = await m.findOne(FaceEnrolmentRow, {
+      where: { userId, state: 'pending' },
+      lock: { mode: 'pessimistic_write' },
+    });
+    if (!pending || pending.requestedAt.getTime() < Date.now() - days * 86_400_000) {
+      throw new DomainError(
+        'NO_PENDING_ENROLMENT',
+        'this person has no enrolment waiting for approval',
+        404,
+      );
+    }
+    return pending;
+  }
+
+  private withdrawPending(m: EntityManager, userId: string) {
+    return m.update(
+      FaceEnrolmentRow,
+      { userId, state: 'pending' },
+      { state: 'withdrawn', decidedAt: new Date(), ...UNSEALED },
+    );
+  }
+
+  private historyRow(
+    userId: string,
+    state: FaceEnrolmentRow['state'],
+    at: Date,
+    how?: { via: string; by?: string },
+  ) {
+    return {
+      id: randomUUID(),
+      userId,
+      state,
+      via: how?.via ?? null,
+      requestedAt: at,
+      decidedAt: at,
+      decidedBy: how?.by ?? null,
+    };
+  }
+
+  private announce(payload: EnrolmentEvent) {
+    return this.publisher.publish(faceEnrolmentV1, {
+      key: payload.userId,
+      correlationId: payload.userId,
+      payload,
+    });
+  }
+
+  /** The template on record, to compare a new enrolment with; not a use of it. */
+  async current(userId: string): Promise<{ embedding: Float32Array; model: string } | undefined> {
+    const row = await this.rows.findOneBy({ userId });
+    return row ? { embedding: this.open(row, userId), model: row.model } : undefined;
   }
 
   /** The template to compare with, or undefined when the person has none; marks it used. */
@@ -86,12 +275,14 @@ export class Templates {
   ): Promise<{ embedding: Float32Array; model: string } | undefined> {
     const row = await this.rows.findOneBy({ userId });
     if (!row) return undefined;
-    const plain = this.keyring.open(row, aad(userId));
+    const embedding = this.open(row, userId);
     await this.rows.update({ userId }, { lastUsedAt: new Date() });
-    return {
-      embedding: new Float32Array(plain.buffer, plain.byteOffset, plain.length / 4),
-      model: row.model,
-    };
+    return { embedding, model: row.model };
+  }
+
+  private open(row: FaceTemplateRow, userId: string): Float32Array {
+    const plain = this.keyring.open(row, aad(userId));
+    return new Float32Array(plain.buffer, plain.byteOffset, plain.length / 4);
   }
 
   /**
@@ -99,18 +290,26 @@ export class Templates {
    * is gone (`forget`) the consent record goes too. True when there was a template.
    */
   async erase(userId: string, by: ErasedBy, forget = false): Promise<boolean> {
-    const { affected } = await this.rows.delete({ userId });
-    if (forget) await this.consents.delete({ userId });
-    else if (by !== 'retention') {
-      await this.consents.update({ userId }, { withdrawnAt: new Date() });
-    }
-    const erased = (affected ?? 0) > 0;
+    const erased = await this.db.transaction(async (m) => {
+      const { affected } = await m.delete(FaceTemplateRow, { userId });
+      await this.withdrawPending(m, userId);
+      if (forget) {
+        await m.delete(FaceConsentRow, { userId });
+        await m.delete(FaceEnrolmentRow, { userId });
+      } else if (by !== 'retention') {
+        await m.update(FaceConsentRow, { userId }, { withdrawnAt: new Date() });
+      }
+      const had = (affected ?? 0) > 0;
+      if (had && !forget) {
+        await m.insert(
+          FaceEnrolmentRow,
+          this.historyRow(userId, 'erased', new Date(), { via: by }),
+        );
+      }
+      return had;
+    });
     if (erased) {
-      await this.publisher.publish(faceEnrolmentV1, {
-        key: userId,
-        correlationId: userId,
-        payload: { userId, kind: 'erased', erasedBy: by },
-      });
+      await this.announce({ userId, kind: 'erased', erasedBy: by });
       this.logger.log(`erased the face template of ${userId} (${by})`);
     }
     return erased;

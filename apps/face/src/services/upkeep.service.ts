@@ -29,10 +29,12 @@ export class Upkeep extends PeriodicJob {
   async run(now = new Date()): Promise<{ erased: number; resealed: number }> {
     const erased = await this.templates.enforceRetention(this.config.FACE_RETENTION_DAYS, now);
     const resealed = await this.templates.reseal();
+    const expired = await this.templates.expirePending(this.config.FACE_ENROL_PENDING_DAYS, now);
     await this.checks.sweep(now);
-    if (erased + resealed > 0) {
+    if (erased + resealed + expired > 0) {
       this.logger.log(
-        `retention erased ${erased} templates; ${resealed} re-sealed under the newest key`,
+        `retention erased ${erased} templates; ${resealed} re-sealed under the newest key; ` +
+          `${expired} enrolments left unapproved withdrawn`,
       );
     }
     return { erased, resealed };

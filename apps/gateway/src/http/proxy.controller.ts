@@ -32,7 +32,13 @@ export class ProxyController {
   constructor(@Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig) {}
 
   /** Face enrolment and erasure. Declared first: `v1/users/:id/face` is not auth's. */
-  @All(['v1/me/face', 'v1/me/face/consent', 'v1/users/:id/face'])
+  @All([
+    'v1/me/face',
+    'v1/me/face/consent',
+    'v1/users/:id/face',
+    'v1/users/:id/face/approve',
+    'v1/users/:id/face/reject',
+  ])
   face(@Req() req: Request, @Res() res: Response): Promise<void> {
     return this.forward(req, res, this.config.FACE_URL, 'the face service');
   }

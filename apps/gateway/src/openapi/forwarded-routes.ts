@@ -18,6 +18,8 @@ export interface ForwardedRoute {
   query?: { name: string; schema: Record<string, unknown>; description: string }[];
   /** `csv`: the route also answers text/csv (a streamed export). */
   ok: { status: number; schema?: string; description: string; csv?: boolean };
+  /** A second success status answering the same schema (202: accepted, not done yet). */
+  okToo?: { status: number; description: string };
   errors: Record<number, string>;
 }
 
@@ -302,18 +304,19 @@ export function addForwardedRoutes(
   doc.components.securitySchemes ??= {};
   doc.components.securitySchemes.bearer = { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' };
   for (const route of routes) {
+    const content = route.ok.schema
+      ? {
+          content: {
+            'application/json': { schema: schemaRef(route.ok.schema) },
+            ...(route.ok.csv ? { 'text/csv': { schema: { type: 'string' } } } : {}),
+          },
+        }
+      : {};
     const responses: Record<string, unknown> = {
-      [route.ok.status]: {
-        description: route.ok.description,
-        ...(route.ok.schema
-          ? {
-              content: {
-                'application/json': { schema: schemaRef(route.ok.schema) },
-                ...(route.ok.csv ? { 'text/csv': { schema: { type: 'string' } } } : {}),
-              },
-            }
-          : {}),
-      },
+      [route.ok.status]: { description: route.ok.description, ...content },
+      ...(route.okToo
+        ? { [route.okToo.status]: { description: route.okToo.description, ...content } }
+        : {}),
     };
     for (const [status, description] of Object.entries(route.errors)) {
       responses[status] = {

@@ -31,7 +31,7 @@ const STATE_WORDS: Record<FeedState, string> = {
 /** The live alert feed, newest first: acknowledge, with a sound and a flash for high severity. */
 export function Alerts() {
   const api = useApi();
-  const { session } = useStaff();
+  const { session, isAdmin } = useStaff();
   const [alerts, setAlerts] = useState<Alert[]>([]);
   const [state, setState] = useState<FeedState>('connecting');
   const [flash, setFlash] = useState(false);
@@ -78,6 +78,22 @@ export function Alerts() {
       setAlerts((list) => list.map((a) => (a.id === acked.id ? acked : a)));
     });
 
+  /**
+   * An enrolment waiting for approval (`face-enrolment-pending`, about `user:<id>`): the admin
+   * approves or refuses it, which also resolves the alert.
+   */
+  const decideEnrolment = (alert: Alert, decision: 'approve' | 'reject') =>
+    action.run(async () => {
+      const id = alert.subject.slice('user:'.length);
+      const path =
+        decision === 'approve' ? '/v1/users/{id}/face/approve' : '/v1/users/{id}/face/reject';
+      await unwrap(api.POST(path, { params: { path: { id } } }));
+      const resolved = await unwrap(
+        api.POST('/v1/alerts/{id}/resolve', { params: { path: { id: alert.id } } }),
+      );
+      setAlerts((list) => list.map((a) => (a.id === resolved.id ? resolved : a)));
+    });
+
   return (
     <section aria-labelledby="alerts-title" className={flash ? 'alerts flash' : 'alerts'}>
       <h1 id="alerts-title">Alerts</h1>
@@ -108,6 +124,16 @@ export function Alerts() {
                 <button type="button" onClick={() => void acknowledge(a)}>
                   Acknowledge
                 </button>
+              )}
+              {isAdmin && a.type === 'face-enrolment-pending' && a.state !== 'resolved' && (
+                <>
+                  <button type="button" onClick={() => void decideEnrolment(a, 'approve')}>
+                    Approve the new face
+                  </button>
+                  <button type="button" onClick={() => void decideEnrolment(a, 'reject')}>
+                    Refuse it
+                  </button>
+                </>
               )}
             </li>
           ))}

@@ -173,6 +173,8 @@ export const AccessClaims = z.object({
   roles: z.array(TokenRole).min(1),
   doors: z.array(Id).optional(),
   jti: Id,
+  /** When the person last signed in with their password (seconds since the epoch). */
+  auth_time: z.number().int().nonnegative().optional(),
   iat: z.number(),
   nbf: z.number(),
   exp: z.number(),

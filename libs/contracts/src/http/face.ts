@@ -18,6 +18,18 @@ export const FaceStatus = z.object({
   imageCount: z.number().int().nullable(),
   consentGivenAt: Instant.nullable(),
   noticeVersion: z.string().nullable(),
+  /** An enrolment waiting for an admin's approval; the face on record stays until then. */
+  pending: z
+    .object({ requestedAt: Instant, reason: z.enum(['no-template', 'no-match']) })
+    .nullable(),
+  /** The latest changes of the person's face, newest first. */
+  history: z.array(
+    z.object({
+      at: Instant,
+      state: z.enum(['pending', 'enrolled', 'rejected', 'withdrawn', 'erased']),
+      via: z.string().nullable(),
+    }),
+  ),
 });
 export type FaceStatus = z.infer<typeof FaceStatus>;
 
