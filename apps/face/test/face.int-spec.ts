@@ -302,20 +302,22 @@ describe('replacing a face', () => {
     const victim = await enrolledMember(['person_a_obama_1.jpg', 'person_a_obama_2.jpg']);
     const before = await templateRow(victim.userId);
     // Someone with the member's token (and password, even) enrols their own face.
-    const res = await enrol(victim.token, ['person_b_biden_1.jpg', 'person_b_biden_2.jpg']);
+    const res = await enrol(victim.token, ['person_b_biden_1.jpg']);
     expect(res).toMatchObject({
       status: 202,
       body: { enrolled: true, pending: { reason: 'no-match' } },
     });
     expect(await templateRow(victim.userId)).toEqual(before);
     // At the door, with the member's token, the other face is not the member's.
-    expect(await atTheDoor(victim.token, 'person_b_biden_3.jpg')).toMatchObject({
+    expect(await atTheDoor(victim.token, 'person_b_biden_2.jpg')).toMatchObject({
       outcome: 'no-match',
     });
-    const [pending] = await enrolments.waitFor(
+    // The first enrolment waited for the admin too (no-template); this one does not match.
+    const pending = await enrolments.waitFor(
       (e) => e.payload.userId === victim.userId && e.payload.kind === 'pending',
+      2,
     );
-    expect(pending!.payload.reason).toBe('no-match');
+    expect(pending.map((e) => e.payload.reason)).toEqual(['no-template', 'no-match']);
 
     // The admin refuses it: the face on record stays, and the history says so.
     expect(
