@@ -27,3 +27,5 @@ export * from './app-module';
 export * from './repeat';
 export * from './http/multipart';
 export * from './mqtt/mqtt-login';
+export * from './limits/caller-quota';
+export * from './images/photo-header';

@@ -1,11 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { FaceStatus } from '@roomkey/contracts';
-import { DomainError } from '@roomkey/common';
+import {
+  CallerQuota,
+  DomainError,
+  photoTooLarge,
+  readPhotoHeader,
+  tooManyPhotos,
+} from '@roomkey/common';
 import { FACE_CONFIG, FaceConfig } from '../config';
 import type { FacePipeline } from '../domain/pipeline';
 import { cosine, meanTemplate } from '../domain/vectors';
 import { Templates } from './templates.service';
-import { FACE_PIPELINE } from './tokens';
+import { FACE_PIPELINE, PHOTO_QUOTA } from './tokens';
 
 export const MAX_ENROLMENT_IMAGES = 5;
 
@@ -15,16 +21,27 @@ export class Enrolment {
   constructor(
     @Inject(FACE_PIPELINE) private readonly pipeline: FacePipeline,
     @Inject(FACE_CONFIG) private readonly config: FaceConfig,
+    @Inject(PHOTO_QUOTA) private readonly quota: CallerQuota,
     private readonly templates: Templates,
   ) {}
 
   /**
    * `readImages` is how the photos arrive (the upload): consent is checked first, so without
-   * it not even the upload is read.
+   * it not even the upload is read. One enrolment holds a unit of the person's photo quota
+   * from the upload to the answer.
    */
   async enrol(userId: string, readImages: () => Promise<Buffer[]>): Promise<FaceStatus> {
     await this.templates.assertConsent(userId);
-    const images = await readImages();
+    const unit = this.quota.take(userId);
+    if (!unit) throw tooManyPhotos(this.quota.perCaller, 5);
+    try {
+      return await this.enrolWith(userId, await readImages());
+    } finally {
+      unit();
+    }
+  }
+
+  private async enrolWith(userId: string, images: Buffer[]): Promise<FaceStatus> {
     if (images.length < 1 || images.length > MAX_ENROLMENT_IMAGES) {
       throw new DomainError(
         'IMAGES_REQUIRED',
@@ -32,6 +49,16 @@ export class Enrolment {
         400,
       );
     }
+    // Every header is read before any photo is decoded: one too large refuses them all.
+    const maxPixels = this.config.FACE_MAX_PIXELS;
+    const tooLarge: { image: number; reason: 'too-large' }[] = [];
+    for (const [i, bytes] of images.entries()) {
+      const header = await readPhotoHeader(bytes);
+      if (header && header.width * header.height > maxPixels) {
+        tooLarge.push({ image: i, reason: 'too-large' });
+      }
+    }
+    if (tooLarge.length > 0) throw photoTooLarge(maxPixels, tooLarge);
     const embeddings: Float32Array[] = [];
     const problems: { image: number; reason: string }[] = [];
     for (const [i, bytes] of images.entries()) {

@@ -26,9 +26,10 @@ export const FACE_ROUTES: ForwardedRoute[] = [
       400: 'IMAGES_REQUIRED, TOO_MANY_IMAGES, UNEXPECTED_FIELD or MALFORMED_MULTIPART',
       401: TOKEN,
       403: 'CONSENT_REQUIRED or INSUFFICIENT_ROLE',
-      413: 'IMAGE_TOO_LARGE',
+      413: 'IMAGE_TOO_LARGE (bytes), or PHOTO_TOO_LARGE (pixels by its header, over 12 MP by default; details: which photo)',
       415: 'UNSUPPORTED_MEDIA_TYPE (not multipart/form-data)',
-      422: 'FACE_REJECTED (details: which photo and why: not-an-image, unsupported-format, too-large, no-face, many-faces, face-too-small, low-detection-score, too-blurry, spoof) or FACES_DO_NOT_MATCH',
+      422: 'FACE_REJECTED (details: which photo and why: not-an-image, unsupported-format, no-face, many-faces, face-too-small, low-detection-score, too-blurry, spoof) or FACES_DO_NOT_MATCH',
+      429: 'TOO_MANY_PHOTOS (as many of your photos are being checked as you may have at once)',
     },
   },
   {
