@@ -4,7 +4,7 @@ import { ADMIN, login, memberToken } from '../support/auth';
 import { photo } from '../support/face';
 import { RunningSystem, startSystem } from '../e2e/system';
 import { Gateway } from '../e2e/world';
-import { launch, screenshot } from './browser';
+import { cspRefusals, expectSecurityHeaders, launch, screenshot } from './browser';
 
 /**
  * The admin web in Chromium against the whole system: an admin signs in, sets up a room with
@@ -16,6 +16,7 @@ let browser: Browser;
 let page: Page;
 let gw: Gateway;
 let admin: string;
+let refused: string[];
 const tag = Date.now().toString(36);
 const ROOM = `Lab ${tag}`;
 
@@ -26,6 +27,7 @@ beforeAll(async () => {
   admin = (await login(sys.gateway, ADMIN.email, ADMIN.password)).accessToken;
   browser = await launch();
   page = await browser.newPage({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
+  refused = cspRefusals(page);
 }, 240_000);
 
 afterAll(async () => {
@@ -38,7 +40,8 @@ const go = (link: string) =>
   page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: link }).click();
 
 it('signs the admin in, and refuses a wrong password and a member with a clear message', async () => {
-  await page.goto(sys.clients!.admin);
+  const res = await page.goto(sys.clients!.admin);
+  expectSecurityHeaders(res!.headers());
   await page.getByLabel('Email').fill(ADMIN.email);
   await page.getByLabel('Password').fill('not the password');
   await page.getByRole('button', { name: 'Sign in' }).click();
@@ -228,4 +231,8 @@ it('filters the access log and exports it as CSV', async () => {
   expect(csv[0]).toContain('requestId');
   expect(csv.length).toBeGreaterThanOrEqual(6);
   expect(csv.slice(1).every((line) => line.includes('denied'))).toBe(true);
+});
+
+it('refused nothing the admin web did under its Content-Security-Policy', () => {
+  expect(refused).toEqual([]);
 });

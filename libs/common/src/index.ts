@@ -29,3 +29,4 @@ export * from './http/multipart';
 export * from './mqtt/mqtt-login';
 export * from './limits/caller-quota';
 export * from './images/photo-header';
+export * from './http/security-headers';
