@@ -125,6 +125,8 @@ export class FaceChecks implements OnApplicationShutdown {
         userId: known.user_id,
       });
     }
+    // A second copy of a capture already waiting adds nothing.
+    if (this.held.has(requestId)) return;
     // A capture without its caller (sent before captures named one) counts only in the total.
     const unit = this.quota.take(event.payload.callerId ?? `request:${requestId}`);
     if (!unit) {
