@@ -122,12 +122,12 @@ describe('readiness is cheap to ask', () => {
         loadGatewayConfig({ FACE_CAPTURE_KEYRING: TEST_CAPTURE_KEYRING, LOG_LEVEL: 'fatal' }),
       ),
     );
-    // Every TCP connection this process opens to the broker from now on.
-    const toKafka: Socket[] = [];
+    // Every TCP connection this process opens to the broker from now on (its local port).
+    const toKafka: number[] = [];
     const opened = (message: unknown) => {
       const { socket } = message as { socket: Socket };
       socket.once('connect', () => {
-        if (socket.remotePort === kafkaPort) toKafka.push(socket);
+        if (socket.remotePort === kafkaPort) toKafka.push(socket.localPort ?? 0);
       });
     };
     try {
