@@ -165,7 +165,8 @@ it('creates a visitor pass and shows its print view with the QR', async () => {
 it('shows a repeated-denials alert live, and acknowledges it', async () => {
   await go('Alerts');
   await page.locator('[data-state="live"]').waitFor({ timeout: 30_000 });
-  // Someone tries five times with a code that is not valid.
+  // Someone tries five times with a code that is not valid, each time once told no (a caller
+  // has at most FACE_MAX_PHOTOS_PER_CALLER photos waiting for a decision).
   const rooms = (await gw.call('GET', '/v1/rooms', admin)).body as Array<{
     id: string;
     name: string;
@@ -184,6 +185,7 @@ it('shows a repeated-denials alert live, and acknowledges it', async () => {
       photo('person_a_obama_3.jpg'),
     );
     expect(sent.status).toBe(202);
+    expect(await gw.decision(member.token, sent.requestId!)).toMatchObject({ status: 'denied' });
   }
   const alert = page.locator('li[data-type="repeated-denials"]').filter({ hasText: member.userId });
   await alert.waitFor({ timeout: 60_000 }).catch(async (err: Error) => {
