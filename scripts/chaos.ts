@@ -4,7 +4,7 @@ import { chainKeys } from '../apps/audit/src/adapters/chain-keys';
 import { verifyChain } from '../apps/audit/src/verify';
 import { OffsetRange, readRanges, testKafka } from '../test/support/kafka';
 import { query } from '../test/support/postgres';
-import { AppName, RunningSystem, startSystem } from '../test/e2e/system';
+import { AppName, LOAD_GENERATOR_ENV, RunningSystem, startSystem } from '../test/e2e/system';
 import { oneDoor } from '../test/e2e/world';
 import {
   accountRecords,
@@ -220,7 +220,7 @@ const recordFigures = (a: RecordAccount) =>
   `no record ${a.unread.length}, logged twice ${a.eventsLoggedTwice.length})`;
 
 async function main(): Promise<number> {
-  const sys = await startSystem();
+  const sys = await startSystem({ env: LOAD_GENERATOR_ENV });
   const door = await oneDoor(sys.gateway);
   const accepted: { requestId: string; at: number }[] = [];
   const refused: { reason: string; at: number }[] = [];

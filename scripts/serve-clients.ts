@@ -2,11 +2,16 @@ import express from 'express';
 import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import * as path from 'node:path';
+import { pageCsp, securityHeaders } from '../libs/common/src/http/security-headers';
+import { kioskSession } from './kiosk-session';
 
 /**
  * Serves the built admin web and door kiosk (clients/<name>/dist), each on a port of its own,
  * and forwards their API calls (/v1, /.well-known) to the gateway, so that the browser talks to
  * one origin. `npm start` runs it next to the gateway; the browser tests run it the same way.
+ * Every answer carries the security headers (a CSP without inline scripts, no framing, nosniff,
+ * no referrer; HSTS over TLS, which a TLS proxy on this host reports with X-Forwarded-Proto).
+ * The kiosk's server also keeps the kiosk's device secret out of the page's reach (ADR 017).
  *
  *   ROOMKEY_GATEWAY_URL   the gateway (default http://127.0.0.1:3000)
  *   ROOMKEY_ADMIN_PORT    the admin web (default 3100)
@@ -16,6 +21,11 @@ const ROOT = path.resolve(__dirname, '..');
 const CLIENTS = ['admin', 'kiosk'] as const;
 export type ClientName = (typeof CLIENTS)[number];
 const DEFAULT_PORTS: Record<ClientName, number> = { admin: 3100, kiosk: 3101 };
+/** The kiosk compiles its QR reader from WebAssembly (zxing-wasm), which CSP must allow. */
+const CSP = {
+  admin: pageCsp(),
+  kiosk: pageCsp({ scriptSrc: ["'wasm-unsafe-eval'"] }),
+} satisfies Record<ClientName, unknown>;
 /** Where a client is served: ROOMKEY_<NAME>_PORT, else its default. */
 export const clientPort = (name: ClientName): number =>
   Number(process.env[`ROOMKEY_${name.toUpperCase()}_PORT`] ?? DEFAULT_PORTS[name]);
@@ -29,6 +39,9 @@ async function serveClient(name: ClientName, port: number, gateway: string) {
   const { createProxyMiddleware } = await import('http-proxy-middleware');
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  for (const handler of securityHeaders(CSP[name])) app.use(handler);
+  if (name === 'kiosk') app.use(kioskSession(gateway));
   app.use(
     createProxyMiddleware({
       target: gateway,

@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 import sharp from 'sharp';
 import { LockSimulator } from '../../apps/access/src/sim/lock-simulator';
 import { query } from '../../test/support/postgres';
-import { APPS, AppName, startSystem } from '../../test/e2e/system';
+import { APPS, AppName, LOAD_GENERATOR_ENV, startSystem } from '../../test/e2e/system';
 import { oneDoor } from '../../test/e2e/world';
 import { LeanClient } from './client';
 
@@ -72,7 +72,7 @@ interface Sample {
 }
 
 async function main(): Promise<void> {
-  const sys = await startSystem();
+  const sys = await startSystem({ env: LOAD_GENERATOR_ENV });
   const sim: LockSimulator[] = [];
   try {
     const door = await oneDoor(sys.gateway, { frameSize: FRAME_SIZE || undefined });

@@ -4,7 +4,7 @@ import { ADMIN, login, memberToken } from '../support/auth';
 import { photo } from '../support/face';
 import { RunningSystem, startSystem } from '../e2e/system';
 import { Gateway } from '../e2e/world';
-import { launch, screenshot } from './browser';
+import { cspRefusals, expectSecurityHeaders, launch, screenshot } from './browser';
 
 /**
  * The admin web in Chromium against the whole system: an admin signs in, sets up a room with
@@ -16,6 +16,7 @@ let browser: Browser;
 let page: Page;
 let gw: Gateway;
 let admin: string;
+let refused: string[];
 const tag = Date.now().toString(36);
 const ROOM = `Lab ${tag}`;
 
@@ -26,6 +27,7 @@ beforeAll(async () => {
   admin = (await login(sys.gateway, ADMIN.email, ADMIN.password)).accessToken;
   browser = await launch();
   page = await browser.newPage({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
+  refused = cspRefusals(page);
 }, 240_000);
 
 afterAll(async () => {
@@ -38,7 +40,8 @@ const go = (link: string) =>
   page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: link }).click();
 
 it('signs the admin in, and refuses a wrong password and a member with a clear message', async () => {
-  await page.goto(sys.clients!.admin);
+  const res = await page.goto(sys.clients!.admin);
+  expectSecurityHeaders(res!.headers());
   await page.getByLabel('Email').fill(ADMIN.email);
   await page.getByLabel('Password').fill('not the password');
   await page.getByRole('button', { name: 'Sign in' }).click();
@@ -162,7 +165,8 @@ it('creates a visitor pass and shows its print view with the QR', async () => {
 it('shows a repeated-denials alert live, and acknowledges it', async () => {
   await go('Alerts');
   await page.locator('[data-state="live"]').waitFor({ timeout: 30_000 });
-  // Someone tries five times with a code that is not valid.
+  // Someone tries five times with a code that is not valid, each time once told no (a caller
+  // has at most FACE_MAX_PHOTOS_PER_CALLER photos waiting for a decision).
   const rooms = (await gw.call('GET', '/v1/rooms', admin)).body as Array<{
     id: string;
     name: string;
@@ -181,6 +185,7 @@ it('shows a repeated-denials alert live, and acknowledges it', async () => {
       photo('person_a_obama_3.jpg'),
     );
     expect(sent.status).toBe(202);
+    expect(await gw.decision(member.token, sent.requestId!)).toMatchObject({ status: 'denied' });
   }
   const alert = page.locator('li[data-type="repeated-denials"]').filter({ hasText: member.userId });
   await alert.waitFor({ timeout: 60_000 }).catch(async (err: Error) => {
@@ -228,4 +233,8 @@ it('filters the access log and exports it as CSV', async () => {
   expect(csv[0]).toContain('requestId');
   expect(csv.length).toBeGreaterThanOrEqual(6);
   expect(csv.slice(1).every((line) => line.includes('denied'))).toBe(true);
+});
+
+it('refused nothing the admin web did under its Content-Security-Policy', () => {
+  expect(refused).toEqual([]);
 });

@@ -6,7 +6,7 @@ import { photo } from '../support/face';
 import { zbarDecode } from '../support/zbar';
 import { E2E_LOG_DIR, RunningSystem, startSystem } from '../e2e/system';
 import { oneDoor } from '../e2e/world';
-import { launch, screenshot } from './browser';
+import { cspRefusals, expectSecurityHeaders, launch, screenshot } from './browser';
 
 /**
  * The door kiosk in Chromium against the whole system: it signs in with its device secret,
@@ -17,6 +17,8 @@ let sys: RunningSystem;
 let browser: Browser;
 let page: Page;
 let door: Awaited<ReturnType<typeof oneDoor>>;
+let refused: string[];
+let pageHeaders: Record<string, string>;
 
 beforeAll(async () => {
   sys = await startSystem({ clients: true });
@@ -40,7 +42,9 @@ beforeAll(async () => {
   );
   browser = await launch({ fakeCamera: video });
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  await page.goto(`${sys.clients!.kiosk}/#setup=${setup}`);
+  refused = cspRefusals(page);
+  const res = await page.goto(`${sys.clients!.kiosk}/#setup=${setup}`);
+  pageHeaders = res!.headers();
 }, 240_000);
 
 afterAll(async () => {
@@ -82,6 +86,26 @@ it('shows the door code, which zbarimg reads as a code the door accepts now', as
   expect(decided).toMatchObject({ status: 'granted', reasons: [] });
 });
 
+it('keeps the device secret where no script on the page can read it', async () => {
+  await page
+    .getByRole('img', { name: 'Scan this code with the roomkey app' })
+    .waitFor({ timeout: 30_000 });
+  // Everything a script on the page can read: both storages, cookies, the address and the
+  // names of its IndexedDB databases. (A string: the tests are not compiled with the DOM's types.)
+  const readable = await page.evaluate<string>(`(async () => {
+    const storage = (s) => Array.from({ length: s.length }, (_, i) => s.key(i) + '=' + s.getItem(s.key(i)));
+    const databases = (await indexedDB.databases()).map((d) => d.name);
+    return [...storage(localStorage), ...storage(sessionStorage), document.cookie, location.href, ...databases].join('\\n');
+  })()`);
+  expect(readable).toContain(door.kiosk.deviceId); // where it stands is kept
+  expect(readable).not.toContain(door.kiosk.secret);
+});
+
+it('serves the kiosk with a CSP without inline scripts, no framing and nosniff', () => {
+  expectSecurityHeaders(pageHeaders);
+  expect(pageHeaders['content-security-policy']).toContain('wasm-unsafe-eval');
+});
+
 it('reads a pass and a face from the camera in pass mode and shows the decision', async () => {
   await page.getByRole('button', { name: 'I have a pass' }).click();
   const result = page.locator('[data-decision]');
@@ -93,4 +117,6 @@ it('reads a pass and a face from the camera in pass mode and shows the decision'
   await page
     .getByRole('img', { name: 'Scan this code with the roomkey app' })
     .waitFor({ timeout: 15_000 });
+  // Its policy refused nothing the kiosk does: the code, the camera, the QR reader, the request.
+  expect(refused).toEqual([]);
 });

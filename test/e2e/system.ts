@@ -67,10 +67,25 @@ export interface RunningSystem {
 }
 
 /**
+ * A load generator is one caller sending for many people: the photo quota per caller, which
+ * bounds one person or kiosk, would refuse most of its load.
+ */
+export const LOAD_GENERATOR_ENV: Partial<Record<AppName, Record<string, string>>> = {
+  gateway: { FACE_MAX_PHOTOS_PER_CALLER: '1000' },
+  face: { FACE_MAX_PHOTOS_PER_CALLER: '1000', FACE_MAX_PHOTOS_HELD: '1000' },
+};
+
+/**
  * The six apps as the built processes `npm start` runs (dist/), each on a database of its own
  * and in consumer groups of their own, on free ports, with keyrings made for the run.
  */
-export async function startSystem(options: { clients?: boolean } = {}): Promise<RunningSystem> {
+export async function startSystem(
+  options: {
+    clients?: boolean;
+    /** Settings of the run's own, added to each app's. */
+    env?: Partial<Record<AppName, Record<string, string>>>;
+  } = {},
+): Promise<RunningSystem> {
   mkdirSync(E2E_LOG_DIR, { recursive: true });
   const [audit, access, face] = await Promise.all([
     freshDatabase('roomkey_audit'),
@@ -122,6 +137,7 @@ export async function startSystem(options: { clients?: boolean } = {}): Promise<
     access: { DATABASE_URL: access.url, LOCK_KEYRING: testKeyring() },
     gateway: { FACE_CAPTURE_KEYRING: captureKeyring },
   };
+  for (const app of APPS) Object.assign(env[app], options.env?.[app]);
   const children = new Map<AppName | 'clients', ChildProcess>();
   // Apps left running after this process dies would answer the next run's requests on the
   // shared topics: they go with it.

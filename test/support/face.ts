@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { crc32, deflateSync } from 'node:zlib';
 import { buildPipeline, ModelSettings } from '../../apps/face/src/adapters/models';
 import { DEFAULT_GATES } from '../../apps/face/src/domain/gates';
 import type { PipelineOptions } from '../../apps/face/src/domain/pipeline';
@@ -48,7 +49,7 @@ export const testPipeline = (
 ) =>
   buildPipeline(
     { dir: MODEL_DIR, intraOpThreads: 1, interOpThreads: 1, ...models },
-    { maxBytes: 10_000_000, maxPixels: 40_000_000, workingSize: 640 },
+    { maxBytes: 10_000_000, maxPixels: 12_000_000, workingSize: 640 },
     { ...TEST_PIPELINE, ...options },
   );
 
@@ -88,3 +89,29 @@ export async function startFace(
   };
 }
 export type StartedFace = Awaited<ReturnType<typeof startFace>>;
+
+/**
+ * A PNG whose header claims `width` x `height` pixels, followed by a scrap of pixel data: the
+ * header reads, but decoding it fails as truncated, so a refusal for its size shows that it was
+ * refused from the header, before any decoding.
+ */
+export function pngHeaderOnly(width: number, height: number): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body));
+    return Buffer.concat([len, body, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr.set([8, 2, 0, 0, 0], 8); // 8-bit RGB
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(Buffer.alloc(100_000))),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}

@@ -1,26 +1,36 @@
-import { stackSettings } from '@roomkey/common';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import type { Socket } from 'node:net';
+import type { INestApplication } from '@nestjs/common';
+import { Readiness, READINESS_FRESH_MS, stackSettings } from '@roomkey/common';
+import { gatewayAppOptions } from '../../gateway/src/app';
+import { loadGatewayConfig } from '../../gateway/src/config';
 import { auditAppOptions } from '../src/app';
 import { loadAuditConfig } from '../src/config';
 import { TEST_AUDIT_KEYS } from './support';
 import { AccessModule } from '../../access/src/access.module';
 import { loadAccessConfig } from '../../access/src/config';
-import { eventually, startTestApp, testKeyring, unique } from '../../../test/support/apps';
+import {
+  eventually,
+  startTestApp,
+  TEST_CAPTURE_KEYRING,
+  testKeyring,
+  unique,
+} from '../../../test/support/apps';
 import { freshDatabase } from '../../../test/support/postgres';
 import { TcpProxy } from '../../../test/support/tcp-proxy';
 
 const ready = async (url: string) => {
   const res = await fetch(`${url}/health/ready`);
-  return {
-    status: res.status,
-    body: (await res.json()) as { status: string; details: Record<string, { status: string }> },
-  };
+  return { status: res.status, body: (await res.json()) as unknown };
 };
 
 /**
- * Ready first; once the proxy is cut, 503 with `dependency` down while `stillUp` stays up and
- * liveness is unaffected; ready again once the proxy is restored.
+ * Ready first; once the proxy is cut, 503 saying only `down`, while the app knows that
+ * `dependency` is down and `stillUp` is up, and liveness is unaffected; ready again once the
+ * proxy is restored.
  */
 async function expectReadinessFollows(
+  app: INestApplication,
   base: string,
   proxy: TcpProxy,
   dependency: string,
@@ -37,8 +47,11 @@ async function expectReadinessFollows(
     15000,
     'unready',
   );
-  expect(down.body.details[dependency].status).toBe('down');
-  expect(down.body.details[stillUp].status).toBe('up');
+  // Nothing about the dependencies, not even their names, and no error text.
+  expect(down.body).toEqual({ status: 'down' });
+  const report = app.get(Readiness).report!;
+  expect(report[dependency]?.status).toBe('down');
+  expect(report[stillUp]?.status).toBe('up');
   expect((await fetch(`${base}/health/live`)).status).toBe(200);
   await proxy.restore();
   await eventually(isReady, 15000, 'ready again');
@@ -67,8 +80,8 @@ describe('readiness follows the dependencies', () => {
       ),
     );
     try {
-      expect(await ready(base)).toMatchObject({ status: 200, body: { status: 'ok' } });
-      await expectReadinessFollows(base, proxy, 'postgres', 'kafka');
+      expect(await ready(base)).toEqual({ status: 200, body: { status: 'up' } });
+      await expectReadinessFollows(app, base, proxy, 'postgres', 'kafka');
     } finally {
       await proxy.cut();
       await app.close();
@@ -92,11 +105,46 @@ describe('readiness follows the dependencies', () => {
       config,
     });
     try {
-      await expectReadinessFollows(base, proxy, 'mqtt', 'postgres');
+      await expectReadinessFollows(app, base, proxy, 'mqtt', 'postgres');
     } finally {
       await proxy.cut();
       await app.close();
       await db.drop();
+    }
+  });
+});
+
+describe('readiness is cheap to ask', () => {
+  it('gateway: answers up from one Kafka connection kept open, however often it is asked', async () => {
+    const kafkaPort = stackSettings().kafka.port;
+    const { app, url } = await startTestApp(
+      gatewayAppOptions(
+        loadGatewayConfig({ FACE_CAPTURE_KEYRING: TEST_CAPTURE_KEYRING, LOG_LEVEL: 'fatal' }),
+      ),
+    );
+    // Every TCP connection this process opens to the broker from now on (its local port).
+    const toKafka: number[] = [];
+    const opened = (message: unknown) => {
+      const { socket } = message as { socket: Socket };
+      socket.once('connect', () => {
+        if (socket.remotePort === kafkaPort) toKafka.push(socket.localPort ?? 0);
+      });
+    };
+    try {
+      expect(await ready(url)).toEqual({ status: 200, body: { status: 'up' } });
+      subscribe('net.client.socket', opened);
+      // Each call after the answer has gone stale asks Kafka again, over the same connection.
+      for (let i = 0; i < 4; i++) {
+        await new Promise((r) => setTimeout(r, READINESS_FRESH_MS + 100));
+        expect(await ready(url)).toEqual({ status: 200, body: { status: 'up' } });
+      }
+      // Callers in between share an answer.
+      const burst = await Promise.all(Array.from({ length: 20 }, () => ready(url)));
+      expect(burst.every((r) => r.status === 200)).toBe(true);
+      expect(toKafka).toHaveLength(0);
+    } finally {
+      unsubscribe('net.client.socket', opened);
+      await app.close();
     }
   });
 });

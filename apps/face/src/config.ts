@@ -6,6 +6,7 @@ import {
   kafkaEnv,
   keyringEnv,
   parseConfig,
+  photoEnv,
   postgresEnv,
   tokenEnv,
 } from '@roomkey/common';
@@ -48,9 +49,11 @@ export const FaceConfigSchema = z.object({
   /** onnxruntime threads per inference; 1 measured fastest on 2 cores (bench/face). */
   FACE_INTRA_OP_THREADS: int(1, 64, 1),
   FACE_INTER_OP_THREADS: int(1, 64, 1),
-  /** Largest image accepted, in bytes and in pixels (checked from the header). */
+  /** Largest image accepted, in bytes (and in pixels: FACE_MAX_PIXELS). */
   FACE_MAX_IMAGE_BYTES: int(1024, 50_000_000, 8_000_000),
-  FACE_MAX_IMAGE_PIXELS: int(10_000, 200_000_000, 40_000_000),
+  ...photoEnv(),
+  /** Photos held or analysed at once for all callers together; beyond it a capture is dropped. */
+  FACE_MAX_PHOTOS_HELD: int(1, 10_000, 100),
   /** Longer side of the working image. */
   FACE_WORKING_SIZE: int(160, 1280, 640),
   /** Longer side the face detector sees: the working image shrunk by a whole factor (ADR 014). */

@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import {
   appModule,
+  CallerQuota,
   keyringOrDevelopment,
   PostgresKafkaReadiness,
   postgresModule,
@@ -15,7 +16,7 @@ import { FACE_ENTITIES } from './repositories/entities';
 import { Enrolment } from './services/enrolment.service';
 import { FaceChecks } from './services/face-checks.service';
 import { Templates } from './services/templates.service';
-import { CAPTURE_KEYRING, FACE_PIPELINE, TEMPLATE_KEYRING } from './services/tokens';
+import { CAPTURE_KEYRING, FACE_PIPELINE, PHOTO_QUOTA, TEMPLATE_KEYRING } from './services/tokens';
 import { Upkeep } from './services/upkeep.service';
 
 const override = (file?: string, sha256?: string) => ({
@@ -37,6 +38,11 @@ export class FaceModule {
       controllers: [FaceController, FlowConsumer],
       providers: [
         { provide: FACE_CONFIG, useValue: config },
+        {
+          // Enrolments and held captures draw on the same quota per caller.
+          provide: PHOTO_QUOTA,
+          useValue: new CallerQuota(config.FACE_MAX_PHOTOS_PER_CALLER, config.FACE_MAX_PHOTOS_HELD),
+        },
         {
           provide: TEMPLATE_KEYRING,
           useFactory: () => keyring('FACE_TEMPLATE_KEYRING', config.FACE_TEMPLATE_KEYRING),
@@ -64,7 +70,7 @@ export class FaceModule {
               },
               {
                 maxBytes: config.FACE_MAX_IMAGE_BYTES,
-                maxPixels: config.FACE_MAX_IMAGE_PIXELS,
+                maxPixels: config.FACE_MAX_PIXELS,
                 workingSize: config.FACE_WORKING_SIZE,
               },
               {

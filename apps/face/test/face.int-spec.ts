@@ -21,9 +21,17 @@ import { expectDocumentedAndForwarded } from '../../../test/support/routes';
 import { collect, findRecord, produceRaw } from '../../../test/support/kafka';
 import { query } from '../../../test/support/postgres';
 import { startQr, StartedQr } from '../../../test/support/qr';
-import { photo, startFace, StartedFace, testPipeline } from '../../../test/support/face';
+import {
+  photo,
+  pngHeaderOnly,
+  startFace,
+  StartedFace,
+  testPipeline,
+} from '../../../test/support/face';
 import { eventually } from '../../../test/support/apps';
 import { meanTemplate } from '../src/domain/vectors';
+import type { FacePipeline } from '../src/domain/pipeline';
+import { FACE_PIPELINE } from '../src/services/tokens';
 import { Upkeep } from '../src/services/upkeep.service';
 import { FACE_ROUTES } from '../../gateway/src/openapi/face-routes';
 
@@ -43,7 +51,13 @@ beforeAll(async () => {
   auth = await startAuth();
   qr = await startQr(auth);
   face = await startFace(auth);
-  gw = await startGatewayFor(auth, { QR_URL: qr.url, FACE_URL: face.url });
+  // Nothing decides here (no access app), so a caller's photos would stay undecided: the
+  // quota gets its own gateway below.
+  gw = await startGatewayFor(auth, {
+    QR_URL: qr.url,
+    FACE_URL: face.url,
+    FACE_MAX_PHOTOS_PER_CALLER: '1000',
+  });
   checked = await collect<FaceCheckedV1>(FACE_CHECKED_V1);
   enrolments = await collect<FaceEnrolmentV1>(FACE_ENROLMENT_V1);
   admin = (await login(gw.url, ADMIN.email, ADMIN.password)).accessToken;
@@ -66,17 +80,18 @@ async function upload(
   token: string,
   files: { field: string; bytes: Buffer; name?: string }[],
   fields: Record<string, string> = {},
+  base = gw.url,
 ) {
   const form = new FormData();
   for (const [k, v] of Object.entries(fields)) form.append(k, v);
   for (const f of files) form.append(f.field, new Blob([f.bytes]), f.name ?? 'photo.jpg');
-  const res = await fetch(`${gw.url}${path}`, {
+  const res = await fetch(`${base}${path}`, {
     method,
     headers: { authorization: `Bearer ${token}` },
     body: form,
   });
   const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
 }
 
 const consent = (token: string) =>
@@ -545,6 +560,105 @@ describe('the face step of the access flow', () => {
       expect(await rotated.app.get(Templates).templateOf(obama.userId)).toBeDefined();
     } finally {
       await rotated.app.close();
+    }
+  });
+});
+
+describe('what a caller can make the face app do', () => {
+  /** 8000 x 5000: 40 MP, over the 12 MP default. */
+  const huge = () => pngHeaderOnly(8000, 5000);
+
+  it('refuses a photo over 12 MP from its header, at enrolment, before decoding any photo', async () => {
+    const member = await memberToken(gw.url, admin);
+    expect((await consent(member.token)).status).toBe(200);
+    // Decoding the scrap of pixel data would fail as truncated (FACE_REJECTED, not-an-image).
+    expect(await enrol(member.token, [photo('person_a_obama_1.jpg'), huge()])).toMatchObject({
+      status: 413,
+      body: { code: 'PHOTO_TOO_LARGE', details: [{ image: 1, reason: 'too-large' }] },
+    });
+  });
+
+  it('refuses a photo over 12 MP from its header at the gateway, with nothing sent on', async () => {
+    const res = await upload(
+      'POST',
+      '/v1/access-requests',
+      kiosk,
+      [{ field: 'face', bytes: huge(), name: 'photo.png' }],
+      { roomId: ROOM, doorId: DOOR, qr: 'RK1.P.X' },
+    );
+    expect(res).toMatchObject({ status: 413, body: { code: 'PHOTO_TOO_LARGE' } });
+    const garbled = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff]), Buffer.alloc(5000, 7)]);
+    expect(
+      await upload('POST', '/v1/access-requests', kiosk, [{ field: 'face', bytes: garbled }], {
+        roomId: ROOM,
+        doorId: DOOR,
+        qr: 'RK1.P.X',
+      }),
+    ).toMatchObject({ status: 415, body: { code: 'IMAGE_TYPE_UNSUPPORTED' } });
+  });
+
+  it('keeps at most FACE_MAX_PHOTOS_PER_CALLER photos of one caller undecided: one more is 429', async () => {
+    const strict = await startGatewayFor(auth, {
+      QR_URL: qr.url,
+      FACE_URL: face.url,
+      FACE_MAX_PHOTOS_PER_CALLER: '2',
+    });
+    try {
+      const [one, two] = [await memberToken(gw.url, admin), await memberToken(gw.url, admin)];
+      const send = (token: string) =>
+        upload(
+          'POST',
+          '/v1/access-requests',
+          token,
+          [{ field: 'face', bytes: photo('person_a_obama_3.jpg') }],
+          { roomId: ROOM, qr: 'RK1.R.X' },
+          strict.url,
+        );
+      // Nothing decides these requests here, so both stay undecided.
+      expect((await send(one.token)).status).toBe(202);
+      expect((await send(one.token)).status).toBe(202);
+      const third = await send(one.token);
+      expect(third).toMatchObject({ status: 429, body: { code: 'TOO_MANY_PHOTOS' } });
+      expect(Number(third.headers.get('retry-after'))).toBeGreaterThan(0);
+      // Another caller is not held up by the first.
+      expect((await send(two.token)).status).toBe(202);
+    } finally {
+      await strict.app.close();
+    }
+  });
+
+  it('does not analyse a photo whose code the QR step refused', async () => {
+    const pipeline = face.app.get<FacePipeline>(FACE_PIPELINE);
+    const analyse = jest.spyOn(pipeline, 'analyse');
+    try {
+      const member = await enrolledMember(['person_b_biden_1.jpg']);
+      analyse.mockClear();
+      const res = await upload(
+        'POST',
+        '/v1/access-requests',
+        member.token,
+        [{ field: 'face', bytes: photo('person_b_biden_2.jpg') }],
+        { roomId: ROOM, qr: 'RK1.R.not-a-code' },
+      );
+      expect(res.status).toBe(202);
+      const requestId = res.body.requestId as string;
+      // The face app has the refusal; the capture had arrived first and waited for it.
+      await eventually(
+        async () =>
+          (
+            await query(
+              face.databaseUrl,
+              'select 1 from face_qr_results where request_id = $1 and not valid',
+              [requestId],
+            )
+          ).length > 0 || undefined,
+        15_000,
+        'the QR answer at the face app',
+      );
+      await new Promise((r) => setTimeout(r, 500));
+      expect(analyse).not.toHaveBeenCalled();
+    } finally {
+      analyse.mockRestore();
     }
   });
 });

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { crc32, deflateSync } from 'node:zlib';
 import * as path from 'node:path';
 import sharp, { Sharp } from 'sharp';
 import { buildPipeline } from '../src/adapters/models';
@@ -13,6 +12,7 @@ import {
   MODEL_DIR,
   photo,
   photoManifest,
+  pngHeaderOnly,
   TEST_PIPELINE,
   testPipeline,
 } from '../../../test/support/face';
@@ -190,28 +190,6 @@ describe('quality and liveness gates on the shared photos', () => {
   });
 });
 
-/** A PNG header claiming 100000x100000 pixels, followed by a scrap of data: never decoded. */
-function pngBomb(): Buffer {
-  const chunk = (type: string, data: Buffer) => {
-    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(data.length);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(body));
-    return Buffer.concat([len, body, crc]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(100_000, 0);
-  ihdr.writeUInt32BE(100_000, 4);
-  ihdr.set([8, 2, 0, 0, 0], 8); // 8-bit RGB
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', ihdr),
-    chunk('IDAT', deflateSync(Buffer.alloc(100_000))),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
-}
-
 describe('bad bytes get a clear reason, never an exception', () => {
   const cases: [string, () => Promise<Buffer>, string][] = [
     ['empty', async () => Buffer.alloc(0), 'not-an-image'],
@@ -228,7 +206,7 @@ describe('bad bytes get a clear reason, never an exception', () => {
     ],
     [
       'a decompression bomb (a PNG that says it is 100000x100000)',
-      async () => pngBomb(),
+      async () => pngHeaderOnly(100_000, 100_000),
       'too-large',
     ],
     [

@@ -1,6 +1,14 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
-import { devKeysEnv, httpEnv, kafkaEnv, keyringEnv, parseConfig, tokenEnv } from '@roomkey/common';
+import {
+  devKeysEnv,
+  httpEnv,
+  kafkaEnv,
+  keyringEnv,
+  parseConfig,
+  photoEnv,
+  tokenEnv,
+} from '@roomkey/common';
 
 const kafka = kafkaEnv('gateway');
 
@@ -30,6 +38,7 @@ export const GatewayConfigSchema = z.object({
   ...devKeysEnv(),
   /** Largest face image an access request may carry (it travels sealed on Kafka). */
   CAPTURE_MAX_BYTES: z.coerce.number().int().min(1024).max(750_000).default(700_000),
+  ...photoEnv(),
   /** Where the qr app's REST API answers (door codes, passes, door secrets). */
   QR_URL: z.url().default('http://127.0.0.1:3002'),
   /**

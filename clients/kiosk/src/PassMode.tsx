@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { ApiError, describeReason, unwrap, type Schemas, type Session } from '@roomkey/sdk';
-import type { KioskSetup } from './device';
+import type { KioskPlace } from './device';
 import { withRetry } from './retry';
 import { readQr } from './scanner';
 import { isPassCode } from './scanner-rules';
@@ -29,7 +29,7 @@ export function PassMode({
   onDone,
 }: {
   session: Session;
-  setup: KioskSetup;
+  setup: KioskPlace;
   onDone: () => void;
 }) {
   const video = useRef<HTMLVideoElement>(null);

@@ -2055,7 +2055,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description IMAGE_TOO_LARGE */
+                /** @description IMAGE_TOO_LARGE (bytes), or PHOTO_TOO_LARGE (pixels by its header, over 12 MP by default; details: which photo) */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -2073,8 +2073,17 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description FACE_REJECTED (details: which photo and why: not-an-image, unsupported-format, too-large, no-face, many-faces, face-too-small, low-detection-score, too-blurry, spoof) or FACES_DO_NOT_MATCH */
+                /** @description FACE_REJECTED (details: which photo and why: not-an-image, unsupported-format, no-face, many-faces, face-too-small, low-detection-score, too-blurry, spoof) or FACES_DO_NOT_MATCH */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description TOO_MANY_PHOTOS (as many of your photos are being checked as you may have at once) */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5310,7 +5319,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description PAYLOAD_TOO_LARGE or IMAGE_TOO_LARGE */
+            /** @description PAYLOAD_TOO_LARGE, IMAGE_TOO_LARGE (bytes) or PHOTO_TOO_LARGE (pixels by its header, over 12 MP by default) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -5319,8 +5328,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description UNSUPPORTED_MEDIA_TYPE (the body is neither JSON nor a form) or IMAGE_TYPE_UNSUPPORTED (the photo is not JPEG, PNG or WebP) */
+            /** @description UNSUPPORTED_MEDIA_TYPE (the body is neither JSON nor a form) or IMAGE_TYPE_UNSUPPORTED (the photo is not a readable JPEG, PNG or WebP) */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description TOO_MANY_PHOTOS (as many of your photos wait for a decision as you may have at once; Retry-After) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -6,6 +6,7 @@ import { Logger } from 'nestjs-pino';
 import type { HttpConfig } from './config/fragments';
 import { HttpErrorFilter } from './http/error-filter';
 import { jsonBody, requireJsonBody } from './http/body';
+import { securityHeaders } from './http/security-headers';
 import { stopTracing } from './tracing/tracing';
 import { traceHttp } from './tracing/trace-http';
 
@@ -35,6 +36,7 @@ export async function createApp(opts: AppOptions): Promise<NestExpressApplicatio
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
   if (opts.trustProxy) app.set('trust proxy', trustProxySetting(opts.trustProxy));
+  for (const handler of securityHeaders()) app.use(handler);
   app.use(traceHttp);
   app.use(requireJsonBody);
   for (const handler of jsonBody(opts.bodyLimit ?? '16kb')) app.use(handler);

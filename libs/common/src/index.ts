@@ -27,3 +27,6 @@ export * from './app-module';
 export * from './repeat';
 export * from './http/multipart';
 export * from './mqtt/mqtt-login';
+export * from './limits/caller-quota';
+export * from './images/photo-header';
+export * from './http/security-headers';

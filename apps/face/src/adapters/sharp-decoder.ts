@@ -1,4 +1,5 @@
-import sharp, { Metadata } from 'sharp';
+import sharp from 'sharp';
+import { readPhotoHeader } from '@roomkey/common';
 import type { DecodedImage, DecodeProblem, ImageDecoder } from '../domain/ports';
 
 export interface DecoderLimits {
@@ -23,15 +24,10 @@ export class SharpDecoder implements ImageDecoder {
   async decode(bytes: Buffer): Promise<DecodedImage | DecodeProblem> {
     if (bytes.length === 0) return 'not-an-image';
     if (bytes.length > this.limits.maxBytes) return 'too-large';
-    let meta: Metadata;
-    try {
-      meta = await sharp(bytes, { limitInputPixels: false }).metadata();
-    } catch {
-      return 'not-an-image';
-    }
-    if (!meta.format || !FORMATS.has(meta.format)) return 'unsupported-format';
-    if (!meta.width || !meta.height) return 'not-an-image';
-    if (meta.width * meta.height > this.limits.maxPixels) return 'too-large';
+    const header = await readPhotoHeader(bytes);
+    if (!header) return 'not-an-image';
+    if (!FORMATS.has(header.format)) return 'unsupported-format';
+    if (header.width * header.height > this.limits.maxPixels) return 'too-large';
     try {
       const { data, info } = await sharp(bytes, {
         limitInputPixels: this.limits.maxPixels,
@@ -54,7 +50,7 @@ export class SharpDecoder implements ImageDecoder {
         data: new Uint8Array(data.buffer, data.byteOffset, data.length),
         width: info.width,
         height: info.height,
-        format: meta.format as DecodedImage['format'],
+        format: header.format as DecodedImage['format'],
       };
     } catch {
       return 'not-an-image';

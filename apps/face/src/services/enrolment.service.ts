@@ -1,11 +1,19 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { FaceStatus } from '@roomkey/contracts';
-import { assertRecentSignIn, DomainError, Principal } from '@roomkey/common';
+import {
+  assertRecentSignIn,
+  CallerQuota,
+  DomainError,
+  photoTooLarge,
+  Principal,
+  readPhotoHeader,
+  tooManyPhotos,
+} from '@roomkey/common';
 import { FACE_CONFIG, FaceConfig } from '../config';
 import type { FacePipeline } from '../domain/pipeline';
 import { cosine, meanTemplate } from '../domain/vectors';
 import { Templates } from './templates.service';
-import { FACE_PIPELINE } from './tokens';
+import { FACE_PIPELINE, PHOTO_QUOTA } from './tokens';
 
 export const MAX_ENROLMENT_IMAGES = 5;
 
@@ -27,6 +35,7 @@ export class Enrolment {
   constructor(
     @Inject(FACE_PIPELINE) private readonly pipeline: FacePipeline,
     @Inject(FACE_CONFIG) private readonly config: FaceConfig,
+    @Inject(PHOTO_QUOTA) private readonly quota: CallerQuota,
     private readonly templates: Templates,
   ) {}
 
@@ -37,7 +46,7 @@ export class Enrolment {
   async enrol(me: Principal, readImages: () => Promise<Buffer[]>): Promise<EnrolmentOutcome> {
     assertRecentSignIn(me, this.config.FACE_ENROL_SIGN_IN_MAX_AGE_S);
     await this.templates.assertConsent(me.id);
-    const { template, count } = await this.templateFrom(await readImages());
+    const { template, count } = await this.templateFrom(me.id, readImages);
     const model = this.pipeline.modelId;
     const current = await this.templates.current(me.id);
     if (
@@ -65,14 +74,31 @@ export class Enrolment {
   ): Promise<FaceStatus> {
     assertRecentSignIn(admin, this.config.FACE_ENROL_SIGN_IN_MAX_AGE_S);
     await this.templates.assertConsent(userId);
-    const { template, count } = await this.templateFrom(await readImages());
+    const { template, count } = await this.templateFrom(userId, readImages);
     return this.templates.enrol(userId, template, this.pipeline.modelId, count, {
       via: 'supervised',
       by: admin.id,
     });
   }
 
-  private async templateFrom(images: Buffer[]): Promise<{ template: Float32Array; count: number }> {
+  /**
+   * The template the photos make. One enrolment holds a unit of the person's photo quota from
+   * the upload to the answer.
+   */
+  private async templateFrom(
+    userId: string,
+    readImages: () => Promise<Buffer[]>,
+  ): Promise<{ template: Float32Array; count: number }> {
+    const unit = this.quota.take(userId);
+    if (!unit) throw tooManyPhotos(this.quota.perCaller, 5);
+    try {
+      return await this.templateOf(await readImages());
+    } finally {
+      unit();
+    }
+  }
+
+  private async templateOf(images: Buffer[]): Promise<{ template: Float32Array; count: number }> {
     if (images.length < 1 || images.length > MAX_ENROLMENT_IMAGES) {
       throw new DomainError(
         'IMAGES_REQUIRED',
@@ -80,6 +106,16 @@ export class Enrolment {
         400,
       );
     }
+    // Every header is read before any photo is decoded: one too large refuses them all.
+    const maxPixels = this.config.FACE_MAX_PIXELS;
+    const tooLarge: { image: number; reason: 'too-large' }[] = [];
+    for (const [i, bytes] of images.entries()) {
+      const header = await readPhotoHeader(bytes);
+      if (header && header.width * header.height > maxPixels) {
+        tooLarge.push({ image: i, reason: 'too-large' });
+      }
+    }
+    if (tooLarge.length > 0) throw photoTooLarge(maxPixels, tooLarge);
     const embeddings: Float32Array[] = [];
     const problems: { image: number; reason: string }[] = [];
     for (const [i, bytes] of images.entries()) {

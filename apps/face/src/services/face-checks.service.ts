@@ -8,20 +8,25 @@ import {
   FaceCheckedV1Payload,
   QrCheckedV1,
 } from '@roomkey/contracts';
-import { describeError, EventPublisher, Keyring, PermanentEventError } from '@roomkey/common';
+import {
+  CallerQuota,
+  describeError,
+  EventPublisher,
+  Keyring,
+  PermanentEventError,
+  Release,
+} from '@roomkey/common';
 import { FACE_CONFIG, FaceConfig } from '../config';
 import type { FaceProblem } from '../domain/gates';
 import type { FaceAnalysis, FacePipeline } from '../domain/pipeline';
 import { cosine } from '../domain/vectors';
 import { FaceCheckRow, QrResultRow } from '../repositories/entities';
 import { Templates } from './templates.service';
-import { CAPTURE_KEYRING, FACE_PIPELINE } from './tokens';
+import { CAPTURE_KEYRING, FACE_PIPELINE, PHOTO_QUOTA } from './tokens';
 
 type Answer = Omit<z.infer<typeof FaceCheckedV1Payload>, 'requestId'>;
 
 const POLL_MS = 200;
-/** Captures held at once; beyond this a capture is dropped (and the request denied). */
-const MAX_HELD = 500;
 
 /** How a refused image reads on face.checked.v1. */
 function outcomeOf(problem: FaceProblem): Answer {
@@ -39,15 +44,16 @@ function outcomeOf(problem: FaceProblem): Answer {
 const modeOf = (event: FaceCapturedV1) => (event.payload.channel === 'kiosk' ? 'kiosk' : 'selfie');
 
 /**
- * A capture waiting for the QR step's answer: in memory only, never written anywhere. Its
- * analysis (detection, liveness, embedding) starts on arrival, so it runs while the QR step
- * works; only the comparison needs the answer.
+ * A capture waiting for the QR step's answer: in memory only, never written anywhere. It is
+ * analysed only once the answer is valid, so a request with a bad code costs no analysis. It
+ * holds a unit of its caller's photo quota until it is answered or dropped.
  */
 interface Held {
   event: FaceCapturedV1;
   receivedAt: Date;
-  analysis: Promise<FaceAnalysis>;
+  image: Buffer;
   deadline: number;
+  unit: Release;
   timer?: NodeJS.Timeout;
 }
 
@@ -55,9 +61,10 @@ interface Held {
  * The face step of the access flow. A capture (face.captured.v1) is joined with the QR step's
  * answer (qr.checked.v1) by request id, whichever comes first. The QR answer is written to
  * PostgreSQL; the capture, which must never be stored, is held in memory for at most
- * FACE_QR_WAIT_MS and analysed meanwhile. When the answer arrives in this process the face is
- * compared at once; a capture held here whose answer another instance consumed is found by
- * polling the table.
+ * FACE_QR_WAIT_MS, at most FACE_MAX_PHOTOS_PER_CALLER of one caller's and FACE_MAX_PHOTOS_HELD
+ * in all (beyond them a capture is dropped). When a valid answer arrives in this process the
+ * face is analysed and compared at once; a capture held here whose answer another instance
+ * consumed is found by polling the table.
  * With no valid QR answer in time nothing is compared or published: the access saga denies
  * on its deadline. Handlers never wait on each other, so one partition cannot stall another.
  */
@@ -72,13 +79,13 @@ export class FaceChecks implements OnApplicationShutdown {
     @Inject(FACE_PIPELINE) private readonly pipeline: FacePipeline,
     @Inject(CAPTURE_KEYRING) private readonly captureKeys: Keyring,
     @Inject(FACE_CONFIG) private readonly config: FaceConfig,
+    @Inject(PHOTO_QUOTA) private readonly quota: CallerQuota,
     private readonly templates: Templates,
     private readonly publisher: EventPublisher,
   ) {}
 
   onApplicationShutdown(): void {
-    for (const h of this.held.values()) clearTimeout(h.timer);
-    this.held.clear();
+    for (const requestId of [...this.held.keys()]) this.release(requestId)?.unit();
   }
 
   async onQrChecked(event: QrCheckedV1): Promise<void> {
@@ -91,7 +98,7 @@ export class FaceChecks implements OnApplicationShutdown {
     };
     await this.qrResults.upsert(row, ['requestId']);
     const held = this.release(requestId);
-    if (held) await this.answer(held, () => held.analysis, row);
+    if (held) await this.answerHeld(held, row);
   }
 
   async onCaptured(event: FaceCapturedV1): Promise<void> {
@@ -112,24 +119,25 @@ export class FaceChecks implements OnApplicationShutdown {
     } catch {
       throw new PermanentEventError(`capture ${captureId} does not open under the capture keys`);
     }
-    const analyse = () => this.pipeline.analyse(image, modeOf(event));
     if (known && known.valid !== null) {
-      return this.answer({ event, receivedAt }, analyse, {
+      return this.answer({ event, receivedAt }, image, {
         valid: known.valid,
         userId: known.user_id,
       });
     }
-    if (this.held.size >= MAX_HELD) {
-      this.logger.warn(`request ${requestId}: too many captures waiting; face not checked`);
+    // A second copy of a capture already waiting adds nothing.
+    if (this.held.has(requestId)) return;
+    // A capture without its caller (sent before captures named one) counts only in the total.
+    const unit = this.quota.take(event.payload.callerId ?? `request:${requestId}`);
+    if (!unit) {
+      this.logger.warn(`request ${requestId}: too many photos waiting; face not checked`);
       return;
     }
-    const analysis = analyse();
-    // Awaited when the answer comes; a failure then is the answer's failure, not a stray one.
-    void analysis.catch(() => undefined);
     const held: Held = {
       event,
       receivedAt,
-      analysis,
+      image,
+      unit,
       deadline: Date.now() + this.config.FACE_QR_WAIT_MS,
     };
     this.held.set(requestId, held);
@@ -142,9 +150,9 @@ export class FaceChecks implements OnApplicationShutdown {
       void (async () => {
         if (this.held.get(requestId) !== held) return;
         const qr = await this.qrResults.findOneBy({ requestId });
-        if (qr && this.release(requestId)) return this.answer(held, () => held.analysis, qr);
+        if (qr && this.release(requestId)) return this.answerHeld(held, qr);
         if (Date.now() >= held.deadline) {
-          this.release(requestId);
+          this.release(requestId)?.unit();
           this.logger.warn(`request ${requestId}: no QR answer within the wait; face not checked`);
           return;
         }
@@ -164,19 +172,29 @@ export class FaceChecks implements OnApplicationShutdown {
     return held;
   }
 
+  /** Answers a capture that was held, then gives its caller's unit back. */
+  private async answerHeld(held: Held, qr: Pick<QrResultRow, 'valid' | 'userId'>): Promise<void> {
+    try {
+      await this.answer(held, held.image, qr);
+    } finally {
+      held.unit();
+    }
+  }
+
   /**
-   * Compares (for a valid QR answer), stores the answer once, publishes it. The row also keeps
-   * when the capture arrived and how long its analysis took.
+   * Analyses and compares (for a valid QR answer), stores the answer once, publishes it. The
+   * row also keeps when the capture arrived and how long its analysis took.
    */
   private async answer(
     capture: Pick<Held, 'event' | 'receivedAt'>,
-    analysis: () => Promise<FaceAnalysis>,
+    image: Buffer,
     qr: Pick<QrResultRow, 'valid' | 'userId'>,
   ): Promise<void> {
-    if (!qr.valid) return; // the QR step already refused: nothing to compare
+    if (!qr.valid) return; // the QR step already refused: nothing to analyse or compare
     const { event, receivedAt } = capture;
     const { requestId } = event.payload;
-    const { answer, analysisMs } = await this.compare(analysis, qr.userId);
+    const analyse = () => this.pipeline.analyse(image, modeOf(event));
+    const { answer, analysisMs } = await this.compare(analyse, qr.userId);
     // The first answer stored is the answer, whichever instance stored it.
     const [stored] = (await this.checks.query(
       `with added as (

@@ -77,11 +77,22 @@ export class AccessRequestsController {
     status: 403,
     ...error('DOOR_NOT_IN_SCOPE (a kiosk asked for a door it does not serve)'),
   })
-  @ApiResponse({ status: 413, ...error('PAYLOAD_TOO_LARGE or IMAGE_TOO_LARGE') })
+  @ApiResponse({
+    status: 413,
+    ...error(
+      'PAYLOAD_TOO_LARGE, IMAGE_TOO_LARGE (bytes) or PHOTO_TOO_LARGE (pixels by its header, over 12 MP by default)',
+    ),
+  })
   @ApiResponse({
     status: 415,
     ...error(
-      'UNSUPPORTED_MEDIA_TYPE (the body is neither JSON nor a form) or IMAGE_TYPE_UNSUPPORTED (the photo is not JPEG, PNG or WebP)',
+      'UNSUPPORTED_MEDIA_TYPE (the body is neither JSON nor a form) or IMAGE_TYPE_UNSUPPORTED (the photo is not a readable JPEG, PNG or WebP)',
+    ),
+  })
+  @ApiResponse({
+    status: 429,
+    ...error(
+      'TOO_MANY_PHOTOS (as many of your photos wait for a decision as you may have at once; Retry-After)',
     ),
   })
   async submit(

@@ -49,7 +49,7 @@ import {
   VisitorPassView,
   VisitorPassWithCode,
 } from '@roomkey/contracts';
-import { addZodSchemas } from '@roomkey/common';
+import { addZodSchemas, pageCsp, securityHeaders } from '@roomkey/common';
 import { addForwardedRoutes, AUTH_ROUTES } from './forwarded-routes';
 import { ACCESS_ROUTES } from './access-routes';
 import { AUDIT_ROUTES } from './audit-routes';
@@ -154,6 +154,10 @@ function withoutAuthorizationHeader(doc: OpenAPIObject): void {
 
 /** Serves the document at /docs (UI) and /docs-json. */
 export function serveOpenApi(app: INestApplication): void {
+  // Swagger UI's page has an inline <style> block (never an inline script).
+  for (const handler of securityHeaders(pageCsp({ styleSrc: ["'unsafe-inline'"] }))) {
+    app.use(`/${DOCS_PATH}`, handler);
+  }
   SwaggerModule.setup(DOCS_PATH, app, () => openApiDocument(app), {
     jsonDocumentUrl: `${DOCS_PATH}-json`,
   });

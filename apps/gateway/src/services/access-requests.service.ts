@@ -47,7 +47,9 @@ export class AccessRequestsService {
     const requestId = randomUUID();
     const at = new Date();
     const channel = kiosk ? 'kiosk' : 'mobile';
-    const capture = face ? this.captures.prepare(requestId, face, channel) : undefined;
+    const capture = face
+      ? await this.captures.prepare(requestId, face, channel, caller.id)
+      : undefined;
     const faceCaptureId = capture?.captureId;
     // The sealed face and the request go out together, in one produce request: the face app
     // joins the capture with the QR answer whichever arrives first. A request whose capture is
@@ -70,7 +72,12 @@ export class AccessRequestsService {
         ...(faceCaptureId ? { faceCaptureId } : {}),
       },
     });
-    await this.publisher.publishAll(capture ? [capture.event, requested] : [requested]);
+    try {
+      await this.publisher.publishAll(capture ? [capture.event, requested] : [requested]);
+    } catch (err) {
+      this.captures.settled(requestId);
+      throw err;
+    }
     this.tracker.accepted(requestId, at);
     return { requestId };
   }

@@ -1,9 +1,26 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { faceCapturedV1 } from '@roomkey/contracts';
-import { DomainError, Keyring, Publishable, publishable } from '@roomkey/common';
+import {
+  CallerQuota,
+  DomainError,
+  Keyring,
+  photoTooLarge,
+  Publishable,
+  publishable,
+  readPhotoHeader,
+  Release,
+  tooManyPhotos,
+} from '@roomkey/common';
+import { GATEWAY_CONFIG, GatewayConfig } from '../config';
 
 export const CAPTURE_KEYRING = Symbol('CAPTURE_KEYRING');
+
+/**
+ * How long a photo counts against its caller at most: past the access deadline (5 s), when the
+ * request is decided even if this instance never hears of it.
+ */
+const PENDING_MS = 10_000;
 
 type ImageType = 'image/jpeg' | 'image/png' | 'image/webp';
 
@@ -27,25 +44,49 @@ export function imageTypeOf(bytes: Buffer): ImageType | undefined {
 /**
  * Puts the face photo of an access request on face.captured.v1, sealed with AES-256-GCM under
  * the key the gateway shares with the face app, bound to the request id. The photo exists
- * nowhere else: not in a log, not in a database.
+ * nowhere else: not in a log, not in a database. A caller has at most
+ * FACE_MAX_PHOTOS_PER_CALLER photos undecided at once (on this instance); one more is a 429.
  */
 @Injectable()
-export class FaceCaptures {
-  constructor(@Inject(CAPTURE_KEYRING) private readonly keyring: Keyring) {}
+export class FaceCaptures implements OnApplicationShutdown {
+  private readonly quota: CallerQuota;
+  private readonly pending = new Map<string, { unit: Release; timer: NodeJS.Timeout }>();
+
+  constructor(
+    @Inject(CAPTURE_KEYRING) private readonly keyring: Keyring,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+  ) {
+    this.quota = new CallerQuota(config.FACE_MAX_PHOTOS_PER_CALLER);
+  }
+
+  onApplicationShutdown(): void {
+    for (const requestId of [...this.pending.keys()]) this.settled(requestId);
+  }
 
   /**
-   * Checks and seals a photo for a request (refusing what is not an image before anything is
-   * published) and returns its capture id and the event that puts it on the topic.
+   * Checks and seals a photo for a request (refusing what is not an image, or is larger than
+   * FACE_MAX_PIXELS by its header, before anything is published), counts it against its
+   * caller until `settled`, and returns its capture id and the event that puts it on the topic.
    */
-  prepare(
+  async prepare(
     requestId: string,
     image: Buffer,
     channel: 'mobile' | 'kiosk',
-  ): { captureId: string; event: Publishable } {
+    callerId: string,
+  ): Promise<{ captureId: string; event: Publishable }> {
     const contentType = imageTypeOf(image);
-    if (!contentType) {
+    const header = contentType && (await readPhotoHeader(image));
+    if (!contentType || !header) {
       throw new DomainError('IMAGE_TYPE_UNSUPPORTED', 'send the face as a JPEG, PNG or WebP', 415);
     }
+    if (header.width * header.height > this.config.FACE_MAX_PIXELS) {
+      throw photoTooLarge(this.config.FACE_MAX_PIXELS);
+    }
+    const unit = this.quota.take(callerId);
+    if (!unit) throw tooManyPhotos(this.quota.perCaller, PENDING_MS / 2000);
+    const timer = setTimeout(() => this.settled(requestId), PENDING_MS);
+    timer.unref();
+    this.pending.set(requestId, { unit, timer });
     const captureId = randomUUID();
     const sealed = this.keyring.seal(image, `face-capture:${requestId}`);
     return {
@@ -53,8 +94,17 @@ export class FaceCaptures {
       event: publishable(faceCapturedV1, {
         key: requestId,
         correlationId: requestId,
-        payload: { captureId, requestId, image: sealed, contentType, channel },
+        payload: { captureId, requestId, image: sealed, contentType, channel, callerId },
       }),
     };
+  }
+
+  /** The request is decided, or was never sent: its photo no longer counts against its caller. */
+  settled(requestId: string): void {
+    const entry = this.pending.get(requestId);
+    if (!entry) return;
+    clearTimeout(entry.timer);
+    entry.unit();
+    this.pending.delete(requestId);
   }
 }

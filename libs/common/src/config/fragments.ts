@@ -27,6 +27,18 @@ export const devKeysEnv = () => ({
   ROOMKEY_DEV_KEYS: z.stringbool().default(false),
 });
 
+/** What a caller may make the apps that take face photos (gateway, face) do. */
+export const photoEnv = () => ({
+  /** Largest photo in pixels, read from its header before decoding; larger is 413 PHOTO_TOO_LARGE. */
+  FACE_MAX_PIXELS: z.coerce.number().int().min(10_000).max(100_000_000).default(12_000_000),
+  /**
+   * Photos one caller (a person, a kiosk) may have in the works at once: waiting for a decision
+   * at a gateway, held or analysed at the face app. One more is 429 TOO_MANY_PHOTOS, or a
+   * capture dropped (its request is denied at the deadline).
+   */
+  FACE_MAX_PHOTOS_PER_CALLER: z.coerce.number().int().min(1).max(1000).default(3),
+});
+
 export const kafkaEnv = (app: string) => ({
   /** Comma-separated host:port list. */
   KAFKA_BROKERS: z

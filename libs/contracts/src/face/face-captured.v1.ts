@@ -24,6 +24,8 @@ export const FaceCapturedV1Payload = z.object({
   contentType: z.enum(['image/jpeg', 'image/png', 'image/webp']),
   /** mobile: a selfie, one face expected; kiosk: the door camera, the dominant face is used. */
   channel: z.enum(['mobile', 'kiosk']).optional(),
+  /** Who sent the photo (the user or the device): the face app bounds the photos each holds. */
+  callerId: Id.optional(),
 });
 
 export const FaceCapturedV1 = envelope('face.captured', FaceCapturedV1Payload);
