@@ -4,8 +4,11 @@ import { MongooseModule } from '@nestjs/mongoose';
 import { appModule, keyringOrDevelopment, MongoKafkaReadiness, mongoModule } from '@roomkey/common';
 import { AUTH_CONFIG, AuthConfig } from './config';
 import { AdminController } from './http/admin.controller';
+import { AccountController } from './http/account.controller';
 import { AuthController } from './http/auth.controller';
+import { MongoCounterStore } from './repositories/rate-counters';
 import { AUTH_MODELS } from './repositories/schemas';
+import { Credentials } from './services/credentials.service';
 import { AuthEvents } from './services/auth-events';
 import { Devices } from './services/devices.service';
 import { LoginThrottle } from './services/login-throttle.service';
@@ -26,7 +29,7 @@ export class AuthModule {
         MongooseModule.forFeature(AUTH_MODELS),
         JwtModule.register({}),
       ],
-      controllers: [AuthController, AdminController],
+      controllers: [AuthController, AccountController, AdminController],
       providers: [
         { provide: AUTH_CONFIG, useValue: config },
         {
@@ -43,8 +46,10 @@ export class AuthModule {
         AuthEvents,
         Passwords,
         Tokens,
+        MongoCounterStore,
         LoginThrottle,
         Users,
+        Credentials,
         Sessions,
         Devices,
         Upkeep,

@@ -27,3 +27,4 @@ export * from './app-module';
 export * from './repeat';
 export * from './http/multipart';
 export * from './mqtt/mqtt-login';
+export * from './rate-limit';

@@ -1,4 +1,11 @@
-import { ADMIN_ONLY, BAD_BODY, BAD_ID, ForwardedRoute, TOKEN } from './forwarded-routes';
+import {
+  ADMIN_ONLY,
+  BAD_BODY,
+  BAD_ID,
+  ForwardedRoute,
+  RATE_LIMITED,
+  TOKEN,
+} from './forwarded-routes';
 
 const PEOPLE_ONLY = 'INSUFFICIENT_ROLE (device tokens have no face)';
 
@@ -29,6 +36,7 @@ export const FACE_ROUTES: ForwardedRoute[] = [
       413: 'IMAGE_TOO_LARGE',
       415: 'UNSUPPORTED_MEDIA_TYPE (not multipart/form-data)',
       422: 'FACE_REJECTED (details: which photo and why: not-an-image, unsupported-format, too-large, no-face, many-faces, face-too-small, low-detection-score, too-blurry, spoof) or FACES_DO_NOT_MATCH',
+      429: RATE_LIMITED,
     },
   },
   {

@@ -1,0 +1,39 @@
+import type { RateCounterStore } from './rate-limit';
+
+/**
+ * Counters in this process, for an app without a database (the gateway). Each instance counts
+ * on its own, so N instances allow up to N times a limit: a bound on flooding, not a security
+ * boundary (those counters live in a database). The map is bounded: expired windows go first,
+ * then the oldest.
+ */
+export class MemoryCounterStore implements RateCounterStore {
+  private readonly counts = new Map<string, { count: number; expiresAt: number }>();
+
+  constructor(private readonly maxEntries = 100_000) {}
+
+  increment(id: string, expiresAt: Date): Promise<number> {
+    const now = Date.now();
+    let entry = this.counts.get(id);
+    if (!entry || entry.expiresAt <= now) {
+      if (this.counts.size >= this.maxEntries) this.makeRoom(now);
+      entry = { count: 0, expiresAt: expiresAt.getTime() };
+      this.counts.set(id, entry);
+    }
+    entry.count += 1;
+    return Promise.resolve(entry.count);
+  }
+
+  decrement(id: string): Promise<void> {
+    const entry = this.counts.get(id);
+    if (entry && entry.count > 0) entry.count -= 1;
+    return Promise.resolve();
+  }
+
+  private makeRoom(now: number): void {
+    for (const [id, entry] of this.counts) if (entry.expiresAt <= now) this.counts.delete(id);
+    for (const id of this.counts.keys()) {
+      if (this.counts.size < this.maxEntries) break;
+      this.counts.delete(id);
+    }
+  }
+}
