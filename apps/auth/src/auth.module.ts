@@ -1,7 +1,13 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { MongooseModule } from '@nestjs/mongoose';
-import { appModule, keyringOrDevelopment, MongoKafkaReadiness, mongoModule } from '@roomkey/common';
+import {
+  appModule,
+  keyringOrDevelopment,
+  MongoKafkaReadiness,
+  mongoModule,
+  RateLimiter,
+} from '@roomkey/common';
 import { AUTH_CONFIG, AuthConfig } from './config';
 import { AdminController } from './http/admin.controller';
 import { AccountController } from './http/account.controller';
@@ -47,6 +53,12 @@ export class AuthModule {
         Passwords,
         Tokens,
         MongoCounterStore,
+        // Per-caller counters in MongoDB, shared by every auth instance.
+        {
+          provide: RateLimiter,
+          inject: [MongoCounterStore],
+          useFactory: (store: MongoCounterStore) => new RateLimiter(store),
+        },
         LoginThrottle,
         Users,
         Credentials,

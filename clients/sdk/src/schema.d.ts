@@ -448,6 +448,189 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description RATE_LIMITED (too many for this device, or too many failures from this address); see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description UPSTREAM_UNAVAILABLE (the account service is unreachable); 504 UPSTREAM_TIMEOUT */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/password-reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Set a new password with the token of a reset link an admin issued. The link works once, for 30 minutes; every session of the account ends and a sign-in lock is lifted.
+         * @description No token needed.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ResetPasswordBody"];
+                };
+            };
+            responses: {
+                /** @description The password is changed */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description VALIDATION_FAILED (a field is missing, unknown or of the wrong type) or MALFORMED_JSON, or RESET_TOKEN_INVALID (unknown, used or expired) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description WEAK_PASSWORD (the link still works) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description RATE_LIMITED (too many from this caller); see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description UPSTREAM_UNAVAILABLE (the account service is unreachable); 504 UPSTREAM_TIMEOUT */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change your own password, proving the current one (wrong guesses count towards the sign-in lock). Every other session ends; the answer is a new session for this one.
+         * @description Needs a user access token.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ChangePasswordBody"];
+                };
+            };
+            responses: {
+                /** @description A new access token and refresh token */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TokenPair"];
+                    };
+                };
+                /** @description VALIDATION_FAILED (a field is missing, unknown or of the wrong type) or MALFORMED_JSON */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description TOKEN_MISSING or TOKEN_INVALID */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description PASSWORD_INCORRECT, ACCOUNT_DISABLED, or INSUFFICIENT_ROLE (device tokens have no password) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description WEAK_PASSWORD */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description ACCOUNT_LOCKED or TOO_MANY_ATTEMPTS (from this address); see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
                 /** @description UPSTREAM_UNAVAILABLE (the account service is unreachable); 504 UPSTREAM_TIMEOUT */
                 503: {
                     headers: {
@@ -951,6 +1134,101 @@ export interface paths {
                 };
             };
         };
+        trace?: never;
+    };
+    "/v1/users/{id}/password-reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Issue a password reset link for an account: the token, shown this once, works once within 30 minutes; issuing another voids it. Give the person `/reset-password#token=<token>` on the admin web.
+         * @description Needs an admin access token.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The token and when it expires */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PasswordResetIssued"];
+                    };
+                };
+                /** @description VALIDATION_FAILED (the id is not a UUID) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description TOKEN_MISSING or TOKEN_INVALID */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description INSUFFICIENT_ROLE (admin only) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description USER_NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description RATE_LIMITED (too many from this caller); see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description UPSTREAM_UNAVAILABLE (the account service is unreachable); 504 UPSTREAM_TIMEOUT */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/devices": {
@@ -2066,6 +2344,15 @@ export interface paths {
                 };
                 /** @description FACE_REJECTED (details: which photo and why: not-an-image, unsupported-format, too-large, no-face, many-faces, face-too-small, low-detection-score, too-blurry, spoof) or FACES_DO_NOT_MATCH */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description RATE_LIMITED (too many from this caller); see Retry-After */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4502,6 +4789,19 @@ export interface components {
             accessToken: string;
             expiresIn: number;
         };
+        ChangePasswordBody: {
+            currentPassword: string;
+            newPassword: string;
+        };
+        PasswordResetIssued: {
+            token: string;
+            /** Format: date-time */
+            expiresAt: string;
+        };
+        ResetPasswordBody: {
+            token: string;
+            newPassword: string;
+        };
         Jwks: {
             keys: {
                 /** @enum {string} */
@@ -4974,6 +5274,15 @@ export interface operations {
             };
             /** @description UNSUPPORTED_MEDIA_TYPE (the body is neither JSON nor a form) or IMAGE_TYPE_UNSUPPORTED (the photo is not JPEG, PNG or WebP) */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RATE_LIMITED (too many from this person, device or address); see Retry-After */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

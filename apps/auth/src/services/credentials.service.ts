@@ -10,7 +10,6 @@ import type {
 import { DomainError, NotFoundError, RateLimiter } from '@roomkey/common';
 import { AUTH_CONFIG, AuthConfig } from '../config';
 import { opaqueSecret, sha256 } from '../domain/secrets';
-import { MongoCounterStore } from '../repositories/rate-counters';
 import { PasswordResetRow } from '../repositories/schemas';
 import { AuthEvents } from './auth-events';
 import type { CallContext } from './context';
@@ -32,20 +31,16 @@ const resetInvalid = () =>
  */
 @Injectable()
 export class Credentials {
-  private readonly limiter: RateLimiter;
-
   constructor(
     @InjectModel(PasswordResetRow.name) private readonly resets: Model<PasswordResetRow>,
     @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
-    counters: MongoCounterStore,
+    private readonly limiter: RateLimiter,
     private readonly users: Users,
     private readonly passwords: Passwords,
     private readonly tokens: Tokens,
     private readonly throttle: LoginThrottle,
     private readonly events: AuthEvents,
-  ) {
-    this.limiter = new RateLimiter(counters);
-  }
+  ) {}
 
   /** Checks the current password under the sign-in limits: a stolen token cannot guess it. */
   async change(userId: string, body: ChangePasswordBody, ctx: CallContext): Promise<TokenPair> {

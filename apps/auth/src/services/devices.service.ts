@@ -13,7 +13,6 @@ import type {
 import { DomainError, NotFoundError, RateLimiter, rateLimited } from '@roomkey/common';
 import { AUTH_CONFIG, AuthConfig } from '../config';
 import { opaqueSecret, sha256 } from '../domain/secrets';
-import { MongoCounterStore } from '../repositories/rate-counters';
 import { Device } from '../repositories/schemas';
 import { AuthEvents } from './auth-events';
 import type { CallContext } from './context';
@@ -35,17 +34,13 @@ const view = (d: Device): DeviceView => ({
  */
 @Injectable()
 export class Devices {
-  private readonly limiter: RateLimiter;
-
   constructor(
     @InjectModel(Device.name) private readonly devices: Model<Device>,
     @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
-    counters: MongoCounterStore,
+    private readonly limiter: RateLimiter,
     private readonly tokens: Tokens,
     private readonly events: AuthEvents,
-  ) {
-    this.limiter = new RateLimiter(counters);
-  }
+  ) {}
 
   async register(body: CreateDeviceBody, ctx: CallContext): Promise<DeviceRegistered> {
     const secret = opaqueSecret('rkd_');

@@ -6,7 +6,6 @@ import { AUTH_CONFIG, AuthConfig } from '../config';
 import { lockDurationMs, LockPolicy, retryAfterSeconds } from '../domain/lockout';
 import { sha256 } from '../domain/secrets';
 import { LoginAttempt } from '../repositories/schemas';
-import { MongoCounterStore } from '../repositories/rate-counters';
 
 const accountLocked = (until: Date, now: Date) =>
   new DomainError('ACCOUNT_LOCKED', 'too many failed sign-ins; try again later', 429, undefined, {
@@ -36,12 +35,10 @@ export interface PasswordCheck {
 export class LoginThrottle {
   private readonly policy: LockPolicy;
   private readonly addressRule: RateRule;
-  private readonly limiter: RateLimiter;
-
   constructor(
     @InjectModel(LoginAttempt.name) private readonly attempts: Model<LoginAttempt>,
     @Inject(AUTH_CONFIG) config: AuthConfig,
-    counters: MongoCounterStore,
+    private readonly limiter: RateLimiter,
   ) {
     this.policy = {
       threshold: config.LOGIN_LOCK_THRESHOLD,
@@ -53,7 +50,6 @@ export class LoginThrottle {
       limit: config.LOGIN_IP_LIMIT,
       windowS: config.LOGIN_IP_WINDOW_S,
     };
-    this.limiter = new RateLimiter(counters);
   }
 
   /**

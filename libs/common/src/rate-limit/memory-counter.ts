@@ -12,10 +12,10 @@ export class MemoryCounterStore implements RateCounterStore {
   constructor(private readonly maxEntries = 100_000) {}
 
   increment(id: string, expiresAt: Date): Promise<number> {
-    const now = Date.now();
+    // An id names its window, so an entry is never reused for another one.
     let entry = this.counts.get(id);
-    if (!entry || entry.expiresAt <= now) {
-      if (this.counts.size >= this.maxEntries) this.makeRoom(now);
+    if (!entry) {
+      if (this.counts.size >= this.maxEntries) this.makeRoom(Date.now());
       entry = { count: 0, expiresAt: expiresAt.getTime() };
       this.counts.set(id, entry);
     }
