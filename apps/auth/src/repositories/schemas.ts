@@ -62,25 +62,26 @@ export class SigningKeyRow {
 }
 export const SigningKeySchema = SchemaFactory.createForClass(SigningKeyRow);
 
-/** Sign-in counters per account (`acct:<sha256 of email>`). */
+/**
+ * An account's sign-in lock (`acct:<sha256 of email>`); the checks themselves are slots of the
+ * counter `acct:<sha256>:r<lockouts>` (one round per lock).
+ */
 @Schema({ collection: 'login_attempts', versionKey: false })
 export class LoginAttempt {
   @Prop({ type: String, required: true }) _id!: string;
-  /** Consecutive sign-ins that did not succeed, those still being checked included. */
-  @Prop({ type: Number, required: true, default: 0 }) failures!: number;
   /** How many times the account was locked since its last successful sign-in. */
   @Prop({ type: Number, required: true, default: 0 }) lockouts!: number;
   @Prop({ type: Date, default: null }) lockedUntil!: Date | null;
-  @Prop({ type: Date, required: true }) windowStart!: Date;
   @Prop({ type: Date, required: true, index: true }) updatedAt!: Date;
 }
 export const LoginAttemptSchema = SchemaFactory.createForClass(LoginAttempt);
 
-/** One per-caller counter per rule, key and window (see RateLimiter in @roomkey/common). */
+/** One taken slot of a per-caller counter (see MongoCounterStore). */
 @Schema({ collection: 'rate_counters', versionKey: false })
 export class RateCounterRow {
+  /** `<counter>#<n>`. */
   @Prop({ type: String, required: true }) _id!: string;
-  @Prop({ type: Number, required: true }) count!: number;
+  @Prop({ type: String, required: true, index: true }) counter!: string;
   @Prop({ type: Date, required: true, index: true }) expiresAt!: Date;
 }
 export const RateCounterSchema = SchemaFactory.createForClass(RateCounterRow);

@@ -5,7 +5,10 @@ import { DomainError, isDuplicateKey, RateLimiter, rateLimited, RateRule } from 
 import { AUTH_CONFIG, AuthConfig } from '../config';
 import { lockDurationMs, LockPolicy, retryAfterSeconds } from '../domain/lockout';
 import { sha256 } from '../domain/secrets';
+import { MongoCounterStore } from '../repositories/rate-counters';
 import { LoginAttempt } from '../repositories/schemas';
+
+const DAY_MS = 86400_000;
 
 const accountLocked = (until: Date, now: Date) =>
   new DomainError('ACCOUNT_LOCKED', 'too many failed sign-ins; try again later', 429, undefined, {
@@ -23,22 +26,24 @@ export interface PasswordCheck {
 /**
  * Brute-force defence for every password check (sign-in, password change), shared by every
  * auth instance through MongoDB rather than process memory, so that the limits hold however
- * many instances run. A check takes its slot before the password is verified, in one atomic
- * update, and gives it back only if the password was right: parallel guesses cannot all pass a
- * "not locked yet" read before the first failure is recorded.
+ * many instances run. A check takes a slot before the password is verified (an atomic insert,
+ * see MongoCounterStore) and gives it back only if the password was right: parallel guesses
+ * cannot all pass a "not locked yet" read before the first failure is recorded.
  *
  * Per account (by email, whether or not it has an account, so a lock says nothing about
- * existence): LOGIN_LOCK_THRESHOLD checks in a row without success lock it, for longer each time.
- * Per client address: LOGIN_IP_LIMIT failures in a window.
+ * existence): LOGIN_LOCK_THRESHOLD checks in a row without success lock it, for longer each
+ * time. Per client address: LOGIN_IP_LIMIT failures in a window.
  */
 @Injectable()
 export class LoginThrottle {
   private readonly policy: LockPolicy;
   private readonly addressRule: RateRule;
+
   constructor(
     @InjectModel(LoginAttempt.name) private readonly attempts: Model<LoginAttempt>,
     @Inject(AUTH_CONFIG) config: AuthConfig,
     private readonly limiter: RateLimiter,
+    private readonly counters: MongoCounterStore,
   ) {
     this.policy = {
       threshold: config.LOGIN_LOCK_THRESHOLD,
@@ -74,79 +79,64 @@ export class LoginThrottle {
     }
     return {
       succeeded: async () => {
-        await this.attempts.deleteOne({ _id: accountKey(emailKey) });
+        await this.clear(emailKey);
         await address.refund();
       },
       failed: () => Promise.resolve(lockedUntil),
     };
   }
 
-  /** Clears the account's count and lock history (a password reset). */
+  /** Clears the account's count, lock and lock history (a right password, a reset). */
   async clear(emailKey: string): Promise<void> {
-    await this.attempts.deleteOne({ _id: accountKey(emailKey) });
+    const id = accountKey(emailKey);
+    await this.attempts.deleteOne({ _id: id });
+    await this.counters.clear(`${id}:`);
   }
 
-  /** Forgets counters untouched for a day whose lock is over. */
+  /** Forgets locks that ended a day ago or more. */
   async sweep(now = new Date()): Promise<void> {
     await this.attempts.deleteMany({
-      updatedAt: { $lt: new Date(now.getTime() - 86400_000) },
+      updatedAt: { $lt: new Date(now.getTime() - DAY_MS) },
       $or: [{ lockedUntil: null }, { lockedUntil: { $lt: now } }],
     });
   }
 
   /**
-   * Counts a check against the account while it is below the threshold and not locked. The
-   * check that reaches the threshold locks the account at once; if its password turns out
-   * right, `succeeded` deletes the row and the lock with it. Returns that lock, if any.
+   * Counts a check against the account, in the round of its current lock count. The check that
+   * fills the round locks the account at once; if its password turns out right, `succeeded`
+   * lifts the lock. Returns that lock, if any.
    */
   private async takeAccountSlot(id: string, now: Date): Promise<Date | null> {
-    for (let attempt = 0; attempt < 3; attempt++) {
-      let row: LoginAttempt | null = null;
-      try {
-        row = await this.attempts
-          .findOneAndUpdate(
-            {
-              _id: id,
-              failures: { $lt: this.policy.threshold },
-              $or: [{ lockedUntil: null }, { lockedUntil: { $lte: now } }],
-            },
-            {
-              $inc: { failures: 1 },
-              $set: { updatedAt: now },
-              $setOnInsert: { lockouts: 0, lockedUntil: null, windowStart: now },
-            },
-            { upsert: true, new: true, setDefaultsOnInsert: false },
-          )
-          .lean();
-      } catch (err) {
-        // The row exists but is full or locked (the upsert's insert hit its id), or two first
-        // checks raced to create it.
-        if (!isDuplicateKey(err)) throw err;
-      }
-      if (row) {
-        return row.failures >= this.policy.threshold ? this.lock(row, now) : null;
-      }
-      const current = await this.attempts.findById(id).lean();
-      if (current?.lockedUntil && current.lockedUntil > now) {
-        throw accountLocked(current.lockedUntil, now);
-      }
-      if (current && current.failures >= this.policy.threshold) {
-        // Full but not locked: the lock of the last check is a moment away, or never came
-        // (its instance stopped). Lock now; a second lock of the same row changes nothing.
-        throw accountLocked((await this.lock(current, now)) ?? new Date(now.getTime() + 1000), now);
-      }
-    }
-    throw accountLocked(new Date(now.getTime() + 1000), now);
+    const row = await this.attempts.findById(id).lean();
+    if (row?.lockedUntil && row.lockedUntil > now) throw accountLocked(row.lockedUntil, now);
+    const round = row?.lockouts ?? 0;
+    const slot = await this.counters.take(
+      `${id}:r${round}`,
+      this.policy.threshold,
+      new Date(now.getTime() + DAY_MS),
+    );
+    if (slot) return slot.n >= this.policy.threshold ? this.lock(id, round, now) : null;
+    // The round is full: the check that filled it locks the account a moment from now, or
+    // never did (its instance stopped). Locking again gives the same lock.
+    throw accountLocked(await this.lock(id, round, now), now);
   }
 
-  /** Locks a full row; the lock's end, or null when another check locked it first. */
-  private async lock(row: LoginAttempt, now: Date): Promise<Date | null> {
-    const until = new Date(now.getTime() + lockDurationMs(row.lockouts, this.policy));
-    const locked = await this.attempts.updateOne(
-      { _id: row._id, failures: { $gte: this.policy.threshold } },
-      { $set: { failures: 0, lockedUntil: until, updatedAt: now }, $inc: { lockouts: 1 } },
-    );
-    return locked.modifiedCount === 1 ? until : null;
+  /** Ends a round: the account is locked for the round's duration. */
+  private async lock(id: string, round: number, now: Date): Promise<Date> {
+    const until = new Date(now.getTime() + lockDurationMs(round, this.policy));
+    try {
+      await this.attempts.updateOne(
+        { _id: id, lockouts: { $lte: round } },
+        { $set: { lockouts: round + 1, lockedUntil: until, updatedAt: now } },
+        { upsert: true },
+      );
+      return until;
+    } catch (err) {
+      // A later round's lock is there already (the upsert's insert hit its id): it stands.
+      if (!isDuplicateKey(err)) throw err;
+      const row = await this.attempts.findById(id).lean();
+      return row?.lockedUntil ?? until;
+    }
   }
 }
 

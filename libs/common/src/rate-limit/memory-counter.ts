@@ -1,4 +1,4 @@
-import type { RateCounterStore } from './rate-limit';
+import type { RateCounterStore, RateSlot } from './rate-limit';
 
 /**
  * Counters in this process, for an app without a database (the gateway). Each instance counts
@@ -11,7 +11,7 @@ export class MemoryCounterStore implements RateCounterStore {
 
   constructor(private readonly maxEntries = 100_000) {}
 
-  increment(id: string, expiresAt: Date): Promise<number> {
+  take(id: string, limit: number, expiresAt: Date): Promise<RateSlot | null> {
     // An id names its window, so an entry is never reused for another one.
     let entry = this.counts.get(id);
     if (!entry) {
@@ -19,14 +19,16 @@ export class MemoryCounterStore implements RateCounterStore {
       entry = { count: 0, expiresAt: expiresAt.getTime() };
       this.counts.set(id, entry);
     }
+    if (entry.count >= limit) return Promise.resolve(null);
     entry.count += 1;
-    return Promise.resolve(entry.count);
-  }
-
-  decrement(id: string): Promise<void> {
-    const entry = this.counts.get(id);
-    if (entry && entry.count > 0) entry.count -= 1;
-    return Promise.resolve();
+    const taken = entry;
+    return Promise.resolve({
+      n: taken.count,
+      release: () => {
+        if (taken.count > 0) taken.count -= 1;
+        return Promise.resolve();
+      },
+    });
   }
 
   private makeRoom(now: number): void {

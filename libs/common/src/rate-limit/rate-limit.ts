@@ -10,13 +10,18 @@ export interface RateRule {
   windowS: number;
 }
 
+/** One of a counter's slots, taken; `n` is how many were taken with it. */
+export interface RateSlot {
+  n: number;
+  release(): Promise<void>;
+}
+
 /**
- * Where counts live. `increment` is atomic and returns the count after it, so two instances
- * sharing a store can never both take the last slot.
+ * Where counts live. `take` is atomic: of concurrent takes, at most `limit` succeed, also
+ * across instances sharing the store.
  */
 export interface RateCounterStore {
-  increment(id: string, expiresAt: Date): Promise<number>;
-  decrement(id: string): Promise<void>;
+  take(id: string, limit: number, expiresAt: Date): Promise<RateSlot | null>;
 }
 
 export interface RateTake {
@@ -48,13 +53,11 @@ export class RateLimiter {
     const end = new Date(start + windowMs);
     const digest = createHash('sha256').update(key).digest('base64url').slice(0, 22);
     const id = `${rule.name}:${digest}:${start.toString(36)}`;
-    const count = await this.store.increment(id, end);
-    const allowed = count <= rule.limit;
+    const slot = await this.store.take(id, rule.limit, end);
     return {
-      allowed,
+      allowed: slot !== null,
       retryAfterS: Math.max(1, Math.ceil((end.getTime() - now.getTime()) / 1000)),
-      // A refused take is not refunded: its count already exceeds the limit.
-      refund: allowed ? () => this.store.decrement(id) : () => Promise.resolve(),
+      refund: slot ? () => slot.release() : () => Promise.resolve(),
     };
   }
 
