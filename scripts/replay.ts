@@ -35,6 +35,7 @@ async function rebuild(name: string): Promise<void> {
   const rules = AuditConfigSchema.pick({
     ALERT_DENIALS_THRESHOLD: true,
     ALERT_DENIALS_WINDOW_S: true,
+    ALERT_DEVICE_WINDOW_S: true,
   }).parse(process.env);
   const projections: Projection[] = [new AccessLogProjection(), new AlertsProjection(rules)];
   const projection = projections.find((p) => p.name === name);

@@ -8,7 +8,8 @@ import { kioskSession } from './kiosk-session';
 /**
  * Serves the built admin web and door kiosk (clients/<name>/dist), each on a port of its own,
  * and forwards their API calls (/v1, /.well-known) to the gateway, so that the browser talks to
- * one origin. `npm start` runs it next to the gateway; the browser tests run it the same way.
+ * one origin. The gateway must trust this server's address (its TRUST_PROXY) to see each
+ * browser's address rather than this server's. `npm start` runs it next to the gateway; the browser tests run it the same way.
  * Every answer carries the security headers (a CSP without inline scripts, no framing, nosniff,
  * no referrer; HSTS over TLS, which a TLS proxy on this host reports with X-Forwarded-Proto).
  * The kiosk's server also keeps the kiosk's device secret out of the page's reach (ADR 017).
@@ -47,8 +48,14 @@ async function serveClient(name: ClientName, port: number, gateway: string) {
       target: gateway,
       changeOrigin: false,
       pathFilter: ['/v1', '/.well-known'],
-      // The gateway sees the browser's address, as it would behind any reverse proxy.
-      xfwd: true,
+      // The gateway, which trusts this server (its TRUST_PROXY), sees the browser's address:
+      // X-Forwarded-For is set to the peer, never passed on from the browser, so a browser
+      // cannot name an address of its choosing.
+      on: {
+        proxyReq: (proxyReq, req) => {
+          proxyReq.setHeader('x-forwarded-for', req.socket.remoteAddress ?? '');
+        },
+      },
     }),
   );
   // Hashed assets are cached; the page itself is asked for again, so a new build shows at once.

@@ -135,6 +135,8 @@ async function main(): Promise<void> {
       ACCESS_URL: process.env.ACCESS_URL ?? `http://127.0.0.1:${portOf('access')}`,
       JWKS_URL: process.env.JWKS_URL ?? `http://127.0.0.1:${portOf('auth')}/.well-known/jwks.json`,
       ...(app.name === 'face' ? { FACE_MODEL_DIR: models } : {}),
+      // The admin web's and kiosk's server (serve-clients.ts) says which browser asks.
+      ...(app.name === 'gateway' ? { TRUST_PROXY: process.env.TRUST_PROXY ?? 'loopback' } : {}),
       ...(app.name === 'auth'
         ? { ROOMKEY_ADMIN_EMAIL: admin.email, ROOMKEY_ADMIN_PASSWORD: admin.password }
         : {}),

@@ -133,9 +133,19 @@ export async function startSystem(
       FACE_MODEL_DIR: MODEL_DIR,
       FACE_TEMPLATE_KEYRING: testKeyring(),
       FACE_CAPTURE_KEYRING: captureKeyring,
+      RATE_ENROLMENT_PER_USER: '1000000/60',
+      RATE_ENROLMENT_PER_ADDRESS: '1000000/60',
     },
     access: { DATABASE_URL: access.url, LOCK_KEYRING: testKeyring() },
-    gateway: { FACE_CAPTURE_KEYRING: captureKeyring },
+    gateway: {
+      FACE_CAPTURE_KEYRING: captureKeyring,
+      // The admin web's and kiosk's server, on loopback, says which browser asks.
+      TRUST_PROXY: 'loopback',
+      // Load and chaos runs send from one address as a few callers; the limits have tests of
+      // their own.
+      RATE_ACCESS_REQUESTS_PER_CALLER: '1000000/60',
+      RATE_ACCESS_REQUESTS_PER_ADDRESS: '1000000/60',
+    },
   };
   for (const app of APPS) Object.assign(env[app], options.env?.[app]);
   const children = new Map<AppName | 'clients', ChildProcess>();

@@ -34,6 +34,11 @@ export const AuditConfigSchema = z.object({
   ALERT_DENIALS_THRESHOLD: z.coerce.number().int().min(2).max(1000).default(5),
   ALERT_DENIALS_WINDOW_S: z.coerce.number().int().min(10).max(86400).default(300),
   /**
+   * Refused device sign-ins (unknown or revoked device) are one alert per source address, its
+   * count the most within one window of this length.
+   */
+  ALERT_DEVICE_WINDOW_S: z.coerce.number().int().min(10).max(86400).default(900),
+  /**
    * Alerts are published on audit.alerts.v1 only for events younger than this: a new audit
    * deployment reading old topics records their alerts without paging anyone.
    */

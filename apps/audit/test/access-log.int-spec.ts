@@ -390,7 +390,11 @@ describe('rebuilding the projections from the log', () => {
     await rebuildProjection(db, new AccessLogProjection(), 7);
     await rebuildProjection(
       db,
-      new AlertsProjection({ ALERT_DENIALS_THRESHOLD: 2, ALERT_DENIALS_WINDOW_S: 3600 }),
+      new AlertsProjection({
+        ALERT_DENIALS_THRESHOLD: 2,
+        ALERT_DENIALS_WINDOW_S: 3600,
+        ALERT_DEVICE_WINDOW_S: 900,
+      }),
       7,
     );
     expect(await snapshot('access_log')).toEqual(liveLog);

@@ -110,12 +110,6 @@ describe('alert rules', () => {
     ],
     ['account-locked', 'auth.events.v1', { kind: 'locked-out', userId: 'U' }, 'user:U'],
     ['token-reuse', 'auth.events.v1', { kind: 'token-reuse-detected', userId: 'U' }, 'user:U'],
-    [
-      'device-rejected',
-      'auth.events.v1',
-      { kind: 'login-failed', deviceId: 'D', reason: 'device-revoked' },
-      'device:D',
-    ],
   ])('%s fires on its event', async (type, topic, payload, subject) => {
     const tag = randomUUID();
     const p = JSON.parse(JSON.stringify(payload).replace(/"[ULRD]"/g, `"${tag}"`));
@@ -124,6 +118,25 @@ describe('alert rules', () => {
     expect(await find(type, s)).toMatchObject({ state: 'open', count: 1 });
     await log(topic, p);
     expect(await find(type, s)).toMatchObject({ count: 2 });
+  });
+
+  it('refused device sign-ins: one alert per source address and window, with a count', async () => {
+    const source = `198.51.100.${Math.floor(Math.random() * 250)}`;
+    const other = `203.0.113.${Math.floor(Math.random() * 250)}`;
+    const refused = (ip: string, reason = 'device-unknown', agoS = 0) =>
+      log('auth.events.v1', { kind: 'login-failed', deviceId: randomUUID(), reason, ip }, agoS);
+    const before = (await alerts()).filter((a) => a.type === 'device-rejected').length;
+    await refused(source, 'device-unknown', 1000); // a window (900 s) earlier
+    for (let i = 0; i < 20; i++) await refused(source);
+    await refused(source, 'device-revoked');
+    await refused(other);
+    const raised = (await alerts()).filter((a) => a.type === 'device-rejected');
+    expect(raised.length - before).toBe(2);
+    expect(await find('device-rejected', `address:${source}`)).toMatchObject({
+      state: 'open',
+      count: 21,
+    });
+    expect(await find('device-rejected', `address:${other}`)).toMatchObject({ count: 1 });
   });
 
   it.each([

@@ -1,11 +1,20 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { MongooseModule } from '@nestjs/mongoose';
-import { appModule, keyringOrDevelopment, MongoKafkaReadiness, mongoModule } from '@roomkey/common';
+import {
+  appModule,
+  keyringOrDevelopment,
+  MongoKafkaReadiness,
+  mongoModule,
+  RateLimiter,
+} from '@roomkey/common';
 import { AUTH_CONFIG, AuthConfig } from './config';
 import { AdminController } from './http/admin.controller';
+import { AccountController } from './http/account.controller';
 import { AuthController } from './http/auth.controller';
+import { MongoCounterStore } from './repositories/rate-counters';
 import { AUTH_MODELS } from './repositories/schemas';
+import { Credentials } from './services/credentials.service';
 import { AuthEvents } from './services/auth-events';
 import { Devices } from './services/devices.service';
 import { LoginThrottle } from './services/login-throttle.service';
@@ -26,7 +35,7 @@ export class AuthModule {
         MongooseModule.forFeature(AUTH_MODELS),
         JwtModule.register({}),
       ],
-      controllers: [AuthController, AdminController],
+      controllers: [AuthController, AccountController, AdminController],
       providers: [
         { provide: AUTH_CONFIG, useValue: config },
         {
@@ -43,8 +52,16 @@ export class AuthModule {
         AuthEvents,
         Passwords,
         Tokens,
+        MongoCounterStore,
+        // Per-caller counters in MongoDB, shared by every auth instance.
+        {
+          provide: RateLimiter,
+          inject: [MongoCounterStore],
+          useFactory: (store: MongoCounterStore) => new RateLimiter(store),
+        },
         LoginThrottle,
         Users,
+        Credentials,
         Sessions,
         Devices,
         Upkeep,

@@ -6,6 +6,7 @@ import {
   keyringEnv,
   mongoEnv,
   parseConfig,
+  rateEnv,
   tokenEnv,
 } from '@roomkey/common';
 
@@ -41,7 +42,23 @@ export const AuthConfigSchema = z.object({
   /** Failed sign-ins from one address within LOGIN_IP_WINDOW_S before it gets 429. */
   LOGIN_IP_LIMIT: z.coerce.number().int().min(1).max(100000).default(50),
   LOGIN_IP_WINDOW_S: seconds(1, 86400, 900),
-  /** Which peers may set X-Forwarded-For (Express "trust proxy"): the gateway. */
+  /**
+   * Per-caller limits, `<count>/<seconds>`; over one the answer is 429 RATE_LIMITED with
+   * Retry-After. Device tokens asked for per device id (a kiosk asks every few minutes).
+   */
+  RATE_DEVICE_TOKEN_PER_DEVICE: rateEnv('device-token:device', '10/60'),
+  /** Failed device sign-ins per client address (each one is logged and may raise an alert). */
+  RATE_DEVICE_FAILURES_PER_ADDRESS: rateEnv('device-token-failures:address', '20/900'),
+  /** Password reset links used per client address. */
+  RATE_PASSWORD_RESET_PER_ADDRESS: rateEnv('password-reset:address', '10/900'),
+  /** Password reset links issued per admin. */
+  RATE_PASSWORD_RESET_ISSUE_PER_USER: rateEnv('password-reset-issue:user', '30/3600'),
+  /** How long a password reset link works. */
+  PASSWORD_RESET_TTL_S: seconds(60, 86400, 1800),
+  /**
+   * Which peers may set X-Forwarded-For (Express "trust proxy": names, addresses and subnets,
+   * comma-separated): the gateway.
+   */
   TRUST_PROXY: z.string().default('loopback'),
   /** argon2id cost (OWASP: 19 MiB, 2 passes, 1 lane at least). */
   ARGON2_MEMORY_KIB: z.coerce.number().int().min(8192).max(1048576).default(19456),

@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { AUTH_EVENTS_V1 } from '@roomkey/contracts';
 import { findRecord } from '../../../test/support/kafka';
+import { Passwords } from '../src/services/passwords';
 import {
   ADMIN,
   AppHandle,
@@ -27,6 +29,8 @@ describe('accounts and sessions through the gateway, on real FerretDB and Kafka'
       SELF_REGISTRATION: 'true',
       LOGIN_LOCK_BASE_S: '1',
       LOGIN_IP_LIMIT: '30',
+      RATE_DEVICE_TOKEN_PER_DEVICE: '3/60',
+      RATE_DEVICE_FAILURES_PER_ADDRESS: '5/900',
     });
     gw = await startGatewayFor(auth);
     admin = (await login(gw.url, ADMIN.email, ADMIN.password)).accessToken;
@@ -176,6 +180,234 @@ describe('accounts and sessions through the gateway, on real FerretDB and Kafka'
     const other = await call(auth.url, 'POST', '/v1/auth/login', {
       body: { email: ADMIN.email, password: ADMIN.password },
       headers: { 'x-forwarded-for': '198.51.100.24' },
+    });
+    expect(other.status).toBe(200);
+  });
+
+  it('checks at most the lock threshold of passwords when a hundred wrong ones for one account come at once', async () => {
+    // An auth of its own: its locks last the default minute, longer than the burst.
+    const own = await startAuth({ LOGIN_IP_LIMIT: '30' });
+    try {
+      const token = (await login(own.url, ADMIN.email, ADMIN.password)).accessToken;
+      const body = { email: 'par@example.org', password: 'par has a passphrase', displayName: 'P' };
+      expect((await call(own.url, 'POST', '/v1/users', { token, body })).status).toBe(201);
+      const verify = jest.spyOn(own.app.get(Passwords), 'verify');
+      // Each guess from an address of its own: the account's limit is what must hold.
+      const answers = await Promise.all(
+        Array.from({ length: 100 }, (_, i) =>
+          call(own.url, 'POST', '/v1/auth/login', {
+            body: { email: 'par@example.org', password: `guess number ${i}` },
+            headers: { 'x-forwarded-for': `192.0.2.${i + 1}` },
+          }),
+        ),
+      );
+      const checks = verify.mock.calls.length;
+      verify.mockRestore();
+      expect(checks).toBe(5);
+      expect(answers.filter((a) => a.status === 401)).toHaveLength(5);
+      const refused = answers.filter((a) => a.status !== 401);
+      expect(refused).toHaveLength(95);
+      for (const r of refused) {
+        expect([r.status, r.body.code]).toEqual([429, 'ACCOUNT_LOCKED']);
+        expect(Number(r.headers.get('retry-after'))).toBeGreaterThan(0);
+      }
+      const right = await call(own.url, 'POST', '/v1/auth/login', {
+        body: { email: body.email, password: body.password },
+      });
+      expect(right).toMatchObject({ status: 429, body: { code: 'ACCOUNT_LOCKED' } });
+
+      // One address guessing at a hundred accounts at once: at most its limit of checks.
+      const spray = jest.spyOn(own.app.get(Passwords), 'verify');
+      const sprayed = await Promise.all(
+        Array.from({ length: 100 }, (_, i) =>
+          call(own.url, 'POST', '/v1/auth/login', {
+            body: { email: `spray-${i}@example.org`, password: 'one common guess' },
+            headers: { 'x-forwarded-for': '198.51.100.40' },
+          }),
+        ),
+      );
+      const sprayChecks = spray.mock.calls.length;
+      spray.mockRestore();
+      expect(sprayChecks).toBe(30);
+      expect(
+        sprayed.filter((a) => a.status === 429 && a.body.code === 'TOO_MANY_ATTEMPTS'),
+      ).toHaveLength(70);
+    } finally {
+      await own.stop();
+    }
+  });
+
+  it('counts the browser behind a trusted proxy, and only behind one', async () => {
+    const own = await startAuth({ LOGIN_IP_LIMIT: '3' });
+    const trusting = await startGatewayFor(own, { TRUST_PROXY: 'loopback' });
+    const plain = await startGatewayFor(own);
+    try {
+      const from = (gateway: string, ip: string, password: string) =>
+        call(gateway, 'POST', '/v1/auth/login', {
+          body: { email: ADMIN.email, password },
+          headers: { 'x-forwarded-for': ip },
+        });
+      for (let i = 0; i < 3; i++) {
+        expect((await from(trusting.url, '198.51.100.61', 'not it at all')).status).toBe(401);
+      }
+      expect(await from(trusting.url, '198.51.100.61', ADMIN.password)).toMatchObject({
+        status: 429,
+        body: { code: 'TOO_MANY_ATTEMPTS' },
+      });
+      // Another browser behind the same proxy is not locked out.
+      expect((await from(trusting.url, '198.51.100.62', ADMIN.password)).status).toBe(200);
+      // A gateway that trusts no proxy ignores the header: every guess is the peer's.
+      for (let i = 0; i < 3; i++) {
+        expect((await from(plain.url, `198.51.100.${70 + i}`, 'not it either')).status).toBe(401);
+      }
+      expect((await from(plain.url, '198.51.100.99', ADMIN.password)).status).toBe(429);
+    } finally {
+      await trusting.app.close();
+      await plain.app.close();
+      await own.stop();
+    }
+  });
+
+  it('changes a password with the current one: other sessions end, wrong guesses count', async () => {
+    const email = `chg-${randomUUID().slice(0, 8)}@example.org`;
+    const old = 'the old passphrase here';
+    const made = await api('POST', '/v1/users', {
+      token: admin,
+      body: { email, password: old, displayName: 'Changer' },
+    });
+    const other = await login(gw.url, email, old);
+    const mine = await login(gw.url, email, old);
+    const change = (currentPassword: string, newPassword: string, token = mine.accessToken) =>
+      api('POST', '/v1/me/password', { token, body: { currentPassword, newPassword } });
+
+    expect(await change('a wrong guess', 'a brand new passphrase')).toMatchObject({
+      status: 403,
+      body: { code: 'PASSWORD_INCORRECT' },
+    });
+    expect(await change(old, 'password123')).toMatchObject({
+      status: 422,
+      body: { code: 'WEAK_PASSWORD' },
+    });
+    expect(
+      (await api('POST', '/v1/me/password', { token: mine.accessToken, body: {} })).status,
+    ).toBe(400);
+    const changed = await change(old, 'a brand new passphrase');
+    expect(changed.status).toBe(200);
+    expect(changed.headers.get('cache-control')).toBe('no-store');
+    for (const pair of [other, mine]) {
+      const refresh = await api('POST', '/v1/auth/refresh', {
+        body: { refreshToken: pair.refreshToken },
+      });
+      expect(refresh).toMatchObject({ status: 401, body: { code: 'REFRESH_TOKEN_INVALID' } });
+    }
+    const kept = await api('POST', '/v1/auth/refresh', {
+      body: { refreshToken: changed.body.refreshToken },
+    });
+    expect(kept.status).toBe(200);
+    await expect(login(gw.url, email, old)).rejects.toThrow(/401/);
+    await login(gw.url, email, 'a brand new passphrase');
+    const revoked = await eventFor(
+      (e) =>
+        e.payload.kind === 'token-revoked' &&
+        e.payload.userId === made.body.id &&
+        e.payload.reason === 'password-changed',
+    );
+    expect(JSON.stringify(revoked)).not.toMatch(/passphrase/);
+
+    // Guessing the current password with a stolen token runs into the sign-in lock.
+    const token = changed.body.accessToken as string;
+    for (let i = 0; i < 5; i++) {
+      expect((await change(`guess ${i}`, 'another new passphrase', token)).status).toBe(403);
+    }
+    expect(await change('a brand new passphrase', 'another new passphrase', token)).toMatchObject({
+      status: 429,
+      body: { code: 'ACCOUNT_LOCKED' },
+    });
+  });
+
+  it('resets a password with an admin-issued link: once, not after a newer one, sessions end', async () => {
+    const email = `rst-${randomUUID().slice(0, 8)}@example.org`;
+    const made = await api('POST', '/v1/users', {
+      token: admin,
+      body: { email, password: 'forgotten passphrase', displayName: 'Forgetful' },
+    });
+    const id = made.body.id as string;
+    const session = await login(gw.url, email, 'forgotten passphrase');
+    const issue = (token = admin) => api('POST', `/v1/users/${id}/password-reset`, { token });
+    expect(await issue(session.accessToken)).toMatchObject({
+      status: 403,
+      body: { code: 'INSUFFICIENT_ROLE' },
+    });
+    expect(
+      (await api('POST', `/v1/users/${randomUUID()}/password-reset`, { token: admin })).status,
+    ).toBe(404);
+    const first = await issue();
+    expect(first.status).toBe(201);
+    const ttl = Date.parse(first.body.expiresAt) - Date.now();
+    expect(ttl).toBeGreaterThan(29 * 60_000);
+    expect(ttl).toBeLessThanOrEqual(30 * 60_000);
+    const second = await issue();
+    const reset = (token: string, newPassword: string) =>
+      api('POST', '/v1/auth/password-reset', { body: { token, newPassword } });
+
+    expect(await reset(first.body.token, 'a fresh passphrase')).toMatchObject({
+      status: 400,
+      body: { code: 'RESET_TOKEN_INVALID' },
+    });
+    expect(await reset(second.body.token, 'password123')).toMatchObject({
+      status: 422,
+      body: { code: 'WEAK_PASSWORD' },
+    });
+    expect((await reset(second.body.token, 'a fresh passphrase')).status).toBe(204);
+    expect(await reset(second.body.token, 'yet another passphrase')).toMatchObject({
+      status: 400,
+      body: { code: 'RESET_TOKEN_INVALID' },
+    });
+    expect((await reset('rkp_not-a-token', 'a fresh passphrase')).status).toBe(400);
+    const refresh = await api('POST', '/v1/auth/refresh', {
+      body: { refreshToken: session.refreshToken },
+    });
+    expect(refresh.status).toBe(401);
+    await expect(login(gw.url, email, 'forgotten passphrase')).rejects.toThrow(/401/);
+    await login(gw.url, email, 'a fresh passphrase');
+  });
+
+  it('limits device tokens per device, and failed device sign-ins per address', async () => {
+    const reg = await api('POST', '/v1/devices', {
+      token: admin,
+      body: { name: 'Limited kiosk', kind: 'kiosk', doorIds: [randomUUID()] },
+    });
+    const ask = () =>
+      api('POST', '/v1/auth/device-token', {
+        body: { deviceId: reg.body.id, secret: reg.body.secret },
+      });
+    for (let i = 0; i < 3; i++) expect((await ask()).status).toBe(200);
+    const over = await ask();
+    expect(over).toMatchObject({ status: 429, body: { code: 'RATE_LIMITED' } });
+    expect(Number(over.headers.get('retry-after'))).toBeGreaterThan(0);
+
+    // Made-up device ids from one address, all at once: a few are checked (and logged), the
+    // rest refused before anything is looked up.
+    const answers = await Promise.all(
+      Array.from({ length: 40 }, () =>
+        call(auth.url, 'POST', '/v1/auth/device-token', {
+          body: { deviceId: randomUUID(), secret: reg.body.secret },
+          headers: { 'x-forwarded-for': '198.51.100.200' },
+        }),
+      ),
+    );
+    expect(answers.filter((a) => a.status === 401)).toHaveLength(5);
+    const limited = answers.filter((a) => a.status === 429);
+    expect(limited).toHaveLength(35);
+    expect(limited.every((a) => a.body.code === 'RATE_LIMITED')).toBe(true);
+    // Another address is not refused.
+    const fresh = await api('POST', '/v1/devices', {
+      token: admin,
+      body: { name: 'Another kiosk', kind: 'kiosk', doorIds: [randomUUID()] },
+    });
+    const other = await call(auth.url, 'POST', '/v1/auth/device-token', {
+      body: { deviceId: fresh.body.id, secret: fresh.body.secret },
+      headers: { 'x-forwarded-for': '198.51.100.201' },
     });
     expect(other.status).toBe(200);
   });

@@ -8,6 +8,8 @@ export function faceAppOptions(config: FaceConfig = loadFaceConfig()): AppOption
     name: 'face',
     module: FaceModule.forConfig(config),
     config,
+    // Enrolment limits count per client address, which the gateway passes on.
+    trustProxy: config.TRUST_PROXY,
     consumer: kafkaConsumerOptions(config, {
       // A live flow: a new deployment starts with requests made from now on.
       fromBeginning: false,

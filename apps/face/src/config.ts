@@ -8,6 +8,7 @@ import {
   parseConfig,
   photoEnv,
   postgresEnv,
+  rateEnv,
   tokenEnv,
 } from '@roomkey/common';
 import { DEFAULT_DETECTION_SIZE } from './domain/detection';
@@ -87,6 +88,15 @@ export const FaceConfigSchema = z.object({
   FACE_QR_WAIT_MS: int(100, 60_000, 4000),
   /** How often the retention and re-seal jobs run. */
   FACE_UPKEEP_INTERVAL_S: int(10, 86400, 3600),
+  /** Enrolments per person, `<count>/<seconds>`; over it, 429 RATE_LIMITED with Retry-After. */
+  RATE_ENROLMENT_PER_USER: rateEnv('enrolment:user', '10/3600'),
+  /** Enrolments per client address. */
+  RATE_ENROLMENT_PER_ADDRESS: rateEnv('enrolment:address', '60/3600'),
+  /**
+   * Which peers may set X-Forwarded-For (Express "trust proxy"): the gateway, which passes the
+   * client's address on.
+   */
+  TRUST_PROXY: z.string().default('loopback'),
 });
 export type FaceConfig = z.infer<typeof FaceConfigSchema>;
 

@@ -404,6 +404,39 @@ describe('replacing a face', () => {
   });
 });
 
+describe('enrolment limits', () => {
+  it('limits enrolments per person and per address, counted in the database, before reading the upload', async () => {
+    // A second instance on the same database with tight limits: the counts are shared.
+    const limited = await startFace(auth, {
+      databaseUrl: face.databaseUrl,
+      env: { RATE_ENROLMENT_PER_USER: '2/3600', RATE_ENROLMENT_PER_ADDRESS: '3/3600' },
+    });
+    try {
+      // No consent yet: an enrolment that passes the limits is refused with CONSENT_REQUIRED.
+      const post = (token: string, from: string) =>
+        call(limited.url, 'POST', '/v1/me/face', {
+          token,
+          body: { images: [] },
+          headers: { 'x-forwarded-for': from },
+        });
+      const one = await memberToken(gw.url, admin);
+      const two = await memberToken(gw.url, admin);
+      expect((await post(one.token, '198.51.100.10')).status).toBe(403);
+      expect((await post(one.token, '198.51.100.11')).status).toBe(403);
+      const over = await post(one.token, '198.51.100.12');
+      expect(over).toMatchObject({ status: 429, body: { code: 'RATE_LIMITED' } });
+      expect(Number(over.headers.get('retry-after'))).toBeGreaterThan(0);
+      for (let i = 0; i < 2; i++) expect((await post(two.token, '198.51.100.10')).status).toBe(403);
+      // Person two is at their own limit now; a third person from .10 meets the address's.
+      const three = await memberToken(gw.url, admin);
+      expect((await post(three.token, '198.51.100.10')).status).toBe(429);
+      expect((await post(three.token, '198.51.100.13')).status).toBe(403);
+    } finally {
+      await limited.app.close();
+    }
+  });
+});
+
 describe('erasure', () => {
   const rows = (userId: string) =>
     query(face.databaseUrl, 'select user_id from face_templates where user_id = $1', [userId]);

@@ -7,6 +7,7 @@ import {
   keyringEnv,
   parseConfig,
   photoEnv,
+  rateEnv,
   tokenEnv,
 } from '@roomkey/common';
 
@@ -42,10 +43,15 @@ export const GatewayConfigSchema = z.object({
   /** Where the qr app's REST API answers (door codes, passes, door secrets). */
   QR_URL: z.url().default('http://127.0.0.1:3002'),
   /**
-   * Which peers may set X-Forwarded-For (Express "trust proxy"), e.g. an ingress's subnet.
-   * Off by default: the client address is the TCP peer.
+   * Which peers may set X-Forwarded-For (Express "trust proxy": names, addresses and subnets,
+   * comma-separated), e.g. the admin web's and kiosk's servers and an ingress's subnet. Off by
+   * default: the client address is the TCP peer.
    */
   TRUST_PROXY: z.string().default('false'),
+  /** Access requests per signed-in person or device, `<count>/<seconds>`; over it, 429. */
+  RATE_ACCESS_REQUESTS_PER_CALLER: rateEnv('access-request:caller', '30/60'),
+  /** Access requests per client address (several kiosks may share one). */
+  RATE_ACCESS_REQUESTS_PER_ADDRESS: rateEnv('access-request:address', '300/60'),
   /** How long the gateway waits for an internal REST call before answering 504. */
   UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).max(60000).default(3000),
   /** Largest JSON body the public API accepts; larger is a 413. */

@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { appModule, keyringOrDevelopment } from '@roomkey/common';
+import { appModule, keyringOrDevelopment, MemoryCounterStore, RateLimiter } from '@roomkey/common';
 import { AuditClient } from './adapters/audit-client';
 import { GATEWAY_CONFIG, GatewayConfig } from './config';
 import { DecisionsConsumer } from './consumers/decisions.consumer';
@@ -26,6 +26,8 @@ export class GatewayModule {
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: RequestTracker, useValue: new RequestTracker(config.TRACKED_REQUESTS) },
+        // The gateway keeps no database: its per-caller counts are per instance.
+        { provide: RateLimiter, useValue: new RateLimiter(new MemoryCounterStore()) },
         {
           provide: CAPTURE_KEYRING,
           useFactory: () =>

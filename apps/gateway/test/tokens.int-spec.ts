@@ -180,6 +180,49 @@ describe('access tokens are checked by the gateway itself, not only by auth', ()
     expect((await submit(after.accessToken)).status).toBe(202);
   });
 
+  it('never lets a hundred tokens with made-up key ids crowd out a real key', async () => {
+    const rogue = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
+    const made = Array.from({ length: 100 }, () =>
+      jwt({ ...header(), kid: randomUUID() }, claims(), es256(rogue)),
+    );
+    const refused = await Promise.all(made.map((t) => submit(t)));
+    expect(refused.map((r) => r.status)).toEqual(made.map(() => 401));
+
+    // A key made just now, which the gateway has never seen, is learnt all the same.
+    const freshKid = await auth.app.get(SigningKeys).rotate();
+    const fresh = await login(auth.url, ADMIN.email, ADMIN.password);
+    const kidOf = (t: string) =>
+      JSON.parse(Buffer.from(t.split('.')[0]!, 'base64url').toString()).kid;
+    expect(kidOf(fresh.accessToken)).toBe(freshKid);
+    expect((await submit(fresh.accessToken)).status).toBe(202);
+    expect((await submit(jwt(header(), claims(), es256(key.privatePem)))).status).toBe(202);
+  });
+
+  it('limits access requests per caller and per address, with Retry-After', async () => {
+    const tight = await startGatewayFor(auth, {
+      RATE_ACCESS_REQUESTS_PER_CALLER: '3/60',
+      RATE_ACCESS_REQUESTS_PER_ADDRESS: '5/60',
+    });
+    try {
+      const send = (token: string) =>
+        call(tight.url, 'POST', '/v1/access-requests', {
+          token,
+          body: { roomId: ROOM, qr: 'RK1.room.code' },
+        });
+      const mine = jwt(header(), claims(), es256(key.privatePem));
+      for (let i = 0; i < 3; i++) expect((await send(mine)).status).toBe(202);
+      const over = await send(mine);
+      expect(over).toMatchObject({ status: 429, body: { code: 'RATE_LIMITED' } });
+      expect(Number(over.headers.get('retry-after'))).toBeGreaterThan(0);
+      // Another caller from the same address, until the address's own limit.
+      const theirs = jwt(header(), { ...claims(), sub: randomUUID() }, es256(key.privatePem));
+      for (let i = 0; i < 2; i++) expect((await send(theirs)).status).toBe(202);
+      expect((await send(theirs)).status).toBe(429);
+    } finally {
+      await tight.app.close();
+    }
+  });
+
   it('gives a device a token for its doors only, and none after revocation', async () => {
     const admin = (await login(gw.url, ADMIN.email, ADMIN.password)).accessToken;
     const reg = await call(gw.url, 'POST', '/v1/devices', {

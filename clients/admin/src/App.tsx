@@ -1,9 +1,10 @@
 import { useState } from 'react';
-import { NavLink, Navigate, Route, Routes } from 'react-router';
+import { NavLink, Navigate, Route, Routes, useLocation } from 'react-router';
 import type { Schemas, Session } from '@roomkey/sdk';
 import { AccessLog } from './pages/AccessLog';
 import { Alerts } from './pages/Alerts';
 import { Dashboard } from './pages/Dashboard';
+import { ChangePassword, PasswordField, ResetPassword } from './pages/Password';
 import { Passes, PrintPass } from './pages/Passes';
 import { Permissions } from './pages/Permissions';
 import { Places } from './pages/Places';
@@ -12,6 +13,8 @@ import { signIn, StaffProvider, useStaff } from './session';
 import { describeError } from './ui';
 
 export function App() {
+  // A reset link is opened signed out, whatever this tab's session.
+  if (useLocation().pathname === '/reset-password') return <ResetPassword />;
   return (
     <StaffProvider
       signedOut={(onSignedIn, session) => <SignIn session={session} onSignedIn={onSignedIn} />}
@@ -50,6 +53,7 @@ function Shell() {
         <span className="me">
           {me.displayName} ({me.roles.join(', ')})
         </span>
+        <NavLink to="/password">Change password</NavLink>
         <button type="button" onClick={() => void signOut()}>
           Sign out
         </button>
@@ -64,6 +68,7 @@ function Shell() {
           <Route path="/permissions" element={<Permissions />} />
           <Route path="/passes" element={<Passes />} />
           <Route path="/passes/:id/print" element={<PrintPass />} />
+          <Route path="/password" element={<ChangePassword />} />
           <Route path="*" element={<Navigate to="/" replace />} />
         </Routes>
       </main>
@@ -105,14 +110,12 @@ function SignIn({
           value={email}
           onChange={(e) => setEmail(e.target.value)}
         />
-        <label htmlFor="password">Password</label>
-        <input
+        <PasswordField
           id="password"
-          type="password"
+          label="Password"
           autoComplete="current-password"
-          required
           value={password}
-          onChange={(e) => setPassword(e.target.value)}
+          onChange={setPassword}
         />
         {error && (
           <p role="alert" className="error">

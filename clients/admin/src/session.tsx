@@ -15,6 +15,8 @@ export interface Staff {
   me: Schemas['UserView'];
   isAdmin: boolean;
   signOut(): Promise<void>;
+  /** Changes the password; this tab continues with the new session the answer brings. */
+  changePassword(currentPassword: string, newPassword: string): Promise<void>;
 }
 
 const KEY = 'roomkey.admin.tokens';
@@ -97,6 +99,12 @@ export function StaffProvider({
           }
           tabTokens.set(null);
           setMe(null);
+        },
+        async changePassword(currentPassword, newPassword) {
+          const pair = await unwrap(
+            session.api.POST('/v1/me/password', { body: { currentPassword, newPassword } }),
+          );
+          tabTokens.set({ accessToken: pair.accessToken, refreshToken: pair.refreshToken });
         },
       },
     [me, session],

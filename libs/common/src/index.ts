@@ -30,3 +30,4 @@ export * from './mqtt/mqtt-login';
 export * from './limits/caller-quota';
 export * from './images/photo-header';
 export * from './http/security-headers';
+export * from './rate-limit';

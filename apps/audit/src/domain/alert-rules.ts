@@ -55,12 +55,6 @@ export function singleEventAlerts(topic: string, p: Payload): AlertHit[] {
     case 'auth.events.v1':
       if (p.kind === 'locked-out') hit('account-locked', 'medium', `user:${str(p.userId)}`);
       if (p.kind === 'token-reuse-detected') hit('token-reuse', 'high', `user:${str(p.userId)}`);
-      if (
-        p.kind === 'login-failed' &&
-        (p.reason === 'device-unknown' || p.reason === 'device-revoked')
-      ) {
-        hit('device-rejected', 'high', `device:${str(p.deviceId)}`);
-      }
       break;
   }
   return hits;
@@ -73,4 +67,17 @@ export function denialSubjects(topic: string, p: Payload): { user?: string; door
     ...(typeof p.userId === 'string' ? { user: p.userId } : {}),
     ...(typeof p.doorId === 'string' ? { door: p.doorId } : {}),
   };
+}
+
+/** Device sign-ins refused for a device that is unknown or revoked. */
+export const DEVICE_REJECTIONS = ['device-unknown', 'device-revoked'];
+
+/**
+ * Where a refused device sign-in came from: its alert is about the source, not the device id
+ * it named, so made-up ids from one place make one alert with a count, not one alert each.
+ */
+export function deviceRejectionSource(topic: string, p: Payload): string | undefined {
+  if (topic !== 'auth.events.v1' || p.kind !== 'login-failed') return undefined;
+  if (!DEVICE_REJECTIONS.includes(str(p.reason) ?? '')) return undefined;
+  return str(p.ip) ?? 'unknown';
 }

@@ -5,6 +5,7 @@ import { CreateAlerts1769600000000 } from './1769600000000-create-alerts';
 import { CreateAccessLog1769800000000 } from './1769800000000-create-access-log';
 import { KeyEventLogChain1772000000000 } from './1772000000000-key-event-log-chain';
 import { RevokeEventLogChanges1773000000000 } from './1773000000000-revoke-event-log-changes';
+import { DeviceRejectionsIndex1774000000000 } from './1774000000000-device-rejections-index';
 
 /** The audit app's migrations, in order; run at boot. */
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
@@ -14,4 +15,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   CreateAccessLog1769800000000,
   KeyEventLogChain1772000000000,
   RevokeEventLogChanges1773000000000,
+  DeviceRejectionsIndex1774000000000,
 ];

@@ -8,7 +8,13 @@ import {
 } from '@roomkey/contracts';
 import { derivedUuid } from '@roomkey/common';
 import { AUDIT_CONFIG, AuditConfig } from '../config';
-import { AlertHit, denialSubjects, singleEventAlerts } from '../domain/alert-rules';
+import {
+  AlertHit,
+  DEVICE_REJECTIONS,
+  denialSubjects,
+  deviceRejectionSource,
+  singleEventAlerts,
+} from '../domain/alert-rules';
 import { LoggedRow, Projection, tableName } from './projection';
 
 export interface AlertDbRow {
@@ -97,7 +103,7 @@ export class AlertsProjection implements Projection<AlertView[]> {
     @Inject(AUDIT_CONFIG)
     private readonly config: Pick<
       AuditConfig,
-      'ALERT_DENIALS_THRESHOLD' | 'ALERT_DENIALS_WINDOW_S'
+      'ALERT_DENIALS_THRESHOLD' | 'ALERT_DENIALS_WINDOW_S' | 'ALERT_DEVICE_WINDOW_S'
     >,
   ) {}
 
@@ -143,6 +149,26 @@ export class AlertsProjection implements Projection<AlertView[]> {
           busiest.map((r) => r.event_id),
         );
       }
+    }
+    const source = deviceRejectionSource(row.topic, payload);
+    if (source) {
+      const deviceWindow = this.config.ALERT_DEVICE_WINDOW_S;
+      const rows = (await m.query(
+        `select event_id, occurred_at from event_log
+         where topic = 'auth.events.v1' and payload->>'kind' = 'login-failed'
+           and payload->>'reason' = any($5) and payload->>'ip' = $1
+           and occurred_at > $2::timestamptz - ($3 || ' seconds')::interval
+           and occurred_at < $2::timestamptz + ($3 || ' seconds')::interval
+           and id <= $4
+         order by occurred_at, id`,
+        [source, row.occurredAt.toISOString(), String(deviceWindow), row.id, DEVICE_REJECTIONS],
+      )) as { event_id: string; occurred_at: Date }[];
+      const busiest = busiestWindow(rows, row.occurredAt, deviceWindow * 1000);
+      await raise(
+        { type: 'device-rejected', severity: 'high', subject: `address:${source}` },
+        deviceWindow,
+        busiest.length > 0 ? busiest.map((r) => r.event_id) : [row.eventId],
+      );
     }
     return opened;
   }

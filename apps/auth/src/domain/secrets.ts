@@ -4,5 +4,5 @@ import { createHash, randomBytes } from 'node:crypto';
 export const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 /** A random 256-bit value with a recognisable prefix (so secret scanners can spot leaks). */
-export const opaqueSecret = (prefix: 'rkr_' | 'rkd_') =>
+export const opaqueSecret = (prefix: 'rkr_' | 'rkd_' | 'rkp_') =>
   `${prefix}${randomBytes(32).toString('base64url')}`;

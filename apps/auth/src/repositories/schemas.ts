@@ -64,19 +64,41 @@ export class SigningKeyRow {
 }
 export const SigningKeySchema = SchemaFactory.createForClass(SigningKeyRow);
 
-/** Failed sign-in counters, per account (`acct:<sha256 of email>`) and per address (`ip:<addr>`). */
+/**
+ * An account's sign-in lock (`acct:<sha256 of email>`); the checks themselves are slots of the
+ * counter `acct:<sha256>:r<lockouts>` (one round per lock).
+ */
 @Schema({ collection: 'login_attempts', versionKey: false })
 export class LoginAttempt {
   @Prop({ type: String, required: true }) _id!: string;
-  /** Consecutive failures (account) or failures in the current window (address). */
-  @Prop({ type: Number, required: true, default: 0 }) failures!: number;
   /** How many times the account was locked since its last successful sign-in. */
   @Prop({ type: Number, required: true, default: 0 }) lockouts!: number;
   @Prop({ type: Date, default: null }) lockedUntil!: Date | null;
-  @Prop({ type: Date, required: true }) windowStart!: Date;
   @Prop({ type: Date, required: true, index: true }) updatedAt!: Date;
 }
 export const LoginAttemptSchema = SchemaFactory.createForClass(LoginAttempt);
+
+/** One taken slot of a per-caller counter (see MongoCounterStore). */
+@Schema({ collection: 'rate_counters', versionKey: false })
+export class RateCounterRow {
+  /** `<counter>#<n>`. */
+  @Prop({ type: String, required: true }) _id!: string;
+  @Prop({ type: String, required: true, index: true }) counter!: string;
+  @Prop({ type: Date, required: true, index: true }) expiresAt!: Date;
+}
+export const RateCounterSchema = SchemaFactory.createForClass(RateCounterRow);
+
+/** A password reset link; `_id` is the SHA-256 of its token, never the token. */
+@Schema({ collection: 'password_resets', versionKey: false })
+export class PasswordResetRow {
+  @Prop({ type: String, required: true }) _id!: string;
+  @Prop({ type: String, required: true, index: true }) userId!: string;
+  /** The admin who issued it. */
+  @Prop({ type: String, required: true }) issuedBy!: string;
+  @Prop({ type: Date, required: true, index: true }) expiresAt!: Date;
+  @Prop({ type: Date, default: null }) usedAt!: Date | null;
+}
+export const PasswordResetSchema = SchemaFactory.createForClass(PasswordResetRow);
 
 export const AUTH_MODELS = [
   { name: User.name, schema: UserSchema },
@@ -84,4 +106,6 @@ export const AUTH_MODELS = [
   { name: Device.name, schema: DeviceSchema },
   { name: SigningKeyRow.name, schema: SigningKeySchema },
   { name: LoginAttempt.name, schema: LoginAttemptSchema },
+  { name: RateCounterRow.name, schema: RateCounterSchema },
+  { name: PasswordResetRow.name, schema: PasswordResetSchema },
 ];

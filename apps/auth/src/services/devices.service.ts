@@ -1,5 +1,5 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import type {
@@ -10,7 +10,8 @@ import type {
   DeviceTokenBody,
   DeviceView,
 } from '@roomkey/contracts';
-import { DomainError, NotFoundError } from '@roomkey/common';
+import { DomainError, NotFoundError, RateLimiter, rateLimited } from '@roomkey/common';
+import { AUTH_CONFIG, AuthConfig } from '../config';
 import { opaqueSecret, sha256 } from '../domain/secrets';
 import { Device } from '../repositories/schemas';
 import { AuthEvents } from './auth-events';
@@ -35,6 +36,8 @@ const view = (d: Device): DeviceView => ({
 export class Devices {
   constructor(
     @InjectModel(Device.name) private readonly devices: Model<Device>,
+    @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
+    private readonly limiter: RateLimiter,
     private readonly tokens: Tokens,
     private readonly events: AuthEvents,
   ) {}
@@ -84,7 +87,16 @@ export class Devices {
     return view(existing);
   }
 
+  /**
+   * Limited per device id, and per address for failures: a failure is logged and may raise an
+   * alert, so made-up device ids from one place stop costing anything after a few. The address
+   * slot is taken before the secret is checked (so parallel tries cannot pass together) and
+   * given back when it was right.
+   */
   async token(body: DeviceTokenBody, ctx: CallContext): Promise<DeviceToken> {
+    await this.limiter.enforce([[this.config.RATE_DEVICE_TOKEN_PER_DEVICE, body.deviceId]]);
+    const address = await this.limiter.take(this.config.RATE_DEVICE_FAILURES_PER_ADDRESS, ctx.ip);
+    if (!address.allowed) throw rateLimited(address.retryAfterS);
     const device = await this.devices.findById(body.deviceId).lean();
     const presented = Buffer.from(sha256(body.secret), 'hex');
     const expected = Buffer.from(device?.secretHash ?? sha256('no device'), 'hex');
@@ -106,6 +118,7 @@ export class Devices {
         401,
       );
     }
+    await address.refund();
     return this.tokens.deviceToken(device._id, device.doorIds);
   }
 }

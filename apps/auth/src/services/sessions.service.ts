@@ -23,12 +23,11 @@ export class Sessions {
   ) {}
 
   async login(body: LoginBody, ctx: CallContext): Promise<TokenPair> {
-    const emailKey = emailKeyOf(body.email);
-    await this.throttle.check(emailKey, ctx.ip);
+    const check = await this.throttle.begin(emailKeyOf(body.email), ctx.ip);
     const user = await this.users.findByEmail(body.email);
     const ok = await this.passwords.verify(user?.passwordHash, body.password);
     if (!ok || !user) {
-      const lockedUntil = await this.throttle.failed(emailKey, ctx.ip);
+      const lockedUntil = await check.failed();
       const userId = user?._id;
       await this.events.emit(
         {
@@ -52,6 +51,8 @@ export class Sessions {
       }
       throw badCredentials();
     }
+    // The password was right: the attempt does not count against the account or the address.
+    await check.succeeded();
     if (user.status !== 'active') {
       await this.events.emit(
         { kind: 'login-failed', userId: user._id, ip: ctx.ip, reason: 'disabled' },
@@ -59,7 +60,6 @@ export class Sessions {
       );
       throw new DomainError('ACCOUNT_DISABLED', 'this account is disabled', 403);
     }
-    await this.throttle.succeeded(emailKey);
     if (this.passwords.needsRehash(user.passwordHash)) {
       await this.users.updatePasswordHash(user._id, await this.passwords.hash(body.password));
     }

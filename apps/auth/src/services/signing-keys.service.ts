@@ -3,14 +3,15 @@ import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from 
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import type { Jwks } from '@roomkey/contracts';
-import { Keyring, KeyResolver, repeatEvery } from '@roomkey/common';
+import { Keyring, KeyResolver, repeatEvery, SpacedRefresh } from '@roomkey/common';
 import { AUTH_CONFIG, AuthConfig } from '../config';
 import { needsRotation, publishedKeys, signingKey } from '../domain/signing-keys';
 import { SigningKeyRow } from '../repositories/schemas';
 
 export const SIGNING_KEYRING = Symbol('SIGNING_KEYRING');
 
-const RELOAD_GAP_MS = 5000;
+/** Kids this instance does not know reload the key set at most this often between them. */
+const RELOAD_GAP_MS = 1000;
 
 interface LoadedKey {
   kid: string;
@@ -30,7 +31,7 @@ export class SigningKeys implements KeyResolver, OnModuleInit, OnApplicationShut
   private readonly logger = new Logger(SigningKeys.name);
   private keys: LoadedKey[] = [];
   private stop = () => undefined as void;
-  private lastLoad = 0;
+  private readonly reload = new SpacedRefresh(() => this.load(), RELOAD_GAP_MS);
 
   constructor(
     @InjectModel(SigningKeyRow.name) private readonly rows: Model<SigningKeyRow>,
@@ -91,17 +92,16 @@ export class SigningKeys implements KeyResolver, OnModuleInit, OnApplicationShut
     return { keys: this.published(now).map((k) => k.publicJwk) };
   }
 
-  /** KeyResolver for this app's own token checks: no HTTP round trip to itself. */
+  /**
+   * KeyResolver for this app's own token checks: no HTTP round trip to itself. A kid not loaded
+   * here may be a key another instance made a moment ago: the lookup waits for the next reload,
+   * which runs at most once per second however many tokens ask, so made-up kids never crowd out
+   * a real one.
+   */
   async publicKey(kid: string): Promise<string> {
     let key = this.published(new Date()).find((k) => k.kid === kid);
-    if (
-      !key &&
-      !this.keys.some((k) => k.kid === kid) &&
-      Date.now() - this.lastLoad > RELOAD_GAP_MS
-    ) {
-      // Another instance may have rotated since the last reload; tokens with made-up key ids
-      // cost at most one reload per gap.
-      await this.load();
+    if (!key && !this.keys.some((k) => k.kid === kid)) {
+      await this.reload.since(Date.now());
       key = this.published(new Date()).find((k) => k.kid === kid);
     }
     if (!key) throw new Error('unknown signing key');
@@ -117,7 +117,6 @@ export class SigningKeys implements KeyResolver, OnModuleInit, OnApplicationShut
   private async load(): Promise<void> {
     const rows = await this.rows.find().lean();
     const known = new Map(this.keys.map((k) => [k.kid, k]));
-    this.lastLoad = Date.now();
     this.keys = rows.map((row) => {
       const loaded = known.get(row._id);
       if (loaded) return loaded;

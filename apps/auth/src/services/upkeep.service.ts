@@ -1,6 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { PeriodicJob } from '@roomkey/common';
 import { AUTH_CONFIG, AuthConfig } from '../config';
+import { MongoCounterStore } from '../repositories/rate-counters';
+import { Credentials } from './credentials.service';
 import { LoginThrottle } from './login-throttle.service';
 import { Tokens } from './tokens.service';
 import { Users } from './users.service';
@@ -18,6 +20,8 @@ export class Upkeep extends PeriodicJob {
     private readonly users: Users,
     private readonly tokens: Tokens,
     private readonly throttle: LoginThrottle,
+    private readonly counters: MongoCounterStore,
+    private readonly credentials: Credentials,
   ) {
     super();
   }
@@ -56,5 +60,7 @@ export class Upkeep extends PeriodicJob {
   private async sweep(): Promise<void> {
     await this.tokens.sweep();
     await this.throttle.sweep();
+    await this.counters.sweep();
+    await this.credentials.sweep();
   }
 }

@@ -1,10 +1,22 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  Post,
+  Req,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { FaceConsentBody, Id } from '@roomkey/contracts';
 import { Caller, Principal, readUpload, Roles, ZodPipe } from '@roomkey/common';
 import { FACE_CONFIG, FaceConfig } from '../config';
 import { Enrolment, MAX_ENROLMENT_IMAGES } from '../services/enrolment.service';
 import { Templates } from '../services/templates.service';
+import { EnrolmentLimit } from './enrolment-limit.guard';
 import { Inject } from '@nestjs/common';
 
 const PEOPLE = ['admin', 'security', 'member', 'visitor'] as const;
@@ -28,6 +40,7 @@ export class FaceController {
   /** 201: in use; 202: it waits for an admin's approval (the face on record stays). */
   @Post('me/face')
   @Roles(...PEOPLE)
+  @UseGuards(EnrolmentLimit)
   async enrol(
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,

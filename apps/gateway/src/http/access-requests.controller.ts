@@ -23,7 +23,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { AccessRequestView, CreateAccessRequestBody, Id } from '@roomkey/contracts';
-import { Caller, Principal, readUpload, schemaRef, ZodPipe } from '@roomkey/common';
+import { Caller, Principal, RateLimiter, readUpload, schemaRef, ZodPipe } from '@roomkey/common';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config';
 import { openEventStream, sendEvent } from './event-stream';
 import { AccessRequestsService } from '../services/access-requests.service';
@@ -41,6 +41,7 @@ export class AccessRequestsController {
   constructor(
     private readonly requests: AccessRequestsService,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    private readonly limiter: RateLimiter,
   ) {}
 
   @Post()
@@ -84,6 +85,10 @@ export class AccessRequestsController {
     ),
   })
   @ApiResponse({
+    status: 429,
+    ...error('RATE_LIMITED (too many from this person, device or address); see Retry-After'),
+  })
+  @ApiResponse({
     status: 415,
     ...error(
       'UNSUPPORTED_MEDIA_TYPE (the body is neither JSON nor a form) or IMAGE_TYPE_UNSUPPORTED (the photo is not a readable JPEG, PNG or WebP)',
@@ -100,6 +105,10 @@ export class AccessRequestsController {
     @Res({ passthrough: true }) res: Response,
     @Caller() caller: Principal,
   ) {
+    await this.limiter.enforce([
+      [this.config.RATE_ACCESS_REQUESTS_PER_CALLER, caller.id],
+      [this.config.RATE_ACCESS_REQUESTS_PER_ADDRESS, req.ip ?? req.socket.remoteAddress ?? ''],
+    ]);
     const pipe = new ZodPipe(CreateAccessRequestBody);
     if (!/^multipart\/form-data\b/i.test(req.headers['content-type'] ?? '')) {
       return this.requests.submit(pipe.transform(req.body), caller);

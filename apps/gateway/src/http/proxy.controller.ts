@@ -47,6 +47,7 @@ export class ProxyController {
   @All([
     'v1/auth/*path',
     'v1/me',
+    'v1/me/password',
     'v1/users',
     'v1/users/*path',
     'v1/devices',

@@ -1,4 +1,11 @@
-import { ADMIN_ONLY, BAD_BODY, BAD_ID, ForwardedRoute, TOKEN } from './forwarded-routes';
+import {
+  ADMIN_ONLY,
+  BAD_BODY,
+  BAD_ID,
+  ForwardedRoute,
+  RATE_LIMITED,
+  TOKEN,
+} from './forwarded-routes';
 
 const PEOPLE_ONLY = 'INSUFFICIENT_ROLE (device tokens have no face)';
 
@@ -33,8 +40,8 @@ export const FACE_ROUTES: ForwardedRoute[] = [
       403: 'RECENT_SIGN_IN_REQUIRED, CONSENT_REQUIRED or INSUFFICIENT_ROLE',
       413: 'IMAGE_TOO_LARGE (bytes), or PHOTO_TOO_LARGE (pixels by its header, over 12 MP by default; details: which photo)',
       415: 'UNSUPPORTED_MEDIA_TYPE (not multipart/form-data)',
-      422: 'FACE_REJECTED (details: which photo and why: not-an-image, unsupported-format, no-face, many-faces, face-too-small, low-detection-score, too-blurry, spoof) or FACES_DO_NOT_MATCH',
-      429: 'TOO_MANY_PHOTOS (as many of your photos are being checked as you may have at once)',
+      422: 'FACE_REJECTED (details: which photo and why: not-an-image, unsupported-format, too-large, no-face, many-faces, face-too-small, low-detection-score, too-blurry, spoof) or FACES_DO_NOT_MATCH',
+      429: `TOO_MANY_PHOTOS (as many of your photos are being checked as you may have at once), or ${RATE_LIMITED}`,
     },
   },
   {

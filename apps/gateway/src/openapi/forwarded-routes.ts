@@ -47,6 +47,7 @@ export const PAGE_PARAMS: NonNullable<ForwardedRoute['query']> = [
 export const BAD_ID = 'VALIDATION_FAILED (the id is not a UUID)';
 export const TOKEN = 'TOKEN_MISSING or TOKEN_INVALID';
 export const ADMIN_ONLY = 'INSUFFICIENT_ROLE (admin only)';
+export const RATE_LIMITED = 'RATE_LIMITED (too many from this caller); see Retry-After';
 
 export const AUTH_ROUTES: ForwardedRoute[] = [
   {
@@ -106,7 +107,41 @@ export const AUTH_ROUTES: ForwardedRoute[] = [
     access: 'public',
     body: 'DeviceTokenBody',
     ok: { status: 200, schema: 'DeviceToken', description: 'The device token' },
-    errors: { 400: BAD_BODY, 401: 'DEVICE_CREDENTIALS_INVALID (also once the device is revoked)' },
+    errors: {
+      400: BAD_BODY,
+      401: 'DEVICE_CREDENTIALS_INVALID (also once the device is revoked)',
+      429: 'RATE_LIMITED (too many for this device, or too many failures from this address); see Retry-After',
+    },
+  },
+  {
+    method: 'post',
+    path: '/v1/auth/password-reset',
+    summary:
+      'Set a new password with the token of a reset link an admin issued. The link works once, for 30 minutes; every session of the account ends and a sign-in lock is lifted.',
+    access: 'public',
+    body: 'ResetPasswordBody',
+    ok: { status: 204, description: 'The password is changed' },
+    errors: {
+      400: `${BAD_BODY}, or RESET_TOKEN_INVALID (unknown, used or expired)`,
+      422: 'WEAK_PASSWORD (the link still works)',
+      429: RATE_LIMITED,
+    },
+  },
+  {
+    method: 'post',
+    path: '/v1/me/password',
+    summary:
+      'Change your own password, proving the current one (wrong guesses count towards the sign-in lock). Every other session ends; the answer is a new session for this one.',
+    access: 'any-user',
+    body: 'ChangePasswordBody',
+    ok: { status: 200, schema: 'TokenPair', description: 'A new access token and refresh token' },
+    errors: {
+      400: BAD_BODY,
+      401: TOKEN,
+      403: 'PASSWORD_INCORRECT, ACCOUNT_DISABLED, or INSUFFICIENT_ROLE (device tokens have no password)',
+      422: 'WEAK_PASSWORD',
+      429: 'ACCOUNT_LOCKED or TOO_MANY_ATTEMPTS (from this address); see Retry-After',
+    },
   },
   {
     method: 'get',
@@ -203,6 +238,25 @@ export const AUTH_ROUTES: ForwardedRoute[] = [
       403: ADMIN_ONLY,
       404: 'USER_NOT_FOUND',
       409: 'LAST_ADMIN',
+    },
+  },
+  {
+    method: 'post',
+    path: '/v1/users/{id}/password-reset',
+    summary:
+      'Issue a password reset link for an account: the token, shown this once, works once within 30 minutes; issuing another voids it. Give the person `/reset-password#token=<token>` on the admin web.',
+    access: 'admin',
+    ok: {
+      status: 201,
+      schema: 'PasswordResetIssued',
+      description: 'The token and when it expires',
+    },
+    errors: {
+      400: BAD_ID,
+      401: TOKEN,
+      403: ADMIN_ONLY,
+      404: 'USER_NOT_FOUND',
+      429: RATE_LIMITED,
     },
   },
   {

@@ -54,6 +54,7 @@ export function Users() {
     [api, after, q, role, status],
   );
   const action = useAction(load.reload);
+  const [resetLink, setResetLink] = useState<{ who: string; url: string; expiresAt: string }>();
 
   return (
     <section aria-labelledby="users-title">
@@ -98,6 +99,15 @@ export function Users() {
         </select>
       </div>
       {action.error ? <ErrorNote error={action.error} /> : null}
+      {resetLink && (
+        <div className="secret" role="alert">
+          <p>
+            A password reset link for <strong>{resetLink.who}</strong>, shown this once. It works
+            once, until {formatTime(resetLink.expiresAt)}. Give it to them privately.
+          </p>
+          <code data-testid="reset-link">{resetLink.url}</code>
+        </div>
+      )}
       <Loaded load={load}>
         {(page) => {
           const users = page.items;
@@ -164,6 +174,25 @@ export function Users() {
                                 {u.status === 'active' ? 'Disable' : 'Enable'}
                               </button>
                             )}
+                            <button
+                              type="button"
+                              onClick={() =>
+                                action.run(async () => {
+                                  const issued = await unwrap(
+                                    api.POST('/v1/users/{id}/password-reset', {
+                                      params: { path: { id: u.id } },
+                                    }),
+                                  );
+                                  setResetLink({
+                                    who: u.displayName,
+                                    url: `${window.location.origin}/reset-password#token=${issued.token}`,
+                                    expiresAt: issued.expiresAt,
+                                  });
+                                })
+                              }
+                            >
+                              Reset link
+                            </button>
                             <ConfirmButton
                               question={`Erase the face data of ${u.displayName}? Their face template is deleted and they must enrol again.`}
                               onConfirm={() =>

@@ -140,9 +140,11 @@ function tokenGuard(strategyName: string) {
   return TokenGuard;
 }
 
+let strategies = 0;
+
 /**
  * Token checks for an app, as providers for its root module: a passport strategy named after
- * the app (several apps may share a process in tests), a global guard, and a key resolver:
+ * the app instance (several may share a process in tests), a global guard, and a key resolver:
  * the JWKS over HTTP unless the app brings its own (auth reads its own key store).
  */
 export function tokenAuthProviders(
@@ -150,7 +152,9 @@ export function tokenAuthProviders(
   config: TokenConfig,
   resolver?: Type<KeyResolver>,
 ): Provider[] {
-  const strategyName = `jwt:${app}`;
+  // Passport's strategies are global: a name per app instance, so that two instances of one
+  // app in a process (tests start several) never check tokens with each other's keys.
+  const strategyName = `jwt:${app}:${++strategies}`;
   return [
     resolver
       ? { provide: KEY_RESOLVER, useExisting: resolver }

@@ -47,7 +47,7 @@ export const LoginBody = z.strictObject({ email: Email, password: Password });
 export type LoginBody = z.infer<typeof LoginBody>;
 
 /** An opaque secret: a recognisable prefix and 256 random bits as 43 base64url characters. */
-const opaque = (prefix: 'rkr_' | 'rkd_', what: string) =>
+const opaque = (prefix: 'rkr_' | 'rkd_' | 'rkp_', what: string) =>
   z
     .string()
     .max(128)
@@ -57,6 +57,34 @@ const opaque = (prefix: 'rkr_' | 'rkd_', what: string) =>
 export const RefreshToken = opaque('rkr_', 'refresh token');
 export const RefreshBody = z.strictObject({ refreshToken: RefreshToken });
 export type RefreshBody = z.infer<typeof RefreshBody>;
+
+/**
+ * `POST /v1/me/password`: a person changes their own password, proving the current one. The
+ * answer is a new session; every other session of the account ends.
+ */
+export const ChangePasswordBody = z.strictObject({
+  currentPassword: Password,
+  newPassword: Password,
+});
+export type ChangePasswordBody = z.infer<typeof ChangePasswordBody>;
+
+/** A password reset token (`rkp_…`): single use, for 30 minutes. */
+export const PasswordResetToken = opaque('rkp_', 'password reset token');
+
+/** Answer of `POST /v1/users/{id}/password-reset`: shown once, to the admin who asked. */
+export const PasswordResetIssued = z.object({
+  /** Put in the link the person opens: `/reset-password#token=<token>` on the admin web. */
+  token: PasswordResetToken,
+  expiresAt: z.iso.datetime({ offset: true }),
+});
+export type PasswordResetIssued = z.infer<typeof PasswordResetIssued>;
+
+/** `POST /v1/auth/password-reset`: the person sets a new password with the token of a link. */
+export const ResetPasswordBody = z.strictObject({
+  token: PasswordResetToken,
+  newPassword: Password,
+});
+export type ResetPasswordBody = z.infer<typeof ResetPasswordBody>;
 
 /** Answer of login and refresh. */
 export const TokenPair = z.object({

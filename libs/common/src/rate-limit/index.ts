@@ -1,0 +1,3 @@
+export * from './rate-limit';
+export * from './memory-counter';
+export * from './postgres-counter';
