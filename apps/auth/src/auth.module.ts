@@ -6,6 +6,7 @@ import { AUTH_CONFIG, AuthConfig } from './config';
 import { AdminController } from './http/admin.controller';
 import { AuthController } from './http/auth.controller';
 import { AUTH_MODELS } from './repositories/schemas';
+import { AccountOutbox } from './services/account-outbox';
 import { AuthEvents } from './services/auth-events';
 import { Devices } from './services/devices.service';
 import { LoginThrottle } from './services/login-throttle.service';
@@ -41,6 +42,7 @@ export class AuthModule {
         },
         SigningKeys,
         AuthEvents,
+        AccountOutbox,
         Passwords,
         Tokens,
         LoginThrottle,

@@ -63,9 +63,7 @@ export class AccessRequestsService {
         mode: kiosk ? 'pass' : 'room-code',
         roomId: body.roomId,
         ...(body.doorId ? { doorId: body.doorId } : {}),
-        ...(kiosk
-          ? { deviceId: caller.id }
-          : { userId: caller.id, roles: caller.roles.filter((r) => r !== 'device') }),
+        ...(kiosk ? { deviceId: caller.id } : { userId: caller.id }),
         qr: body.qr,
         ...(faceCaptureId ? { faceCaptureId } : {}),
       },
