@@ -2,3 +2,4 @@ export * from './decorators';
 export * from './key-resolver';
 export * from './principal';
 export * from './token-auth';
+export * from './access-request-readers';
