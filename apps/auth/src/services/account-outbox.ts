@@ -57,7 +57,7 @@ export class AccountOutbox extends PeriodicJob {
     version: number,
     ctx: CallContext,
   ): AuthEventsV1 {
-    return buildEvent(authEventsV1, this.app, {
+    const event = buildEvent(authEventsV1, this.app, {
       key: user._id,
       correlationId: ctx.requestId,
       payload: {
@@ -69,6 +69,8 @@ export class AccountOutbox extends PeriodicJob {
         version,
       },
     });
+    // As it will be stored and read back: a field left undefined would come back as null.
+    return JSON.parse(JSON.stringify(event)) as AuthEventsV1;
   }
 
   /** Publishes every account's pending events, oldest first; returns how many. */
