@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, KafkaMessage, logLevel, Partitioners } from 'kafkajs';
 import { z } from 'zod';
-import type { AppName } from '@roomkey/contracts';
+import { accessDecidedV1, type AccessDecidedV1, type AppName } from '@roomkey/contracts';
 import { EventPublisher, kafkaEnv, parseConfig, stackSettings } from '@roomkey/common';
 import { kafkaConnection } from '@roomkey/common/kafka/kafka-client';
 import { localAdmin } from '../../scripts/stack/kafka';
@@ -280,4 +280,18 @@ export async function publisherAs(app: AppName): Promise<EventPublisher> {
   const publisher = new EventPublisher(parseConfig(app, z.object(kafkaEnv(app)), {}), app);
   await publisher.onModuleInit();
   return publisher;
+}
+
+/** A decision, published as the access app (the one principal allowed to). */
+export async function publishDecision(payload: AccessDecidedV1['payload']): Promise<void> {
+  const access = await publisherAs('access');
+  try {
+    await access.publish(accessDecidedV1, {
+      key: payload.requestId,
+      correlationId: payload.requestId,
+      payload,
+    });
+  } finally {
+    await access.onApplicationShutdown();
+  }
 }

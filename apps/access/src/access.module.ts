@@ -14,6 +14,7 @@ import { CommandTimeouts, Locks } from './services/locks.service';
 import { AccessModel } from './services/model.service';
 import { Outbox } from './services/outbox';
 import { Retention } from './services/retention.service';
+import { People } from './services/people.service';
 import { Sagas } from './services/sagas.service';
 
 @Module({})
@@ -60,6 +61,7 @@ export class AccessModule {
         { provide: LockAccounts, useClass: DynsecLockAccounts },
         AccessModel,
         Sagas,
+        People,
         Locks,
         CommandTimeouts,
         Retention,

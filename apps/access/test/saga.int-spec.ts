@@ -313,15 +313,54 @@ describe('the access saga', () => {
     });
   });
 
-  it('gives a role permission through the token’s roles', async () => {
-    await post('/v1/permissions', { roomId: world.roomId, role: 'security' });
-    const guard = randomUUID();
-    const i = inputs({ userId: guard });
-    const req = JSON.parse(i.requested);
-    req.payload.roles = ['security'];
-    i.requested = JSON.stringify(req);
-    await send(i, ['requested', 'qr', 'face']);
-    expect((await decisionOf(i.requestId)).decision).toBe('granted');
+  /** Sends whole requests for the person until a decision passes `until` (the auth app's
+   * events reach the access app within moments). `roles` are put on the request, as a token
+   * issued earlier would say. */
+  const decideUntil = (
+    userId: string,
+    until: (d: { decision: string; reasons: string[] }) => boolean,
+    roles?: string[],
+  ) =>
+    eventually(async () => {
+      const i = inputs({ userId });
+      if (roles) {
+        const req = JSON.parse(i.requested);
+        req.payload.roles = roles;
+        i.requested = JSON.stringify(req);
+      }
+      await send(i, ['requested', 'qr', 'face']);
+      const d = await decisionOf(i.requestId);
+      return until(d) ? d : undefined;
+    }, 20_000);
+
+  it('gives a role permission from the roles the auth app announces, never from a token', async () => {
+    expect((await post('/v1/permissions', { roomId: world.roomId, role: 'security' })).status).toBe(
+      201,
+    );
+    const guard = await memberToken(gw.url, admin, ['security']);
+    await decideUntil(guard.userId, (d) => d.decision === 'granted');
+    expect((await patch(`/v1/users/${guard.userId}`, { roles: ['member'] })).status).toBe(200);
+    // A request whose token still says `security` (issued before the demotion) is denied, and
+    // the role does not come back for the requests after it.
+    expect(
+      await decideUntil(guard.userId, (d) => d.decision === 'denied', ['security']),
+    ).toMatchObject({ reasons: ['no-permission'] });
+    expect(await decideUntil(guard.userId, () => true)).toMatchObject({
+      decision: 'denied',
+      reasons: ['no-permission'],
+    });
+  });
+
+  it('denies the requests of a disabled account (account-disabled), and not once enabled', async () => {
+    const person = await memberToken(gw.url, admin);
+    await post('/v1/permissions', { roomId: world.roomId, userId: person.userId });
+    await decideUntil(person.userId, (d) => d.decision === 'granted');
+    await patch(`/v1/users/${person.userId}`, { status: 'disabled' });
+    expect(
+      await decideUntil(person.userId, (d) => d.reasons.includes('account-disabled')),
+    ).toMatchObject({ decision: 'denied', reasons: ['account-disabled'] });
+    await patch(`/v1/users/${person.userId}`, { status: 'active' });
+    await decideUntil(person.userId, (d) => d.decision === 'granted');
   });
 
   it('a lock that does not acknowledge: command-timeout, and the door did not confirm', async () => {

@@ -14,6 +14,7 @@ import { AccountController } from './http/account.controller';
 import { AuthController } from './http/auth.controller';
 import { MongoCounterStore } from './repositories/rate-counters';
 import { AUTH_MODELS } from './repositories/schemas';
+import { AccountOutbox } from './services/account-outbox';
 import { Credentials } from './services/credentials.service';
 import { AuthEvents } from './services/auth-events';
 import { Devices } from './services/devices.service';
@@ -50,6 +51,7 @@ export class AuthModule {
         },
         SigningKeys,
         AuthEvents,
+        AccountOutbox,
         Passwords,
         Tokens,
         MongoCounterStore,

@@ -59,6 +59,11 @@ export const GatewayConfigSchema = z.object({
     .string()
     .regex(/^\d+(b|kb|mb)$/)
     .default('16kb'),
+  /**
+   * The longest lifetime of an access token the auth app issues (people: 15 min): how far back
+   * a starting instance reads the revocations on auth.events.v1.
+   */
+  TOKEN_MAX_LIFETIME_S: z.coerce.number().int().min(60).max(86_400).default(900),
   /** How many recent access requests this instance remembers for status lookups. */
   TRACKED_REQUESTS: z.coerce.number().int().min(100).max(10_000_000).default(100_000),
 });

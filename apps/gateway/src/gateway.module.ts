@@ -1,12 +1,16 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
 import { appModule, keyringOrDevelopment, MemoryCounterStore, RateLimiter } from '@roomkey/common';
 import { AuditClient } from './adapters/audit-client';
+import { RevocationFeed } from './adapters/revocation-feed';
 import { GATEWAY_CONFIG, GatewayConfig } from './config';
 import { DecisionsConsumer } from './consumers/decisions.consumer';
 import { RequestTracker } from './domain/request-tracker';
+import { Revocations } from './domain/revocations';
 import { AccessRequestsController } from './http/access-requests.controller';
 import { AlertStreamController } from './http/alert-stream.controller';
 import { ProxyController } from './http/proxy.controller';
+import { RevokedTokenGuard } from './http/revoked-token.guard';
 import { GatewayReadiness } from './readiness';
 import { AccessRequestsService } from './services/access-requests.service';
 import { CAPTURE_KEYRING, FaceCaptures } from './services/face-captures';
@@ -38,6 +42,14 @@ export class GatewayModule {
               config.ROOMKEY_DEV_KEYS,
             ),
         },
+        {
+          provide: Revocations,
+          useValue: new Revocations(
+            (config.TOKEN_MAX_LIFETIME_S + config.TOKEN_CLOCK_TOLERANCE_S) * 1000,
+          ),
+        },
+        RevocationFeed,
+        { provide: APP_GUARD, useClass: RevokedTokenGuard },
         FaceCaptures,
         AuditClient,
         AccessRequestsService,

@@ -1,11 +1,21 @@
+import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
-import { ACCESS_REQUESTED_V1, accessDecidedV1 } from '@roomkey/contracts';
+import { ACCESS_REQUESTED_V1 } from '@roomkey/contracts';
 import { auditAppOptions } from '../../audit/src/app';
 import { loadAuditConfig } from '../../audit/src/config';
 import { TEST_AUDIT_KEYS } from '../../audit/test/support';
 import { eventually, startTestApp, unique } from '../../../test/support/apps';
-import { ADMIN, login, startAuth, startGatewayFor, StartedAuth } from '../../../test/support/auth';
-import { publisherAs, topicEnd } from '../../../test/support/kafka';
+import {
+  ADMIN,
+  call,
+  kioskToken,
+  login,
+  memberToken,
+  startAuth,
+  startGatewayFor,
+  StartedAuth,
+} from '../../../test/support/auth';
+import { publishDecision, topicEnd } from '../../../test/support/kafka';
 import { freshDatabase, query } from '../../../test/support/postgres';
 
 const ROOM = '3a9e7c1d-5b2f-4e6a-8c9d-1f2e3d4c5b6a';
@@ -96,16 +106,12 @@ describe('an access request through the gateway, the real broker and the audit l
 
     // A decision, published as the access app (the one principal allowed to), reaches the
     // gateway and the log.
-    const access = await publisherAs('access');
-    try {
-      await access.publish(accessDecidedV1, {
-        key: requestId,
-        correlationId: requestId,
-        payload: { requestId, decision: 'denied', reasons: ['no-permission'], latencyMs: 12 },
-      });
-    } finally {
-      await access.onApplicationShutdown();
-    }
+    await publishDecision({
+      requestId,
+      decision: 'denied',
+      reasons: ['no-permission'],
+      latencyMs: 12,
+    });
     const decided = await eventually(
       async () => {
         const body = (await (
@@ -129,6 +135,64 @@ describe('an access request through the gateway, the real broker and the audit l
       30000,
       'the logged decision',
     );
+  });
+
+  it('is read only by its requester, a kiosk of its door and security staff; the requester is told one face reason', async () => {
+    const door = randomUUID();
+    const member = await memberToken(gateway.url, token);
+    const stranger = await memberToken(gateway.url, token);
+    const security = await memberToken(gateway.url, token, ['security']);
+    const ownKiosk = await kioskToken(gateway.url, token, [door]);
+    const otherKiosk = await kioskToken(gateway.url, token, [randomUUID()]);
+    const sent = await call(gateway.url, 'POST', '/v1/access-requests', {
+      token: member.token,
+      body: { roomId: ROOM, doorId: door, qr: 'RK1.R.X' },
+    });
+    const { requestId } = sent.body as { requestId: string };
+    await publishDecision({
+      requestId,
+      decision: 'denied',
+      reasons: ['face-spoof'],
+      userId: member.userId,
+      doorId: door,
+      latencyMs: 9,
+    });
+    // This instance accepted it; a second one only saw the decision and asks the audit log.
+    const other = await startGatewayFor(auth, { AUDIT_URL: audit.url });
+    try {
+      for (const base of [gateway.url, other.url]) {
+        const read = (t: string) =>
+          eventually(async () => {
+            const res = await call(base, 'GET', `/v1/access-requests/${requestId}`, { token: t });
+            return res.status === 200 && res.body.status === 'pending' ? undefined : res;
+          }, 30000);
+        expect(await read(member.token)).toMatchObject({
+          status: 200,
+          body: { status: 'denied', reasons: ['face-not-verified'] },
+        });
+        expect(await read(ownKiosk.token)).toMatchObject({
+          status: 200,
+          body: { reasons: ['face-not-verified'] },
+        });
+        expect(await read(security.token)).toMatchObject({
+          status: 200,
+          body: { reasons: ['face-spoof'] },
+        });
+        for (const outsider of [stranger.token, otherKiosk.token]) {
+          expect(await read(outsider)).toMatchObject({
+            status: 404,
+            body: { code: 'ACCESS_REQUEST_NOT_FOUND' },
+          });
+        }
+      }
+      const history = await eventually(async () => {
+        const res = await call(gateway.url, 'GET', '/v1/me/history', { token: member.token });
+        return res.body.items?.length ? res : undefined;
+      }, 30000);
+      expect(history.body.items[0]).toMatchObject({ requestId, reasons: ['face-not-verified'] });
+    } finally {
+      await other.app.close();
+    }
   });
 
   it("carries the caller's trace from the HTTP request through Kafka into the audit log", async () => {

@@ -27,6 +27,11 @@ export const QrConfigSchema = z.object({
   PERSONAL_PASS_TTL_S: int(15, 600, 60),
   /** An access request older than this when the qr app reads it is refused as `expired`. */
   MAX_REQUEST_AGE_S: int(5, 3600, 60),
+  /**
+   * A pass presented in this many denied requests is refused (`too-many-failures`): a denied
+   * request gives its use back, and this bounds the tries of someone who copied a pass.
+   */
+  PASS_MAX_FAILURES: int(1, 1000, 5),
   /** How long the answer to each access request is kept (redelivery and replay get the same). */
   CHECK_RETENTION_DAYS: int(1, 3650, 35),
   /** How long a visitor pass (the visitor's name with it) is kept after it expires. */

@@ -3,9 +3,11 @@ import { MongooseModule } from '@nestjs/mongoose';
 import { appModule, keyringOrDevelopment, MongoKafkaReadiness, mongoModule } from '@roomkey/common';
 import { QR_CONFIG, QR_KEYRING, QrConfig } from './config';
 import { AccessRequestedConsumer } from './consumers/access-requested.consumer';
+import { OutcomesConsumer } from './consumers/outcomes.consumer';
 import { AdminController } from './http/admin.controller';
 import { CodesController } from './http/codes.controller';
 import { QR_MODELS } from './repositories/schemas';
+import { Accounts } from './services/accounts.service';
 import { Checks } from './services/checks.service';
 import { Codes } from './services/codes.service';
 import { Ledger } from './services/ledger';
@@ -19,7 +21,7 @@ export class QrModule {
   static forConfig(config: QrConfig): DynamicModule {
     return appModule(QrModule, 'qr', config, {
       imports: [mongoModule(config), MongooseModule.forFeature(QR_MODELS)],
-      controllers: [CodesController, AdminController, AccessRequestedConsumer],
+      controllers: [CodesController, AdminController, AccessRequestedConsumer, OutcomesConsumer],
       providers: [
         { provide: QR_CONFIG, useValue: config },
         {
@@ -28,6 +30,7 @@ export class QrModule {
             keyringOrDevelopment('qr', 'QR_KEYRING', config.QR_KEYRING, config.ROOMKEY_DEV_KEYS),
         },
         Secrets,
+        Accounts,
         Ledger,
         VisitorPasses,
         Codes,

@@ -17,7 +17,8 @@ import {
   AppHandle,
 } from '../../../test/support/auth';
 import { expectDocumentedAndForwarded } from '../../../test/support/routes';
-import { collect, produceRaw } from '../../../test/support/kafka';
+import { eventually } from '../../../test/support/apps';
+import { collect, produceRaw, publishDecision } from '../../../test/support/kafka';
 import { startQr, StartedQr } from '../../../test/support/qr';
 import { zbarDecode } from '../../../test/support/zbar';
 import { QR_ROUTES } from '../../gateway/src/openapi/qr-routes';
@@ -302,6 +303,94 @@ describe('visitor passes', () => {
     expect(
       await call(gw.url, 'GET', `/v1/visitor-passes/${randomUUID()}`, { token: admin }),
     ).toMatchObject({ status: 404, body: { code: 'VISITOR_PASS_NOT_FOUND' } });
+  });
+});
+
+describe("a pass's uses", () => {
+  const create = (maxUses: number, userId?: string) =>
+    call(gw.url, 'POST', '/v1/visitor-passes', {
+      token: admin,
+      body: {
+        name: 'Eve Visitor',
+        doorIds: [DOOR],
+        validUntil: new Date(Date.now() + 3600_000).toISOString(),
+        maxUses,
+        ...(userId ? { userId } : {}),
+      },
+    });
+
+  /** The access app's decision on a request. */
+  const decide = (requestId: string, decision: 'granted' | 'denied') =>
+    publishDecision({
+      requestId,
+      decision,
+      reasons: decision === 'denied' ? ['face-no-match'] : [],
+      latencyMs: 5,
+    });
+
+  /** Tries the pass until the qr app answers `until` (a denial it has not read yet holds a use). */
+  const attemptUntil = (qr: string, until: (a: { outcome: string; reason?: string }) => boolean) =>
+    eventually(async () => {
+      const answer = await attempt(kiosk, { qr, doorId: DOOR });
+      if (until(answer)) return answer;
+      // A try that was answered but is not the awaited one must not hold the pass.
+      if (answer.outcome === 'valid') await decide(answer.requestId, 'denied');
+      return undefined;
+    }, 15_000);
+
+  it('are spent only by a granted request; a denied one gives its use back', async () => {
+    const made = await create(1);
+    const { payload } = made.body.code as { payload: string };
+    const first = await attempt(kiosk, { qr: payload, doorId: DOOR });
+    expect(first).toMatchObject({ outcome: 'valid', passId: made.body.id });
+    await decide(first.requestId, 'denied');
+    const second = await attemptUntil(payload, (a) => a.outcome === 'valid');
+    await decide(second.requestId, 'granted');
+    expect(await attempt(kiosk, { qr: payload, doorId: DOOR })).toMatchObject({
+      reason: 'used-up',
+    });
+  });
+
+  it('are refused after PASS_MAX_FAILURES denied requests (5)', async () => {
+    const made = await create(100);
+    const { payload } = made.body.code as { payload: string };
+    for (let i = 0; i < 5; i++) {
+      const tried = await attempt(kiosk, { qr: payload, doorId: DOOR });
+      expect(tried).toMatchObject({ outcome: 'valid' });
+      await decide(tried.requestId, 'denied');
+    }
+    const refused = await attemptUntil(payload, (a) => a.outcome === 'invalid');
+    expect(refused).toMatchObject({ reason: 'too-many-failures' });
+    const view = await call(gw.url, 'GET', `/v1/visitor-passes/${made.body.id}`, { token: admin });
+    expect(view.body.uses).toBe(0);
+  });
+
+  it('of a disabled account are refused, as are its personal passes', async () => {
+    const visitor = await memberToken(gw.url, admin, ['visitor']);
+    const made = await create(10, visitor.userId);
+    const personal = await call(gw.url, 'GET', '/v1/me/pass', { token: visitor.token });
+    const disabled = await call(gw.url, 'PATCH', `/v1/users/${visitor.userId}`, {
+      token: admin,
+      body: { status: 'disabled' },
+    });
+    expect(disabled.status).toBe(200);
+    expect(
+      await attemptUntil(made.body.code.payload, (a) => a.outcome === 'invalid'),
+    ).toMatchObject({ reason: 'account-disabled' });
+    expect(await attempt(kiosk, { qr: personal.body.payload, doorId: DOOR })).toMatchObject({
+      reason: 'account-disabled',
+    });
+  });
+
+  it('live codes are for admins only: security staff may list passes, never read a code', async () => {
+    const made = await create(1);
+    const security = await memberToken(gw.url, admin, ['security']);
+    expect(
+      await call(gw.url, 'GET', `/v1/visitor-passes/${made.body.id}`, { token: security.token }),
+    ).toMatchObject({ status: 403, body: { code: 'INSUFFICIENT_ROLE' } });
+    const listed = await call(gw.url, 'GET', '/v1/visitor-passes', { token: security.token });
+    expect(listed.status).toBe(200);
+    expect(JSON.stringify(listed.body)).not.toContain(made.body.code.payload);
   });
 });
 

@@ -67,7 +67,7 @@ function Shell() {
           <Route path="/places" element={<Places />} />
           <Route path="/permissions" element={<Permissions />} />
           <Route path="/passes" element={<Passes />} />
-          <Route path="/passes/:id/print" element={<PrintPass />} />
+          {isAdmin && <Route path="/passes/:id/print" element={<PrintPass />} />}
           <Route path="/password" element={<ChangePassword />} />
           <Route path="*" element={<Navigate to="/" replace />} />
         </Routes>

@@ -33,7 +33,7 @@ export interface paths {
         };
         /**
          * The state of an access request: pending, granted or denied (with reasons)
-         * @description With `wait` (seconds, up to 30) a pending request is held open until the decision arrives or the time is up (long poll).
+         * @description With `wait` (seconds, up to 30) a pending request is held open until the decision arrives or the time is up (long poll). Readable by the member or kiosk that sent the request, a kiosk of its door, and admin and security staff; to anyone else it does not exist (404). A failed face check is told as `face-not-verified`; staff see the precise reason here and in the access log.
          */
         get: operations["AccessRequestsController_status"];
         put?: never;
@@ -1890,8 +1890,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * One visitor pass with its printable code, to print it again.
-         * @description Needs an admin or security access token.
+         * One visitor pass with its printable code, to print it again. Admins only: the code opens doors while the pass is good.
+         * @description Needs an admin access token.
          */
         get: {
             parameters: {
@@ -1931,7 +1931,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description INSUFFICIENT_ROLE (admin or security only) */
+                /** @description INSUFFICIENT_ROLE (admin only) */
                 403: {
                     headers: {
                         [name: string]: unknown;

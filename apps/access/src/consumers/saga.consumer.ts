@@ -1,7 +1,5 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, KafkaContext } from '@nestjs/microservices';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
 import {
   ACCESS_REQUESTED_V1,
   AccessRequestedV1,
@@ -13,16 +11,16 @@ import {
   QrCheckedV1,
 } from '@roomkey/contracts';
 import { EventRunner } from '@roomkey/common';
-import { PersonRow } from '../repositories/entities';
+import { People } from '../services/people.service';
 import { Sagas } from '../services/sagas.service';
 
-/** The saga's three inputs, and people's roles from the auth app. */
+/** The saga's three inputs, and people's roles and account status from the auth app. */
 @Controller()
 export class SagaConsumer {
   constructor(
     private readonly runner: EventRunner,
     private readonly sagas: Sagas,
-    @InjectRepository(PersonRow) private readonly people: Repository<PersonRow>,
+    private readonly people: People,
   ) {}
 
   @EventPattern(ACCESS_REQUESTED_V1)
@@ -42,14 +40,6 @@ export class SagaConsumer {
 
   @EventPattern(AUTH_EVENTS_V1)
   authEvent(@Ctx() ctx: KafkaContext): Promise<void> {
-    return this.runner.run(ctx, AuthEventsV1, async ({ payload: p }) => {
-      if (!p.userId) return;
-      if (p.kind === 'deleted') await this.people.delete({ userId: p.userId });
-      else if ((p.kind === 'registered' || p.kind === 'role-changed') && p.roles) {
-        await this.people.upsert({ userId: p.userId, roles: p.roles, updatedAt: new Date() }, [
-          'userId',
-        ]);
-      }
-    });
+    return this.runner.run(ctx, AuthEventsV1, ({ payload }) => this.people.apply(payload));
   }
 }

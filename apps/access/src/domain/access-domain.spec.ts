@@ -70,6 +70,21 @@ describe('the decision', () => {
     expect(decide(ok, { ...fine, door: undefined }, false)?.reasons).toEqual(['unknown-door']);
   });
 
+  it('denies a disabled account, whether this app or the qr app saw it first', () => {
+    expect(decide(ok, { ...fine, accountDisabled: true }, false)).toEqual({
+      decision: 'denied',
+      reasons: ['account-disabled'],
+    });
+    const refusedPass: SagaFacts = {
+      ...ok,
+      qr: { outcome: 'invalid', reason: 'account-disabled' },
+    };
+    expect(decide(refusedPass, { ...fine, accountDisabled: true }, false)).toEqual({
+      decision: 'denied',
+      reasons: ['account-disabled'],
+    });
+  });
+
   it('a failed check that arrives before the request waits for it, so the denial names who and where', () => {
     const early: SagaFacts = { qr: { outcome: 'invalid', reason: 'malformed' } };
     expect(decide(early, undefined, false)).toBeUndefined();

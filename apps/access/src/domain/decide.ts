@@ -5,8 +5,6 @@ export interface SagaFacts {
     roomId?: string;
     doorId?: string;
     userId?: string;
-    /** The member's roles from their token. */
-    roles?: string[];
     /** Whether a face photo was sent with the request. */
     hasFace: boolean;
   };
@@ -27,6 +25,8 @@ export interface Situation {
   lockedDown: boolean;
   /** Whether the person may enter the room at the request's time. */
   permitted: boolean;
+  /** Whether the person's account is disabled or deleted, as the auth app announced. */
+  accountDisabled?: boolean;
 }
 
 export type Decision = { decision: 'granted' | 'denied'; reasons: string[] };
@@ -41,8 +41,8 @@ export const personOf = (f: SagaFacts): string | undefined =>
 
 /**
  * Granted only when everything holds, before the deadline: the QR code is valid for this door,
- * the face matches the same person, the person may enter this room now, and the room is not
- * locked down. Denied as soon as anything fails (with every reason known by then) and the
+ * the face matches the same person, whose account is not disabled, the person may enter this
+ * room now, and the room is not locked down. Denied as soon as anything fails (with every reason known by then) and the
  * request itself is known, or once the deadline has passed without a grant (`timeout`), even if
  * the last answer arrives late. A failed check can arrive before the request it answers; the
  * denial waits for the request so that it names who tried where (the repeated-denials alerts
@@ -54,7 +54,10 @@ export function decide(
   deadlinePassed: boolean,
 ): Decision | undefined {
   const reasons: string[] = [];
-  if (f.qr?.outcome === 'invalid') reasons.push(`qr-${f.qr.reason ?? 'invalid'}`);
+  // A disabled account is one reason, whether the qr app or this one noticed it first.
+  const disabled = f.qr?.outcome === 'invalid' && f.qr.reason === 'account-disabled';
+  if (f.qr?.outcome === 'invalid' && !disabled) reasons.push(`qr-${f.qr.reason ?? 'invalid'}`);
+  if (disabled || s?.accountDisabled) reasons.push('account-disabled');
   if (f.requested && !f.requested.hasFace) reasons.push('face-missing');
   if (f.face && f.face.outcome !== 'match') reasons.push(`face-${f.face.outcome}`);
   const person = personOf(f);

@@ -64,11 +64,15 @@ export class PermissionRow {
   @Column({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
 }
 
-/** The roles of people, as auth.events.v1 and signed-in requests tell them. */
+/** People's roles and account status, only as the auth app announces them (auth.events.v1). */
 @Entity({ name: 'people' })
 export class PersonRow {
   @PrimaryColumn({ name: 'user_id', type: 'uuid' }) userId!: string;
   @Column({ type: 'jsonb' }) roles!: string[];
+  /** active, disabled, or deleted (a tombstone, so that a late event cannot bring it back). */
+  @Column({ type: 'text', default: 'active' }) status!: 'active' | 'disabled' | 'deleted';
+  /** The account revision this row reflects (`auth.events.v1` version; 0 when unversioned). */
+  @Column({ type: 'bigint', default: 0 }) version!: string;
   @Column({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
 }
 

@@ -58,14 +58,10 @@ export class Sagas extends PeriodicJob {
       ...(p.roomId ? { roomId: p.roomId } : {}),
       ...(p.doorId ? { doorId: p.doorId } : {}),
       ...(p.userId ? { userId: p.userId } : {}),
-      ...(p.roles ? { roles: p.roles } : {}),
     };
+    // Roles a token carries are never taken: they are as old as the token. Only the auth app's
+    // events say what a person's roles are (People).
     const deadline = new Date(Date.parse(p.at) + this.config.ACCESS_DEADLINE_MS);
-    if (p.userId && p.roles) {
-      await this.db
-        .getRepository(PersonRow)
-        .upsert({ userId: p.userId, roles: p.roles, updatedAt: new Date() }, ['userId']);
-    }
     await this.record(p.requestId, 'requested', part, deadline, e.correlationId);
   }
 
@@ -209,6 +205,7 @@ export class Sagas extends PeriodicJob {
       `select d.id as door_id, d.room_id as door_room_id, d.lock_id,
               r.id as room_id, r.locked_down, s.time_zone,
               (select roles from people where user_id = $3) as known_roles,
+              (select status from people where user_id = $3) as person_status,
               (select coalesce(json_agg(json_build_object(
                         'subject_type', p.subject_type, 'subject', p.subject,
                         'valid_from', p.valid_from, 'valid_until', p.valid_until,
@@ -235,6 +232,7 @@ export class Sagas extends PeriodicJob {
         : {}),
       lockedDown: place?.locked_down ?? false,
       permitted,
+      accountDisabled: place?.person_status === 'disabled' || place?.person_status === 'deleted',
     };
   }
 }
@@ -248,6 +246,7 @@ interface Place {
   locked_down: boolean | null;
   time_zone: string | null;
   known_roles: string[] | null;
+  person_status: PersonRow['status'] | null;
   /** The room's permissions (timestamps as ISO strings). */
   rules: {
     subject_type: PermissionRow['subjectType'];
@@ -266,7 +265,7 @@ function isPermitted(
   requested: NonNullable<SagaFacts['requested']>,
 ): boolean {
   const { at } = requested;
-  const roles = new Set([...(requested.roles ?? []), ...(place.known_roles ?? [])]);
+  const roles = new Set(place.known_roles ?? []);
   return place.rules.some(
     (r) =>
       (r.subject_type === 'user' ? r.subject === userId : roles.has(r.subject)) &&
@@ -276,12 +275,12 @@ function isPermitted(
   );
 }
 
-type Stored = SagaFacts['requested'] & { at: string; roles?: string[] };
+type Stored = SagaFacts['requested'] & { at: string };
 
 /** What deciding reads of a saga's row. */
 type SagaState = Pick<SagaRow, 'requested' | 'qr' | 'face' | 'deadline' | 'decision' | 'createdAt'>;
 
-function factsOf(s: SagaState): SagaFacts & { requested?: { roles?: string[] } } {
+function factsOf(s: SagaState): SagaFacts {
   const req = s.requested as unknown as Stored | null;
   return {
     ...(req ? { requested: { ...req, at: new Date(req.at) } } : {}),

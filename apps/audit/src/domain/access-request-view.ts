@@ -4,6 +4,7 @@ import {
   AccessDecidedV1Payload,
   AccessRequestView,
 } from '@roomkey/contracts';
+import type { AccessRequestOwner } from '@roomkey/common';
 
 export interface LoggedEvent {
   topic: string;
@@ -30,4 +31,18 @@ export function accessRequestView(
     requestedAt: requested ? requested.occurredAt.toISOString() : null,
     decidedAt: decidedEvent && decided?.success ? decidedEvent.occurredAt.toISOString() : null,
   };
+}
+
+/** Who sent the request (the member, or the kiosk) and its door, from its logged events. */
+export function accessRequestOwner(events: LoggedEvent[]): AccessRequestOwner {
+  const field = (topic: string, name: string) => {
+    const payload = events.find((e) => e.topic === topic)?.payload as
+      Record<string, unknown> | undefined;
+    const value = payload?.[name];
+    return typeof value === 'string' ? value : undefined;
+  };
+  const requesterId =
+    field(ACCESS_REQUESTED_V1, 'deviceId') ?? field(ACCESS_REQUESTED_V1, 'userId');
+  const doorId = field(ACCESS_REQUESTED_V1, 'doorId') ?? field(ACCESS_DECIDED_V1, 'doorId');
+  return { ...(requesterId ? { requesterId } : {}), ...(doorId ? { doorId } : {}) };
 }

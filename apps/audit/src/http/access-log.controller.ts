@@ -1,7 +1,7 @@
 import { Controller, Get, Header, Logger, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { AccessLogQuery, HistoryQuery, StatsQuery } from '@roomkey/contracts';
-import { Caller, describeError, Principal, Roles, ZodPipe } from '@roomkey/common';
+import { Caller, describeError, Principal, reasonsFor, Roles, ZodPipe } from '@roomkey/common';
 import { AccessLogService } from '../services/access-log.service';
 
 /** Types of their own names: decorator metadata must not point at the schema values. */
@@ -54,10 +54,15 @@ export class AccessLogController {
   @Get('me/history')
   @Roles('admin', 'security', 'member', 'visitor')
   @Header('cache-control', 'no-store')
-  history(
+  async history(
     @Query(new ZodPipe(HistoryQuery, 'query')) q: HistoryParams,
     @Caller() caller: Principal,
   ) {
-    return this.log.history(caller.id, q);
+    const page = await this.log.history(caller.id, q);
+    // The person is told one face reason; the precise one is for staff, in the access log.
+    return {
+      ...page,
+      items: page.items.map((e) => ({ ...e, reasons: reasonsFor('requester', e.reasons) })),
+    };
   }
 }

@@ -1,7 +1,14 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { AccessRequestView, Id } from '@roomkey/contracts';
-import { NotFoundError, ZodPipe } from '@roomkey/common';
+import {
+  Caller,
+  mayReadAccessRequest,
+  NotFoundError,
+  Principal,
+  reasonsFor,
+  ZodPipe,
+} from '@roomkey/common';
 import { EventLogService } from '../services/event-log.service';
 
 /**
@@ -13,13 +20,20 @@ import { EventLogService } from '../services/event-log.service';
 export class InternalController {
   constructor(private readonly log: EventLogService) {}
 
+  /**
+   * For its requester, a kiosk of its door, and security staff; to anyone else the request does
+   * not exist (the same 404 as an unknown id, so nothing tells that it does). A requester is told
+   * one face reason, staff the precise one.
+   */
   @Get('access-requests/:id')
   async accessRequest(
     @Param('id', new ZodPipe(Id, 'request id')) id: string,
+    @Caller() caller: Principal,
   ): Promise<AccessRequestView> {
-    const view = await this.log.accessRequest(id);
-    if (!view)
+    const found = await this.log.accessRequest(id);
+    if (!found || !mayReadAccessRequest(caller, found.owner)) {
       throw new NotFoundError('ACCESS_REQUEST_NOT_FOUND', 'no access request with this id');
-    return view;
+    }
+    return { ...found.view, reasons: reasonsFor(caller, found.view.reasons) };
   }
 }

@@ -8,11 +8,17 @@ import {
   AccessRequestView,
   AlertView,
 } from '@roomkey/contracts';
-import { derivedUuid, describeError, isTransient, type RecordMeta } from '@roomkey/common';
+import {
+  type AccessRequestOwner,
+  derivedUuid,
+  describeError,
+  isTransient,
+  type RecordMeta,
+} from '@roomkey/common';
 import { AUDIT_CONFIG, AuditConfig } from '../config';
 import { EventLogRow } from '../repositories/event-log.entity';
 import { redactPayload } from '../domain/redact';
-import { accessRequestView } from '../domain/access-request-view';
+import { accessRequestOwner, accessRequestView } from '../domain/access-request-view';
 import { ChainedContent, ChainKeys, GENESIS, keyedRowHash } from '../domain/chain';
 import { CHAIN_KEYS } from '../adapters/chain-keys';
 import { Alerts } from './alerts.service';
@@ -276,11 +282,15 @@ export class EventLogService {
     );
   }
 
-  async accessRequest(requestId: string): Promise<AccessRequestView | null> {
+  /** A request's state and who may read it, from its logged events; null when none is. */
+  async accessRequest(
+    requestId: string,
+  ): Promise<{ view: AccessRequestView; owner: AccessRequestOwner } | null> {
     const events = await this.rows.find({
       where: { correlationId: requestId, topic: In([ACCESS_REQUESTED_V1, ACCESS_DECIDED_V1]) },
       order: { id: 'ASC' },
     });
-    return accessRequestView(requestId, events);
+    const view = accessRequestView(requestId, events);
+    return view ? { view, owner: accessRequestOwner(events) } : null;
   }
 }

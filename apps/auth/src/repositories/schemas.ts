@@ -19,6 +19,17 @@ export class User {
   @Prop({ type: String, required: true, index: true }) status!: UserStatus;
   /** argon2id, PHC string. */
   @Prop({ type: String, required: true }) passwordHash!: string;
+  /** The account's revision: +1 per announced change (roles, status, deletion). */
+  @Prop({ type: Number }) version?: number;
+  /**
+   * The outbox: `auth.events.v1` envelopes of changes not yet published, written by the same
+   * single-document update as the change (FerretDB 1.x has no multi-document transactions).
+   */
+  @Prop({ type: [Object], default: [] }) outbox!: Record<string, unknown>[];
+  /** Since when the outbox holds something; null when it is empty. */
+  @Prop({ type: Date, default: null, index: true }) pendingSince!: Date | null;
+  /** Deleted, and removed once the outbox has announced it. */
+  @Prop({ type: Date, default: null }) deletedAt!: Date | null;
   createdAt!: Date;
   updatedAt!: Date;
 }

@@ -4,7 +4,8 @@ import { describeError, EventPublisher } from '@roomkey/common';
 import type { CallContext } from './context';
 
 /**
- * Publishes `auth.events.v1`. The answer to the caller does not wait on a broker outage: the
+ * Publishes sign-in, session and device facts on `auth.events.v1` (account changes go through
+ * the `AccountOutbox`). The answer to the caller does not wait on a broker outage: the
  * producer retries, and a fact it still cannot publish is logged as an error (never with a
  * credential in it).
  */

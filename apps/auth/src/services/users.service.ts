@@ -12,7 +12,7 @@ import type {
 } from '@roomkey/contracts';
 import { DomainError, isDuplicateKey, NotFoundError } from '@roomkey/common';
 import { User } from '../repositories/schemas';
-import { AuthEvents } from './auth-events';
+import { AccountChange, AccountOutbox } from './account-outbox';
 import type { CallContext } from './context';
 import { Passwords } from './passwords';
 import { Tokens } from './tokens.service';
@@ -31,6 +31,12 @@ export const userView = (u: User): UserView => ({
 
 const notFound = () => new NotFoundError('USER_NOT_FOUND', 'no user with this id');
 
+/** Accounts that exist: a deleted one stays only until its deletion is announced. */
+const live = { deletedAt: null };
+
+/** How often a change is tried again when another change to the account came first. */
+const CHANGE_ATTEMPTS = 5;
+
 /** Accounts: creation, lookup, changes by an admin, deletion. */
 @Injectable()
 export class Users implements OnModuleInit {
@@ -38,7 +44,7 @@ export class Users implements OnModuleInit {
     @InjectModel(User.name) private readonly users: Model<User>,
     private readonly passwords: Passwords,
     private readonly tokens: Tokens,
-    private readonly events: AuthEvents,
+    private readonly outbox: AccountOutbox,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -49,16 +55,19 @@ export class Users implements OnModuleInit {
   async create(body: CreateUserBody, ctx: CallContext): Promise<UserView> {
     this.passwords.assertAcceptable(body.password, [body.email, body.displayName]);
     const roles = [...new Set(body.roles)];
+    const account = { _id: randomUUID(), roles, status: 'active' as const };
     let user: User;
     try {
+      // The account and the event announcing it, in one insert.
       user = await this.users.create({
-        _id: randomUUID(),
+        ...account,
         email: body.email.trim(),
         emailKey: emailKeyOf(body.email),
         displayName: body.displayName,
-        roles,
-        status: 'active',
         passwordHash: await this.passwords.hash(body.password),
+        version: 1,
+        outbox: [this.outbox.event('registered', account, 1, ctx)],
+        pendingSince: new Date(),
       });
     } catch (err) {
       if (isDuplicateKey(err)) {
@@ -66,22 +75,22 @@ export class Users implements OnModuleInit {
       }
       throw err;
     }
-    await this.events.emit({ kind: 'registered', userId: user._id, roles }, ctx);
+    this.outbox.runSoon();
     return userView(user);
   }
 
   async get(id: string): Promise<UserView> {
-    const user = await this.users.findById(id).lean();
+    const user = await this.findById(id);
     if (!user) throw notFound();
     return userView(user);
   }
 
   findByEmail(email: string): Promise<User | null> {
-    return this.users.findOne({ emailKey: emailKeyOf(email) }).lean();
+    return this.users.findOne({ emailKey: emailKeyOf(email), ...live }).lean();
   }
 
   findById(id: string): Promise<User | null> {
-    return this.users.findById(id).lean();
+    return this.users.findOne({ _id: id, ...live }).lean();
   }
 
   async updatePasswordHash(id: string, passwordHash: string): Promise<void> {
@@ -89,7 +98,7 @@ export class Users implements OnModuleInit {
   }
 
   async list(query: ListUsersQuery): Promise<UserPage> {
-    const filter: FilterQuery<User> = {};
+    const filter: FilterQuery<User> = { ...live };
     if (query.after) filter._id = { $gt: query.after };
     if (query.role) filter.roles = query.role;
     if (query.status) filter.status = query.status;
@@ -108,48 +117,101 @@ export class Users implements OnModuleInit {
   }
 
   async update(id: string, body: UpdateUserBody, ctx: CallContext): Promise<UserView> {
-    const before = await this.users.findById(id).lean();
-    if (!before) throw notFound();
     const roles = body.roles ? [...new Set(body.roles)] : undefined;
-    const losesAdmin =
-      before.roles.includes('admin') &&
-      before.status === 'active' &&
-      ((roles && !roles.includes('admin')) || body.status === 'disabled');
-    if (losesAdmin) await this.assertAnotherAdmin(id);
-    const after = await this.users
-      .findByIdAndUpdate(id, { $set: { ...body, ...(roles ? { roles } : {}) } }, { new: true })
-      .lean();
-    if (!after) throw notFound();
-    if (roles && !sameRoles(roles, before.roles)) {
-      await this.events.emit({ kind: 'role-changed', userId: id, roles }, ctx);
-    }
-    if (body.status && body.status !== before.status) {
-      if (body.status === 'disabled') await this.tokens.revokeAllFor(id);
-      await this.events.emit(
-        { kind: body.status === 'disabled' ? 'disabled' : 'enabled', userId: id },
-        ctx,
-      );
-    }
+    const after = await this.change(id, ctx, (before) => {
+      const losesAdmin =
+        before.roles.includes('admin') &&
+        before.status === 'active' &&
+        ((roles && !roles.includes('admin')) || body.status === 'disabled');
+      const changes: AccountChange[] = [];
+      if (roles && !sameRoles(roles, before.roles)) changes.push('role-changed');
+      if (body.status && body.status !== before.status) {
+        changes.push(body.status === 'disabled' ? 'disabled' : 'enabled');
+      }
+      return {
+        set: { ...body, ...(roles ? { roles } : {}) },
+        changes,
+        check: losesAdmin ? () => this.assertAnotherAdmin(id) : undefined,
+      };
+    });
+    if (after.status === 'disabled') await this.tokens.revokeAllFor(id);
     return userView(after);
   }
 
-  /** Deletes the account, revokes its sessions and asks every app to erase its data. */
+  /**
+   * Deletes the account, revokes its sessions and asks every app to erase its data. The account
+   * is gone at once for every route; its row goes when the outbox has announced the deletion.
+   */
   async delete(id: string, ctx: CallContext): Promise<void> {
-    const user = await this.users.findById(id).lean();
-    if (!user) throw notFound();
-    if (user.roles.includes('admin') && user.status === 'active') await this.assertAnotherAdmin(id);
+    await this.change(id, ctx, (before) => ({
+      // The email is free again at once; the status keeps it out of every admin count.
+      set: { status: 'disabled', emailKey: `deleted:${id}`, deletedAt: new Date() },
+      changes: ['deleted'],
+      check:
+        before.roles.includes('admin') && before.status === 'active'
+          ? () => this.assertAnotherAdmin(id)
+          : undefined,
+    }));
     await this.tokens.revokeAllFor(id);
-    await this.users.deleteOne({ _id: id });
-    await this.events.emit({ kind: 'deleted', userId: id }, ctx);
+  }
+
+  /**
+   * Applies a change and writes the events announcing it in one update of the account, guarded
+   * by the version read: a change made meanwhile by another request makes this one start again
+   * from the new state, so events are announced in the order the changes were stored.
+   */
+  private async change(
+    id: string,
+    ctx: CallContext,
+    plan: (before: User) => {
+      set: Partial<User>;
+      changes: AccountChange[];
+      check: (() => Promise<void>) | undefined;
+    },
+  ): Promise<User> {
+    for (let attempt = 0; attempt < CHANGE_ATTEMPTS; attempt++) {
+      const before = await this.findById(id);
+      if (!before) throw notFound();
+      const { set, changes, check } = plan(before);
+      await check?.();
+      const from = before.version ?? 0;
+      const state = { ...before, ...set };
+      const events = changes.map((kind, i) => this.outbox.event(kind, state, from + i + 1, ctx));
+      const after = await this.users
+        .findOneAndUpdate(
+          { _id: id, version: before.version ?? null, ...live },
+          {
+            $set: {
+              ...set,
+              ...(events.length
+                ? { version: from + events.length, pendingSince: before.pendingSince ?? new Date() }
+                : {}),
+            },
+            ...(events.length ? { $push: { outbox: { $each: events } } } : {}),
+          },
+          { new: true },
+        )
+        .lean();
+      if (after) {
+        if (events.length) this.outbox.runSoon();
+        return after;
+      }
+    }
+    throw new DomainError(
+      'CONCURRENT_CHANGE',
+      'the account was changed by another request at the same time; try again',
+      409,
+    );
   }
 
   hasAdmin(): Promise<boolean> {
-    return this.users.exists({ roles: 'admin' }).then(Boolean);
+    return this.users.exists({ roles: 'admin', ...live }).then(Boolean);
   }
 
   /** The system never ends up without an active admin. */
   private async assertAnotherAdmin(id: string): Promise<void> {
     const others = await this.users.countDocuments({
+      ...live,
       _id: { $ne: id },
       roles: 'admin',
       status: 'active',

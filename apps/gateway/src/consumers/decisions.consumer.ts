@@ -17,8 +17,8 @@ export class DecisionsConsumer {
   @EventPattern(ACCESS_DECIDED_V1)
   handle(@Ctx() ctx: KafkaContext): Promise<void> {
     return this.runner.run(ctx, AccessDecidedV1, async (event) => {
-      const { requestId, decision, reasons } = event.payload;
-      this.tracker.decided(requestId, decision, reasons, new Date(event.occurredAt));
+      const { requestId, decision, reasons, doorId } = event.payload;
+      this.tracker.decided(requestId, decision, reasons, new Date(event.occurredAt), doorId);
       this.captures.settled(requestId);
     });
   }

@@ -1,4 +1,5 @@
 import type { AccessRequestView } from '@roomkey/contracts';
+import type { AccessRequestOwner } from '@roomkey/common';
 
 /**
  * What this gateway instance knows of recent access requests: the ones it accepted (so a status
@@ -8,12 +9,15 @@ import type { AccessRequestView } from '@roomkey/contracts';
  */
 export class RequestTracker {
   private readonly entries = new Map<string, AccessRequestView>();
+  /** Who sent each request and its door: known for those accepted here, doors from decisions. */
+  private readonly owners = new Map<string, AccessRequestOwner>();
   private readonly waiters = new Map<string, Set<(view: AccessRequestView) => void>>();
 
   constructor(private readonly capacity: number) {}
 
-  accepted(requestId: string, at: Date): void {
+  accepted(requestId: string, at: Date, owner: AccessRequestOwner = {}): void {
     if (this.entries.has(requestId)) return;
+    this.owners.set(requestId, owner);
     this.put({
       requestId,
       status: 'pending',
@@ -23,10 +27,18 @@ export class RequestTracker {
     });
   }
 
-  decided(requestId: string, decision: 'granted' | 'denied', reasons: string[], at: Date): void {
+  decided(
+    requestId: string,
+    decision: 'granted' | 'denied',
+    reasons: string[],
+    at: Date,
+    doorId?: string,
+  ): void {
     const existing = this.entries.get(requestId);
     // The first decision is the decision; a redelivered or late duplicate never changes it.
     if (existing && existing.status !== 'pending') return;
+    const owner = this.owners.get(requestId) ?? {};
+    if (doorId && !owner.doorId) this.owners.set(requestId, { ...owner, doorId });
     const view: AccessRequestView = {
       requestId,
       status: decision,
@@ -70,6 +82,10 @@ export class RequestTracker {
     return this.entries.get(requestId);
   }
 
+  owner(requestId: string): AccessRequestOwner | undefined {
+    return this.owners.get(requestId);
+  }
+
   get size(): number {
     return this.entries.size;
   }
@@ -80,6 +96,7 @@ export class RequestTracker {
     while (this.entries.size > this.capacity) {
       const oldest = this.entries.keys().next().value as string;
       this.entries.delete(oldest);
+      this.owners.delete(oldest);
     }
   }
 }

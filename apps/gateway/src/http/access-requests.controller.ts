@@ -128,7 +128,10 @@ export class AccessRequestsController {
     summary: 'The state of an access request: pending, granted or denied (with reasons)',
     description:
       'With `wait` (seconds, up to 30) a pending request is held open until the decision arrives ' +
-      'or the time is up (long poll).',
+      'or the time is up (long poll). Readable by the member or kiosk that sent the request, a ' +
+      'kiosk of its door, and admin and security staff; to anyone else it does not exist (404). ' +
+      'A failed face check is told as `face-not-verified`; staff see the precise reason here and ' +
+      'in the access log.',
   })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiQuery({ name: 'wait', required: false, schema: { type: 'integer', minimum: 0, maximum: 30 } })
@@ -142,9 +145,10 @@ export class AccessRequestsController {
     @Param('id', new ZodPipe(Id, 'request id')) id: string,
     @Query(new ZodPipe(WaitQuery, 'query')) query: WaitParams,
     @Headers('authorization') authorization: string,
+    @Caller() caller: Principal,
     @Req() req: Request,
   ): Promise<AccessRequestView> {
-    return this.requests.awaitStatus(id, authorization, query.wait * 1000, abortedBy(req));
+    return this.requests.awaitStatus(id, caller, authorization, query.wait * 1000, abortedBy(req));
   }
 
   @Get(':id/events')
@@ -162,17 +166,18 @@ export class AccessRequestsController {
   async events(
     @Param('id', new ZodPipe(Id, 'request id')) id: string,
     @Headers('authorization') authorization: string,
+    @Caller() caller: Principal,
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
-    const first = await this.requests.status(id, authorization);
+    const first = await this.requests.status(id, caller, authorization);
     openEventStream(res);
     const send = (event: string, data: unknown) => sendEvent(res, event, data);
     send('status', first);
     if (first.status === 'pending') {
       const signal = abortedBy(req);
       const beat = setInterval(() => res.write(': waiting\n\n'), 15_000);
-      const decided = await this.requests.awaitStatus(id, authorization, 60_000, signal);
+      const decided = await this.requests.awaitStatus(id, caller, authorization, 60_000, signal);
       clearInterval(beat);
       if (!signal.aborted && decided.status !== 'pending') send('decision', decided);
     }

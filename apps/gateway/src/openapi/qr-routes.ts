@@ -75,10 +75,11 @@ export const QR_ROUTES: ForwardedRoute[] = [
   {
     method: 'get',
     path: '/v1/visitor-passes/{id}',
-    summary: 'One visitor pass with its printable code, to print it again.',
-    access: 'staff',
+    summary:
+      'One visitor pass with its printable code, to print it again. Admins only: the code opens doors while the pass is good.',
+    access: 'admin',
     ok: { status: 200, schema: 'VisitorPassWithCode', description: 'The pass and its code' },
-    errors: { 400: BAD_ID, 401: TOKEN, 403: STAFF_ONLY, 404: PASS_NOT_FOUND },
+    errors: { 400: BAD_ID, 401: TOKEN, 403: ADMIN_ONLY, 404: PASS_NOT_FOUND },
   },
   {
     method: 'post',

@@ -4,9 +4,11 @@ import { accessRequestedV1, AccessRequestView, CreateAccessRequestBody } from '@
 import {
   DomainError,
   EventPublisher,
+  mayReadAccessRequest,
   NotFoundError,
   Principal,
   publishable,
+  reasonsFor,
 } from '@roomkey/common';
 import { AuditClient } from '../adapters/audit-client';
 import { RequestTracker } from '../domain/request-tracker';
@@ -65,9 +67,7 @@ export class AccessRequestsService {
         mode: kiosk ? 'pass' : 'room-code',
         roomId: body.roomId,
         ...(body.doorId ? { doorId: body.doorId } : {}),
-        ...(kiosk
-          ? { deviceId: caller.id }
-          : { userId: caller.id, roles: caller.roles.filter((r) => r !== 'device') }),
+        ...(kiosk ? { deviceId: caller.id } : { userId: caller.id }),
         qr: body.qr,
         ...(faceCaptureId ? { faceCaptureId } : {}),
       },
@@ -78,7 +78,10 @@ export class AccessRequestsService {
       this.captures.settled(requestId);
       throw err;
     }
-    this.tracker.accepted(requestId, at);
+    this.tracker.accepted(requestId, at, {
+      requesterId: caller.id,
+      ...(body.doorId ? { doorId: body.doorId } : {}),
+    });
     return { requestId };
   }
 
@@ -89,35 +92,58 @@ export class AccessRequestsService {
    */
   async awaitStatus(
     requestId: string,
+    caller: Principal,
     authorization: string,
     waitMs: number,
     signal?: AbortSignal,
   ): Promise<AccessRequestView> {
-    const now = await this.status(requestId, authorization);
+    const now = await this.status(requestId, caller, authorization);
     if (now.status !== 'pending' || waitMs <= 0) return now;
-    return (await this.tracker.waitForDecision(requestId, waitMs, signal)) ?? now;
+    const decided = await this.tracker.waitForDecision(requestId, waitMs, signal);
+    return decided ? told(caller, decided) : now;
   }
 
   /**
-   * A decision this instance saw wins; then a request it accepted moments ago, which the log
-   * could only call pending (its decision comes to every instance); otherwise the audit log;
-   * otherwise what we accepted.
+   * The request as the caller may see it: only its requester, a kiosk of its door and security
+   * staff may (anyone else gets the 404 of an unknown id), and a requester is told one face
+   * reason. A decision this instance saw wins; then a request it accepted moments ago, which the
+   * log could only call pending (its decision comes to every instance); otherwise the audit log,
+   * which checks the caller itself; otherwise what we accepted.
    */
-  async status(requestId: string, authorization: string): Promise<AccessRequestView> {
+  async status(
+    requestId: string,
+    caller: Principal,
+    authorization: string,
+  ): Promise<AccessRequestView> {
     const known = this.tracker.get(requestId);
-    if (known && known.status !== 'pending') return known;
-    if (known?.requestedAt && Date.now() - Date.parse(known.requestedAt) < RECENTLY_ACCEPTED_MS) {
-      return known;
+    const owner = this.tracker.owner(requestId) ?? {};
+    // Whether this instance can tell on its own that the caller may read the request.
+    const readable = known !== undefined && mayReadAccessRequest(caller, owner);
+    // Accepted here, so its requester is known: anyone else is told it does not exist.
+    if (owner.requesterId !== undefined && !readable) throw notFound();
+    if (readable) {
+      if (known.status !== 'pending') return told(caller, known);
+      const age = known.requestedAt ? Date.now() - Date.parse(known.requestedAt) : Infinity;
+      if (age < RECENTLY_ACCEPTED_MS) return told(caller, known);
     }
     // What this instance accepted stands when the log cannot be asked right now.
     const logged = await this.audit
       .accessRequest(requestId, authorization)
       .catch((err: unknown) => {
-        if (known) return undefined;
+        if (readable) return undefined;
         throw err;
       });
-    if (logged && (logged.status !== 'pending' || !known)) return logged;
-    if (known) return known;
-    throw new NotFoundError('ACCESS_REQUEST_NOT_FOUND', 'no access request with this id');
+    if (logged && (logged.status !== 'pending' || !readable)) return logged;
+    if (readable) return told(caller, known);
+    throw notFound();
   }
 }
+
+const notFound = () =>
+  new NotFoundError('ACCESS_REQUEST_NOT_FOUND', 'no access request with this id');
+
+/** The view with the reasons the caller may be told. */
+const told = (caller: Principal, view: AccessRequestView): AccessRequestView => ({
+  ...view,
+  reasons: reasonsFor(caller, view.reasons),
+});

@@ -6,6 +6,7 @@ import {
   CheckStore,
   PassUse,
   VisitorPassRule,
+  visitorSubject,
 } from './check';
 import { PassKey, personalPass, roomCode, visitorPass } from './codes';
 
@@ -16,10 +17,14 @@ class MemoryStore implements CheckStore {
   passes = new Map<string, VisitorPassRule>();
   /** subject -> request ids holding a use */
   uses = new Map<string, string[]>();
+  disabled = new Set<string>();
+  failed = new Map<string, number>();
 
   doorSecret = async (doorId: string) => this.doors.get(doorId);
   passKey = async (keyId: string) => this.keys.get(keyId);
   visitorPass = async (passId: string) => this.passes.get(passId);
+  accountDisabled = async (userId: string) => this.disabled.has(userId);
+  failures = async (subject: string) => this.failed.get(subject) ?? 0;
   consume = async (use: PassUse) => {
     const held = this.uses.get(use.subject) ?? [];
     if (held.includes(use.requestId)) return true;
@@ -31,7 +36,7 @@ class MemoryStore implements CheckStore {
 
 const T0 = new Date(Date.UTC(2026, 0, 1)); // a step boundary
 const at = (s: number) => new Date(T0.getTime() + s * 1000);
-const POLICY: CheckPolicy = { maxRequestAgeMs: 60_000, useRecordGraceMs: 60_000 };
+const POLICY: CheckPolicy = { maxRequestAgeMs: 60_000, useRecordGraceMs: 60_000, maxFailures: 5 };
 const DOOR = randomUUID();
 const OTHER_DOOR = randomUUID();
 const USER = randomUUID();
@@ -139,6 +144,14 @@ describe('personal passes in the flow', () => {
     expect(store.uses.size).toBe(1);
   });
 
+  it('is refused while its account is disabled', async () => {
+    store.disabled.add(USER);
+    expect(await check({ mode: 'pass', doorId: DOOR, qr: pass() })).toMatchObject({
+      reason: 'account-disabled',
+    });
+    expect(store.uses.size).toBe(0);
+  });
+
   it('is expired after its time, and bad-signature under an unknown or wrong key', async () => {
     expect(await check({ mode: 'pass', doorId: DOOR, qr: pass(at(-1)) })).toMatchObject({
       reason: 'expired',
@@ -209,5 +222,17 @@ describe('visitor passes in the flow', () => {
     expect(await scan(r)).toMatchObject({ reason: 'revoked' });
     store.passes.delete(r.id);
     expect(await scan(r)).toMatchObject({ reason: 'revoked' });
+  });
+
+  it('is refused once its account is disabled, and after too many denied attempts, without spending a use', async () => {
+    const r = rule({ userId: USER, maxUses: 2 });
+    store.disabled.add(USER);
+    expect(await scan(r)).toMatchObject({ reason: 'account-disabled' });
+    store.disabled.delete(USER);
+    store.failed.set(visitorSubject(r.id), 5);
+    expect(await scan(r)).toMatchObject({ reason: 'too-many-failures' });
+    store.failed.set(visitorSubject(r.id), 4);
+    expect(await scan(r)).toMatchObject({ outcome: 'valid' });
+    expect(store.uses.get(visitorSubject(r.id))).toHaveLength(1);
   });
 });

@@ -58,9 +58,14 @@ export interface CheckStore {
   doorSecret(doorId: string): Promise<Buffer | undefined>;
   passKey(keyId: string): Promise<Buffer | undefined>;
   visitorPass(passId: string): Promise<VisitorPassRule | undefined>;
+  /** Whether the account is disabled or deleted, as the auth app announced. */
+  accountDisabled(userId: string): Promise<boolean>;
+  /** How many requests that presented the pass were denied. */
+  failures(subject: string): Promise<number>;
   /**
-   * Records a use if one is left: true when this request holds a use (also when it already
-   * held one: redelivery), false when the uses are gone. Must be atomic across processes.
+   * Holds a use if one is left: true when this request holds a use (also when it already held
+   * one: redelivery), false when the uses are gone. Must be atomic across processes. The use is
+   * spent when the request is granted and given back (as a failure) when it is denied.
    */
   consume(use: PassUse): Promise<boolean>;
 }
@@ -70,6 +75,8 @@ export interface CheckPolicy {
   maxRequestAgeMs: number;
   /** Use records outlive their pass by this much (clock skew between gateway and qr). */
   useRecordGraceMs: number;
+  /** A pass presented in this many denied requests is refused (`too-many-failures`). */
+  maxFailures: number;
 }
 
 const invalid = (reason: InvalidReason, doorId?: string): CheckResult => ({
@@ -80,8 +87,9 @@ const invalid = (reason: InvalidReason, doorId?: string): CheckResult => ({
 
 /**
  * Decides whether a scanned code is good. The order matters for security: the format, then the
- * signature (nothing about a forged code is looked at further), then time, then the door, and a
- * pass use is spent last, so a code refused for any other reason keeps its uses.
+ * signature (nothing about a forged code is looked at further), then time, then the door, the
+ * account the pass belongs to and the pass's failed attempts, and a pass use is held last, so a
+ * code refused for any other reason keeps its uses.
  */
 export async function checkCode(
   req: CheckRequest,
@@ -136,6 +144,8 @@ async function checkPersonalPass(
   const expiresAt = new Date(code.expires * 1000);
   if (at > expiresAt) return invalid('expired', doorId);
   // Which doors the person may open is the access service's decision, not the pass's.
+  const refused = await refusal(store, personalSubject(code.nonce), code.userId, policy);
+  if (refused) return invalid(refused, doorId);
   const used = await store.consume({
     subject: personalSubject(code.nonce),
     maxUses: 1,
@@ -160,6 +170,8 @@ async function checkVisitorPass(
   if (at < pass.validFrom) return invalid('not-yet-valid', doorId);
   if (at >= pass.validUntil) return invalid('expired', doorId);
   if (!pass.doorIds.includes(doorId)) return invalid('wrong-door', doorId);
+  const refused = await refusal(store, visitorSubject(pass.id), pass.userId, policy);
+  if (refused) return invalid(refused, doorId);
   const used = await store.consume({
     subject: visitorSubject(pass.id),
     maxUses: pass.maxUses,
@@ -173,4 +185,16 @@ async function checkVisitorPass(
     passId: pass.id,
     ...(pass.userId ? { userId: pass.userId } : {}),
   };
+}
+
+/** Why a pass that is otherwise good is refused: its account, or its failed attempts. */
+async function refusal(
+  store: CheckStore,
+  subject: string,
+  userId: string | undefined,
+  policy: CheckPolicy,
+): Promise<InvalidReason | undefined> {
+  if (userId && (await store.accountDisabled(userId))) return 'account-disabled';
+  if ((await store.failures(subject)) >= policy.maxFailures) return 'too-many-failures';
+  return undefined;
 }

@@ -46,7 +46,8 @@ export class VisitorPassRow {
 export const VisitorPassSchema = SchemaFactory.createForClass(VisitorPassRow);
 
 /**
- * The used-pass ledger: one row per use. `_id` is `<subject>#<n>` for the n-th use, so the
+ * The used-pass ledger: one row per use, held from the QR check and given back if the request is
+ * denied. `_id` is `<subject>#<n>` for the n-th use, so the
  * unique `_id` index is what stops a use beyond the limit, even from two kiosks at the same
  * instant; `requestId` is unique too, so one request never spends two uses.
  */
@@ -59,6 +60,39 @@ export class PassUseRow {
   @Prop({ type: Date, required: true, index: true }) expiresAt!: Date;
 }
 export const PassUseSchema = SchemaFactory.createForClass(PassUseRow);
+
+/**
+ * A request that presented a pass and was denied: one row per request (`_id` =
+ * `<subject>|<requestId>`), counted against the pass's limit of failed attempts.
+ */
+@Schema({ collection: 'pass_failures', versionKey: false })
+export class PassFailureRow {
+  @Prop({ type: String, required: true }) _id!: string;
+  @Prop({ type: String, required: true, index: true }) subject!: string;
+  @Prop({ type: Date, required: true, index: true }) expiresAt!: Date;
+}
+export const PassFailureSchema = SchemaFactory.createForClass(PassFailureRow);
+
+/**
+ * A denied request, kept for as long as its QR check could still come: a check that arrives
+ * after the denial gives its use straight back. `_id` is the request id.
+ */
+@Schema({ collection: 'denied_requests', versionKey: false })
+export class DeniedRequestRow {
+  @Prop({ type: String, required: true }) _id!: string;
+  @Prop({ type: Date, required: true, index: true }) expiresAt!: Date;
+}
+export const DeniedRequestSchema = SchemaFactory.createForClass(DeniedRequestRow);
+
+/** Account status as the auth app announces it. `_id` is the user id. */
+@Schema({ collection: 'accounts', versionKey: false })
+export class AccountRow {
+  @Prop({ type: String, required: true }) _id!: string;
+  @Prop({ type: String, required: true }) status!: 'active' | 'disabled' | 'deleted';
+  /** The account revision it reflects (0 for an event without one). */
+  @Prop({ type: Number, required: true }) version!: number;
+}
+export const AccountSchema = SchemaFactory.createForClass(AccountRow);
 
 /** The answer given to each access request, so a redelivered request gets the same one. */
 @Schema({ collection: 'qr_checks', versionKey: false })
@@ -80,4 +114,7 @@ export const QR_MODELS = [
   { name: VisitorPassRow.name, schema: VisitorPassSchema },
   { name: PassUseRow.name, schema: PassUseSchema },
   { name: QrCheckRow.name, schema: QrCheckSchema },
+  { name: PassFailureRow.name, schema: PassFailureSchema },
+  { name: DeniedRequestRow.name, schema: DeniedRequestSchema },
+  { name: AccountRow.name, schema: AccountSchema },
 ];

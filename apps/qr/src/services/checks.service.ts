@@ -6,6 +6,7 @@ import { EventPublisher, isDuplicateKey } from '@roomkey/common';
 import { QR_CONFIG, QrConfig } from '../config';
 import { checkCode, CheckResult, CheckStore, InvalidReason } from '../domain/check';
 import { QrCheckRow } from '../repositories/schemas';
+import { Accounts } from './accounts.service';
 import { Ledger } from './ledger';
 import { Secrets } from './secrets';
 import { VisitorPasses } from './visitor-passes.service';
@@ -28,11 +29,14 @@ export class Checks implements OnModuleInit {
     secrets: Secrets,
     passes: VisitorPasses,
     ledger: Ledger,
+    accounts: Accounts,
   ) {
     this.store = {
       doorSecret: (doorId) => secrets.doorSecret(doorId),
       passKey: (keyId) => secrets.passKey(keyId),
       visitorPass: (passId) => passes.rule(passId),
+      accountDisabled: (userId) => accounts.disabled(userId),
+      failures: (subject) => ledger.failures(subject),
       consume: (use) => ledger.consume(use),
     };
   }
@@ -78,6 +82,7 @@ export class Checks implements OnModuleInit {
       {
         maxRequestAgeMs: this.config.MAX_REQUEST_AGE_S * 1000,
         useRecordGraceMs: this.config.MAX_REQUEST_AGE_S * 1000,
+        maxFailures: this.config.PASS_MAX_FAILURES,
       },
     );
     try {

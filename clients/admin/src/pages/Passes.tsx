@@ -104,7 +104,7 @@ export function Passes() {
                       </td>
                       <td>{p.status}</td>
                       <td className="actions">
-                        <Link to={`/passes/${p.id}/print`}>Print</Link>
+                        {isAdmin && <Link to={`/passes/${p.id}/print`}>Print</Link>}
                         {isAdmin && p.status === 'active' && (
                           <ConfirmButton
                             question={`Revoke the pass of ${p.name}?`}

@@ -3,7 +3,9 @@ import { z } from 'zod';
 import { devKeysEnv } from '../config/fragments';
 import { parseConfig } from '../config/parse';
 import { Keyring, keyringOrDevelopment } from '../crypto/keyring';
-import { principalFromClaims } from './principal';
+import type { TokenRole } from '@roomkey/contracts';
+import { mayReadAccessRequest, reasonsFor } from './access-request-readers';
+import { Principal, principalFromClaims } from './principal';
 
 const claims = {
   iss: 'urn:roomkey:auth',
@@ -64,5 +66,41 @@ describe('keyring (AES-256-GCM)', () => {
     expect(keyringOrDevelopment('qr', 'QR_KEYRING', undefined, ROOMKEY_DEV_KEYS).currentKeyId).toBe(
       'dev',
     );
+  });
+});
+
+describe('who reads an access request', () => {
+  const user = (id: string, roles: TokenRole[] = ['member']): Principal => ({
+    kind: 'user',
+    id,
+    roles,
+    doors: [],
+    tokenId: 't',
+  });
+  const kiosk = (id: string, doors: string[]): Principal => ({
+    kind: 'device',
+    id,
+    roles: ['device'],
+    doors,
+    tokenId: 't',
+  });
+  const owner = { requesterId: 'member-1', doorId: 'door-1' };
+
+  it('its requester, a kiosk of its door, admin and security; nobody else', () => {
+    expect(mayReadAccessRequest(user('member-1'), owner)).toBe(true);
+    expect(mayReadAccessRequest(kiosk('kiosk-9', ['door-1']), owner)).toBe(true);
+    expect(mayReadAccessRequest(user('a', ['admin']), owner)).toBe(true);
+    expect(mayReadAccessRequest(user('s', ['security']), owner)).toBe(true);
+    expect(mayReadAccessRequest(user('member-2'), owner)).toBe(false);
+    expect(mayReadAccessRequest(kiosk('kiosk-8', ['door-2']), owner)).toBe(false);
+    expect(mayReadAccessRequest(kiosk('kiosk-8', ['door-2']), { doorId: 'door-1' })).toBe(false);
+    expect(mayReadAccessRequest(user('member-1'), {})).toBe(false);
+  });
+
+  it('tells a requester one face reason, and staff the precise ones', () => {
+    const reasons = ['face-spoof', 'face-low-quality', 'no-permission'];
+    expect(reasonsFor(user('member-1'), reasons)).toEqual(['face-not-verified', 'no-permission']);
+    expect(reasonsFor('requester', ['face-no-match'])).toEqual(['face-not-verified']);
+    expect(reasonsFor(user('s', ['security']), reasons)).toEqual(reasons);
   });
 });

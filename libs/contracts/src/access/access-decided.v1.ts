@@ -22,7 +22,7 @@ export type AccessDecidedV1 = z.infer<typeof AccessDecidedV1>;
 export const accessDecidedV1 = topic({
   name: ACCESS_DECIDED_V1,
   producers: ['access'],
-  consumers: ['gateway', 'audit'],
+  consumers: ['gateway', 'qr', 'audit'],
   key: 'requestId',
   partitions: 3,
   retentionMs: RETENTION.oneYear,

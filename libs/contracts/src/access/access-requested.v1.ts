@@ -22,7 +22,10 @@ export const AccessRequestedV1Payload = z.object({
   doorId: Id.optional(),
   /** The signed-in member, when the request came with a user token. */
   userId: Id.optional(),
-  /** The member's roles as their token says, for role permissions. */
+  /**
+   * No longer sent, and ignored: a token's roles are as old as the token. The access app knows
+   * roles only from the auth app's account events.
+   */
   roles: z
     .array(z.enum(['admin', 'security', 'member', 'visitor']))
     .max(4)

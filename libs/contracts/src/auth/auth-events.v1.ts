@@ -1,12 +1,14 @@
 import { z } from 'zod';
 import { envelope, Id, RETENTION, topic } from '../envelope';
-import { UserRole } from '../http/auth';
+import { UserRole, UserStatus } from '../http/auth';
 
 export const AUTH_EVENTS_V1 = 'auth.events.v1';
 
 /**
  * Security-relevant facts about accounts and devices. Never a password, a token, a secret or a
  * hash of one. `deleted` asks every app holding personal data (face templates) to erase it.
+ * Account changes (registered, role-changed, disabled, enabled, deleted) come from the auth
+ * app's outbox, each with the account's whole state after it.
  */
 export const AuthEventsV1Payload = z.object({
   kind: z.enum([
@@ -29,8 +31,19 @@ export const AuthEventsV1Payload = z.object({
   deviceId: Id.optional(),
   /** The admin who made the change, for admin actions. */
   actorId: Id.optional(),
-  /** New roles, for role-changed and registered. */
+  /**
+   * The account's roles after the change: on registered, role-changed, disabled, enabled and
+   * deleted (empty).
+   */
   roles: z.array(UserRole).optional(),
+  /** The account's status after the change, on the same kinds (deleted: disabled). */
+  status: UserStatus.optional(),
+  /**
+   * The account's revision after the change, on the same kinds; it only grows. An app keeping
+   * accounts applies an event only when its version is above the one it holds, so a copy or a
+   * late event never undoes a newer change.
+   */
+  version: z.number().int().positive().optional(),
   /** Client address, for login events (never a credential). */
   ip: z.string().max(64).optional(),
   /** Why, for login-failed (bad-credentials, disabled, locked) and token-revoked. */
@@ -47,7 +60,7 @@ export type AuthEventsV1 = z.infer<typeof AuthEventsV1>;
 export const authEventsV1 = topic({
   name: AUTH_EVENTS_V1,
   producers: ['auth'],
-  consumers: ['face', 'access', 'audit'],
+  consumers: ['face', 'access', 'qr', 'gateway', 'audit'],
   key: 'userId',
   partitions: 3,
   retentionMs: RETENTION.oneYear,

@@ -13,6 +13,10 @@ export const QrInvalidReason = z.enum([
   'unknown-door',
   'revoked',
   'used-up',
+  /** The account the pass belongs to is disabled or deleted. */
+  'account-disabled',
+  /** The pass was presented in too many requests that were denied. */
+  'too-many-failures',
 ]);
 
 export const QrCheckedV1Payload = z.object({
