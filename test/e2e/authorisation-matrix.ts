@@ -40,6 +40,8 @@ const ADMIN: Caller[] = ['admin'];
 const KIOSKS: Caller[] = ['kiosk', 'otherKiosk'];
 const ANY_TOKEN: Caller[] = [...PEOPLE, ...KIOSKS];
 
+const READERS = only(['member', 'security', 'admin', 'kiosk'], 404);
+
 const row = (callers: Record<Caller, Expected>, path?: string): Row => ({
   callers,
   ...(path ? { path } : {}),
@@ -48,11 +50,10 @@ const row = (callers: Record<Caller, Expected>, path?: string): Row => ({
 export const MATRIX: Record<string, Row> = {
   // The access flow.
   'POST /v1/access-requests': row(only(ANY_TOKEN)),
-  'GET /v1/access-requests/{id}': row(only(ANY_TOKEN), '/v1/access-requests/{request}'),
-  'GET /v1/access-requests/{id}/events': row(
-    only(ANY_TOKEN),
-    '/v1/access-requests/{request}/events',
-  ),
+  // A request's state: its requester, a kiosk of its door and staff; anyone else is told it
+  // does not exist.
+  'GET /v1/access-requests/{id}': row(READERS, '/v1/access-requests/{request}'),
+  'GET /v1/access-requests/{id}/events': row(READERS, '/v1/access-requests/{request}/events'),
   'GET /v1/access-decisions/{id}': row(only(STAFF)),
   'GET /v1/kiosk/qr': row(only(KIOSKS), '/v1/kiosk/qr?doorId={door}'),
   'GET /v1/me/pass': row(only(PEOPLE)),
@@ -63,6 +64,9 @@ export const MATRIX: Record<string, Row> = {
   'POST /v1/auth/refresh': row(EVERYONE),
   'POST /v1/auth/logout': row(EVERYONE),
   'POST /v1/auth/device-token': row(EVERYONE),
+  'POST /v1/auth/password-reset': row(EVERYONE),
+  'POST /v1/me/password': row(only(PEOPLE)),
+  'POST /v1/users/{id}/password-reset': row(only(ADMIN)),
   'GET /.well-known/jwks.json': row(EVERYONE),
   'GET /v1/me': row(only(PEOPLE)),
   'GET /v1/users': row(only(ADMIN)),
@@ -89,7 +93,8 @@ export const MATRIX: Record<string, Row> = {
   // Codes and visitor passes.
   'POST /v1/visitor-passes': row(only(ADMIN)),
   'GET /v1/visitor-passes': row(only(STAFF)),
-  'GET /v1/visitor-passes/{id}': row(only(STAFF)),
+  // A pass with its live code: admins only.
+  'GET /v1/visitor-passes/{id}': row(only(ADMIN)),
   'POST /v1/visitor-passes/{id}/revoke': row(only(ADMIN)),
   'POST /v1/doors/{id}/qr-secret/rotate': row(only(ADMIN)),
 

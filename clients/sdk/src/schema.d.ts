@@ -2270,7 +2270,7 @@ export interface paths {
         };
         put?: never;
         /**
-         * Enrol your face: 1 to 5 photos (JPEG, PNG or WebP) in the `images` field, each passing the quality and liveness checks, all of the same face. Replaces an earlier enrolment. The photos are never stored; a sealed template is.
+         * Enrol your face: 1 to 5 photos (JPEG, PNG or WebP) in the `images` field, each passing the quality and liveness checks, all of the same face. Needs a sign-in with your password in the last minutes (FACE_ENROL_SIGN_IN_MAX_AGE_S). A face that matches the one on record replaces it at once; a first face, or another one, waits for an admin's approval (202), and the face on record stays until then. The photos are never stored; a sealed template is.
          * @description Needs a user access token.
          */
         post: {
@@ -2288,8 +2288,17 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Enrolled */
+                /** @description Enrolled: it matches the face on record */
                 201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FaceStatus"];
+                    };
+                };
+                /** @description Waiting for an admin's approval (`pending`) */
+                202: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2315,7 +2324,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description CONSENT_REQUIRED or INSUFFICIENT_ROLE */
+                /** @description RECENT_SIGN_IN_REQUIRED, CONSENT_REQUIRED or INSUFFICIENT_ROLE */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -2324,7 +2333,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description IMAGE_TOO_LARGE */
+                /** @description IMAGE_TOO_LARGE (bytes), or PHOTO_TOO_LARGE (pixels by its header, over 12 MP by default; details: which photo) */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -2351,7 +2360,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description RATE_LIMITED (too many from this caller); see Retry-After */
+                /** @description TOO_MANY_PHOTOS (as many of your photos are being checked as you may have at once), or RATE_LIMITED (too many from this caller); see Retry-After */
                 429: {
                     headers: {
                         [name: string]: unknown;
@@ -2432,9 +2441,173 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * A person's face data status: enrolled or not, an enrolment waiting for approval, and the history of changes. Never the template.
+         * @description Needs an admin or security access token.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Their face data status */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FaceStatus"];
+                    };
+                };
+                /** @description VALIDATION_FAILED (the id is not a UUID) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description TOKEN_MISSING or TOKEN_INVALID */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description INSUFFICIENT_ROLE (admin or security only) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description UPSTREAM_UNAVAILABLE (the face service is unreachable); 504 UPSTREAM_TIMEOUT */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
         put?: never;
-        post?: never;
+        /**
+         * Enrol a person standing in front of you (they have given consent): 1 to 5 photos in the `images` field, in use at once. Needs your own sign-in with your password in the last minutes.
+         * @description Needs an admin access token.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "multipart/form-data": {
+                        images: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Enrolled */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FaceStatus"];
+                    };
+                };
+                /** @description VALIDATION_FAILED (the id is not a UUID), IMAGES_REQUIRED, TOO_MANY_IMAGES, UNEXPECTED_FIELD or MALFORMED_MULTIPART */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description TOKEN_MISSING or TOKEN_INVALID */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description RECENT_SIGN_IN_REQUIRED, CONSENT_REQUIRED (the person has not agreed) or INSUFFICIENT_ROLE (admin only) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description IMAGE_TOO_LARGE (bytes), or PHOTO_TOO_LARGE (pixels by its header) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description UNSUPPORTED_MEDIA_TYPE (not multipart/form-data) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description FACE_REJECTED or FACES_DO_NOT_MATCH */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description TOO_MANY_PHOTOS (as many of the person's photos are being checked as they may have at once) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description UPSTREAM_UNAVAILABLE (the face service is unreachable); 504 UPSTREAM_TIMEOUT */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
         /**
          * Erase a person's face template (an erasure request). Harmless when there is none.
          * @description Needs an admin access token.
@@ -2495,6 +2668,178 @@ export interface paths {
                 };
             };
         };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/users/{id}/face/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve the person's enrolment waiting for approval: it becomes the face that opens their doors.
+         * @description Needs an admin access token.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Enrolled */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FaceStatus"];
+                    };
+                };
+                /** @description VALIDATION_FAILED (the id is not a UUID) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description TOKEN_MISSING or TOKEN_INVALID */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description INSUFFICIENT_ROLE (admin only) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description NO_PENDING_ENROLMENT */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description UPSTREAM_UNAVAILABLE (the face service is unreachable); 504 UPSTREAM_TIMEOUT */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/users/{id}/face/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Refuse the person's enrolment waiting for approval; the face on record stays.
+         * @description Needs an admin access token.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Refused */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FaceStatus"];
+                    };
+                };
+                /** @description VALIDATION_FAILED (the id is not a UUID) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description TOKEN_MISSING or TOKEN_INVALID */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description INSUFFICIENT_ROLE (admin only) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description NO_PENDING_ENROLMENT */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description UPSTREAM_UNAVAILABLE (the face service is unreachable); 504 UPSTREAM_TIMEOUT */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -4920,6 +5265,17 @@ export interface components {
             imageCount: number | null;
             consentGivenAt: (string & (string)) | null;
             noticeVersion: string | null;
+            pending: {
+                requestedAt: string & (string);
+                /** @enum {string} */
+                reason: "no-template" | "no-match";
+            } | null;
+            history: {
+                at: string & (string);
+                /** @enum {string} */
+                state: "pending" | "enrolled" | "rejected" | "withdrawn" | "erased";
+                via: string | null;
+            }[];
         };
         CreateSiteBody: {
             name: string;
@@ -5263,7 +5619,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description PAYLOAD_TOO_LARGE or IMAGE_TOO_LARGE */
+            /** @description PAYLOAD_TOO_LARGE, IMAGE_TOO_LARGE (bytes) or PHOTO_TOO_LARGE (pixels by its header, over 12 MP by default) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -5272,7 +5628,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description UNSUPPORTED_MEDIA_TYPE (the body is neither JSON nor a form) or IMAGE_TYPE_UNSUPPORTED (the photo is not JPEG, PNG or WebP) */
+            /** @description UNSUPPORTED_MEDIA_TYPE (the body is neither JSON nor a form) or IMAGE_TYPE_UNSUPPORTED (the photo is not a readable JPEG, PNG or WebP) */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -5281,7 +5637,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description RATE_LIMITED (too many from this person, device or address); see Retry-After */
+            /**
+             * @description TOO_MANY_PHOTOS (as many of your photos wait for a decision as you may have at once; Retry-After)
+             *
+             *     RATE_LIMITED (too many from this person, device or address); see Retry-After
+             */
             429: {
                 headers: {
                     [name: string]: unknown;
