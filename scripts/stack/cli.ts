@@ -101,6 +101,7 @@ export async function up(s: StackSettings = stackSettings()): Promise<void> {
     }),
   );
   await topicsAndAcls(new KafkaServer(s));
+  log(`MongoDB API users: ${(await new FerretDbServer(s).ensureUsers()).join(', ')} in place`);
   log(`the ${s.profile} stack is up (${seconds(started)}; state in ${s.dir})`);
 }
 

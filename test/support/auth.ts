@@ -14,9 +14,18 @@ const TEST_KEYRING = testKeyring();
 
 export const ADMIN = { email: 'admin@roomkey.test', password: 'a long admin passphrase' };
 
-/** A MongoDB (FerretDB) database of its own for one test file, dropped afterwards. */
-export function freshMongo(prefix: string): { url: string; drop: () => Promise<void> } {
-  const url = stackUrls(stackSettings()).mongo(`${prefix}_t${randomBytes(4).toString('hex')}`);
+/**
+ * A MongoDB (FerretDB) database of its own for one test file, dropped afterwards, reached as the
+ * app's own user (`roomkey_auth` as `roomkey-auth`).
+ */
+export function freshMongo(prefix: `roomkey_${string}`): {
+  url: string;
+  drop: () => Promise<void>;
+} {
+  const url = stackUrls(stackSettings()).mongo(
+    `${prefix}_t${randomBytes(4).toString('hex')}`,
+    prefix.replace('_', '-'),
+  );
   return {
     url,
     drop: async () => {

@@ -16,7 +16,7 @@ const seconds = (min: number, max: number, fallback: number) =>
 export const AuthConfigSchema = z.object({
   ...httpEnv(3001),
   ...kafkaEnv('auth'),
-  ...mongoEnv('roomkey_auth'),
+  ...mongoEnv('auth'),
   ...tokenEnv(),
   ...devKeysEnv(),
   /** Lifetime of a person's access token. */

@@ -15,7 +15,7 @@ const int = (min: number, max: number, fallback: number) =>
 export const QrConfigSchema = z.object({
   ...httpEnv(3002),
   ...kafkaEnv('qr'),
-  ...mongoEnv('roomkey_qr'),
+  ...mongoEnv('qr'),
   ...tokenEnv(),
   ...devKeysEnv(),
   /**

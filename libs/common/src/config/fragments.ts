@@ -83,10 +83,11 @@ export const postgresEnv = (database: string) => ({
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
 });
 
-export const mongoEnv = (database: string) => ({
+export const mongoEnv = (app: string) => ({
   MONGO_URL: z
     .string()
-    .default(urls().mongo(database))
+    // The app's own user on its own database, never the stack's.
+    .default(() => urls().mongo(`roomkey_${app}`, `roomkey-${app}`))
     .refine((s) => /^mongodb(\+srv)?:\/\//.test(s), 'must be a mongodb:// URL'),
 });
 

@@ -106,6 +106,8 @@ export interface StackCredentials {
    * `roomkey-access`. Each lock's own client is made by the access app, its password shown once.
    */
   mqtt?: Record<string, string>;
+  /** The MongoDB API's users (FerretDB): `roomkey-admin` (the stack) and `roomkey-<app>`. */
+  mongo?: Record<string, string>;
 }
 
 export const credentialsFile = (s: StackSettings) => path.join(s.dir, 'credentials.json');
@@ -118,6 +120,12 @@ export function stackCredentials(s: StackSettings = stackSettings()): StackCrede
 
 /** The Kafka principal of the stack itself, the tests' tools and operator commands. */
 export const KAFKA_ADMIN_USER = 'roomkey-admin';
+
+/** The MongoDB API's user of the stack itself: it makes the apps' users. */
+export const MONGO_ADMIN_USER = 'roomkey-admin';
+
+/** The apps that keep their data in MongoDB, each as user `roomkey-<app>` in database `roomkey_<app>`. */
+export const MONGO_APPS = ['auth', 'qr'] as const;
 
 /** The MQTT client of the stack itself: it administers the broker's clients and roles. */
 export const MQTT_ADMIN_USER = 'roomkey-admin';
@@ -144,7 +152,16 @@ export function stackUrls(s: StackSettings = stackSettings()) {
   const socket = postgresSocketDir(s);
   return {
     kafkaBrokers: `${s.host}:${s.kafka.port}`,
-    mongo: (db: string) => `mongodb://${s.host}:${s.mongo.port}/${db}`,
+    /**
+     * A database as `user` (users are kept in `admin`): by default the stack's own user (for the
+     * stack and the tests' tools); an app's user is `roomkey-<app>`, its password from the
+     * credentials. Without a password the URL has no user, and the server refuses it.
+     */
+    mongo: (db: string, user: string = MONGO_ADMIN_USER) => {
+      const password = stackCredentials(s)?.mongo?.[user];
+      const login = password ? `${encodeURIComponent(user)}:${encodeURIComponent(password)}@` : '';
+      return `mongodb://${login}${s.host}:${s.mongo.port}/${db}${password ? '?authSource=admin' : ''}`;
+    },
     /**
      * A database as `role`: by default the stack's superuser (for the stack and the tests' own
      * tools); an app's role is named as its database, with its password from the credentials.
