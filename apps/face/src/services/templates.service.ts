@@ -263,25 +263,44 @@ export class Templates {
     });
   }
 
-  /** The template on record, to compare a new enrolment with; not a use of it. */
+  /**
+   * The template on record, to compare a new enrolment with; not a use of it. Undefined when
+   * there is none, or none that opens.
+   */
   async current(userId: string): Promise<{ embedding: Float32Array; model: string } | undefined> {
     const row = await this.rows.findOneBy({ userId });
-    return row ? { embedding: this.open(row, userId), model: row.model } : undefined;
+    const embedding = row && this.open(row, userId);
+    return embedding ? { embedding, model: row.model } : undefined;
   }
 
-  /** The template to compare with, or undefined when the person has none; marks it used. */
+  /**
+   * The template to compare with, or undefined when the person has none (or none that opens,
+   * which is as good as none: the door refuses); marks it used.
+   */
   async templateOf(
     userId: string,
   ): Promise<{ embedding: Float32Array; model: string } | undefined> {
     const row = await this.rows.findOneBy({ userId });
-    if (!row) return undefined;
-    const embedding = this.open(row, userId);
+    const embedding = row && this.open(row, userId);
+    if (!embedding) return undefined;
     await this.rows.update({ userId }, { lastUsedAt: new Date() });
     return { embedding, model: row.model };
   }
 
-  private open(row: FaceTemplateRow, userId: string): Float32Array {
-    const plain = this.keyring.open(row, aad(userId));
+  /**
+   * The template in a row, or undefined when it does not open: sealed under a key no longer in
+   * `FACE_TEMPLATE_KEYRING`, or altered.
+   */
+  private open(row: FaceTemplateRow, userId: string): Float32Array | undefined {
+    let plain: Buffer;
+    try {
+      plain = this.keyring.open(row, aad(userId));
+    } catch {
+      this.logger.warn(
+        `the face template of ${userId} does not open (key ${row.keyId}); it counts as none`,
+      );
+      return undefined;
+    }
     return new Float32Array(plain.buffer, plain.byteOffset, plain.length / 4);
   }
 
