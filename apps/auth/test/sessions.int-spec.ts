@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AUTH_EVENTS_V1 } from '@roomkey/contracts';
+import { eventually } from '../../../test/support/apps';
 import { findRecord } from '../../../test/support/kafka';
 import { Passwords } from '../src/services/passwords';
 import {
@@ -40,6 +41,14 @@ describe('accounts and sessions through the gateway, on real FerretDB and Kafka'
     await gw?.app.close();
     await auth?.stop();
   });
+
+  /** The gateway refuses an access token within moments of the auth app's announcement. */
+  const refusedSoon = (token: string) =>
+    eventually(
+      async () => ((await api('GET', '/v1/me', { token })).status === 401 ? true : undefined),
+      10_000,
+      'the access token to be refused',
+    );
 
   it('registers a member, signs in, refreshes, and a reused refresh token revokes the session', async () => {
     const reg = await api('POST', '/v1/auth/register', {
@@ -277,6 +286,8 @@ describe('accounts and sessions through the gateway, on real FerretDB and Kafka'
     });
     const other = await login(gw.url, email, old);
     const mine = await login(gw.url, email, old);
+    // Tokens issued in the second of the change are kept (the new pair may share it).
+    await new Promise((r) => setTimeout(r, 1100));
     const change = (currentPassword: string, newPassword: string, token = mine.accessToken) =>
       api('POST', '/v1/me/password', { token, body: { currentPassword, newPassword } });
 
@@ -304,6 +315,9 @@ describe('accounts and sessions through the gateway, on real FerretDB and Kafka'
       body: { refreshToken: changed.body.refreshToken },
     });
     expect(kept.status).toBe(200);
+    // The other session's access token is refused by the gateway too, not left to run out.
+    await refusedSoon(other.accessToken);
+    expect((await api('GET', '/v1/me', { token: changed.body.accessToken })).status).toBe(200);
     await expect(login(gw.url, email, old)).rejects.toThrow(/401/);
     await login(gw.url, email, 'a brand new passphrase');
     const revoked = await eventFor(
@@ -333,6 +347,7 @@ describe('accounts and sessions through the gateway, on real FerretDB and Kafka'
     });
     const id = made.body.id as string;
     const session = await login(gw.url, email, 'forgotten passphrase');
+    await new Promise((r) => setTimeout(r, 1100));
     const issue = (token = admin) => api('POST', `/v1/users/${id}/password-reset`, { token });
     expect(await issue(session.accessToken)).toMatchObject({
       status: 403,
@@ -368,6 +383,7 @@ describe('accounts and sessions through the gateway, on real FerretDB and Kafka'
       body: { refreshToken: session.refreshToken },
     });
     expect(refresh.status).toBe(401);
+    await refusedSoon(session.accessToken);
     await expect(login(gw.url, email, 'forgotten passphrase')).rejects.toThrow(/401/);
     await login(gw.url, email, 'a fresh passphrase');
   });

@@ -19,6 +19,20 @@ const REVOKING: Partial<Record<AuthEventsV1Payload['kind'], boolean>> = {
   'role-changed': false,
 };
 
+/**
+ * A new password ends every session of the account, and every access token issued before it
+ * (a token of the same second is kept: the new pair, issued moments after, may share it). A
+ * logout ends one session only, whose access token runs out on its own.
+ */
+const PASSWORD_SET = new Set(['password-changed', 'password-reset']);
+
+export function revokingOf(payload: AuthEventsV1Payload): boolean | undefined {
+  if (payload.kind === 'token-revoked') {
+    return PASSWORD_SET.has(payload.reason ?? '') ? false : undefined;
+  }
+  return REVOKING[payload.kind];
+}
+
 /** How long boot waits for the feed to catch up before serving (it goes on catching up after). */
 const BOOT_WAIT_MS = 10_000;
 
@@ -115,7 +129,7 @@ export class RevocationFeed implements OnApplicationBootstrap, OnApplicationShut
     // A record off the contract revokes nothing; the audit app records it as dead-lettered.
     if (!parsed.success) return;
     const { payload, occurredAt } = parsed.data;
-    const sameSecond = REVOKING[payload.kind];
+    const sameSecond = revokingOf(payload);
     const subject = payload.kind === 'device-revoked' ? payload.deviceId : payload.userId;
     if (sameSecond === undefined || !subject) return;
     this.revocations.revoke(subject, Date.parse(occurredAt), sameSecond);
