@@ -8,10 +8,11 @@ import {
 } from '@roomkey/contracts';
 import { auditAppOptions } from '../src/app';
 import { loadAuditConfig } from '../src/config';
+import { LOGGED_TOPICS } from '../src/consumers/event-log.consumer';
 import { TEST_AUDIT_KEYS } from './support';
 import { EventLogService } from '../src/services/event-log.service';
 import { eventually, startTestApp, unique } from '../../../test/support/apps';
-import { findRecord, produceRaw } from '../../../test/support/kafka';
+import { findRecord, groupAtEnd, produceRaw } from '../../../test/support/kafka';
 import { freshDatabase, query } from '../../../test/support/postgres';
 
 const goodEvent = (requestId: string): AccessRequestedV1 => ({
@@ -37,6 +38,8 @@ describe('a poison message on a real topic', () => {
 
   beforeAll(async () => {
     db = await freshDatabase('roomkey_audit');
+    // From the topics' ends: the test waits for its own records only.
+    await groupAtEnd(group, LOGGED_TOPICS);
     audit = await startTestApp(
       auditAppOptions(
         loadAuditConfig({

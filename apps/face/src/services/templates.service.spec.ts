@@ -19,7 +19,7 @@ function templatesWith(sealedWith: Keyring, openWith: Keyring): Templates {
     findOneBy: async () => row,
     update: async () => ({ affected: 1 }),
   } as unknown as Repository<FaceTemplateRow>;
-  const none = {} as Repository<never>;
+  const none = {} as never;
   return new Templates(
     rows,
     none,
