@@ -302,13 +302,20 @@ async function main(): Promise<number> {
     const { rows, account, decisions, grants, outcomes } = state;
 
     const decidedTimes = count(decisions, (d) => d.requestId);
+    const decisionOf = new Map(decisions.map((d) => [d.requestId, d]));
     const decidedTwice = [...decidedTimes].filter(([, n]) => n > 1);
     const undecided = requestIds.filter((id) => !decidedTimes.has(id));
     const unlocks = door.sim.unlocks;
     const actedTimes = count(unlocks, (u) => u.requestId);
     const unlockedTwice = [...actedTimes].filter(([, n]) => n > 1);
     const actedLate = unlocks.filter((u) => u.at > u.expiresAt);
-    const granted = new Set(grants);
+    // A request can be granted while its client never hears the 202 (the gateway killed after
+    // publishing it): the lock rightly acts on it. It counts as granted if the log says so.
+    const unheard = [...actedTimes.keys()].filter((id) => !decisionOf.has(id));
+    const grantedUnheard = (await decisionsOf(db, unheard))
+      .filter((d) => d.decision === 'granted')
+      .map((d) => d.requestId);
+    const granted = new Set([...grants, ...grantedUnheard]);
     const actedUngranted = [...actedTimes.keys()].filter((id) => !granted.has(id));
     const acked = grants.filter((g) => outcomes.get(g)?.join() === 'ack');
     const failed = grants.filter((g) => outcomes.get(g)?.join() === 'command-timeout');
@@ -323,7 +330,6 @@ async function main(): Promise<number> {
 
     // Per disruption: the requests sent in it, the unlocks decided while what it took away was
     // down, and the records produced in it.
-    const decisionOf = new Map(decisions.map((d) => [d.requestId, d]));
     const unlockFigures = (ids: string[]) =>
       `acknowledged ${ids.filter((g) => outcomes.get(g)?.join() === 'ack').length}, ` +
       `recorded as failed ${ids.filter((g) => outcomes.get(g)?.join() === 'command-timeout').length}, ` +
@@ -374,7 +380,8 @@ async function main(): Promise<number> {
     log(
       `lock: acted on ${unlocks.length} commands for ${actedTimes.size} requests; a request ` +
         `unlocked twice: ${unlockedTwice.length}${some(unlockedTwice.map(([id]) => id))}; acted ` +
-        `on past expiry: ${actedLate.length}${some(actedLate.map((u) => u.requestId))}; for no ` +
+        `on past expiry: ${actedLate.length}${some(actedLate.map((u) => u.requestId))}; for a ` +
+        `grant whose 202 the client never heard: ${grantedUnheard.length}; for no ` +
         `grant: ${actedUngranted.length}${some(actedUngranted)}; acknowledged but not acted on: ` +
         `${ackedNotActed.length}${some(ackedNotActed)}; refused: ` +
         `${JSON.stringify(Object.fromEntries(refusals))}`,
