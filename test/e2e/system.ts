@@ -32,7 +32,7 @@ export const APPS: AppName[] = ['audit', 'auth', 'qr', 'face', 'access', 'gatewa
  */
 const CONSUMES: Partial<Record<AppName, string[]>> = {
   qr: [ACCESS_REQUESTED_V1],
-  face: [QR_CHECKED_V1, FACE_CAPTURED_V1, AUTH_EVENTS_V1],
+  face: [FACE_CAPTURED_V1, AUTH_EVENTS_V1],
   access: [ACCESS_REQUESTED_V1, QR_CHECKED_V1, FACE_CHECKED_V1, AUTH_EVENTS_V1],
   audit: ALL_TOPICS.filter((t) => t.consumers.includes('audit')).map((t) => t.name),
 };

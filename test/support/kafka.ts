@@ -5,6 +5,7 @@ import { accessDecidedV1, type AccessDecidedV1, type AppName } from '@roomkey/co
 import { EventPublisher, kafkaEnv, parseConfig, stackSettings } from '@roomkey/common';
 import { kafkaConnection } from '@roomkey/common/kafka/kafka-client';
 import { localAdmin } from '../../scripts/stack/kafka';
+import { eventually } from './apps';
 
 /** The local stack's own principal (a super user), which the tests' tools act as. */
 export const testKafkaConnection = () => localAdmin(stackSettings());
@@ -293,5 +294,25 @@ export async function publishDecision(payload: AccessDecidedV1['payload']): Prom
     });
   } finally {
     await access.onApplicationShutdown();
+  }
+}
+
+/** Waits until a consumer group has settled with `members` members, each with its partitions. */
+export async function groupSettled(groupId: string, members: number, timeoutMs = 60_000) {
+  const admin = testKafka().admin();
+  await admin.connect();
+  try {
+    await eventually(
+      async () => {
+        const {
+          groups: [group],
+        } = await admin.describeGroups([groupId]);
+        return group?.state === 'Stable' && group.members.length === members ? true : undefined;
+      },
+      timeoutMs,
+      `group ${groupId} to settle with ${members} members`,
+    );
+  } finally {
+    await admin.disconnect();
   }
 }

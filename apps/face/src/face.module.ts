@@ -8,6 +8,7 @@ import {
   postgresModule,
 } from '@roomkey/common';
 import { buildPipeline } from './adapters/models';
+import { QrAnswerFeed } from './adapters/qr-answers';
 import { FACE_CONFIG, FaceConfig } from './config';
 import { FlowConsumer } from './consumers/flow.consumer';
 import { FaceController } from './http/face.controller';
@@ -88,6 +89,7 @@ export class FaceModule {
         Templates,
         Enrolment,
         FaceChecks,
+        QrAnswerFeed,
         Upkeep,
       ],
       readiness: PostgresKafkaReadiness,

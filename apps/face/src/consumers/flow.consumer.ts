@@ -1,13 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, KafkaContext } from '@nestjs/microservices';
-import {
-  AUTH_EVENTS_V1,
-  AuthEventsV1,
-  FACE_CAPTURED_V1,
-  FaceCapturedV1,
-  QR_CHECKED_V1,
-  QrCheckedV1,
-} from '@roomkey/contracts';
+import { AUTH_EVENTS_V1, AuthEventsV1, FACE_CAPTURED_V1, FaceCapturedV1 } from '@roomkey/contracts';
 import { EventRunner } from '@roomkey/common';
 import { FaceChecks } from '../services/face-checks.service';
 import { Templates } from '../services/templates.service';
@@ -19,11 +12,6 @@ export class FlowConsumer {
     private readonly checks: FaceChecks,
     private readonly templates: Templates,
   ) {}
-
-  @EventPattern(QR_CHECKED_V1)
-  qrChecked(@Ctx() ctx: KafkaContext): Promise<void> {
-    return this.runner.run(ctx, QrCheckedV1, (e) => this.checks.onQrChecked(e));
-  }
 
   @EventPattern(FACE_CAPTURED_V1)
   captured(@Ctx() ctx: KafkaContext): Promise<void> {

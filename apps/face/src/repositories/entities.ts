@@ -57,15 +57,6 @@ export class FaceConsentRow {
   @Column({ name: 'withdrawn_at', type: 'timestamptz', nullable: true }) withdrawnAt!: Date | null;
 }
 
-/** The QR step's answer for a request, waiting to be joined with its face capture. */
-@Entity({ name: 'face_qr_results' })
-export class QrResultRow {
-  @PrimaryColumn({ name: 'request_id', type: 'uuid' }) requestId!: string;
-  @Column({ type: 'boolean' }) valid!: boolean;
-  @Column({ name: 'user_id', type: 'uuid', nullable: true }) userId!: string | null;
-  @Column({ name: 'received_at', type: 'timestamptz' }) receivedAt!: Date;
-}
-
 /** The face step's answer per request, so redelivery gets the same one. */
 @Entity({ name: 'face_checks' })
 export class FaceCheckRow {
@@ -78,10 +69,4 @@ export class FaceCheckRow {
   @Column({ name: 'analysis_ms', type: 'real', nullable: true }) analysisMs!: number | null;
 }
 
-export const FACE_ENTITIES = [
-  FaceTemplateRow,
-  FaceEnrolmentRow,
-  FaceConsentRow,
-  QrResultRow,
-  FaceCheckRow,
-];
+export const FACE_ENTITIES = [FaceTemplateRow, FaceEnrolmentRow, FaceConsentRow, FaceCheckRow];

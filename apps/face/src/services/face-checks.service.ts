@@ -2,12 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/commo
 import { InjectRepository } from '@nestjs/typeorm';
 import { LessThan, Repository } from 'typeorm';
 import type { z } from 'zod';
-import {
-  FaceCapturedV1,
-  faceCheckedV1,
-  FaceCheckedV1Payload,
-  QrCheckedV1,
-} from '@roomkey/contracts';
+import { FaceCapturedV1, faceCheckedV1, FaceCheckedV1Payload } from '@roomkey/contracts';
 import {
   CallerQuota,
   describeError,
@@ -20,13 +15,12 @@ import { FACE_CONFIG, FaceConfig } from '../config';
 import type { FaceProblem } from '../domain/gates';
 import type { FaceAnalysis, FacePipeline } from '../domain/pipeline';
 import { cosine } from '../domain/vectors';
-import { FaceCheckRow, QrResultRow } from '../repositories/entities';
+import { QrAnswer, QrAnswerFeed } from '../adapters/qr-answers';
+import { FaceCheckRow } from '../repositories/entities';
 import { Templates } from './templates.service';
 import { CAPTURE_KEYRING, FACE_PIPELINE, PHOTO_QUOTA } from './tokens';
 
 type Answer = Omit<z.infer<typeof FaceCheckedV1Payload>, 'requestId'>;
-
-const POLL_MS = 200;
 
 /** How a refused image reads on face.checked.v1. */
 function outcomeOf(problem: FaceProblem): Answer {
@@ -52,21 +46,20 @@ interface Held {
   event: FaceCapturedV1;
   receivedAt: Date;
   image: Buffer;
-  deadline: number;
   unit: Release;
   timer?: NodeJS.Timeout;
 }
 
 /**
- * The face step of the access flow. A capture (face.captured.v1) is joined with the QR step's
- * answer (qr.checked.v1) by request id, whichever comes first. The QR answer is written to
- * PostgreSQL; the capture, which must never be stored, is held in memory for at most
- * FACE_QR_WAIT_MS, at most FACE_MAX_PHOTOS_PER_CALLER of one caller's and FACE_MAX_PHOTOS_HELD
- * in all (beyond them a capture is dropped). When a valid answer arrives in this process the
- * face is analysed and compared at once; a capture held here whose answer another instance
- * consumed is found by polling the table.
- * With no valid QR answer in time nothing is compared or published: the access saga denies
- * on its deadline. Handlers never wait on each other, so one partition cannot stall another.
+ * The face step of the access flow. A capture (face.captured.v1, to one instance of the shared
+ * group) is joined in memory with the QR step's answer (qr.checked.v1, which every instance
+ * reads: `QrAnswerFeed`) by request id, whichever comes first; no instance depends on which
+ * partitions another holds, and nothing polls. The capture, which must never be stored, is held
+ * for at most FACE_QR_WAIT_MS, at most FACE_MAX_PHOTOS_PER_CALLER of one caller's and
+ * FACE_MAX_PHOTOS_HELD in all (beyond them a capture is dropped). When a valid answer arrives
+ * the face is analysed and compared at once. With no valid QR answer in time nothing is
+ * compared or published: the access saga denies on its deadline. Handlers never wait on each
+ * other, so one partition cannot stall another.
  */
 @Injectable()
 export class FaceChecks implements OnApplicationShutdown {
@@ -74,7 +67,6 @@ export class FaceChecks implements OnApplicationShutdown {
   private readonly held = new Map<string, Held>();
 
   constructor(
-    @InjectRepository(QrResultRow) private readonly qrResults: Repository<QrResultRow>,
     @InjectRepository(FaceCheckRow) private readonly checks: Repository<FaceCheckRow>,
     @Inject(FACE_PIPELINE) private readonly pipeline: FacePipeline,
     @Inject(CAPTURE_KEYRING) private readonly captureKeys: Keyring,
@@ -82,49 +74,39 @@ export class FaceChecks implements OnApplicationShutdown {
     @Inject(PHOTO_QUOTA) private readonly quota: CallerQuota,
     private readonly templates: Templates,
     private readonly publisher: EventPublisher,
-  ) {}
+    private readonly qrAnswers: QrAnswerFeed,
+  ) {
+    qrAnswers.onAnswer((requestId, answer) => {
+      this.onQrAnswer(requestId, answer).catch((err: unknown) =>
+        this.logger.warn(`request ${requestId}: face check failed: ${describeError(err)}`),
+      );
+    });
+  }
 
   onApplicationShutdown(): void {
     for (const requestId of [...this.held.keys()]) this.release(requestId)?.unit();
   }
 
-  async onQrChecked(event: QrCheckedV1): Promise<void> {
-    const { requestId, outcome, userId } = event.payload;
-    const row = {
-      requestId,
-      valid: outcome === 'valid',
-      userId: userId ?? null,
-      receivedAt: new Date(),
-    };
-    await this.qrResults.upsert(row, ['requestId']);
+  /** A QR answer read by this instance: it completes a capture held here, if any. */
+  async onQrAnswer(requestId: string, answer: QrAnswer): Promise<void> {
     const held = this.release(requestId);
-    if (held) await this.answerHeld(held, row);
+    if (held) await this.answerHeld(held, answer);
   }
 
   async onCaptured(event: FaceCapturedV1): Promise<void> {
     const receivedAt = new Date();
     const { requestId, captureId } = event.payload;
-    // The stored answer (a redelivered capture) and the QR answer, in one round trip.
-    const [known] = (await this.checks.query(
-      `select c.payload as answer, q.valid, q.user_id
-       from (select $1::uuid as request_id) r
-       left join face_checks c using (request_id)
-       left join face_qr_results q using (request_id)`,
-      [requestId],
-    )) as { answer: Answer | null; valid: boolean | null; user_id: string | null }[];
-    if (known?.answer) return this.publish(event, known.answer);
+    // A redelivered capture gets the answer stored the first time.
+    const stored = await this.checks.findOneBy({ requestId });
+    if (stored) return this.publish(event, stored.payload as Answer);
     let image: Buffer;
     try {
       image = this.captureKeys.open(event.payload.image, `face-capture:${requestId}`);
     } catch {
       throw new PermanentEventError(`capture ${captureId} does not open under the capture keys`);
     }
-    if (known && known.valid !== null) {
-      return this.answer({ event, receivedAt }, image, {
-        valid: known.valid,
-        userId: known.user_id,
-      });
-    }
+    const qr = this.qrAnswers.get(requestId);
+    if (qr) return this.answer({ event, receivedAt }, image, qr);
     // A second copy of a capture already waiting adds nothing.
     if (this.held.has(requestId)) return;
     // A capture without its caller (sent before captures named one) counts only in the total.
@@ -138,29 +120,14 @@ export class FaceChecks implements OnApplicationShutdown {
       receivedAt,
       image,
       unit,
-      deadline: Date.now() + this.config.FACE_QR_WAIT_MS,
     };
+    // No await since the answer was looked for: it cannot have slipped in between.
     this.held.set(requestId, held);
-    this.poll(requestId, held);
-  }
-
-  /** Looks for the QR answer in the table until the capture's deadline. */
-  private poll(requestId: string, held: Held): void {
     held.timer = setTimeout(() => {
-      void (async () => {
-        if (this.held.get(requestId) !== held) return;
-        const qr = await this.qrResults.findOneBy({ requestId });
-        if (qr && this.release(requestId)) return this.answerHeld(held, qr);
-        if (Date.now() >= held.deadline) {
-          this.release(requestId)?.unit();
-          this.logger.warn(`request ${requestId}: no QR answer within the wait; face not checked`);
-          return;
-        }
-        this.poll(requestId, held);
-      })().catch((err: unknown) =>
-        this.logger.warn(`request ${requestId}: face check failed: ${describeError(err)}`),
-      );
-    }, POLL_MS);
+      if (this.held.get(requestId) !== held) return;
+      this.release(requestId)?.unit();
+      this.logger.warn(`request ${requestId}: no QR answer within the wait; face not checked`);
+    }, this.config.FACE_QR_WAIT_MS);
     held.timer.unref();
   }
 
@@ -173,7 +140,7 @@ export class FaceChecks implements OnApplicationShutdown {
   }
 
   /** Answers a capture that was held, then gives its caller's unit back. */
-  private async answerHeld(held: Held, qr: Pick<QrResultRow, 'valid' | 'userId'>): Promise<void> {
+  private async answerHeld(held: Held, qr: Pick<QrAnswer, 'valid' | 'userId'>): Promise<void> {
     try {
       await this.answer(held, held.image, qr);
     } finally {
@@ -188,7 +155,7 @@ export class FaceChecks implements OnApplicationShutdown {
   private async answer(
     capture: Pick<Held, 'event' | 'receivedAt'>,
     image: Buffer,
-    qr: Pick<QrResultRow, 'valid' | 'userId'>,
+    qr: Pick<QrAnswer, 'valid' | 'userId'>,
   ): Promise<void> {
     if (!qr.valid) return; // the QR step already refused: nothing to analyse or compare
     const { event, receivedAt } = capture;
@@ -244,9 +211,8 @@ export class FaceChecks implements OnApplicationShutdown {
     );
   }
 
-  /** Drops QR answers and face answers nobody will ask for again. */
+  /** Drops face answers nobody will ask for again. */
   async sweep(now = new Date()): Promise<void> {
-    await this.qrResults.delete({ receivedAt: LessThan(new Date(now.getTime() - 3600_000)) });
     await this.checks.delete({ checkedAt: LessThan(new Date(now.getTime() - 35 * 86_400_000)) });
   }
 }
