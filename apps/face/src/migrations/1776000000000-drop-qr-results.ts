@@ -11,14 +11,8 @@ export class DropQrResults1776000000000 implements MigrationInterface {
     await q.query(`drop table face_qr_results`);
   }
 
-  async down(q: QueryRunner): Promise<void> {
-    await q.query(`
-      create table face_qr_results (
-        request_id uuid primary key,
-        valid boolean not null,
-        user_id uuid,
-        received_at timestamptz not null
-      )`);
-    await q.query(`create index face_qr_results_received_idx on face_qr_results (received_at)`);
+  /** Not reversible: the table held only answers of requests decided long ago. */
+  async down(): Promise<void> {
+    throw new Error('DropQrResults1776000000000 cannot be reverted');
   }
 }
