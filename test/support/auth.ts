@@ -102,6 +102,10 @@ export async function startGatewayFor(auth: StartedAuth, env: Record<string, str
   return startTestApp(
     gatewayAppOptions(
       loadGatewayConfig({
+        // The first request to a freshly started app can take seconds on a machine busy with
+        // other work (its code paths compiled, its connections and key sets fetched): a slow
+        // start is not what these tests are about.
+        UPSTREAM_TIMEOUT_MS: '15000',
         AUTH_URL: auth.url,
         JWKS_URL: auth.jwksUrl,
         KAFKA_GROUP_ID: unique('roomkey.gateway.it'),
