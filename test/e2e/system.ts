@@ -139,6 +139,8 @@ export async function startSystem(
     access: { DATABASE_URL: access.url, LOCK_KEYRING: testKeyring() },
     gateway: {
       FACE_CAPTURE_KEYRING: captureKeyring,
+      // A freshly started app's first answer can take seconds on a busy machine.
+      UPSTREAM_TIMEOUT_MS: '15000',
       // The admin web's and kiosk's server, on loopback, says which browser asks.
       TRUST_PROXY: 'loopback',
       // Load and chaos runs send from one address as a few callers; the limits have tests of
