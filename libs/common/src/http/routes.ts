@@ -1,0 +1,152 @@
+import { RequestMethod, SetMetadata, Type } from '@nestjs/common';
+import {
+  HTTP_CODE_METADATA,
+  METHOD_METADATA,
+  PATH_METADATA,
+  ROUTE_ARGS_METADATA,
+} from '@nestjs/common/constants';
+import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
+import { API_SCHEMAS, ApiSchemaName } from '@roomkey/contracts';
+import { RouteAccess, routeAccess } from '../auth/decorators';
+import { ZodPipe } from './zod-pipe';
+
+/** A query parameter as the OpenAPI document shows it. */
+export interface QueryParam {
+  name: string;
+  schema: Record<string, unknown>;
+  description: string;
+}
+
+/**
+ * What a route's OpenAPI operation says beyond what the code declares already: its path and
+ * method (`@Get`, `@Post`...), its status (`@HttpCode`), who may call it (`@Public`,
+ * `@OptionalAuth`, `@Roles`) and its JSON body (the schema of its `@Body` pipe).
+ */
+export interface OperationDoc {
+  tag: string;
+  summary: string;
+  /** More than the summary, after the line saying who may call. */
+  description?: string;
+  /** A JSON body the handler validates itself rather than through a `@Body` pipe. */
+  body?: ApiSchemaName;
+  /** A multipart/form-data upload: the field the files go in, how many, and whether it may be left out. */
+  upload?: { field: string; maxFiles: number; optional?: boolean };
+  query?: QueryParam[];
+  /** The success answer; `csv`: it also answers text/csv, `stream`: text/event-stream instead. */
+  ok: { schema?: ApiSchemaName; description: string; csv?: boolean; stream?: boolean };
+  /** A second success status answering the same schema (202: accepted, not done yet). */
+  okToo?: { status: number; description: string };
+  /** Every error status with its codes. */
+  errors: Record<number, string>;
+}
+
+export const OPERATION_KEY = 'roomkey:operation';
+
+/** Describes the route it decorates for the OpenAPI document; every served route has one. */
+export const Operation = (doc: OperationDoc) => SetMetadata(OPERATION_KEY, doc);
+
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+/** One route as its controller declares it. */
+export interface Route {
+  method: Method;
+  /** As the OpenAPI document writes it: `/v1/users/{id}`. */
+  path: string;
+  /** As Nest and Express match it: `/v1/users/:id`. */
+  pattern: string;
+  /** The success status. */
+  status: number;
+  access: RouteAccess;
+  /** The JSON body it takes, by its schema's name. */
+  body?: ApiSchemaName;
+  doc: OperationDoc;
+  /** `Controller.handler`, to say where it is. */
+  handler: string;
+}
+
+const SCHEMA_NAMES = new Map<unknown, ApiSchemaName>(
+  Object.entries(API_SCHEMAS).map(([name, schema]) => [schema, name as ApiSchemaName]),
+);
+
+const joinPath = (...parts: string[]) =>
+  `/${parts
+    .flatMap((p) => p.split('/'))
+    .filter(Boolean)
+    .join('/')}`;
+
+/** The schema a handler's `@Body(new ZodPipe(...))` validates with, by its name. */
+function bodyOf(controller: Type<unknown>, name: string, where: string): ApiSchemaName | undefined {
+  const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, name) ?? {}) as Record<
+    string,
+    { pipes?: unknown[] }
+  >;
+  const body = Object.entries(args).find(([key]) => key.startsWith(`${RouteParamtypes.BODY}:`));
+  const pipe = body?.[1].pipes?.find((p): p is ZodPipe<never> => p instanceof ZodPipe);
+  if (!pipe) return undefined;
+  const schemaName = SCHEMA_NAMES.get(pipe.schema);
+  if (!schemaName) throw new Error(`${where}: its body schema is not one of API_SCHEMAS`);
+  return schemaName;
+}
+
+/**
+ * Every route of these controllers, read from their decorators: the forwarding table, the
+ * OpenAPI document and the authorisation matrix all come from here. A route without
+ * `@Operation` is an error.
+ */
+export function routesOf(controllers: Type<unknown>[]): Route[] {
+  return controllers.flatMap((controller) => {
+    const base = Reflect.getMetadata(PATH_METADATA, controller) as string;
+    const proto = controller.prototype as Record<string, object>;
+    return Object.getOwnPropertyNames(proto).flatMap((name): Route[] => {
+      const handler = proto[name]!;
+      const requestMethod = Reflect.getMetadata(METHOD_METADATA, handler) as
+        RequestMethod | undefined;
+      if (name === 'constructor' || requestMethod === undefined) return [];
+      const sub = Reflect.getMetadata(PATH_METADATA, handler) as string;
+      const pattern = joinPath(base, sub);
+      const method = RequestMethod[requestMethod].toLowerCase() as Method;
+      const where = `${controller.name}.${name} (${method.toUpperCase()} ${pattern})`;
+      const doc = Reflect.getMetadata(OPERATION_KEY, handler) as OperationDoc | undefined;
+      if (!doc) throw new Error(`${where} has no @Operation`);
+      const body = doc.body ?? bodyOf(controller, name, where);
+      return [
+        {
+          method,
+          path: pattern.replace(/:(\w+)/g, '{$1}'),
+          pattern,
+          status:
+            (Reflect.getMetadata(HTTP_CODE_METADATA, handler) as number | undefined) ??
+            (method === 'post' ? 201 : 200),
+          access: routeAccess(handler, controller),
+          ...(body ? { body } : {}),
+          doc,
+          handler: `${controller.name}.${name}`,
+        },
+      ];
+    });
+  });
+}
+
+/** Error notes many routes share. */
+export const BAD_BODY =
+  'VALIDATION_FAILED (a field is missing, unknown or of the wrong type) or MALFORMED_JSON';
+export const BAD_ID = 'VALIDATION_FAILED (the id is not a UUID)';
+export const BAD_QUERY = 'VALIDATION_FAILED (a query parameter)';
+export const TOKEN = 'TOKEN_MISSING or TOKEN_INVALID';
+export const ADMIN_ONLY = 'INSUFFICIENT_ROLE (admin only)';
+export const STAFF_ONLY = 'INSUFFICIENT_ROLE (admin or security only)';
+export const RATE_LIMITED = 'RATE_LIMITED (too many from this caller); see Retry-After';
+
+/** The query parameters of every paged list. */
+export const PAGE_PARAMS: QueryParam[] = [
+  {
+    name: 'limit',
+    schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
+    description: 'Page size',
+  },
+  {
+    name: 'after',
+    schema: { type: 'string', format: 'uuid' },
+    description: '`next` of the previous page',
+  },
+];
