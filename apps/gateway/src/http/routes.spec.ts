@@ -1,3 +1,9 @@
+import type { OpenAPIObject } from '@nestjs/swagger';
+import { accessOpenApi } from '../../../access/src/http/routes';
+import { auditOpenApi } from '../../../audit/src/http/routes';
+import { authOpenApi } from '../../../auth/src/http/routes';
+import { faceOpenApi } from '../../../face/src/http/routes';
+import { qrOpenApi } from '../../../qr/src/http/routes';
 import { publicOpenApi } from '../openapi/document';
 import { FORWARDED_ROUTES, forwardingTable, PUBLIC_ROUTES, UPSTREAMS } from './routes';
 
@@ -39,5 +45,36 @@ describe('the routes the gateway serves and forwards', () => {
     expect(unavailable('/v1/locks', 'post')).toMatch(
       /^LOCK_BROKER_UNAVAILABLE .*, or UPSTREAM_UNAVAILABLE/,
     );
+  });
+
+  it("is the apps' own documents, each operation with its app unreachable added", () => {
+    type Operation = { responses: Record<string, unknown> };
+    const operations = (doc: OpenAPIObject) =>
+      Object.entries(doc.paths).flatMap(([path, item]) =>
+        Object.entries(item as Record<string, Operation>).map(
+          ([method, op]) => [`${method} ${path}`, op] as const,
+        ),
+      );
+    const pub = new Map(operations(publicOpenApi()));
+    const schemas = publicOpenApi().components!.schemas!;
+    for (const doc of [
+      authOpenApi(),
+      qrOpenApi(),
+      faceOpenApi(),
+      accessOpenApi(),
+      auditOpenApi(),
+    ]) {
+      for (const [operation, op] of operations(doc)) {
+        const { 503: _unavailable, ...responses } = pub.get(operation)!.responses;
+        const { 503: _own, ...ownResponses } = op.responses;
+        expect([operation, { ...pub.get(operation), responses }]).toEqual([
+          operation,
+          { ...op, responses: ownResponses },
+        ]);
+      }
+      for (const [name, schema] of Object.entries(doc.components!.schemas!)) {
+        expect([name, schemas[name]]).toEqual([name, schema]);
+      }
+    }
   });
 });

@@ -1,9 +1,6 @@
-import type { INestApplication } from '@nestjs/common';
-import { OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import { openApiDocument, pageCsp, Route, routesOf, securityHeaders } from '@roomkey/common';
+import type { OpenAPIObject } from '@nestjs/swagger';
+import { openApiDocument, Route, routesOf } from '@roomkey/common';
 import { FORWARDED_ROUTES, ForwardedRoute, GATEWAY_CONTROLLERS } from '../http/routes';
-
-export const DOCS_PATH = 'docs';
 
 /** A forwarded route also answers 503 and 504 when its app does not. */
 function withUpstreamErrors(route: ForwardedRoute): Route {
@@ -34,14 +31,4 @@ export function publicOpenApi(): OpenAPIObject {
     },
     [...routesOf(GATEWAY_CONTROLLERS), ...FORWARDED_ROUTES.map(withUpstreamErrors)],
   );
-}
-
-/** Serves the document at /docs (UI) and /docs-json. */
-export function serveOpenApi(app: INestApplication): void {
-  // Swagger UI's page has an inline <style> block (never an inline script).
-  for (const handler of securityHeaders(pageCsp({ styleSrc: ["'unsafe-inline'"] }))) {
-    app.use(`/${DOCS_PATH}`, handler);
-  }
-  const doc = publicOpenApi();
-  SwaggerModule.setup(DOCS_PATH, app, () => doc, { jsonDocumentUrl: `${DOCS_PATH}-json` });
 }

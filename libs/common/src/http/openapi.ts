@@ -1,8 +1,10 @@
-import { DocumentBuilder, OpenAPIObject } from '@nestjs/swagger';
+import type { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { z } from 'zod';
 import { API_SCHEMAS, ApiSchemaName, TokenRole, UserRole } from '@roomkey/contracts';
 import type { RouteAccess } from '../auth/decorators';
 import type { Route } from './routes';
+import { pageCsp, securityHeaders } from './security-headers';
 
 /**
  * Puts contract schemas into an OpenAPI document's components, generated from the same zod
@@ -159,4 +161,16 @@ export function openApiDocument(
     item[route.method] = operation(route);
   }
   return addZodSchemas(doc, schemasOf(routes) as Record<string, z.ZodType>);
+}
+
+export const DOCS_PATH = 'docs';
+
+/** Serves an app's document at /docs (UI) and /docs-json; it is built at once, so a route without @Operation stops the start. */
+export function serveOpenApi(app: INestApplication, document: () => OpenAPIObject): void {
+  const doc = document();
+  // Swagger UI's page has an inline <style> block (never an inline script).
+  for (const handler of securityHeaders(pageCsp({ styleSrc: ["'unsafe-inline'"] }))) {
+    app.use(`/${DOCS_PATH}`, handler);
+  }
+  SwaggerModule.setup(DOCS_PATH, app, () => doc, { jsonDocumentUrl: `${DOCS_PATH}-json` });
 }
