@@ -102,15 +102,15 @@ export function routesOf(controllers: Type<unknown>[]): Route[] {
       const requestMethod = Reflect.getMetadata(METHOD_METADATA, handler) as
         RequestMethod | undefined;
       if (name === 'constructor' || requestMethod === undefined) return [];
-      const sub = Reflect.getMetadata(PATH_METADATA, handler) as string;
-      const pattern = joinPath(base, sub);
       const method = RequestMethod[requestMethod].toLowerCase() as Method;
-      const where = `${controller.name}.${name} (${method.toUpperCase()} ${pattern})`;
       const doc = Reflect.getMetadata(OPERATION_KEY, handler) as OperationDoc | undefined;
-      if (!doc) throw new Error(`${where} has no @Operation`);
-      const body = doc.body ?? bodyOf(controller, name, where);
-      return [
-        {
+      const subs = [Reflect.getMetadata(PATH_METADATA, handler) as string | string[]].flat();
+      return subs.map((sub): Route => {
+        const pattern = joinPath(base, sub);
+        const where = `${controller.name}.${name} (${method.toUpperCase()} ${pattern})`;
+        if (!doc) throw new Error(`${where} has no @Operation`);
+        const body = doc.body ?? bodyOf(controller, name, where);
+        return {
           method,
           path: pattern.replace(/:(\w+)/g, '{$1}'),
           pattern,
@@ -121,8 +121,8 @@ export function routesOf(controllers: Type<unknown>[]): Route[] {
           ...(body ? { body } : {}),
           doc,
           handler: `${controller.name}.${name}`,
-        },
-      ];
+        };
+      });
     });
   });
 }
