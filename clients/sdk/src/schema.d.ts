@@ -119,7 +119,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description Seconds to hold a pending request open */
+                    /** @description Seconds to hold a pending request open until it is decided */
                     wait?: number;
                 };
                 header?: never;
@@ -276,7 +276,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description For clients that cannot send Last-Event-ID: the same */
+                    /** @description For clients that cannot set headers: the same as Last-Event-ID */
                     lastEventId?: number;
                 };
                 header?: never;
@@ -4727,6 +4727,8 @@ export interface paths {
                     state?: "open" | "acknowledged" | "resolved";
                     /** @description How many */
                     limit?: number;
+                    /** @description Only alerts newer than this `seq`, oldest first (how the live feed catches up) */
+                    after?: number;
                 };
                 header?: never;
                 path?: never;
@@ -4980,9 +4982,9 @@ export interface paths {
                     /** @description `next` of the previous page */
                     after?: string;
                     /** @description Decided at or after this instant */
-                    from?: string;
+                    from?: string & (string);
                     /** @description Decided before this instant */
-                    to?: string;
+                    to?: string & (string);
                     /** @description Only this person */
                     userId?: string;
                     /** @description Only this door */
@@ -5073,9 +5075,9 @@ export interface paths {
             parameters: {
                 query?: {
                     /** @description Decided at or after this instant */
-                    from?: string;
+                    from?: string & (string);
                     /** @description Decided before this instant */
-                    to?: string;
+                    to?: string & (string);
                 };
                 header?: never;
                 path?: never;
@@ -5157,9 +5159,9 @@ export interface paths {
                     /** @description `next` of the previous page */
                     after?: string;
                     /** @description Decided at or after this instant */
-                    from?: string;
+                    from?: string & (string);
                     /** @description Decided before this instant */
-                    to?: string;
+                    to?: string & (string);
                 };
                 header?: never;
                 path?: never;
@@ -5423,6 +5425,7 @@ export interface components {
             /** Format: uuid */
             doorId: string;
             step: number;
+            /** Format: date-time */
             nextAt: string & (string);
             refreshInSeconds: number;
         };
@@ -5430,13 +5433,16 @@ export interface components {
             payload: string;
             svg: string;
             png: string;
+            /** Format: date-time */
             expiresAt: string & (string);
             refreshInSeconds: number;
         };
         CreateVisitorPassBody: {
             name: string;
             doorIds: string[];
+            /** Format: date-time */
             validFrom?: string & (string);
+            /** Format: date-time */
             validUntil: string & (string);
             /** @default 1 */
             maxUses: number;
@@ -5448,7 +5454,9 @@ export interface components {
             id: string;
             name: string;
             doorIds: string[];
+            /** Format: date-time */
             validFrom: string & (string);
+            /** Format: date-time */
             validUntil: string & (string);
             maxUses: number;
             uses: number;
@@ -5456,7 +5464,9 @@ export interface components {
             status: "active" | "expired" | "revoked";
             /** Format: uuid */
             userId: string | null;
+            /** Format: date-time */
             createdAt: string & (string);
+            /** Format: date-time */
             revokedAt: (string & (string)) | null;
         };
         VisitorPassWithCode: {
@@ -5464,7 +5474,9 @@ export interface components {
             id: string;
             name: string;
             doorIds: string[];
+            /** Format: date-time */
             validFrom: string & (string);
+            /** Format: date-time */
             validUntil: string & (string);
             maxUses: number;
             uses: number;
@@ -5472,7 +5484,9 @@ export interface components {
             status: "active" | "expired" | "revoked";
             /** Format: uuid */
             userId: string | null;
+            /** Format: date-time */
             createdAt: string & (string);
+            /** Format: date-time */
             revokedAt: (string & (string)) | null;
             code: {
                 payload: string;
@@ -5486,7 +5500,9 @@ export interface components {
                 id: string;
                 name: string;
                 doorIds: string[];
+                /** Format: date-time */
                 validFrom: string & (string);
+                /** Format: date-time */
                 validUntil: string & (string);
                 maxUses: number;
                 uses: number;
@@ -5494,7 +5510,9 @@ export interface components {
                 status: "active" | "expired" | "revoked";
                 /** Format: uuid */
                 userId: string | null;
+                /** Format: date-time */
                 createdAt: string & (string);
+                /** Format: date-time */
                 revokedAt: (string & (string)) | null;
             }[];
             /** Format: uuid */
@@ -5504,6 +5522,7 @@ export interface components {
             /** Format: uuid */
             doorId: string;
             version: number;
+            /** Format: date-time */
             rotatedAt: string & (string);
         };
         FaceConsentBody: {
@@ -5513,18 +5532,23 @@ export interface components {
         };
         FaceStatus: {
             enrolled: boolean;
+            /** Format: date-time */
             enrolledAt: (string & (string)) | null;
+            /** Format: date-time */
             lastUsedAt: (string & (string)) | null;
             model: string | null;
             imageCount: number | null;
+            /** Format: date-time */
             consentGivenAt: (string & (string)) | null;
             noticeVersion: string | null;
             pending: {
+                /** Format: date-time */
                 requestedAt: string & (string);
                 /** @enum {string} */
                 reason: "no-template" | "no-match";
             } | null;
             history: {
+                /** Format: date-time */
                 at: string & (string);
                 /** @enum {string} */
                 state: "pending" | "enrolled" | "rejected" | "withdrawn" | "erased";
@@ -5554,6 +5578,7 @@ export interface components {
             id: string;
             name: string;
             timeZone: string;
+            /** Format: date-time */
             createdAt: string & (string);
         };
         SiteList: {
@@ -5561,6 +5586,7 @@ export interface components {
             id: string;
             name: string;
             timeZone: string;
+            /** Format: date-time */
             createdAt: string & (string);
         }[];
         CreateRoomBody: {
@@ -5575,7 +5601,9 @@ export interface components {
             siteId: string;
             name: string;
             lockedDown: boolean;
+            /** Format: date-time */
             lockdownChangedAt: (string & (string)) | null;
+            /** Format: date-time */
             createdAt: string & (string);
         };
         RoomList: {
@@ -5585,7 +5613,9 @@ export interface components {
             siteId: string;
             name: string;
             lockedDown: boolean;
+            /** Format: date-time */
             lockdownChangedAt: (string & (string)) | null;
+            /** Format: date-time */
             createdAt: string & (string);
         }[];
         CreateLockBody: {
@@ -5597,7 +5627,9 @@ export interface components {
             name: string;
             state: string | null;
             online: boolean;
+            /** Format: date-time */
             lastSeenAt: (string & (string)) | null;
+            /** Format: date-time */
             createdAt: string & (string);
         };
         LockRegistered: {
@@ -5606,7 +5638,9 @@ export interface components {
             name: string;
             state: string | null;
             online: boolean;
+            /** Format: date-time */
             lastSeenAt: (string & (string)) | null;
+            /** Format: date-time */
             createdAt: string & (string);
             secret: string;
             mqtt: {
@@ -5626,7 +5660,9 @@ export interface components {
             name: string;
             state: string | null;
             online: boolean;
+            /** Format: date-time */
             lastSeenAt: (string & (string)) | null;
+            /** Format: date-time */
             createdAt: string & (string);
         }[];
         CreateDoorBody: {
@@ -5648,6 +5684,7 @@ export interface components {
             lockId: string;
             /** Format: uuid */
             kioskId: string | null;
+            /** Format: date-time */
             createdAt: string & (string);
         };
         DoorList: {
@@ -5660,6 +5697,7 @@ export interface components {
             lockId: string;
             /** Format: uuid */
             kioskId: string | null;
+            /** Format: date-time */
             createdAt: string & (string);
         }[];
         CreatePermissionBody: {
@@ -5669,7 +5707,9 @@ export interface components {
             userId?: string;
             /** @enum {string} */
             role?: "admin" | "security" | "member" | "visitor";
+            /** Format: date-time */
             validFrom?: string & (string);
+            /** Format: date-time */
             validUntil?: string & (string);
             windows?: {
                 days: ("mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun")[];
@@ -5685,13 +5725,16 @@ export interface components {
             /** Format: uuid */
             userId: string | null;
             role: string | null;
+            /** Format: date-time */
             validFrom: (string & (string)) | null;
+            /** Format: date-time */
             validUntil: (string & (string)) | null;
             windows: {
                 days: ("mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun")[];
                 from: string;
                 to: string;
             }[] | null;
+            /** Format: date-time */
             createdAt: string & (string);
         };
         PermissionList: {
@@ -5702,13 +5745,16 @@ export interface components {
             /** Format: uuid */
             userId: string | null;
             role: string | null;
+            /** Format: date-time */
             validFrom: (string & (string)) | null;
+            /** Format: date-time */
             validUntil: (string & (string)) | null;
             windows: {
                 days: ("mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun")[];
                 from: string;
                 to: string;
             }[] | null;
+            /** Format: date-time */
             createdAt: string & (string);
         }[];
         DecisionRecord: {
@@ -5717,6 +5763,7 @@ export interface components {
             /** @enum {string|null} */
             decision: "granted" | "denied" | null;
             reasons: string[];
+            /** Format: date-time */
             decidedAt: (string & (string)) | null;
             /** Format: uuid */
             doorId: string | null;
@@ -5737,10 +5784,13 @@ export interface components {
             evidence: string[];
             /** @enum {string} */
             state: "open" | "acknowledged" | "resolved";
+            /** Format: date-time */
             firstAt: string & (string);
+            /** Format: date-time */
             lastAt: string & (string);
             /** Format: uuid */
             ackedBy: string | null;
+            /** Format: date-time */
             ackedAt: (string & (string)) | null;
         };
         AlertList: {
@@ -5756,10 +5806,13 @@ export interface components {
             evidence: string[];
             /** @enum {string} */
             state: "open" | "acknowledged" | "resolved";
+            /** Format: date-time */
             firstAt: string & (string);
+            /** Format: date-time */
             lastAt: string & (string);
             /** Format: uuid */
             ackedBy: string | null;
+            /** Format: date-time */
             ackedAt: (string & (string)) | null;
         }[];
         AccessLogPage: {
@@ -5769,7 +5822,9 @@ export interface components {
                 /** @enum {string} */
                 decision: "granted" | "denied";
                 reasons: string[];
+                /** Format: date-time */
                 requestedAt: (string & (string)) | null;
+                /** Format: date-time */
                 decidedAt: string & (string);
                 /** Format: uuid */
                 userId: string | null;
@@ -5791,12 +5846,15 @@ export interface components {
             next: string | null;
         };
         AccessStats: {
+            /** Format: date-time */
             from: string & (string);
+            /** Format: date-time */
             to: string & (string);
             attempts: number;
             granted: number;
             denied: number;
             perHour: {
+                /** Format: date-time */
                 hour: string & (string);
                 attempts: number;
                 granted: number;

@@ -296,13 +296,7 @@ export class AdminController {
 
   @Get('permissions')
   @Roles('admin', 'security')
-  @Operation({
-    ...list('permissions', 'List permissions, by room or user.', 'PermissionList'),
-    query: [
-      { name: 'roomId', schema: { type: 'string', format: 'uuid' }, description: 'Only this room' },
-      { name: 'userId', schema: { type: 'string', format: 'uuid' }, description: 'Only this user' },
-    ],
-  })
+  @Operation(list('permissions', 'List permissions, by room or user.', 'PermissionList'))
   listPermissions(@Query(new ZodPipe(ListPermissionsQuery, 'query')) q: ListPermissionsQuery) {
     return this.model.listPermissions(q);
   }

@@ -15,10 +15,17 @@ import {
 import { Alerts } from '../services/alerts.service';
 
 const ListAlertsQuery = z.strictObject({
-  state: z.enum(['open', 'acknowledged', 'resolved']).optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
-  /** Only alerts newer than this `seq`, oldest first (how the live feed catches up). */
-  after: z.coerce.number().int().min(0).optional(),
+  state: z
+    .enum(['open', 'acknowledged', 'resolved'])
+    .optional()
+    .describe('Only alerts in this state'),
+  limit: z.coerce.number().int().min(1).max(500).default(100).describe('How many'),
+  after: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .describe('Only alerts newer than this `seq`, oldest first (how the live feed catches up)'),
 });
 /** A type of its own name: decorator metadata must not point at the schema value. */
 type ListAlertsParams = z.infer<typeof ListAlertsQuery>;
@@ -33,18 +40,6 @@ export class AlertsController {
   @Operation({
     tag: 'alerts',
     summary: 'Alerts, newest first: what fired, about what, how often, and their state.',
-    query: [
-      {
-        name: 'state',
-        schema: { type: 'string', enum: ['open', 'acknowledged', 'resolved'] },
-        description: 'Only alerts in this state',
-      },
-      {
-        name: 'limit',
-        schema: { type: 'integer', minimum: 1, maximum: 500, default: 100 },
-        description: 'How many',
-      },
-    ],
     ok: { schema: 'AlertList', description: 'The alerts' },
     errors: { 400: BAD_QUERY, 401: TOKEN, 403: STAFF_ONLY },
   })

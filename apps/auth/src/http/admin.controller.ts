@@ -13,7 +13,6 @@ import {
   BAD_ID,
   BAD_QUERY,
   Operation,
-  PAGE_PARAMS,
   Roles,
   TOKEN,
   ZodPipe,
@@ -36,24 +35,6 @@ export class AdminController {
   @Operation({
     tag: 'users',
     summary: 'List accounts, ordered by id, a page at a time.',
-    query: [
-      ...PAGE_PARAMS,
-      {
-        name: 'q',
-        schema: { type: 'string', minLength: 1, maxLength: 100 },
-        description: 'Only accounts whose email or name contains this text (any case)',
-      },
-      {
-        name: 'role',
-        schema: { type: 'string', enum: ['admin', 'security', 'member', 'visitor'] },
-        description: 'Only accounts with this role',
-      },
-      {
-        name: 'status',
-        schema: { type: 'string', enum: ['active', 'disabled'] },
-        description: 'Only accounts in this state',
-      },
-    ],
     ok: { schema: 'UserPage', description: 'A page of accounts' },
     errors: { 400: BAD_QUERY, 401: TOKEN, 403: ADMIN_ONLY },
   })

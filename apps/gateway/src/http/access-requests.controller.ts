@@ -28,7 +28,15 @@ import { GATEWAY_CONFIG, GatewayConfig } from '../config';
 import { openEventStream, sendEvent } from './event-stream';
 import { AccessRequestsService } from '../services/access-requests.service';
 
-const WaitQuery = z.strictObject({ wait: z.coerce.number().int().min(0).max(30).default(0) });
+const WaitQuery = z.strictObject({
+  wait: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(30)
+    .default(0)
+    .describe('Seconds to hold a pending request open until it is decided'),
+});
 /** A type of its own name: decorator metadata must not point at the schema value. */
 type WaitParams = z.infer<typeof WaitQuery>;
 
@@ -97,13 +105,6 @@ export class AccessRequestsController {
       'kiosk of its door, and admin and security staff; to anyone else it does not exist (404). ' +
       'A failed face check is told as `face-not-verified`; staff see the precise reason here and ' +
       'in the access log.',
-    query: [
-      {
-        name: 'wait',
-        schema: { type: 'integer', minimum: 0, maximum: 30 },
-        description: 'Seconds to hold a pending request open',
-      },
-    ],
     ok: { schema: 'AccessRequestView', description: 'The request' },
     errors: {
       400: 'VALIDATION_FAILED (the id is not a UUID, or wait)',

@@ -8,8 +8,12 @@ import { GATEWAY_CONFIG, GatewayConfig } from '../config';
 import { openEventStream, sendEvent } from './event-stream';
 
 const StreamQuery = z.strictObject({
-  /** For clients that cannot set headers: the same as Last-Event-ID. */
-  lastEventId: z.coerce.number().int().min(0).optional(),
+  lastEventId: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .describe('For clients that cannot set headers: the same as Last-Event-ID'),
 });
 /** A type of its own name: decorator metadata must not point at the schema value. */
 type StreamParams = z.infer<typeof StreamQuery>;
@@ -32,13 +36,6 @@ export class AlertStreamController {
   @Operation({
     tag: 'alerts',
     summary: 'The live alert feed (text/event-stream); resume with Last-Event-ID',
-    query: [
-      {
-        name: 'lastEventId',
-        schema: { type: 'integer', minimum: 0 },
-        description: 'For clients that cannot send Last-Event-ID: the same',
-      },
-    ],
     ok: { stream: true, description: 'event: alert, id: seq, data: AlertView' },
     errors: { 400: BAD_QUERY, 401: TOKEN, 403: STAFF_ONLY },
   })

@@ -14,13 +14,6 @@ export class CodesController {
     tag: 'codes',
     summary:
       "The door's current code for the kiosk to show, as text, SVG and PNG. It changes every 30 s (and is accepted one step either side); ask again after `refreshInSeconds`.",
-    query: [
-      {
-        name: 'doorId',
-        schema: { type: 'string', format: 'uuid' },
-        description: 'Which door, when the kiosk serves several',
-      },
-    ],
     ok: { schema: 'KioskCode', description: 'The current code' },
     errors: {
       400: 'DOOR_REQUIRED (the kiosk serves several doors) or VALIDATION_FAILED (doorId)',

@@ -10,6 +10,16 @@ import { pageCsp, securityHeaders } from './security-headers';
  * Puts contract schemas into an OpenAPI document's components, generated from the same zod
  * objects that validate at runtime, so the document cannot drift from the code.
  */
+const jsonSchema = (schema: z.ZodType) => {
+  const json = z.toJSONSchema(schema, {
+    target: 'openapi-3.0',
+    io: 'input',
+    unrepresentable: 'any',
+  }) as Record<string, unknown>;
+  delete json.$schema;
+  return json;
+};
+
 export function addZodSchemas(
   doc: OpenAPIObject,
   schemas: Record<string, z.ZodType>,
@@ -17,13 +27,7 @@ export function addZodSchemas(
   doc.components ??= {};
   doc.components.schemas ??= {};
   for (const [name, schema] of Object.entries(schemas)) {
-    const json = z.toJSONSchema(schema, {
-      target: 'openapi-3.0',
-      io: 'input',
-      unrepresentable: 'any',
-    }) as Record<string, unknown>;
-    delete json.$schema;
-    doc.components.schemas[name] = json;
+    doc.components.schemas[name] = jsonSchema(schema);
   }
   return doc;
 }
@@ -39,6 +43,21 @@ const ID_PARAM = {
 
 const sameRoles = (a: readonly TokenRole[], b: readonly TokenRole[]) =>
   a.length === b.length && a.every((r) => b.includes(r));
+
+/** A query's fields as query parameters, each described as its schema describes it. */
+function queryParameters(query: z.ZodType): Record<string, unknown>[] {
+  const { properties = {}, required = [] } = jsonSchema(query) as {
+    properties?: Record<string, Record<string, unknown>>;
+    required?: string[];
+  };
+  return Object.entries(properties).map(([name, { description, ...schema }]) => ({
+    name,
+    in: 'query',
+    required: required.includes(name),
+    schema,
+    ...(description ? { description } : {}),
+  }));
+}
 
 /** Who may call, in a line. */
 export function accessNote(access: RouteAccess): string {
@@ -110,7 +129,7 @@ function operation(route: Route): Record<string, unknown> {
   }
   const parameters = [
     ...(route.path.includes('{id}') ? [ID_PARAM] : []),
-    ...(doc.query ?? []).map((q) => ({ ...q, in: 'query', required: false })),
+    ...(route.query ? queryParameters(route.query) : []),
   ];
   return {
     tags: [doc.tag],

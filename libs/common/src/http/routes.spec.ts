@@ -1,5 +1,5 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { RenameBody } from '@roomkey/contracts';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ListPermissionsQuery, RenameBody } from '@roomkey/contracts';
 import { OptionalAuth, Public, Roles } from '../auth/decorators';
 import { openApiDocument } from './openapi';
 import { BAD_ID, Operation, routesOf, TOKEN } from './routes';
@@ -16,7 +16,7 @@ class ThingsController {
     ok: { schema: 'RoomList', description: 'The list' },
     errors: { 401: TOKEN },
   })
-  list() {}
+  list(@Query(new ZodPipe(ListPermissionsQuery, 'query')) _query: ListPermissionsQuery) {}
 
   @Post(':id/rename')
   @HttpCode(200)
@@ -82,6 +82,7 @@ describe('routes read from their controllers', () => {
       access: { token: 'optional', roles: ['member'] },
     });
     expect(route('upload').body).toBeUndefined();
+    expect(route('list').query).toBe(ListPermissionsQuery);
   });
 
   it('refuses a route without @Operation, naming it', () => {
@@ -95,6 +96,11 @@ describe('routes read from their controllers', () => {
     const list = doc.paths['/v1/things']!.get!;
     expect(list.description).toBe('Needs an admin or security access token.');
     expect(list.security).toEqual([{ bearer: [] }]);
+    const uuid = { type: 'string', format: 'uuid', pattern: expect.any(String) };
+    expect(list.parameters).toEqual([
+      { name: 'roomId', in: 'query', required: false, schema: uuid, description: 'Only this room' },
+      { name: 'userId', in: 'query', required: false, schema: uuid, description: 'Only this user' },
+    ]);
     const rename = doc.paths['/v1/things/{id}/rename']!.post!;
     expect(rename.parameters).toEqual([
       { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } },

@@ -6,21 +6,16 @@ import {
   ROUTE_ARGS_METADATA,
 } from '@nestjs/common/constants';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
+import { z } from 'zod';
 import { API_SCHEMAS, ApiSchemaName } from '@roomkey/contracts';
 import { RouteAccess, routeAccess } from '../auth/decorators';
 import { ZodPipe } from './zod-pipe';
 
-/** A query parameter as the OpenAPI document shows it. */
-export interface QueryParam {
-  name: string;
-  schema: Record<string, unknown>;
-  description: string;
-}
-
 /**
  * What a route's OpenAPI operation says beyond what the code declares already: its path and
  * method (`@Get`, `@Post`...), its status (`@HttpCode`), who may call it (`@Public`,
- * `@OptionalAuth`, `@Roles`) and its JSON body (the schema of its `@Body` pipe).
+ * `@OptionalAuth`, `@Roles`), its JSON body and its query parameters (the schemas of its `@Body`
+ * and `@Query` pipes).
  */
 export interface OperationDoc {
   tag: string;
@@ -31,7 +26,6 @@ export interface OperationDoc {
   body?: ApiSchemaName;
   /** A multipart/form-data upload: the field the files go in, how many, and whether it may be left out. */
   upload?: { field: string; maxFiles: number; optional?: boolean };
-  query?: QueryParam[];
   /** The success answer; `csv`: it also answers text/csv, `stream`: text/event-stream instead. */
   ok: { schema?: ApiSchemaName; description: string; csv?: boolean; stream?: boolean };
   /** A second success status answering the same schema (202: accepted, not done yet). */
@@ -59,6 +53,8 @@ export interface Route {
   access: RouteAccess;
   /** The JSON body it takes, by its schema's name. */
   body?: ApiSchemaName;
+  /** What its query parameters must be. */
+  query?: z.ZodType;
   doc: OperationDoc;
   /** `Controller.handler`, to say where it is. */
   handler: string;
@@ -74,16 +70,25 @@ const joinPath = (...parts: string[]) =>
     .filter(Boolean)
     .join('/')}`;
 
-/** The schema a handler's `@Body(new ZodPipe(...))` validates with, by its name. */
-function bodyOf(controller: Type<unknown>, name: string, where: string): ApiSchemaName | undefined {
+/** The schema a handler's `@Body(new ZodPipe(...))` or `@Query(...)` validates with. */
+function pipedSchema(
+  controller: Type<unknown>,
+  name: string,
+  param: RouteParamtypes.BODY | RouteParamtypes.QUERY,
+): z.ZodType | undefined {
   const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, name) ?? {}) as Record<
     string,
     { pipes?: unknown[] }
   >;
-  const body = Object.entries(args).find(([key]) => key.startsWith(`${RouteParamtypes.BODY}:`));
-  const pipe = body?.[1].pipes?.find((p): p is ZodPipe<never> => p instanceof ZodPipe);
-  if (!pipe) return undefined;
-  const schemaName = SCHEMA_NAMES.get(pipe.schema);
+  const piped = Object.entries(args).find(([key]) => key.startsWith(`${param}:`));
+  return piped?.[1].pipes?.find((p): p is ZodPipe<z.ZodType> => p instanceof ZodPipe)?.schema;
+}
+
+/** A body by the name API_SCHEMAS gives its schema. */
+function bodyOf(controller: Type<unknown>, name: string, where: string): ApiSchemaName | undefined {
+  const schema = pipedSchema(controller, name, RouteParamtypes.BODY);
+  if (!schema) return undefined;
+  const schemaName = SCHEMA_NAMES.get(schema);
   if (!schemaName) throw new Error(`${where}: its body schema is not one of API_SCHEMAS`);
   return schemaName;
 }
@@ -110,6 +115,7 @@ export function routesOf(controllers: Type<unknown>[]): Route[] {
         const where = `${controller.name}.${name} (${method.toUpperCase()} ${pattern})`;
         if (!doc) throw new Error(`${where} has no @Operation`);
         const body = doc.body ?? bodyOf(controller, name, where);
+        const query = pipedSchema(controller, name, RouteParamtypes.QUERY);
         return {
           method,
           path: pattern.replace(/:(\w+)/g, '{$1}'),
@@ -119,6 +125,7 @@ export function routesOf(controllers: Type<unknown>[]): Route[] {
             (method === 'post' ? 201 : 200),
           access: routeAccess(handler, controller),
           ...(body ? { body } : {}),
+          ...(query ? { query } : {}),
           doc,
           handler: `${controller.name}.${name}`,
         };
@@ -136,17 +143,3 @@ export const TOKEN = 'TOKEN_MISSING or TOKEN_INVALID';
 export const ADMIN_ONLY = 'INSUFFICIENT_ROLE (admin only)';
 export const STAFF_ONLY = 'INSUFFICIENT_ROLE (admin or security only)';
 export const RATE_LIMITED = 'RATE_LIMITED (too many from this caller); see Retry-After';
-
-/** The query parameters of every paged list. */
-export const PAGE_PARAMS: QueryParam[] = [
-  {
-    name: 'limit',
-    schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
-    description: 'Page size',
-  },
-  {
-    name: 'after',
-    schema: { type: 'string', format: 'uuid' },
-    description: '`next` of the previous page',
-  },
-];
