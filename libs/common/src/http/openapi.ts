@@ -6,10 +6,6 @@ import type { RouteAccess } from '../auth/decorators';
 import type { Route } from './routes';
 import { pageCsp, securityHeaders } from './security-headers';
 
-/**
- * Puts contract schemas into an OpenAPI document's components, generated from the same zod
- * objects that validate at runtime, so the document cannot drift from the code.
- */
 const jsonSchema = (schema: z.ZodType) => {
   const json = z.toJSONSchema(schema, {
     target: 'openapi-3.0',
@@ -20,6 +16,10 @@ const jsonSchema = (schema: z.ZodType) => {
   return json;
 };
 
+/**
+ * Puts contract schemas into an OpenAPI document's components, generated from the same zod
+ * objects that validate at runtime, so the document cannot drift from the code.
+ */
 export function addZodSchemas(
   doc: OpenAPIObject,
   schemas: Record<string, z.ZodType>,
@@ -33,13 +33,6 @@ export function addZodSchemas(
 }
 
 export const schemaRef = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-
-const ID_PARAM = {
-  name: 'id',
-  in: 'path',
-  required: true,
-  schema: { type: 'string', format: 'uuid' },
-};
 
 const sameRoles = (a: readonly TokenRole[], b: readonly TokenRole[]) =>
   a.length === b.length && a.every((r) => b.includes(r));
@@ -128,7 +121,12 @@ function operation(route: Route): Record<string, unknown> {
     responses[status] = { description, ...errorBody };
   }
   const parameters = [
-    ...(route.path.includes('{id}') ? [ID_PARAM] : []),
+    ...Object.entries(route.params).map(([name, schema]) => ({
+      name,
+      in: 'path',
+      required: true,
+      schema: schema ? jsonSchema(schema) : { type: 'string' },
+    })),
     ...(route.query ? queryParameters(route.query) : []),
   ];
   return {

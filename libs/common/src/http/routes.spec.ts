@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ListPermissionsQuery, RenameBody } from '@roomkey/contracts';
+import { Id, ListPermissionsQuery, RenameBody } from '@roomkey/contracts';
 import { OptionalAuth, Public, Roles } from '../auth/decorators';
 import { openApiDocument } from './openapi';
 import { BAD_ID, Operation, routesOf, TOKEN } from './routes';
@@ -26,7 +26,10 @@ class ThingsController {
     ok: { schema: 'RoomView', description: 'Renamed' },
     errors: { 400: BAD_ID },
   })
-  rename(@Param('id') _id: string, @Body(new ZodPipe(RenameBody)) _body: RenameBody) {}
+  rename(
+    @Param('id', new ZodPipe(Id, 'thing id')) _id: string,
+    @Body(new ZodPipe(RenameBody)) _body: RenameBody,
+  ) {}
 
   @Delete(':id')
   @HttpCode(204)
@@ -102,8 +105,9 @@ describe('routes read from their controllers', () => {
       { name: 'userId', in: 'query', required: false, schema: uuid, description: 'Only this user' },
     ]);
     const rename = doc.paths['/v1/things/{id}/rename']!.post!;
-    expect(rename.parameters).toEqual([
-      { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } },
+    expect(rename.parameters).toEqual([{ name: 'id', in: 'path', required: true, schema: uuid }]);
+    expect(doc.paths['/v1/things/{id}']!.delete!.parameters).toEqual([
+      { name: 'id', in: 'path', required: true, schema: { type: 'string' } },
     ]);
     expect(rename.requestBody).toEqual({
       required: true,

@@ -53,6 +53,8 @@ export interface Route {
   access: RouteAccess;
   /** The JSON body it takes, by its schema's name. */
   body?: ApiSchemaName;
+  /** Its path parameters, each with the schema its `@Param` pipe validates with, if any. */
+  params: Record<string, z.ZodType | undefined>;
   /** What its query parameters must be. */
   query?: z.ZodType;
   doc: OperationDoc;
@@ -70,17 +72,23 @@ const joinPath = (...parts: string[]) =>
     .filter(Boolean)
     .join('/')}`;
 
-/** The schema a handler's `@Body(new ZodPipe(...))` or `@Query(...)` validates with. */
+/**
+ * The schema a handler's `@Body(new ZodPipe(...))`, `@Query(...)` or `@Param(data, ...)`
+ * validates with.
+ */
 function pipedSchema(
   controller: Type<unknown>,
   name: string,
-  param: RouteParamtypes.BODY | RouteParamtypes.QUERY,
+  param: RouteParamtypes.BODY | RouteParamtypes.QUERY | RouteParamtypes.PARAM,
+  data?: string,
 ): z.ZodType | undefined {
   const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, name) ?? {}) as Record<
     string,
-    { pipes?: unknown[] }
+    { data?: unknown; pipes?: unknown[] }
   >;
-  const piped = Object.entries(args).find(([key]) => key.startsWith(`${param}:`));
+  const piped = Object.entries(args).find(
+    ([key, arg]) => key.startsWith(`${param}:`) && arg.data === data,
+  );
   return piped?.[1].pipes?.find((p): p is ZodPipe<z.ZodType> => p instanceof ZodPipe)?.schema;
 }
 
@@ -116,6 +124,12 @@ export function routesOf(controllers: Type<unknown>[]): Route[] {
         if (!doc) throw new Error(`${where} has no @Operation`);
         const body = doc.body ?? bodyOf(controller, name, where);
         const query = pipedSchema(controller, name, RouteParamtypes.QUERY);
+        const params = Object.fromEntries(
+          [...pattern.matchAll(/:(\w+)/g)].map(([, param]) => [
+            param!,
+            pipedSchema(controller, name, RouteParamtypes.PARAM, param),
+          ]),
+        );
         return {
           method,
           path: pattern.replace(/:(\w+)/g, '{$1}'),
@@ -124,6 +138,7 @@ export function routesOf(controllers: Type<unknown>[]): Route[] {
             (Reflect.getMetadata(HTTP_CODE_METADATA, handler) as number | undefined) ??
             (method === 'post' ? 201 : 200),
           access: routeAccess(handler, controller),
+          params,
           ...(body ? { body } : {}),
           ...(query ? { query } : {}),
           doc,
