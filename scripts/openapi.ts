@@ -1,16 +1,11 @@
-import { randomBytes } from 'node:crypto';
-import { NestFactory } from '@nestjs/core';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import type { INestApplication } from '@nestjs/common';
 import type { OpenAPIObject } from '@nestjs/swagger';
-import type { GatewayConfig } from '../apps/gateway/src/config';
-import type { GatewayModule as Module } from '../apps/gateway/src/gateway.module';
 
 /**
- * The gateway's OpenAPI document, built from its code without connecting to anything, written
+ * The gateway's OpenAPI document, built from the apps' controllers without starting any, written
  * to clients/sdk/openapi.json, which the typed client is generated from. With `--check` it
  * writes nothing and fails when the committed document or the types generated from it differ:
  * the API changed and `npm run sdk:generate` was not run.
@@ -18,7 +13,7 @@ import type { GatewayModule as Module } from '../apps/gateway/src/gateway.module
 const ROOT = path.resolve(__dirname, '..');
 const OUT = path.join(ROOT, 'clients/sdk/openapi.json');
 const TYPES = path.join(ROOT, 'clients/sdk/src/schema.d.ts');
-/** The built gateway (`npm run build`): its decorators carry the metadata Nest needs. */
+/** The built gateway (`npm run build`): its decorators carry the routes' metadata. */
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded at run time, once built
 const built = (file: string): unknown => require(path.join(ROOT, 'dist/apps/gateway/src', file));
 
@@ -32,26 +27,10 @@ function generateTypes(document: string, output: string): void {
 }
 
 async function main(): Promise<void> {
-  const { loadGatewayConfig } = built('config') as {
-    loadGatewayConfig: (env: NodeJS.ProcessEnv) => GatewayConfig;
+  const { publicOpenApi } = built('openapi/document') as {
+    publicOpenApi: () => OpenAPIObject;
   };
-  const { GatewayModule } = built('gateway.module') as { GatewayModule: typeof Module };
-  const { openApiDocument } = built('openapi/document') as {
-    openApiDocument: (app: INestApplication) => OpenAPIObject;
-  };
-  // The document needs the app's routes, not its keys nor its broker (it never connects): a
-  // keyring made for this run, and no Kafka credentials asked for.
-  const config = loadGatewayConfig({
-    ...process.env,
-    FACE_CAPTURE_KEYRING: `docs:${randomBytes(32).toString('base64')}`,
-    KAFKA_SASL_MECHANISM: 'none',
-  });
-  const app = await NestFactory.create(GatewayModule.forConfig(config), {
-    logger: false,
-    abortOnError: false,
-  });
-  const doc = `${JSON.stringify(openApiDocument(app), null, 2)}\n`;
-  await app.close();
+  const doc = `${JSON.stringify(publicOpenApi(), null, 2)}\n`;
   if (process.argv.includes('--check')) {
     const tmp = mkdtempSync(path.join(tmpdir(), 'roomkey-sdk-'));
     try {

@@ -1,10 +1,11 @@
 /**
- * Who may call each operation of the public API: for every operation of the OpenAPI document
- * (`METHOD /path`), what each kind of caller gets. `ok`: past the guard (the answer is then
- * about the request: 200, 400, 404 for an unknown id, ...); 401: no token; 403: a role not
- * allowed (`INSUFFICIENT_ROLE`); 404: a resource that is not the caller's, answered as unknown.
- * `authorisation.e2e-spec.ts` calls each one as each caller, and fails on an operation without a
- * row.
+ * Who may call each route of the public API: for every route the apps declare
+ * (`apps/gateway/src/http/routes.ts` gathers them), `METHOD /path` as the OpenAPI document writes
+ * it, what each kind of caller gets. `ok`: past the guard (the answer is then about the request:
+ * 200, 400, 404 for an unknown id, ...); 401: no token; 403: a role not allowed
+ * (`INSUFFICIENT_ROLE`); 404: a resource that is not the caller's, answered as unknown.
+ * `authorisation.e2e-spec.ts` fails on a route without a row or a row that disagrees with the
+ * route's declared roles, and calls each one as each caller.
  */
 export const CALLERS = [
   'anonymous',

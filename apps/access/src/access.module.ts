@@ -6,7 +6,7 @@ import { DynsecLockAccounts, LockAccounts } from './adapters/lock-accounts';
 import { MQTT_LOGIN, MQTT_URL, MqttConnection } from './adapters/mqtt-connection';
 import { ACCESS_CONFIG, AccessConfig, LOCK_KEYRING } from './config';
 import { SagaConsumer } from './consumers/saga.consumer';
-import { AdminController } from './http/admin.controller';
+import { ACCESS_CONTROLLERS } from './http/routes';
 import { MIGRATIONS } from './migrations';
 import { AccessReadiness } from './readiness';
 import { ACCESS_ENTITIES } from './repositories/entities';
@@ -44,7 +44,7 @@ export class AccessModule {
         TypeOrmModule.forFeature(ACCESS_ENTITIES),
         mqtt,
       ],
-      controllers: [AdminController, SagaConsumer],
+      controllers: [...ACCESS_CONTROLLERS, SagaConsumer],
       providers: [
         { provide: ACCESS_CONFIG, useValue: config },
         {

@@ -29,7 +29,7 @@ import { signCommand } from '../src/domain/lock-command';
 import { OLDEST_UNSENT_COMMAND } from '../src/services/locks.service';
 import { Retention } from '../src/services/retention.service';
 import { query } from '../../../test/support/postgres';
-import { ACCESS_ROUTES } from '../../gateway/src/openapi/access-routes';
+import { ACCESS_CONTROLLERS } from '../src/http/routes';
 import { LockSimulator } from '../src/sim/lock-simulator';
 import { lockBrokerUrl, simulatorOf } from '../../../test/support/locks';
 
@@ -570,7 +570,7 @@ describe('the gateway', () => {
   });
 
   it('documents every access route, and each one reaches the access app', async () => {
-    const doc = await expectDocumentedAndForwarded(gw.url, ACCESS_ROUTES);
+    const doc = await expectDocumentedAndForwarded(gw.url, ACCESS_CONTROLLERS);
     // The QR route under /v1/doors still reaches the qr app, not access.
     expect(doc.paths['/v1/doors/{id}/qr-secret/rotate'].post).toBeDefined();
   });

@@ -1,6 +1,7 @@
 import { AppOptions, kafkaConsumerOptions } from '@roomkey/common';
 import { AuditConfig, loadAuditConfig } from './config';
 import { AuditModule } from './audit.module';
+import { auditOpenApi } from './http/routes';
 
 /** Everything needed to build the audit app; main.ts runs it, tests build it in-process. */
 export function auditAppOptions(config: AuditConfig = loadAuditConfig()): AppOptions {
@@ -8,6 +9,7 @@ export function auditAppOptions(config: AuditConfig = loadAuditConfig()): AppOpt
     name: 'audit',
     module: AuditModule.forConfig(config),
     config,
+    openApi: auditOpenApi,
     consumer: kafkaConsumerOptions(config, {
       // The log must hold every record, so a new audit deployment reads topics from the start.
       fromBeginning: true,

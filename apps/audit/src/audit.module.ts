@@ -10,8 +10,7 @@ import { CHAIN_KEYS, chainKeys } from './adapters/chain-keys';
 import { CheckpointSigner, signerOrDevelopment } from './adapters/checkpoint-keys';
 import { AUDIT_CONFIG, AuditConfig } from './config';
 import { EventLogConsumer } from './consumers/event-log.consumer';
-import { AccessLogController } from './http/access-log.controller';
-import { AlertsController } from './http/alerts.controller';
+import { AUDIT_CONTROLLERS } from './http/routes';
 import { InternalController } from './http/internal.controller';
 import { MIGRATIONS } from './migrations';
 import { EventLogRow } from './repositories/event-log.entity';
@@ -31,7 +30,7 @@ export class AuditModule {
         postgresModule(config, [EventLogRow], MIGRATIONS),
         TypeOrmModule.forFeature([EventLogRow]),
       ],
-      controllers: [EventLogConsumer, InternalController, AlertsController, AccessLogController],
+      controllers: [EventLogConsumer, InternalController, ...AUDIT_CONTROLLERS],
       providers: [
         { provide: AUDIT_CONFIG, useValue: config },
         {

@@ -4,7 +4,7 @@ import { AUDIT_ALERTS_V1, AuditAlertsV1 } from '@roomkey/contracts';
 import { call, memberToken } from '../../../test/support/auth';
 import { collect } from '../../../test/support/kafka';
 import { expectDocumentedAndForwarded } from '../../../test/support/routes';
-import { AUDIT_ROUTES } from '../../gateway/src/openapi/audit-routes';
+import { AUDIT_CONTROLLERS } from '../src/http/routes';
 import { AuditUnderTest, startAuditUnderTest } from './support';
 
 let t: AuditUnderTest;
@@ -224,7 +224,7 @@ describe('alert handling through the gateway', () => {
   });
 
   it('documents every alert route, and each one reaches the audit app', async () => {
-    await expectDocumentedAndForwarded(gw.url, AUDIT_ROUTES);
+    await expectDocumentedAndForwarded(gw.url, AUDIT_CONTROLLERS);
   });
 
   it('forwards only what it should: other methods are a 405, a body-less GET ignores its content-type', async () => {

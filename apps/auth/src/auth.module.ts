@@ -9,9 +9,7 @@ import {
   RateLimiter,
 } from '@roomkey/common';
 import { AUTH_CONFIG, AuthConfig } from './config';
-import { AdminController } from './http/admin.controller';
-import { AccountController } from './http/account.controller';
-import { AuthController } from './http/auth.controller';
+import { AUTH_CONTROLLERS } from './http/routes';
 import { MongoCounterStore } from './repositories/rate-counters';
 import { AUTH_MODELS } from './repositories/schemas';
 import { AccountOutbox } from './services/account-outbox';
@@ -36,7 +34,7 @@ export class AuthModule {
         MongooseModule.forFeature(AUTH_MODELS),
         JwtModule.register({}),
       ],
-      controllers: [AuthController, AccountController, AdminController],
+      controllers: AUTH_CONTROLLERS,
       providers: [
         { provide: AUTH_CONFIG, useValue: config },
         {

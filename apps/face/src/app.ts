@@ -1,6 +1,7 @@
 import { AppOptions, kafkaConsumerOptions } from '@roomkey/common';
 import { FaceConfig, loadFaceConfig } from './config';
 import { FaceModule } from './face.module';
+import { faceOpenApi } from './http/routes';
 
 /** Everything needed to build the face app; main.ts runs it, tests build it in-process. */
 export function faceAppOptions(config: FaceConfig = loadFaceConfig()): AppOptions {
@@ -8,6 +9,7 @@ export function faceAppOptions(config: FaceConfig = loadFaceConfig()): AppOption
     name: 'face',
     module: FaceModule.forConfig(config),
     config,
+    openApi: faceOpenApi,
     // Enrolment limits count per client address, which the gateway passes on.
     trustProxy: config.TRUST_PROXY,
     consumer: kafkaConsumerOptions(config, {

@@ -11,7 +11,7 @@ import { buildPipeline } from './adapters/models';
 import { QrAnswerFeed } from './adapters/qr-answers';
 import { FACE_CONFIG, FaceConfig } from './config';
 import { FlowConsumer } from './consumers/flow.consumer';
-import { FaceController } from './http/face.controller';
+import { FACE_CONTROLLERS } from './http/routes';
 import { MIGRATIONS } from './migrations';
 import { FACE_ENTITIES } from './repositories/entities';
 import { Enrolment } from './services/enrolment.service';
@@ -36,7 +36,7 @@ export class FaceModule {
         postgresModule(config, FACE_ENTITIES, MIGRATIONS),
         TypeOrmModule.forFeature(FACE_ENTITIES),
       ],
-      controllers: [FaceController, FlowConsumer],
+      controllers: [...FACE_CONTROLLERS, FlowConsumer],
       providers: [
         { provide: FACE_CONFIG, useValue: config },
         {

@@ -34,7 +34,7 @@ import type { FacePipeline } from '../src/domain/pipeline';
 import { FACE_PIPELINE } from '../src/services/tokens';
 import { Upkeep } from '../src/services/upkeep.service';
 import { QrAnswerFeed } from '../src/adapters/qr-answers';
-import { FACE_ROUTES } from '../../gateway/src/openapi/face-routes';
+import { FACE_CONTROLLERS } from '../src/http/routes';
 
 const ROOM = randomUUID();
 const DOOR = randomUUID();
@@ -710,7 +710,7 @@ describe('what a caller can make the face app do', () => {
 
 describe('the gateway', () => {
   it('documents every face route, and each one reaches the face app', async () => {
-    const doc = await expectDocumentedAndForwarded(gw.url, FACE_ROUTES);
+    const doc = await expectDocumentedAndForwarded(gw.url, FACE_CONTROLLERS);
     expect(
       doc.paths['/v1/me/face'].post.requestBody.content['multipart/form-data'].schema.properties
         .images.maxItems,

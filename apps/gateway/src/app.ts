@@ -1,7 +1,7 @@
 import { AppOptions, kafkaConsumerOptions } from '@roomkey/common';
 import { GatewayConfig, loadGatewayConfig } from './config';
 import { GatewayModule } from './gateway.module';
-import { serveOpenApi } from './openapi/document';
+import { publicOpenApi } from './openapi/document';
 
 export function gatewayAppOptions(config: GatewayConfig = loadGatewayConfig()): AppOptions {
   return {
@@ -12,6 +12,6 @@ export function gatewayAppOptions(config: GatewayConfig = loadGatewayConfig()): 
     trustProxy: config.TRUST_PROXY,
     // Decisions matter only from now on: a new instance has no client waiting on older ones.
     consumer: kafkaConsumerOptions(config, { fromBeginning: false }),
-    setup: serveOpenApi,
+    openApi: publicOpenApi,
   };
 }

@@ -7,10 +7,9 @@ import { GATEWAY_CONFIG, GatewayConfig } from './config';
 import { DecisionsConsumer } from './consumers/decisions.consumer';
 import { RequestTracker } from './domain/request-tracker';
 import { Revocations } from './domain/revocations';
-import { AccessRequestsController } from './http/access-requests.controller';
-import { AlertStreamController } from './http/alert-stream.controller';
 import { ProxyController } from './http/proxy.controller';
 import { RevokedTokenGuard } from './http/revoked-token.guard';
+import { GATEWAY_CONTROLLERS } from './http/routes';
 import { GatewayReadiness } from './readiness';
 import { AccessRequestsService } from './services/access-requests.service';
 import { CAPTURE_KEYRING, FaceCaptures } from './services/face-captures';
@@ -20,13 +19,8 @@ import { CAPTURE_KEYRING, FaceCaptures } from './services/face-captures';
 export class GatewayModule {
   static forConfig(config: GatewayConfig): DynamicModule {
     return appModule(GatewayModule, 'gateway', config, {
-      // The alert stream before the proxy: `v1/alerts/stream` is the gateway's own.
-      controllers: [
-        AccessRequestsController,
-        AlertStreamController,
-        ProxyController,
-        DecisionsConsumer,
-      ],
+      // The gateway's own routes before the forwarded ones.
+      controllers: [...GATEWAY_CONTROLLERS, ProxyController, DecisionsConsumer],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: RequestTracker, useValue: new RequestTracker(config.TRACKED_REQUESTS) },

@@ -4,8 +4,7 @@ import { appModule, keyringOrDevelopment, MongoKafkaReadiness, mongoModule } fro
 import { QR_CONFIG, QR_KEYRING, QrConfig } from './config';
 import { AccessRequestedConsumer } from './consumers/access-requested.consumer';
 import { OutcomesConsumer } from './consumers/outcomes.consumer';
-import { AdminController } from './http/admin.controller';
-import { CodesController } from './http/codes.controller';
+import { QR_CONTROLLERS } from './http/routes';
 import { QR_MODELS } from './repositories/schemas';
 import { Accounts } from './services/accounts.service';
 import { Checks } from './services/checks.service';
@@ -21,7 +20,7 @@ export class QrModule {
   static forConfig(config: QrConfig): DynamicModule {
     return appModule(QrModule, 'qr', config, {
       imports: [mongoModule(config), MongooseModule.forFeature(QR_MODELS)],
-      controllers: [CodesController, AdminController, AccessRequestedConsumer, OutcomesConsumer],
+      controllers: [...QR_CONTROLLERS, AccessRequestedConsumer, OutcomesConsumer],
       providers: [
         { provide: QR_CONFIG, useValue: config },
         {

@@ -15,9 +15,90 @@ export interface paths {
         put?: never;
         /**
          * Ask to open a door
-         * @description Accepts the request and starts the access flow. The answer comes at once with a request id; poll `GET /v1/access-requests/{id}` for the decision. Send JSON, or multipart/form-data with the same fields plus the face photo as `face` (JPEG, PNG or WebP, up to 700 KB), which travels sealed to the face service and is never stored. The face service works on the photo shrunk to 640 px on its longer side: a photo sent at that size (the kiosk sends 640×360) is as good and costs less to upload and decode.
+         * @description Needs an access token. Accepts the request and starts the access flow. The answer comes at once with a request id; poll `GET /v1/access-requests/{id}` for the decision. Send JSON, or multipart/form-data with the same fields plus the face photo as `face` (JPEG, PNG or WebP, up to 700 KB), which travels sealed to the face service and is never stored. The face service works on the photo shrunk to 640 px on its longer side: a photo sent at that size (the kiosk sends 640×360) is as good and costs less to upload and decode.
          */
-        post: operations["AccessRequestsController_submit"];
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CreateAccessRequestBody"];
+                    "multipart/form-data": components["schemas"]["CreateAccessRequestBody"] & {
+                        /** Format: binary */
+                        face?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Accepted */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AccessRequestAccepted"];
+                    };
+                };
+                /** @description VALIDATION_FAILED (a field is missing, unknown or of the wrong type) or MALFORMED_JSON */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description TOKEN_MISSING or TOKEN_INVALID */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description DOOR_NOT_IN_SCOPE (a kiosk asked for a door it does not serve) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description PAYLOAD_TOO_LARGE, IMAGE_TOO_LARGE (bytes) or PHOTO_TOO_LARGE (pixels by its header, over 12 MP by default) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description UNSUPPORTED_MEDIA_TYPE (the body is neither JSON nor a form) or IMAGE_TYPE_UNSUPPORTED (the photo is not a readable JPEG, PNG or WebP) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description RATE_LIMITED (too many from this person, device or address), or TOO_MANY_PHOTOS (as many of your photos wait for a decision as you may have at once); see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -33,9 +114,78 @@ export interface paths {
         };
         /**
          * The state of an access request: pending, granted or denied (with reasons)
-         * @description With `wait` (seconds, up to 30) a pending request is held open until the decision arrives or the time is up (long poll). Readable by the member or kiosk that sent the request, a kiosk of its door, and admin and security staff; to anyone else it does not exist (404). A failed face check is told as `face-not-verified`; staff see the precise reason here and in the access log.
+         * @description Needs an access token. With `wait` (seconds, up to 30) a pending request is held open until the decision arrives or the time is up (long poll). Readable by the member or kiosk that sent the request, a kiosk of its door, and admin and security staff; to anyone else it does not exist (404). A failed face check is told as `face-not-verified`; staff see the precise reason here and in the access log.
          */
-        get: operations["AccessRequestsController_status"];
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Seconds to hold a pending request open until it is decided */
+                    wait?: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The request */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AccessRequestView"];
+                    };
+                };
+                /** @description VALIDATION_FAILED (the id is not a UUID, or wait) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description TOKEN_MISSING or TOKEN_INVALID */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description ACCESS_REQUEST_NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description UPSTREAM_UNAVAILABLE (the access log is unreachable) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description UPSTREAM_TIMEOUT */
+                504: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
         put?: never;
         post?: never;
         delete?: never;
@@ -53,9 +203,57 @@ export interface paths {
         };
         /**
          * The state of an access request as a server-sent event stream
-         * @description Sends `event: status` with the current state at once, then `event: decision` when the request is decided, and ends. A comment line every 15 s keeps proxies from closing it; after 60 s without a decision the stream ends and the client asks again.
+         * @description Needs an access token. Sends `event: status` with the current state at once, then `event: decision` when the request is decided, and ends. A comment line every 15 s keeps proxies from closing it; after 60 s without a decision the stream ends and the client asks again.
          */
-        get: operations["AccessRequestsController_events"];
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description text/event-stream of AccessRequestView */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/event-stream": string;
+                    };
+                };
+                /** @description VALIDATION_FAILED (the id is not a UUID) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description TOKEN_MISSING or TOKEN_INVALID */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description ACCESS_REQUEST_NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
         put?: never;
         post?: never;
         delete?: never;
@@ -71,8 +269,60 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The live alert feed (text/event-stream); resume with Last-Event-ID */
-        get: operations["AlertStreamController_stream"];
+        /**
+         * The live alert feed (text/event-stream); resume with Last-Event-ID
+         * @description Needs an admin or security access token.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description For clients that cannot set headers: the same as Last-Event-ID */
+                    lastEventId?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description event: alert, id: seq, data: AlertView */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/event-stream": string;
+                    };
+                };
+                /** @description VALIDATION_FAILED (a query parameter) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description TOKEN_MISSING or TOKEN_INVALID */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description INSUFFICIENT_ROLE (admin or security only) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
         put?: never;
         post?: never;
         delete?: never;
@@ -474,41 +724,37 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/auth/password-reset": {
+    "/v1/me": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        get?: never;
-        put?: never;
         /**
-         * Set a new password with the token of a reset link an admin issued. The link works once, for 30 minutes; every session of the account ends and a sign-in lock is lifted.
-         * @description No token needed.
+         * The signed-in account.
+         * @description Needs a user access token.
          */
-        post: {
+        get: {
             parameters: {
                 query?: never;
                 header?: never;
                 path?: never;
                 cookie?: never;
             };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["ResetPasswordBody"];
-                };
-            };
+            requestBody?: never;
             responses: {
-                /** @description The password is changed */
-                204: {
+                /** @description The account */
+                200: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["UserView"];
+                    };
                 };
-                /** @description VALIDATION_FAILED (a field is missing, unknown or of the wrong type) or MALFORMED_JSON, or RESET_TOKEN_INVALID (unknown, used or expired) */
-                400: {
+                /** @description TOKEN_MISSING or TOKEN_INVALID */
+                401: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -516,8 +762,8 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description WEAK_PASSWORD (the link still works) */
-                422: {
+                /** @description INSUFFICIENT_ROLE (device tokens have no account) */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -525,8 +771,8 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description RATE_LIMITED (too many from this caller); see Retry-After */
-                429: {
+                /** @description USER_NOT_FOUND */
+                404: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -545,6 +791,56 @@ export interface paths {
                 };
             };
         };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/.well-known/jwks.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The public keys access tokens are signed with (ES256). A retired key stays listed until the last token it signed has expired.
+         * @description No token needed.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The JSON Web Key Set */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Jwks"];
+                    };
+                };
+                /** @description UPSTREAM_UNAVAILABLE (the account service is unreachable); 504 UPSTREAM_TIMEOUT */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -648,33 +944,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/me": {
+    "/v1/users/{id}/password-reset": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
+        get?: never;
+        put?: never;
         /**
-         * The signed-in account.
-         * @description Needs a user access token.
+         * Issue a password reset link for an account: the token, shown this once, works once within 30 minutes; issuing another voids it. Give the person `/reset-password#token=<token>` on the admin web.
+         * @description Needs an admin access token.
          */
-        get: {
+        post: {
             parameters: {
                 query?: never;
                 header?: never;
-                path?: never;
+                path: {
+                    id: string;
+                };
                 cookie?: never;
             };
             requestBody?: never;
             responses: {
-                /** @description The account */
-                200: {
+                /** @description The token and when it expires */
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["UserView"];
+                        "application/json": components["schemas"]["PasswordResetIssued"];
+                    };
+                };
+                /** @description VALIDATION_FAILED (the id is not a UUID) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description TOKEN_MISSING or TOKEN_INVALID */
@@ -686,7 +995,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description INSUFFICIENT_ROLE (device tokens have no account) */
+                /** @description INSUFFICIENT_ROLE (admin only) */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -697,6 +1006,15 @@ export interface paths {
                 };
                 /** @description USER_NOT_FOUND */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description RATE_LIMITED (too many from this caller); see Retry-After */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -715,8 +1033,83 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/password-reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
         put?: never;
-        post?: never;
+        /**
+         * Set a new password with the token of a reset link an admin issued. The link works once, for 30 minutes; every session of the account ends and a sign-in lock is lifted.
+         * @description No token needed.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ResetPasswordBody"];
+                };
+            };
+            responses: {
+                /** @description The password is changed */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description VALIDATION_FAILED (a field is missing, unknown or of the wrong type) or MALFORMED_JSON, or RESET_TOKEN_INVALID (unknown, used or expired) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description WEAK_PASSWORD (the link still works) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description RATE_LIMITED (too many from this caller); see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description UPSTREAM_UNAVAILABLE (the account service is unreachable); 504 UPSTREAM_TIMEOUT */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -1136,101 +1529,6 @@ export interface paths {
         };
         trace?: never;
     };
-    "/v1/users/{id}/password-reset": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Issue a password reset link for an account: the token, shown this once, works once within 30 minutes; issuing another voids it. Give the person `/reset-password#token=<token>` on the admin web.
-         * @description Needs an admin access token.
-         */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description The token and when it expires */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["PasswordResetIssued"];
-                    };
-                };
-                /** @description VALIDATION_FAILED (the id is not a UUID) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ErrorBody"];
-                    };
-                };
-                /** @description TOKEN_MISSING or TOKEN_INVALID */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ErrorBody"];
-                    };
-                };
-                /** @description INSUFFICIENT_ROLE (admin only) */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ErrorBody"];
-                    };
-                };
-                /** @description USER_NOT_FOUND */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ErrorBody"];
-                    };
-                };
-                /** @description RATE_LIMITED (too many from this caller); see Retry-After */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ErrorBody"];
-                    };
-                };
-                /** @description UPSTREAM_UNAVAILABLE (the account service is unreachable); 504 UPSTREAM_TIMEOUT */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ErrorBody"];
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/v1/devices": {
         parameters: {
             query?: never;
@@ -1530,54 +1828,6 @@ export interface paths {
                 };
             };
         };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/.well-known/jwks.json": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * The public keys access tokens are signed with (ES256). A retired key stays listed until the last token it signed has expired.
-         * @description No token needed.
-         */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description The JSON Web Key Set */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["Jwks"];
-                    };
-                };
-                /** @description UPSTREAM_UNAVAILABLE (the account service is unreachable); 504 UPSTREAM_TIMEOUT */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ErrorBody"];
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -4477,6 +4727,8 @@ export interface paths {
                     state?: "open" | "acknowledged" | "resolved";
                     /** @description How many */
                     limit?: number;
+                    /** @description Only alerts newer than this `seq`, oldest first (how the live feed catches up) */
+                    after?: number;
                 };
                 header?: never;
                 path?: never;
@@ -4730,9 +4982,9 @@ export interface paths {
                     /** @description `next` of the previous page */
                     after?: string;
                     /** @description Decided at or after this instant */
-                    from?: string;
+                    from?: string & (string);
                     /** @description Decided before this instant */
-                    to?: string;
+                    to?: string & (string);
                     /** @description Only this person */
                     userId?: string;
                     /** @description Only this door */
@@ -4823,9 +5075,9 @@ export interface paths {
             parameters: {
                 query?: {
                     /** @description Decided at or after this instant */
-                    from?: string;
+                    from?: string & (string);
                     /** @description Decided before this instant */
-                    to?: string;
+                    to?: string & (string);
                 };
                 header?: never;
                 path?: never;
@@ -4907,9 +5159,9 @@ export interface paths {
                     /** @description `next` of the previous page */
                     after?: string;
                     /** @description Decided at or after this instant */
-                    from?: string;
+                    from?: string & (string);
                     /** @description Decided before this instant */
-                    to?: string;
+                    to?: string & (string);
                 };
                 header?: never;
                 path?: never;
@@ -4982,6 +5234,10 @@ export interface components {
             /** Format: uuid */
             doorId?: string;
             qr: string;
+        };
+        AccessRequestAccepted: {
+            /** Format: uuid */
+            requestId: string;
         };
         AccessRequestView: {
             /** Format: uuid */
@@ -5169,6 +5425,7 @@ export interface components {
             /** Format: uuid */
             doorId: string;
             step: number;
+            /** Format: date-time */
             nextAt: string & (string);
             refreshInSeconds: number;
         };
@@ -5176,13 +5433,16 @@ export interface components {
             payload: string;
             svg: string;
             png: string;
+            /** Format: date-time */
             expiresAt: string & (string);
             refreshInSeconds: number;
         };
         CreateVisitorPassBody: {
             name: string;
             doorIds: string[];
+            /** Format: date-time */
             validFrom?: string & (string);
+            /** Format: date-time */
             validUntil: string & (string);
             /** @default 1 */
             maxUses: number;
@@ -5194,7 +5454,9 @@ export interface components {
             id: string;
             name: string;
             doorIds: string[];
+            /** Format: date-time */
             validFrom: string & (string);
+            /** Format: date-time */
             validUntil: string & (string);
             maxUses: number;
             uses: number;
@@ -5202,7 +5464,9 @@ export interface components {
             status: "active" | "expired" | "revoked";
             /** Format: uuid */
             userId: string | null;
+            /** Format: date-time */
             createdAt: string & (string);
+            /** Format: date-time */
             revokedAt: (string & (string)) | null;
         };
         VisitorPassWithCode: {
@@ -5210,7 +5474,9 @@ export interface components {
             id: string;
             name: string;
             doorIds: string[];
+            /** Format: date-time */
             validFrom: string & (string);
+            /** Format: date-time */
             validUntil: string & (string);
             maxUses: number;
             uses: number;
@@ -5218,7 +5484,9 @@ export interface components {
             status: "active" | "expired" | "revoked";
             /** Format: uuid */
             userId: string | null;
+            /** Format: date-time */
             createdAt: string & (string);
+            /** Format: date-time */
             revokedAt: (string & (string)) | null;
             code: {
                 payload: string;
@@ -5232,7 +5500,9 @@ export interface components {
                 id: string;
                 name: string;
                 doorIds: string[];
+                /** Format: date-time */
                 validFrom: string & (string);
+                /** Format: date-time */
                 validUntil: string & (string);
                 maxUses: number;
                 uses: number;
@@ -5240,7 +5510,9 @@ export interface components {
                 status: "active" | "expired" | "revoked";
                 /** Format: uuid */
                 userId: string | null;
+                /** Format: date-time */
                 createdAt: string & (string);
+                /** Format: date-time */
                 revokedAt: (string & (string)) | null;
             }[];
             /** Format: uuid */
@@ -5250,6 +5522,7 @@ export interface components {
             /** Format: uuid */
             doorId: string;
             version: number;
+            /** Format: date-time */
             rotatedAt: string & (string);
         };
         FaceConsentBody: {
@@ -5259,18 +5532,23 @@ export interface components {
         };
         FaceStatus: {
             enrolled: boolean;
+            /** Format: date-time */
             enrolledAt: (string & (string)) | null;
+            /** Format: date-time */
             lastUsedAt: (string & (string)) | null;
             model: string | null;
             imageCount: number | null;
+            /** Format: date-time */
             consentGivenAt: (string & (string)) | null;
             noticeVersion: string | null;
             pending: {
+                /** Format: date-time */
                 requestedAt: string & (string);
                 /** @enum {string} */
                 reason: "no-template" | "no-match";
             } | null;
             history: {
+                /** Format: date-time */
                 at: string & (string);
                 /** @enum {string} */
                 state: "pending" | "enrolled" | "rejected" | "withdrawn" | "erased";
@@ -5300,6 +5578,7 @@ export interface components {
             id: string;
             name: string;
             timeZone: string;
+            /** Format: date-time */
             createdAt: string & (string);
         };
         SiteList: {
@@ -5307,6 +5586,7 @@ export interface components {
             id: string;
             name: string;
             timeZone: string;
+            /** Format: date-time */
             createdAt: string & (string);
         }[];
         CreateRoomBody: {
@@ -5321,7 +5601,9 @@ export interface components {
             siteId: string;
             name: string;
             lockedDown: boolean;
+            /** Format: date-time */
             lockdownChangedAt: (string & (string)) | null;
+            /** Format: date-time */
             createdAt: string & (string);
         };
         RoomList: {
@@ -5331,7 +5613,9 @@ export interface components {
             siteId: string;
             name: string;
             lockedDown: boolean;
+            /** Format: date-time */
             lockdownChangedAt: (string & (string)) | null;
+            /** Format: date-time */
             createdAt: string & (string);
         }[];
         CreateLockBody: {
@@ -5343,7 +5627,9 @@ export interface components {
             name: string;
             state: string | null;
             online: boolean;
+            /** Format: date-time */
             lastSeenAt: (string & (string)) | null;
+            /** Format: date-time */
             createdAt: string & (string);
         };
         LockRegistered: {
@@ -5352,7 +5638,9 @@ export interface components {
             name: string;
             state: string | null;
             online: boolean;
+            /** Format: date-time */
             lastSeenAt: (string & (string)) | null;
+            /** Format: date-time */
             createdAt: string & (string);
             secret: string;
             mqtt: {
@@ -5372,7 +5660,9 @@ export interface components {
             name: string;
             state: string | null;
             online: boolean;
+            /** Format: date-time */
             lastSeenAt: (string & (string)) | null;
+            /** Format: date-time */
             createdAt: string & (string);
         }[];
         CreateDoorBody: {
@@ -5394,6 +5684,7 @@ export interface components {
             lockId: string;
             /** Format: uuid */
             kioskId: string | null;
+            /** Format: date-time */
             createdAt: string & (string);
         };
         DoorList: {
@@ -5406,6 +5697,7 @@ export interface components {
             lockId: string;
             /** Format: uuid */
             kioskId: string | null;
+            /** Format: date-time */
             createdAt: string & (string);
         }[];
         CreatePermissionBody: {
@@ -5415,7 +5707,9 @@ export interface components {
             userId?: string;
             /** @enum {string} */
             role?: "admin" | "security" | "member" | "visitor";
+            /** Format: date-time */
             validFrom?: string & (string);
+            /** Format: date-time */
             validUntil?: string & (string);
             windows?: {
                 days: ("mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun")[];
@@ -5431,13 +5725,16 @@ export interface components {
             /** Format: uuid */
             userId: string | null;
             role: string | null;
+            /** Format: date-time */
             validFrom: (string & (string)) | null;
+            /** Format: date-time */
             validUntil: (string & (string)) | null;
             windows: {
                 days: ("mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun")[];
                 from: string;
                 to: string;
             }[] | null;
+            /** Format: date-time */
             createdAt: string & (string);
         };
         PermissionList: {
@@ -5448,13 +5745,16 @@ export interface components {
             /** Format: uuid */
             userId: string | null;
             role: string | null;
+            /** Format: date-time */
             validFrom: (string & (string)) | null;
+            /** Format: date-time */
             validUntil: (string & (string)) | null;
             windows: {
                 days: ("mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun")[];
                 from: string;
                 to: string;
             }[] | null;
+            /** Format: date-time */
             createdAt: string & (string);
         }[];
         DecisionRecord: {
@@ -5463,6 +5763,7 @@ export interface components {
             /** @enum {string|null} */
             decision: "granted" | "denied" | null;
             reasons: string[];
+            /** Format: date-time */
             decidedAt: (string & (string)) | null;
             /** Format: uuid */
             doorId: string | null;
@@ -5483,10 +5784,13 @@ export interface components {
             evidence: string[];
             /** @enum {string} */
             state: "open" | "acknowledged" | "resolved";
+            /** Format: date-time */
             firstAt: string & (string);
+            /** Format: date-time */
             lastAt: string & (string);
             /** Format: uuid */
             ackedBy: string | null;
+            /** Format: date-time */
             ackedAt: (string & (string)) | null;
         };
         AlertList: {
@@ -5502,10 +5806,13 @@ export interface components {
             evidence: string[];
             /** @enum {string} */
             state: "open" | "acknowledged" | "resolved";
+            /** Format: date-time */
             firstAt: string & (string);
+            /** Format: date-time */
             lastAt: string & (string);
             /** Format: uuid */
             ackedBy: string | null;
+            /** Format: date-time */
             ackedAt: (string & (string)) | null;
         }[];
         AccessLogPage: {
@@ -5515,7 +5822,9 @@ export interface components {
                 /** @enum {string} */
                 decision: "granted" | "denied";
                 reasons: string[];
+                /** Format: date-time */
                 requestedAt: (string & (string)) | null;
+                /** Format: date-time */
                 decidedAt: string & (string);
                 /** Format: uuid */
                 userId: string | null;
@@ -5537,12 +5846,15 @@ export interface components {
             next: string | null;
         };
         AccessStats: {
+            /** Format: date-time */
             from: string & (string);
+            /** Format: date-time */
             to: string & (string);
             attempts: number;
             granted: number;
             denied: number;
             perHour: {
+                /** Format: date-time */
                 hour: string & (string);
                 attempts: number;
                 granted: number;
@@ -5565,232 +5877,4 @@ export interface components {
     pathItems: never;
 }
 export type $defs = Record<string, never>;
-export interface operations {
-    AccessRequestsController_submit: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["CreateAccessRequestBody"];
-                "multipart/form-data": components["schemas"]["CreateAccessRequestBody"];
-            };
-        };
-        responses: {
-            /** @description Accepted */
-            202: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        /** Format: uuid */
-                        requestId: string;
-                    };
-                };
-            };
-            /** @description VALIDATION_FAILED (a field is missing, unknown or of the wrong type) or MALFORMED_JSON */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description TOKEN_MISSING or TOKEN_INVALID */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description DOOR_NOT_IN_SCOPE (a kiosk asked for a door it does not serve) */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description PAYLOAD_TOO_LARGE, IMAGE_TOO_LARGE (bytes) or PHOTO_TOO_LARGE (pixels by its header, over 12 MP by default) */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description UNSUPPORTED_MEDIA_TYPE (the body is neither JSON nor a form) or IMAGE_TYPE_UNSUPPORTED (the photo is not a readable JPEG, PNG or WebP) */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /**
-             * @description TOO_MANY_PHOTOS (as many of your photos wait for a decision as you may have at once; Retry-After)
-             *
-             *     RATE_LIMITED (too many from this person, device or address); see Retry-After
-             */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
-    AccessRequestsController_status: {
-        parameters: {
-            query?: {
-                wait?: number;
-            };
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The request */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["AccessRequestView"];
-                };
-            };
-            /** @description VALIDATION_FAILED (the id is not a UUID, or wait) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description TOKEN_MISSING or TOKEN_INVALID */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description ACCESS_REQUEST_NOT_FOUND */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description UPSTREAM_UNAVAILABLE (the access log is unreachable) */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description UPSTREAM_TIMEOUT */
-            504: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
-    AccessRequestsController_events: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description text/event-stream of AccessRequestView */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description TOKEN_MISSING or TOKEN_INVALID */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description ACCESS_REQUEST_NOT_FOUND */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
-    AlertStreamController_stream: {
-        parameters: {
-            query?: {
-                lastEventId?: number;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description event: alert, id: seq, data: AlertView */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description TOKEN_MISSING or TOKEN_INVALID */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description INSUFFICIENT_ROLE (admin or security only) */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-}
+export type operations = Record<string, never>;

@@ -2,10 +2,12 @@ import { DynamicModule, INestApplication, Logger as NestLogger, Type } from '@ne
 import { NestFactory } from '@nestjs/core';
 import type { KafkaOptions } from '@nestjs/microservices';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { OpenAPIObject } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import type { HttpConfig } from './config/fragments';
 import { HttpErrorFilter } from './http/error-filter';
 import { jsonBody, requireJsonBody } from './http/body';
+import { serveOpenApi } from './http/openapi';
 import { securityHeaders } from './http/security-headers';
 import { stopTracing } from './tracing/tracing';
 import { traceHttp } from './tracing/trace-http';
@@ -23,7 +25,9 @@ export interface AppOptions {
    * names and subnets ("loopback, 10.0.0.0/8"). Default: none, the client is the TCP peer.
    */
   trustProxy?: string;
-  /** Extra wiring before the app starts (OpenAPI, routes outside Nest). */
+  /** The app's OpenAPI document, served at /docs (UI) and /docs-json. */
+  openApi?: () => OpenAPIObject;
+  /** Extra wiring before the app starts (routes outside Nest). */
   setup?: (app: NestExpressApplication) => void | Promise<void>;
 }
 
@@ -43,6 +47,7 @@ export async function createApp(opts: AppOptions): Promise<NestExpressApplicatio
   app.useGlobalFilters(new HttpErrorFilter());
   app.enableShutdownHooks();
   if (opts.consumer) app.connectMicroservice(opts.consumer, { inheritAppConfig: true });
+  if (opts.openApi) serveOpenApi(app, opts.openApi);
   await opts.setup?.(app);
   return app;
 }

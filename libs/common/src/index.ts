@@ -15,6 +15,7 @@ export * from './health/timeout';
 export * from './http/error-filter';
 export * from './http/zod-pipe';
 export * from './http/openapi';
+export * from './http/routes';
 export * from './http/body';
 export * from './bootstrap';
 export * from './tracing/trace-http';

@@ -17,3 +17,4 @@ export * from './http/qr';
 export * from './http/face';
 export * from './http/access';
 export * from './http/audit';
+export * from './http/schemas';

@@ -1,13 +1,26 @@
 import { Controller, Get, Header, Logger, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { AccessLogQuery, HistoryQuery, StatsQuery } from '@roomkey/contracts';
-import { Caller, describeError, Principal, reasonsFor, Roles, ZodPipe } from '@roomkey/common';
+import {
+  Caller,
+  describeError,
+  Operation,
+  Principal,
+  reasonsFor,
+  Roles,
+  STAFF_ONLY,
+  TOKEN,
+  ZodPipe,
+} from '@roomkey/common';
 import { AccessLogService } from '../services/access-log.service';
 
 /** Types of their own names: decorator metadata must not point at the schema values. */
 type AccessLogParams = AccessLogQuery;
 type HistoryParams = HistoryQuery;
 type StatsParams = StatsQuery;
+
+const BAD_LOG_QUERY =
+  'VALIDATION_FAILED (a query parameter, an unknown `after`, or from not before to)';
 
 /** The access log for security staff, figures for dashboards, and each member's own history. */
 @Controller('v1')
@@ -18,6 +31,13 @@ export class AccessLogController {
 
   @Get('access-log')
   @Roles('admin', 'security')
+  @Operation({
+    tag: 'access log',
+    summary:
+      'Every decided access request, newest first, with filters; `format=csv` streams every match as a CSV file.',
+    ok: { schema: 'AccessLogPage', description: 'A page, or the CSV file', csv: true },
+    errors: { 400: BAD_LOG_QUERY, 401: TOKEN, 403: STAFF_ONLY },
+  })
   async accessLog(
     @Query(new ZodPipe(AccessLogQuery, 'query')) q: AccessLogParams,
     @Res() res: Response,
@@ -46,6 +66,17 @@ export class AccessLogController {
 
   @Get('stats')
   @Roles('admin', 'security')
+  @Operation({
+    tag: 'access log',
+    summary:
+      'Figures over a window of at most 31 days (default the last 24 hours): attempts per hour, denials by reason, decision latency p50/p95.',
+    ok: { schema: 'AccessStats', description: 'The figures' },
+    errors: {
+      400: 'VALIDATION_FAILED (from not before to, or a window over 31 days)',
+      401: TOKEN,
+      403: STAFF_ONLY,
+    },
+  })
   @Header('cache-control', 'no-store')
   stats(@Query(new ZodPipe(StatsQuery, 'query')) q: StatsParams) {
     return this.log.stats(q);
@@ -53,6 +84,12 @@ export class AccessLogController {
 
   @Get('me/history')
   @Roles('admin', 'security', 'member', 'visitor')
+  @Operation({
+    tag: 'access log',
+    summary: "The caller's own access requests and their decisions, newest first.",
+    ok: { schema: 'AccessLogPage', description: 'A page of your history' },
+    errors: { 400: BAD_LOG_QUERY, 401: TOKEN, 403: 'INSUFFICIENT_ROLE (a device token)' },
+  })
   @Header('cache-control', 'no-store')
   async history(
     @Query(new ZodPipe(HistoryQuery, 'query')) q: HistoryParams,

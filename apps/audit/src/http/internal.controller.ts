@@ -1,5 +1,4 @@
 import { Controller, Get, Param } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
 import { AccessRequestView, Id } from '@roomkey/contracts';
 import {
   Caller,
@@ -15,7 +14,6 @@ import { EventLogService } from '../services/event-log.service';
  * Queries the gateway makes on behalf of users, with the user's token; not exposed outside
  * the cluster.
  */
-@ApiExcludeController()
 @Controller('internal')
 export class InternalController {
   constructor(private readonly log: EventLogService) {}

@@ -12,30 +12,34 @@ import {
 } from '@nestjs/common';
 import { z } from 'zod';
 import type { Request, Response } from 'express';
-import {
-  ApiBearerAuth,
-  ApiBody,
-  ApiConsumes,
-  ApiOperation,
-  ApiParam,
-  ApiQuery,
-  ApiResponse,
-  ApiTags,
-} from '@nestjs/swagger';
 import { AccessRequestView, CreateAccessRequestBody, Id } from '@roomkey/contracts';
-import { Caller, Principal, RateLimiter, readUpload, schemaRef, ZodPipe } from '@roomkey/common';
+import {
+  BAD_BODY,
+  BAD_ID,
+  Caller,
+  Operation,
+  Principal,
+  RateLimiter,
+  readUpload,
+  TOKEN,
+  ZodPipe,
+} from '@roomkey/common';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config';
 import { openEventStream, sendEvent } from './event-stream';
 import { AccessRequestsService } from '../services/access-requests.service';
 
-const WaitQuery = z.strictObject({ wait: z.coerce.number().int().min(0).max(30).default(0) });
+const WaitQuery = z.strictObject({
+  wait: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(30)
+    .default(0)
+    .describe('Seconds to hold a pending request open until it is decided'),
+});
 /** A type of its own name: decorator metadata must not point at the schema value. */
 type WaitParams = z.infer<typeof WaitQuery>;
 
-const error = (description: string) => ({ description, schema: schemaRef('ErrorBody') });
-
-@ApiTags('access')
-@ApiBearerAuth()
 @Controller('v1/access-requests')
 export class AccessRequestsController {
   constructor(
@@ -46,7 +50,8 @@ export class AccessRequestsController {
 
   @Post()
   @HttpCode(202)
-  @ApiOperation({
+  @Operation({
+    tag: 'access',
     summary: 'Ask to open a door',
     description:
       'Accepts the request and starts the access flow. The answer comes at once with a request id; ' +
@@ -55,50 +60,17 @@ export class AccessRequestsController {
       'which travels sealed to the face service and is never stored. The face service works on ' +
       'the photo shrunk to 640 px on its longer side: a photo sent at that size (the kiosk sends ' +
       '640×360) is as good and costs less to upload and decode.',
-  })
-  @ApiConsumes('application/json', 'multipart/form-data')
-  @ApiBody({ schema: schemaRef('CreateAccessRequestBody') })
-  @ApiResponse({
-    status: 202,
-    description: 'Accepted',
-    schema: {
-      type: 'object',
-      required: ['requestId'],
-      properties: { requestId: { type: 'string', format: 'uuid' } },
+    body: 'CreateAccessRequestBody',
+    upload: { field: 'face', maxFiles: 1, optional: true },
+    ok: { schema: 'AccessRequestAccepted', description: 'Accepted' },
+    errors: {
+      400: BAD_BODY,
+      401: TOKEN,
+      403: 'DOOR_NOT_IN_SCOPE (a kiosk asked for a door it does not serve)',
+      413: 'PAYLOAD_TOO_LARGE, IMAGE_TOO_LARGE (bytes) or PHOTO_TOO_LARGE (pixels by its header, over 12 MP by default)',
+      415: 'UNSUPPORTED_MEDIA_TYPE (the body is neither JSON nor a form) or IMAGE_TYPE_UNSUPPORTED (the photo is not a readable JPEG, PNG or WebP)',
+      429: 'RATE_LIMITED (too many from this person, device or address), or TOO_MANY_PHOTOS (as many of your photos wait for a decision as you may have at once); see Retry-After',
     },
-  })
-  @ApiResponse({
-    status: 400,
-    ...error(
-      'VALIDATION_FAILED (a field is missing, unknown or of the wrong type) or MALFORMED_JSON',
-    ),
-  })
-  @ApiResponse({ status: 401, ...error('TOKEN_MISSING or TOKEN_INVALID') })
-  @ApiResponse({
-    status: 403,
-    ...error('DOOR_NOT_IN_SCOPE (a kiosk asked for a door it does not serve)'),
-  })
-  @ApiResponse({
-    status: 413,
-    ...error(
-      'PAYLOAD_TOO_LARGE, IMAGE_TOO_LARGE (bytes) or PHOTO_TOO_LARGE (pixels by its header, over 12 MP by default)',
-    ),
-  })
-  @ApiResponse({
-    status: 429,
-    ...error('RATE_LIMITED (too many from this person, device or address); see Retry-After'),
-  })
-  @ApiResponse({
-    status: 415,
-    ...error(
-      'UNSUPPORTED_MEDIA_TYPE (the body is neither JSON nor a form) or IMAGE_TYPE_UNSUPPORTED (the photo is not a readable JPEG, PNG or WebP)',
-    ),
-  })
-  @ApiResponse({
-    status: 429,
-    ...error(
-      'TOO_MANY_PHOTOS (as many of your photos wait for a decision as you may have at once; Retry-After)',
-    ),
   })
   async submit(
     @Req() req: Request,
@@ -124,7 +96,8 @@ export class AccessRequestsController {
   }
 
   @Get(':id')
-  @ApiOperation({
+  @Operation({
+    tag: 'access',
     summary: 'The state of an access request: pending, granted or denied (with reasons)',
     description:
       'With `wait` (seconds, up to 30) a pending request is held open until the decision arrives ' +
@@ -132,15 +105,15 @@ export class AccessRequestsController {
       'kiosk of its door, and admin and security staff; to anyone else it does not exist (404). ' +
       'A failed face check is told as `face-not-verified`; staff see the precise reason here and ' +
       'in the access log.',
+    ok: { schema: 'AccessRequestView', description: 'The request' },
+    errors: {
+      400: 'VALIDATION_FAILED (the id is not a UUID, or wait)',
+      401: TOKEN,
+      404: 'ACCESS_REQUEST_NOT_FOUND',
+      503: 'UPSTREAM_UNAVAILABLE (the access log is unreachable)',
+      504: 'UPSTREAM_TIMEOUT',
+    },
   })
-  @ApiParam({ name: 'id', format: 'uuid' })
-  @ApiQuery({ name: 'wait', required: false, schema: { type: 'integer', minimum: 0, maximum: 30 } })
-  @ApiResponse({ status: 200, description: 'The request', schema: schemaRef('AccessRequestView') })
-  @ApiResponse({ status: 400, ...error('VALIDATION_FAILED (the id is not a UUID, or wait)') })
-  @ApiResponse({ status: 401, ...error('TOKEN_MISSING or TOKEN_INVALID') })
-  @ApiResponse({ status: 404, ...error('ACCESS_REQUEST_NOT_FOUND') })
-  @ApiResponse({ status: 503, ...error('UPSTREAM_UNAVAILABLE (the access log is unreachable)') })
-  @ApiResponse({ status: 504, ...error('UPSTREAM_TIMEOUT') })
   status(
     @Param('id', new ZodPipe(Id, 'request id')) id: string,
     @Query(new ZodPipe(WaitQuery, 'query')) query: WaitParams,
@@ -152,17 +125,16 @@ export class AccessRequestsController {
   }
 
   @Get(':id/events')
-  @ApiOperation({
+  @Operation({
+    tag: 'access',
     summary: 'The state of an access request as a server-sent event stream',
     description:
       'Sends `event: status` with the current state at once, then `event: decision` when the ' +
       'request is decided, and ends. A comment line every 15 s keeps proxies from closing it; ' +
       'after 60 s without a decision the stream ends and the client asks again.',
+    ok: { stream: true, description: 'text/event-stream of AccessRequestView' },
+    errors: { 400: BAD_ID, 401: TOKEN, 404: 'ACCESS_REQUEST_NOT_FOUND' },
   })
-  @ApiParam({ name: 'id', format: 'uuid' })
-  @ApiResponse({ status: 200, description: 'text/event-stream of AccessRequestView' })
-  @ApiResponse({ status: 401, ...error('TOKEN_MISSING or TOKEN_INVALID') })
-  @ApiResponse({ status: 404, ...error('ACCESS_REQUEST_NOT_FOUND') })
   async events(
     @Param('id', new ZodPipe(Id, 'request id')) id: string,
     @Headers('authorization') authorization: string,

@@ -1,16 +1,19 @@
 import { Controller, Get, Headers, Inject, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { z } from 'zod';
 import type { AlertView } from '@roomkey/contracts';
-import { Roles, ZodPipe } from '@roomkey/common';
+import { BAD_QUERY, Operation, Roles, STAFF_ONLY, TOKEN, ZodPipe } from '@roomkey/common';
 import { callUpstream } from '../adapters/upstream';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config';
 import { openEventStream, sendEvent } from './event-stream';
 
 const StreamQuery = z.strictObject({
-  /** For clients that cannot set headers: the same as Last-Event-ID. */
-  lastEventId: z.coerce.number().int().min(0).optional(),
+  lastEventId: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .describe('For clients that cannot set headers: the same as Last-Event-ID'),
 });
 /** A type of its own name: decorator metadata must not point at the schema value. */
 type StreamParams = z.infer<typeof StreamQuery>;
@@ -24,21 +27,18 @@ const HEARTBEAT_MS = 15_000;
  * `Last-Event-ID` gets exactly the alerts opened since, none twice. The feed reads the audit
  * app once a second with the caller's own token.
  */
-@ApiTags('alerts')
-@ApiBearerAuth()
 @Controller('v1/alerts')
 export class AlertStreamController {
   constructor(@Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig) {}
 
   @Get('stream')
   @Roles('admin', 'security')
-  @ApiOperation({
+  @Operation({
+    tag: 'alerts',
     summary: 'The live alert feed (text/event-stream); resume with Last-Event-ID',
+    ok: { stream: true, description: 'event: alert, id: seq, data: AlertView' },
+    errors: { 400: BAD_QUERY, 401: TOKEN, 403: STAFF_ONLY },
   })
-  @ApiQuery({ name: 'lastEventId', required: false, schema: { type: 'integer' } })
-  @ApiResponse({ status: 200, description: 'event: alert, id: seq, data: AlertView' })
-  @ApiResponse({ status: 401, description: 'TOKEN_MISSING or TOKEN_INVALID' })
-  @ApiResponse({ status: 403, description: 'INSUFFICIENT_ROLE (admin or security only)' })
   async stream(
     @Query(new ZodPipe(StreamQuery, 'query')) query: StreamParams,
     @Headers('last-event-id') lastEventId: string | undefined,

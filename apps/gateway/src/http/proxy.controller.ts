@@ -1,5 +1,4 @@
 import { All, Controller, Inject, Req, Res } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
@@ -7,6 +6,7 @@ import type { Request, Response } from 'express';
 import { DomainError, NotFoundError, Public, requestIdOf } from '@roomkey/common';
 import { callUpstream } from '../adapters/upstream';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config';
+import { forwardingTable } from './routes';
 
 /** What the gateway forwards; anything else (TRACE, CONNECT, ...) is a 405. */
 const FORWARDED_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
@@ -20,78 +20,23 @@ const RESPONSE_HEADERS = [
   'www-authenticate',
 ];
 
+/** Which app serves each path, from the routes the apps declare (http/routes.ts). */
+const FORWARDED = forwardingTable();
+
 /**
  * Routes that belong to one app are forwarded to it as they are, with the caller's token, the
- * request id and the client address; the app checks the token itself. The forwarded routes are
- * documented in the OpenAPI document (openapi/forwarded-routes.ts).
+ * request id and the client address; the app checks the token itself.
  */
-@ApiExcludeController()
 @Public()
 @Controller()
 export class ProxyController {
   constructor(@Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig) {}
 
-  /** Face enrolment and erasure. Declared first: `v1/users/:id/face` is not auth's. */
-  @All([
-    'v1/me/face',
-    'v1/me/face/consent',
-    'v1/users/:id/face',
-    'v1/users/:id/face/approve',
-    'v1/users/:id/face/reject',
-  ])
-  face(@Req() req: Request, @Res() res: Response): Promise<void> {
-    return this.forward(req, res, this.config.FACE_URL, 'the face service');
-  }
-
-  /** Accounts, sessions, devices and keys. */
-  @All([
-    'v1/auth/*path',
-    'v1/me',
-    'v1/me/password',
-    'v1/users',
-    'v1/users/*path',
-    'v1/devices',
-    'v1/devices/*path',
-    '.well-known/jwks.json',
-  ])
-  auth(@Req() req: Request, @Res() res: Response): Promise<void> {
-    return this.forward(req, res, this.config.AUTH_URL, 'the account service');
-  }
-
-  /** Door codes, personal and visitor passes, door secrets. */
-  @All([
-    'v1/kiosk/qr',
-    'v1/me/pass',
-    'v1/visitor-passes',
-    'v1/visitor-passes/*path',
-    'v1/doors/:id/qr-secret/rotate',
-  ])
-  qr(@Req() req: Request, @Res() res: Response): Promise<void> {
-    return this.forward(req, res, this.config.QR_URL, 'the QR service');
-  }
-
-  /** Sites, rooms, locks, doors, permissions, lockdown and decision records. */
-  @All([
-    'v1/sites',
-    'v1/sites/*path',
-    'v1/rooms',
-    'v1/rooms/*path',
-    'v1/locks',
-    'v1/locks/*path',
-    'v1/doors',
-    'v1/doors/*path',
-    'v1/permissions',
-    'v1/permissions/*path',
-    'v1/access-decisions/*path',
-  ])
-  access(@Req() req: Request, @Res() res: Response): Promise<void> {
-    return this.forward(req, res, this.config.ACCESS_URL, 'the access service');
-  }
-
-  /** Alerts, the access log, figures for dashboards, and each member's own history. */
-  @All(['v1/alerts', 'v1/alerts/*path', 'v1/access-log', 'v1/stats', 'v1/me/history'])
-  audit(@Req() req: Request, @Res() res: Response): Promise<void> {
-    return this.forward(req, res, this.config.AUDIT_URL, 'the audit service');
+  @All([...FORWARDED.keys()])
+  proxy(@Req() req: Request, @Res() res: Response): Promise<void> {
+    const upstream = FORWARDED.get((req.route as { path: string }).path);
+    if (!upstream) throw new NotFoundError('NOT_FOUND', 'no such resource');
+    return this.forward(req, res, this.config[upstream.url], upstream.what);
   }
 
   private async forward(req: Request, res: Response, base: string, what: string): Promise<void> {

@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { accessRequestedV1, AccessRequestView, CreateAccessRequestBody } from '@roomkey/contracts';
+import {
+  AccessRequestAccepted,
+  accessRequestedV1,
+  AccessRequestView,
+  CreateAccessRequestBody,
+} from '@roomkey/contracts';
 import {
   DomainError,
   EventPublisher,
@@ -37,7 +42,7 @@ export class AccessRequestsService {
     body: CreateAccessRequestBody,
     caller: Principal,
     face?: Buffer,
-  ): Promise<{ requestId: string }> {
+  ): Promise<AccessRequestAccepted> {
     const kiosk = caller.kind === 'device';
     if (kiosk && (!body.doorId || !caller.doors.includes(body.doorId))) {
       throw new DomainError(

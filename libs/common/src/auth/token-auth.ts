@@ -1,15 +1,15 @@
 import { createPublicKey, KeyObject } from 'node:crypto';
-import { ExecutionContext, Inject, Injectable, Provider, Type } from '@nestjs/common';
-import { APP_GUARD, Reflector } from '@nestjs/core';
+import { ExecutionContext, Injectable, Provider, Type } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import { decode } from 'jsonwebtoken';
 import passport from 'passport';
 import { ExtractJwt, Strategy, VerifiedCallback } from 'passport-jwt';
 import type { Request } from 'express';
-import { AccessClaims, TokenRole } from '@roomkey/contracts';
+import { AccessClaims } from '@roomkey/contracts';
 import type { TokenConfig } from '../config/fragments';
 import { DomainError } from '../errors';
-import { OPTIONAL_AUTH_KEY, PUBLIC_KEY, ROLES_KEY } from './decorators';
+import { routeAccess } from './decorators';
 import { JwksKeyResolver, KEY_RESOLVER, KeyResolver } from './key-resolver';
 import { Principal, principalFromClaims } from './principal';
 
@@ -95,25 +95,14 @@ function tokenStrategy(config: TokenConfig, resolver: KeyResolver): Strategy {
 function tokenGuard(strategyName: string) {
   @Injectable()
   class TokenGuard extends AuthGuard(strategyName) {
-    constructor(@Inject(Reflector) private readonly reflector: Reflector) {
-      super();
-    }
-
     override async canActivate(ctx: ExecutionContext): Promise<boolean> {
       if (ctx.getType() !== 'http') return true;
-      const flag = (key: string) =>
-        this.reflector.getAllAndOverride<boolean | undefined>(key, [
-          ctx.getHandler(),
-          ctx.getClass(),
-        ]);
-      if (flag(PUBLIC_KEY)) return true;
+      const access = routeAccess(ctx.getHandler(), ctx.getClass());
+      if (access.token === 'none') return true;
       const req = ctx.switchToHttp().getRequest<Request & { user?: Principal }>();
-      if (flag(OPTIONAL_AUTH_KEY) && req.headers.authorization === undefined) return true;
+      if (access.token === 'optional' && req.headers.authorization === undefined) return true;
       await super.canActivate(ctx);
-      const needed = this.reflector.getAllAndOverride<TokenRole[] | undefined>(ROLES_KEY, [
-        ctx.getHandler(),
-        ctx.getClass(),
-      ]);
+      const needed = access.roles;
       if (needed && !needed.some((r) => req.user?.roles.includes(r))) {
         throw new DomainError(
           'INSUFFICIENT_ROLE',

@@ -10,7 +10,6 @@ import {
   ServiceUnavailableException,
   Type,
 } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
 import {
   HealthCheckResult,
   HealthCheckService,
@@ -92,7 +91,6 @@ export class Readiness {
  * Both say only `{ status: 'up' }` or `{ status: 'down' }`: which dependency is down, and why,
  * is in the logs.
  */
-@ApiExcludeController()
 @Public()
 @Controller('health')
 class HealthController {

@@ -8,7 +8,8 @@ import { DomainError } from '../errors';
  */
 export class ZodPipe<S extends z.ZodType> implements PipeTransform<unknown, z.infer<S>> {
   constructor(
-    private readonly schema: S,
+    /** What it validates against; the OpenAPI document names a request body by it. */
+    readonly schema: S,
     private readonly what = 'request body',
   ) {}
 

@@ -13,6 +13,10 @@ export const CreateAccessRequestBody = z.strictObject({
 });
 export type CreateAccessRequestBody = z.infer<typeof CreateAccessRequestBody>;
 
+/** Answer of `POST /v1/access-requests`: accepted, to be decided. */
+export const AccessRequestAccepted = z.object({ requestId: Id });
+export type AccessRequestAccepted = z.infer<typeof AccessRequestAccepted>;
+
 export const AccessRequestStatus = z.enum(['pending', 'granted', 'denied']);
 
 /** Answer of `GET /v1/access-requests/{id}` (and of audit's internal query behind it). */

@@ -148,8 +148,8 @@ export const PermissionView = z.object({
 export type PermissionView = z.infer<typeof PermissionView>;
 
 export const ListPermissionsQuery = z.strictObject({
-  roomId: Id.optional(),
-  userId: Id.optional(),
+  roomId: Id.optional().describe('Only this room'),
+  userId: Id.optional().describe('Only this user'),
 });
 export type ListPermissionsQuery = z.infer<typeof ListPermissionsQuery>;
 

@@ -53,10 +53,8 @@ export const AccessLogPage = z.object({
 export type AccessLogPage = z.infer<typeof AccessLogPage>;
 
 const timeRange = {
-  /** Decided at or after this instant. */
-  from: Instant.optional(),
-  /** Decided before this instant. */
-  to: Instant.optional(),
+  from: Instant.optional().describe('Decided at or after this instant'),
+  to: Instant.optional().describe('Decided before this instant'),
 };
 const fromBeforeTo = (q: { from?: string; to?: string }) =>
   !q.from || !q.to || Date.parse(q.from) < Date.parse(q.to);
@@ -73,16 +71,19 @@ export const AccessLogQuery = z
   .strictObject({
     ...pageQuery(),
     ...timeRange,
-    userId: Id.optional(),
-    doorId: Id.optional(),
-    roomId: Id.optional(),
-    decision: AccessDecision.optional(),
-    /** Denials with this reason among theirs. */
+    userId: Id.optional().describe('Only this person'),
+    doorId: Id.optional().describe('Only this door'),
+    roomId: Id.optional().describe('Only this room'),
+    decision: AccessDecision.optional().describe('Only this decision'),
     reason: z
       .string()
       .regex(/^[a-z0-9-]{1,64}$/)
-      .optional(),
-    format: z.enum(['json', 'csv']).default('json'),
+      .optional()
+      .describe('Only denials with this reason among theirs'),
+    format: z
+      .enum(['json', 'csv'])
+      .default('json')
+      .describe('csv: every match (no paging), as an attachment'),
   })
   .refine(fromBeforeTo, RANGE_ORDER);
 export type AccessLogQuery = z.infer<typeof AccessLogQuery>;

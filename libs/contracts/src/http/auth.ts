@@ -109,19 +109,23 @@ export const UserView = z.object({
 });
 export type UserView = z.infer<typeof UserView>;
 
-/** What every paged list takes: a page size and the `next` of the previous page. */
+/**
+ * What every paged list takes: a page size and the `next` of the previous page. A query's
+ * descriptions are its parameters' in the OpenAPI document.
+ */
 export const pageQuery = () => ({
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  after: Id.optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50).describe('Page size'),
+  after: Id.optional().describe('`next` of the previous page'),
 });
 
 /** `GET /v1/users?limit=&after=`: pages ordered by id. */
 export const ListUsersQuery = z.strictObject({
   ...pageQuery(),
-  /** Part of the email or the name, any case. */
-  q: Text(100).optional(),
-  role: UserRole.optional(),
-  status: UserStatus.optional(),
+  q: Text(100)
+    .optional()
+    .describe('Only accounts whose email or name contains this text (any case)'),
+  role: UserRole.optional().describe('Only accounts with this role'),
+  status: UserStatus.optional().describe('Only accounts in this state'),
 });
 export type ListUsersQuery = z.infer<typeof ListUsersQuery>;
 

@@ -12,7 +12,9 @@ export const QrImage = z.object({
 export type QrImage = z.infer<typeof QrImage>;
 
 /** `GET /v1/kiosk/qr`: which door, when the kiosk serves several. */
-export const KioskQrQuery = z.strictObject({ doorId: Id.optional() });
+export const KioskQrQuery = z.strictObject({
+  doorId: Id.optional().describe('Which door, when the kiosk serves several'),
+});
 export type KioskQrQuery = z.infer<typeof KioskQrQuery>;
 
 /** The code a kiosk shows at its door, and when to fetch the next one. */
@@ -93,7 +95,7 @@ export type VisitorPassWithCode = z.infer<typeof VisitorPassWithCode>;
 
 export const ListVisitorPassesQuery = z.strictObject({
   ...pageQuery(),
-  status: VisitorPassStatus.optional(),
+  status: VisitorPassStatus.optional().describe('Only passes in this state'),
 });
 export type ListVisitorPassesQuery = z.infer<typeof ListVisitorPassesQuery>;
 
