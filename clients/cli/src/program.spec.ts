@@ -1,0 +1,221 @@
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Writable } from 'node:stream';
+import { EXIT } from './exit-codes';
+import { runCli } from './program';
+
+/** A stream that keeps what is written to it. */
+class Captured extends Writable {
+  text = '';
+  isTTY = false;
+  override _write(chunk: Buffer, _enc: BufferEncoding, done: () => void) {
+    this.text += chunk.toString();
+    done();
+  }
+}
+
+let configDir: string;
+beforeEach(() => {
+  configDir = mkdtempSync(path.join(os.tmpdir(), 'roomkey-cli-'));
+});
+afterEach(() => rmSync(configDir, { recursive: true, force: true }));
+
+async function cli(args: string, options: { stdin?: string; env?: NodeJS.ProcessEnv } = {}) {
+  const stdout = new Captured();
+  const stderr = new Captured();
+  const code = await runCli(args.split(' ').filter(Boolean), {
+    streams: { stdout, stderr },
+    env: { ROOMKEY_CONFIG_DIR: configDir, ...options.env },
+    signal: new AbortController().signal,
+    readStdin: () => options.stdin ?? '',
+  });
+  return { code, stdout: stdout.text, stderr: stderr.text };
+}
+
+describe('roomkey command line', () => {
+  it('lists every command and the exit codes in its help', async () => {
+    const { code, stdout } = await cli('--help');
+    expect(code).toBe(EXIT.OK);
+    for (const c of [
+      'login',
+      'users',
+      'doors',
+      'passes',
+      'log',
+      'alerts',
+      'replay',
+      'rebuild',
+      'audit',
+      'lock',
+      'demo',
+    ])
+      expect(stdout).toMatch(new RegExp(`^  ${c}\\b`, 'm'));
+    expect(stdout).toContain('Exit codes:');
+  });
+
+  it.each([
+    'users import',
+    'users export',
+    'doors ls',
+    'passes create',
+    'log tail',
+    'log export',
+    'alerts tail',
+    'replay',
+    'rebuild',
+    'audit verify',
+    'lock sim',
+    'demo seed',
+    'demo open',
+  ])('has help for %s', async (command) => {
+    const { code, stdout } = await cli(`${command} --help`);
+    expect(code).toBe(EXIT.OK);
+    expect(stdout).toContain(`Usage: roomkey ${command}`);
+  });
+
+  it.each([
+    ['an unknown command', 'frobnicate', /unknown command 'frobnicate'/],
+    ['a missing argument', 'users import', /missing required argument 'csv'/],
+    [
+      'a missing option',
+      'passes create --name Ada --until 2h',
+      /required option '--door <door...>'/,
+    ],
+    ['an unknown option', 'doors ls --colour', /unknown option '--colour'/],
+    ['a bad gateway', '--gateway ftp://x doors ls', /not a gateway URL: ftp:\/\/x/],
+    [
+      'a bad instant',
+      'passes create --name Ada --door D --until tomorrow',
+      /--until: not a date or duration/,
+    ],
+    ['a period backwards', 'log export --from 1d --to -1d', /--from must be before --to/],
+    [
+      'a file that is not there',
+      'users import /nonexistent.csv',
+      /cannot read \/nonexistent.csv: ENOENT/,
+    ],
+    [
+      'an unknown projection',
+      'rebuild everything',
+      /no projection named everything: access-log, alerts/,
+    ],
+    [
+      'a lock without its secret',
+      'lock sim --lock L',
+      /--lock, --secret and --password are needed/,
+    ],
+  ])('ends with a usage error (2) and one line on %s', async (_name, args, message) => {
+    const { code, stderr } = await cli(args);
+    expect(code).toBe(EXIT.USAGE);
+    expect(stderr).toMatch(message);
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('says when nobody is signed in (3), as JSON with --json', async () => {
+    const human = await cli('doors ls');
+    expect(human).toMatchObject({ code: EXIT.AUTH, stdout: '' });
+    expect(human.stderr).toBe(
+      'roomkey: not signed in to http://127.0.0.1:3000: run roomkey login\n',
+    );
+    const json = await cli('--json doors ls');
+    expect(JSON.parse(json.stderr)).toEqual({
+      error: { message: 'not signed in to http://127.0.0.1:3000: run roomkey login', exitCode: 3 },
+    });
+  });
+
+  it('checks a people file without the API with --dry-run, and exits 1 when rows are refused', async () => {
+    const csv = 'email,name\nada@example.com,Ada\nnope,\n';
+    const { code, stdout } = await cli('--json users import - --dry-run', { stdin: csv });
+    expect(code).toBe(EXIT.NEGATIVE);
+    expect(JSON.parse(stdout)).toMatchObject({
+      toImport: 1,
+      refused: [{ line: 3, email: 'nope', reason: 'not an email address: nope; no name' }],
+    });
+  });
+
+  describe('against a gateway', () => {
+    let server: Server;
+    let gateway: string;
+    const seen: { method: string; url: string; auth?: string; body: string }[] = [];
+    beforeAll(async () => {
+      server = createServer((req, res) => {
+        let body = '';
+        req.on('data', (c: Buffer) => (body += c.toString()));
+        req.on('end', () => {
+          seen.push({ method: req.method!, url: req.url!, auth: req.headers.authorization, body });
+          const send = (status: number, value: unknown) => {
+            res.writeHead(status, { 'content-type': 'application/json' });
+            res.end(JSON.stringify(value));
+          };
+          if (req.url === '/v1/auth/login') {
+            const { password } = JSON.parse(body) as { password: string };
+            return password === 'right passphrase'
+              ? send(200, {
+                  tokenType: 'Bearer',
+                  accessToken: 'access-1',
+                  expiresIn: 900,
+                  refreshToken: `rkr_${'a'.repeat(43)}`,
+                  refreshExpiresIn: 86400,
+                })
+              : send(401, {
+                  code: 'INVALID_CREDENTIALS',
+                  message: 'the email or the password is wrong',
+                });
+          }
+          if (req.url === '/v1/doors') {
+            return send(403, { code: 'INSUFFICIENT_ROLE', message: 'admin or security only' });
+          }
+          send(404, { code: 'NOT_FOUND', message: 'no such route' });
+        });
+      });
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      gateway = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    });
+    afterAll(() => new Promise((r) => server.close(r)));
+
+    it('keeps the tokens of a login for the gateway, readable by its owner only', async () => {
+      const ok = await cli(`--gateway ${gateway} login -e ada@example.com --password-stdin`, {
+        stdin: 'right passphrase\n',
+      });
+      expect(ok.code).toBe(EXIT.OK);
+      expect(ok.stdout).toContain(`signed in to ${gateway} as ada@example.com`);
+      expect(ok.stdout).not.toContain('access-1');
+      const file = path.join(configDir, 'credentials.json');
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+      expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({
+        current: gateway,
+        logins: { [gateway]: { email: 'ada@example.com', accessToken: 'access-1' } },
+      });
+
+      // The next command goes to the same gateway with the token, and says what the API refused.
+      const refused = await cli('doors ls');
+      expect(refused.code).toBe(EXIT.FORBIDDEN);
+      expect(refused.stderr).toBe('roomkey: INSUFFICIENT_ROLE: admin or security only\n');
+      expect(seen.find((r) => r.url === '/v1/doors')?.auth).toBe('Bearer access-1');
+    });
+
+    it('refuses a wrong password with 3 and keeps nothing', async () => {
+      const bad = await cli(`--gateway ${gateway} login -e ada@example.com --password-stdin`, {
+        stdin: 'wrong',
+      });
+      expect(bad).toMatchObject({ code: EXIT.AUTH, stderr: 'roomkey: wrong email or password\n' });
+      expect(() => statSync(path.join(configDir, 'credentials.json'))).toThrow();
+    });
+
+    it('says the gateway cannot be reached (6)', async () => {
+      const closed = createServer();
+      await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+      const { port } = closed.address() as AddressInfo;
+      await new Promise((r) => closed.close(r));
+      const { code, stderr } = await cli(
+        `--gateway http://127.0.0.1:${port} login -e a@example.com --password-stdin`,
+        { stdin: 'x' },
+      );
+      expect(code).toBe(EXIT.UNAVAILABLE);
+      expect(stderr).toMatch(/the gateway cannot be reached \(ECONNREFUSED\)/);
+    });
+  });
+});
