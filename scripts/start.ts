@@ -10,27 +10,19 @@ import {
 } from 'node:fs';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
-import { stackSettings, stackUrls } from '@roomkey/common/config/stack';
+import { stackSettings } from '@roomkey/common/config/stack';
 import { appNodeArgs, applyAppPriority } from '@roomkey/common/runtime/app-process';
 import { up as stackUp } from './stack/cli';
 import { modelDir } from './models';
 import { clientPort } from './serve-clients';
-import { LockSimulator } from '../apps/access/src/sim/lock-simulator';
+import type { LockSimulator } from '../apps/access/src/sim/lock-simulator';
+import { startDemoLock } from '../clients/cli/src/demo/lock';
 import { demoFile, demoSummary, findDemo, type DemoSite } from '../clients/cli/src/demo/state';
 
-/**
- * The demo site's lock, simulated in this process while the apps run; null when there is no
- * demo site.
- */
-async function startDemoLock(site: DemoSite): Promise<LockSimulator | null> {
-  const sim = new LockSimulator(
-    site.lock.id,
-    Buffer.from(site.lock.secret, 'base64'),
-    { url: stackUrls(stackSettings()).mqtt, ...site.lock.mqtt },
-    (line) => console.log(`demo    | ${line}`),
-  );
+/** The demo site's lock, simulated in this process while the apps run; null when it cannot. */
+async function demoLockOf(site: DemoSite): Promise<LockSimulator | null> {
   try {
-    await sim.start();
+    const sim = await startDemoLock(site, (line) => console.log(`demo    | ${line}`));
     console.log(`demo    | the demo lock of ${site.door.name} is online (simulated here)`);
     return sim;
   } catch (err) {
@@ -253,7 +245,7 @@ async function main(): Promise<void> {
     const site = demoLock === undefined ? findDemo() : null;
     if (!site || stopping) return;
     demoLock = null;
-    demoLock = await startDemoLock(site);
+    demoLock = await demoLockOf(site);
     console.log('');
     for (const line of demoSummary(site, path.relative(ROOT, demoFile()))) console.log(line);
   };

@@ -14,8 +14,11 @@ export interface Context {
   env: NodeJS.ProcessEnv;
   /** The API as the person who ran `roomkey login` for this gateway. */
   session(): Session;
-  /** The API without anyone's token: signing in, and a device trading its secret. */
-  anonymous(tokens?: Tokens): Session;
+  /**
+   * The API with tokens of the command's own (or none): signing in, a device trading its secret.
+   * On this gateway, or the one given.
+   */
+  anonymous(tokens?: Tokens, gateway?: string): Session;
   /** Stops long-running commands (tail, lock sim) on Ctrl-C. */
   signal: AbortSignal;
   readStdin: () => string;
@@ -71,10 +74,10 @@ export function makeContext(options: {
         },
       });
     },
-    anonymous(tokens) {
+    anonymous(tokens, at = gateway) {
       let held: Tokens | null = tokens ?? null;
       return roomkeyClient({
-        baseUrl: gateway,
+        baseUrl: at,
         tokens: { get: () => held, set: (t) => void (held = t) },
       });
     },
