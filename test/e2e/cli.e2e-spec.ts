@@ -90,7 +90,13 @@ describe('the roomkey CLI', () => {
         'not-an-email,Nobody,\n' +
         'alan.cli@example.com,Alan Turing,wizard\n',
     );
-    const first = await roomkey(['users', 'import', file]);
+    const first = await roomkey([
+      'users',
+      'import',
+      file,
+      '--reset-links',
+      'http://127.0.0.1:3100',
+    ]);
     expect(first.code).toBe(1);
     expect(json(first)).toMatchObject({
       created: 2,
@@ -101,6 +107,30 @@ describe('the roomkey CLI', () => {
         { line: 5, reason: expect.stringContaining('unknown role wizard') },
       ],
     });
+
+    // Each new account has a reset link, with which its person sets a password and signs in.
+    const links = json<{ resetLinks: { email: string; link: string }[] }>(first).resetLinks;
+    expect(links.map((l) => l.email).sort()).toEqual([
+      'ada.cli@example.com',
+      'grace.cli@example.com',
+    ]);
+    const ada = links.find((l) => l.email === 'ada.cli@example.com')!;
+    expect(ada.link).toMatch(/^http:\/\/127\.0\.0\.1:3100\/reset-password#token=rkp_/);
+    const reset = await fetch(`${sys.gateway}/v1/auth/password-reset`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        token: ada.link.split('#token=')[1],
+        newPassword: 'a long passphrase of Ada',
+      }),
+    });
+    expect(reset.status).toBe(204);
+    const signIn = await fetch(`${sys.gateway}/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'ada.cli@example.com', password: 'a long passphrase of Ada' }),
+    });
+    expect(signIn.status).toBe(200);
 
     writeFileSync(
       file,

@@ -1,8 +1,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { stringify } from 'csv-stringify/sync';
 import type { Command } from 'commander';
+import { unwrap } from '@roomkey/sdk';
 import type { Context } from '../context';
-import { CliError, usage } from '../errors';
+import { CliError, explain, usage } from '../errors';
 import { EXIT } from '../exit-codes';
 import { table } from '../output';
 import { parseUsersCsv, USER_COLUMNS } from '../users/csv';
@@ -20,11 +21,40 @@ function readInput(ctx: Context, file: string): string {
   }
 }
 
-export async function usersImport(
+interface ImportFlags {
+  skipExisting?: boolean;
+  dryRun?: boolean;
+  resetLinks?: string;
+}
+
+/**
+ * A reset link for each new account, on the admin web at `adminUrl`: the way its person sets a
+ * password. Each link is shown this once; one that cannot be issued is said, and the import
+ * stands.
+ */
+async function resetLinks(
   ctx: Context,
-  file: string,
-  opts: { skipExisting?: boolean; dryRun?: boolean },
-): Promise<number> {
+  adminUrl: string,
+  created: { email: string; id: string }[],
+): Promise<{ email: string; link?: string; error?: string }[]> {
+  const { api } = ctx.session();
+  const out: { email: string; link?: string; error?: string }[] = [];
+  for (const { email, id } of created) {
+    try {
+      const { token } = await unwrap(
+        api.POST('/v1/users/{id}/password-reset', { params: { path: { id } } }),
+      );
+      out.push({ email, link: `${adminUrl.replace(/\/+$/, '')}/reset-password#token=${token}` });
+    } catch (err) {
+      out.push({ email, error: explain(err).message });
+    }
+  }
+  return out;
+}
+
+export async function usersImport(ctx: Context, file: string, opts: ImportFlags): Promise<number> {
+  if (opts.resetLinks && !/^https?:\/\//.test(opts.resetLinks))
+    throw usage(`--reset-links: the admin web's URL (http:// or https://), not ${opts.resetLinks}`);
   const { rows, refused, ignoredColumns } = parseUsersCsv(readInput(ctx, file));
   if (ignoredColumns.length > 0)
     ctx.out.note(
@@ -45,7 +75,12 @@ export async function usersImport(
     }
   }
   const all = [...refused, ...report.refused].sort((a, b) => a.line - b.line);
-  ctx.out.result({ ...report, refused: all }, (r) => {
+  const created = report.rows.filter((r) => r.outcome === 'created');
+  const links =
+    opts.resetLinks && created.length > 0
+      ? await resetLinks(ctx, opts.resetLinks, created)
+      : undefined;
+  ctx.out.result({ ...report, refused: all, ...(links ? { resetLinks: links } : {}) }, (r) => {
     ctx.out.line(
       opts.dryRun
         ? `${rows.length} rows would be imported, ${all.length} refused`
@@ -53,9 +88,12 @@ export async function usersImport(
     );
     for (const x of all)
       ctx.out.line(`  line ${x.line}${x.email ? ` (${x.email})` : ''}: ${x.reason}`);
-    if (r.created > 0)
+    if (links) {
+      ctx.out.line('Reset links for the new accounts (each works once, for 30 minutes):');
+      for (const l of links) ctx.out.line(`  ${l.email}: ${l.link ?? `none (${l.error})`}`);
+    } else if (r.created > 0)
       ctx.out.line(
-        'New accounts have a random password: issue each a reset link (admin web, Users).',
+        'New accounts have a random password: issue each a reset link (--reset-links <admin web URL>, or the admin web).',
       );
   });
   return all.length > 0 ? EXIT.NEGATIVE : EXIT.OK;
@@ -121,11 +159,11 @@ export function registerUsers(program: Command, run: Run): void {
     .argument('<csv>', 'the file, or - for standard input')
     .option('--skip-existing', 'leave existing accounts as they are')
     .option('--dry-run', 'check the file and report what is refused, change nothing')
-    .action(
-      run((ctx, file: string, opts: { skipExisting?: boolean; dryRun?: boolean }) =>
-        usersImport(ctx, file, opts),
-      ),
-    );
+    .option(
+      '--reset-links <admin-web-url>',
+      'issue a password reset link on this admin web for each new account, and print them (shown once)',
+    )
+    .action(run((ctx, file: string, opts: ImportFlags) => usersImport(ctx, file, opts)));
   users
     .command('export')
     .description(
