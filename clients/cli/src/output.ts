@@ -11,8 +11,14 @@ export interface Output {
   result<T>(value: T, human?: (value: T) => void): void;
   /** One record of a stream: a JSON line with --json. */
   record<T>(value: T, human: (value: T) => string): void;
-  /** A progress bar on stderr when it is a terminal; `total` may grow, ETA from the rate so far. */
-  progress(label: string, total: number): Progress;
+  /** Text as it is, on stdout (a file's content: CSV, JSON). */
+  write(text: string | Uint8Array): boolean;
+  /**
+   * A progress bar on stderr when it is a terminal; `total` may grow, ETA from the rate so far.
+   * `records`: the command prints records on stdout meanwhile, so the bar shows only when
+   * stdout goes elsewhere (a file, a pipe), not to the same terminal.
+   */
+  progress(label: string, total: number, options?: { records?: boolean }): Progress;
 }
 
 export interface Progress {
@@ -42,8 +48,9 @@ export function makeOutput(json: boolean, streams: Streams = process): Output {
     record(value, human) {
       write(streams.stdout, json ? JSON.stringify(value) : human(value));
     },
-    progress(label, total) {
-      if (!streams.stderr.isTTY) return NO_PROGRESS;
+    write: (text) => streams.stdout.write(text),
+    progress(label, total, options = {}) {
+      if (!streams.stderr.isTTY || (options.records && streams.stdout.isTTY)) return NO_PROGRESS;
       const bar = new SingleBar({
         stream: streams.stderr,
         format: `${label} [{bar}] {percentage}% | {value}/{total} | {duration_formatted} elapsed, about {eta_formatted} left`,

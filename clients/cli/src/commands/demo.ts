@@ -37,6 +37,7 @@ async function confirmed(ctx: Context): Promise<boolean> {
     return false;
   }
   const { default: confirm } = await import('@inquirer/confirm');
+  // Ctrl-C at the question is a no.
   return confirm(
     {
       message:
@@ -44,7 +45,7 @@ async function confirmed(ctx: Context): Promise<boolean> {
       default: true,
     },
     { signal: ctx.signal },
-  );
+  ).catch(() => false);
 }
 
 export async function demoSeed(ctx: Context, opts: SeedOptions): Promise<number> {

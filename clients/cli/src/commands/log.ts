@@ -103,17 +103,18 @@ export async function logExport(ctx: Context, opts: ExportOptions): Promise<numb
     ...(opts.user ? { userId: opts.user } : {}),
   };
   const session = ctx.session();
-  const out = opts.output ? createWriteStream(opts.output) : process.stdout;
-  if (opts.output) {
+  const file = opts.output ? createWriteStream(opts.output) : undefined;
+  const write = (data: string | Uint8Array) => (file ? file.write(data) : ctx.out.write(data));
+  if (file) {
     await new Promise<void>((resolve, reject) => {
-      out.once('open', () => resolve());
-      out.once('error', (err: Error) =>
+      file.once('open', () => resolve());
+      file.once('error', (err: Error) =>
         reject(new CliError(`cannot write ${opts.output}: ${err.message}`, EXIT.USAGE)),
       );
     });
   }
   const span = to.getTime() - from.getTime();
-  const bar = ctx.out.progress('exporting', 1000);
+  const bar = ctx.out.progress('exporting', 1000, { records: !file });
   /** Newest first: the period is covered from its end down to this decision. */
   const reached = (decidedAt: string) =>
     bar.update(Math.round(((to.getTime() - Date.parse(decidedAt)) / span) * 1000));
@@ -123,7 +124,7 @@ export async function logExport(ctx: Context, opts: ExportOptions): Promise<numb
       let after: string | undefined;
       do {
         const p = await page(session, { ...query, ...(after ? { after } : {}) });
-        for (const e of p.items) out.write(`${JSON.stringify(e)}\n`);
+        for (const e of p.items) write(`${JSON.stringify(e)}\n`);
         rows += p.items.length;
         const oldest = p.items[p.items.length - 1];
         if (oldest) reached(oldest.decidedAt);
@@ -145,7 +146,7 @@ export async function logExport(ctx: Context, opts: ExportOptions): Promise<numb
         if (row.decidedAt) reached(row.decidedAt);
       });
       for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-        if (!out.write(chunk)) await once(out, 'drain');
+        if (!write(chunk)) await once(file ?? process.stdout, 'drain');
         reader.write(chunk);
       }
       reader.end();
@@ -155,9 +156,9 @@ export async function logExport(ctx: Context, opts: ExportOptions): Promise<numb
   } finally {
     bar.stop();
   }
-  if (opts.output) {
-    out.end();
-    await once(out, 'finish');
+  if (file) {
+    file.end();
+    await once(file, 'finish');
   }
   ctx.out.note(
     `${rows} decisions from ${from.toISOString()} to ${to.toISOString()}${opts.output ? ` written to ${opts.output}` : ''}`,

@@ -16,7 +16,9 @@ async function readPassword(ctx: Context, fromStdin: boolean): Promise<string> {
     throw usage('no terminal to ask for the password: pipe it with --password-stdin');
   }
   const { default: password } = await import('@inquirer/password');
-  return password({ message: 'Password', mask: false }, { signal: ctx.signal });
+  return password({ message: 'Password', mask: false }, { signal: ctx.signal }).catch(() => {
+    throw usage('no password given');
+  });
 }
 
 export async function login(

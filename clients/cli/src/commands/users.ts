@@ -126,7 +126,7 @@ export async function usersExport(ctx: Context, opts: { output?: string }): Prom
       throw new CliError(`cannot write ${opts.output}: ${(err as Error).message}`, EXIT.USAGE);
     }
     ctx.out.note(`${rows.length} accounts written to ${opts.output}`);
-  } else process.stdout.write(text);
+  } else ctx.out.write(text);
   return EXIT.OK;
 }
 

@@ -51,7 +51,7 @@ export async function replayTopic(
   }
   // An operator's principal (KAFKA_USERNAME, KAFKA_PASSWORD); by default the local stack's own.
   const connection = parseConfig('roomkey replay', z.object(kafkaEnv('admin')), ctx.env);
-  let bar = ctx.out.progress('replaying', 0);
+  let bar = ctx.out.progress('replaying', 0, { records: true });
   let read = 0;
   try {
     read = await replay(
@@ -62,7 +62,7 @@ export async function replayTopic(
         ...(opts.to ? { to: opts.to } : {}),
         onStart: (atMost) => {
           bar.stop();
-          bar = ctx.out.progress('replaying', atMost);
+          bar = ctx.out.progress('replaying', atMost, { records: true });
         },
       },
       (r) => {
