@@ -181,7 +181,7 @@ export function registerLog(program: Command, run: Run): void {
   log
     .command('export')
     .description(
-      'the decisions of a period as CSV (--json: one JSON object per line), newest first, with progress',
+      'the decisions of a period as CSV, as the admin web downloads it (--json: one JSON object per line), newest first, with progress when written to a file',
     )
     .requiredOption('--from <when>', 'decided at or after (ISO date-time, or -7d)')
     .option('--to <when>', 'decided before (default now)')

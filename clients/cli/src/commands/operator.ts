@@ -47,7 +47,11 @@ export function registerOperator(program: Command, run: Run): void {
   lock
     .command('sim')
     .description(
-      'run a simulated smart lock: it logs in to the broker as the lock, verifies and acknowledges unlock commands and reports its state, signed (the secret and MQTT password are the ones POST /v1/locks showed once)',
+      'run a simulated smart lock until Ctrl-C: it logs in to the broker as the lock, verifies and acknowledges unlock commands and reports its state, signed (the secret and MQTT password are the ones POST /v1/locks showed once)',
+    )
+    .addHelpText(
+      'after',
+      '\nWhile it runs, type o, c, f or h and Enter: the door opened, closed, forced, held open.',
     )
     .option('--lock <id>', 'the lock id')
     .option('--secret <base64>', "the lock's secret")
