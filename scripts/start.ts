@@ -38,6 +38,7 @@ async function demoLockOf(site: DemoSite): Promise<LockSimulator | null> {
 function offerDemo(gateway: string, admin: { email: string; password: string }): Promise<void> {
   const mode = process.env.ROOMKEY_DEMO;
   if (mode === '0' || findDemo()) return Promise.resolve();
+  // The command prints the new site itself.
   return new Promise((resolve) => {
     const child = spawn(
       process.execPath,
@@ -238,21 +239,23 @@ async function main(): Promise<void> {
     `                curl -s ${gateway}/v1/auth/login -H 'content-type: application/json' \\\n` +
       `                  -d '{"email":"${admin.email}","password":"…"}'`,
   );
+  const hadDemo = findDemo() !== null;
   if (unready.length === 0) await offerDemo(gateway, admin);
   // The demo lock runs here, from the start or as soon as `roomkey demo seed` makes the site.
   let demoLock: LockSimulator | null | undefined;
-  const runDemo = async () => {
+  const runDemo = async (summary: boolean) => {
     const site = demoLock === undefined ? findDemo() : null;
     if (!site || stopping) return;
     demoLock = null;
     demoLock = await demoLockOf(site);
+    if (!summary) return;
     console.log('');
     for (const line of demoSummary(site, path.relative(ROOT, demoFile()))) console.log(line);
   };
-  await runDemo().catch((err: Error) => console.log(`demo    | ${err.message}`));
+  await runDemo(hadDemo).catch((err: Error) => console.log(`demo    | ${err.message}`));
   if (demoLock === undefined) {
     watchFile(demoFile(), { interval: 2000 }, () => {
-      void runDemo().catch((err: Error) => console.log(`demo    | ${err.message}`));
+      void runDemo(false).catch((err: Error) => console.log(`demo    | ${err.message}`));
     });
   }
   const stopDemo = () => {
