@@ -46,6 +46,16 @@ function networkCause(err: unknown): string | undefined {
   return undefined;
 }
 
+/** The message of the innermost cause: what actually went wrong under "fetch failed". */
+function deepestMessage(err: unknown): string | undefined {
+  let message: string | undefined;
+  for (let e = (err as Error).cause, depth = 0; e instanceof Error && depth < 5; depth++) {
+    message = e.message;
+    e = e.cause;
+  }
+  return message;
+}
+
 /** Any error as the CLI reports it: a line for people, a code for scripts. */
 export function explain(err: unknown): CliError {
   if (err instanceof CliError) return err;
@@ -62,7 +72,7 @@ export function explain(err: unknown): CliError {
     return new CliError(`${err.code}: ${err.message}${hint}`, exit, err.code);
   }
   if (err instanceof Error && err.name === 'NetworkError') {
-    const why = networkCause(err) ?? ((err as Error).cause as Error | undefined)?.message;
+    const why = networkCause(err) ?? deepestMessage(err);
     return new CliError(
       `the gateway cannot be reached (${why ?? 'no answer'}); is roomkey running?`,
       EXIT.UNAVAILABLE,

@@ -140,6 +140,9 @@ describe('roomkey command line', () => {
     let server: Server;
     let gateway: string;
     const seen: { method: string; url: string; auth?: string; body: string }[] = [];
+    /** What the access log answers, call by call (the last one again after that). */
+    let logPages: (Record<string, unknown>[] | 'down')[] = [];
+    let logCalls = 0;
     beforeAll(async () => {
       server = createServer((req, res) => {
         let body = '';
@@ -164,6 +167,13 @@ describe('roomkey command line', () => {
                   code: 'INVALID_CREDENTIALS',
                   message: 'the email or the password is wrong',
                 });
+          }
+          if (req.url!.startsWith('/v1/access-log?')) {
+            logCalls++;
+            const items = logPages[Math.min(logCalls - 1, logPages.length - 1)];
+            return items === 'down'
+              ? send(503, { code: 'UPSTREAM_UNAVAILABLE', message: 'the audit service is down' })
+              : send(200, { items, next: null });
           }
           if (req.url === '/v1/doors') {
             return send(403, { code: 'INSUFFICIENT_ROLE', message: 'admin or security only' });
@@ -195,6 +205,56 @@ describe('roomkey command line', () => {
       expect(refused.code).toBe(EXIT.FORBIDDEN);
       expect(refused.stderr).toBe('roomkey: INSUFFICIENT_ROLE: admin or security only\n');
       expect(seen.find((r) => r.url === '/v1/doors')?.auth).toBe('Bearer access-1');
+    });
+
+    it('tails the log: each decision once, oldest first, through an outage', async () => {
+      await cli(`--gateway ${gateway} login -e ada@example.com --password-stdin`, {
+        stdin: 'right passphrase',
+      });
+      const entry = (id: string, decidedAt: string, decision = 'granted') => ({
+        requestId: id,
+        decision,
+        reasons: decision === 'denied' ? ['face-not-verified'] : [],
+        requestedAt: decidedAt,
+        decidedAt,
+        userId: 'u',
+        roomId: 'r',
+        doorId: 'd',
+        lockId: null,
+        deviceId: null,
+        channel: 'mobile',
+        mode: 'room-code',
+        latencyMs: 80,
+      });
+      const a = entry('a', '2026-05-01T12:00:01.000Z');
+      const b = entry('b', '2026-05-01T12:00:02.000Z', 'denied');
+      const c = entry('c', '2026-05-01T12:00:03.000Z');
+      logPages = [[b, a], 'down', [c, b, a]];
+      logCalls = 0;
+      const stop = new AbortController();
+      const stdout = new Captured();
+      const stderr = new Captured();
+      const running = runCli(
+        ['--json', 'log', 'tail', '--since', '2026-05-01T12:00:00Z', '--interval', '0.2'],
+        {
+          streams: { stdout, stderr },
+          env: { ROOMKEY_CONFIG_DIR: configDir },
+          signal: stop.signal,
+          readStdin: () => '',
+        },
+      );
+      while (logCalls < 4) await new Promise((r) => setTimeout(r, 50));
+      stop.abort();
+      expect(await running).toBe(EXIT.OK);
+      const printed = stdout.text
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { requestId: string }).requestId);
+      expect(printed).toEqual(['a', 'b', 'c']);
+      expect(stderr.text).toContain(
+        'UPSTREAM_UNAVAILABLE: the audit service is down; trying again',
+      );
+      expect(stderr.text).toContain('the log answers again');
     });
 
     it('refuses a wrong password with 3 and keeps nothing', async () => {

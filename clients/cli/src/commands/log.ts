@@ -5,7 +5,7 @@ import { parse } from 'csv-parse';
 import { unwrap, type Schemas, type Session } from '@roomkey/sdk';
 import type { Context } from '../context';
 import { parseInstant } from '../duration';
-import { CliError, usage } from '../errors';
+import { CliError, explain, usage } from '../errors';
 import { EXIT } from '../exit-codes';
 import type { Run } from './run';
 
@@ -51,17 +51,28 @@ export async function logTail(
   /** Printed entries by request id, with when they were decided, within the lookback. */
   const seen = new Map<string, number>();
   ctx.out.note(`decisions since ${new Date(start).toISOString()} (Ctrl-C ends)`);
+  let failing = false;
   while (!ctx.signal.aborted) {
     const fresh: Entry[] = [];
     let after: string | undefined;
-    do {
-      const p = await page(session, {
-        from: new Date(since).toISOString(),
-        ...(after ? { after } : {}),
-      });
-      fresh.push(...p.items.filter((e) => !seen.has(e.requestId)));
-      after = p.next ?? undefined;
-    } while (after && !ctx.signal.aborted);
+    try {
+      do {
+        const p = await page(session, {
+          from: new Date(since).toISOString(),
+          ...(after ? { after } : {}),
+        });
+        fresh.push(...p.items.filter((e) => !seen.has(e.requestId)));
+        after = p.next ?? undefined;
+      } while (after && !ctx.signal.aborted);
+      if (failing) ctx.out.note('the log answers again');
+      failing = false;
+    } catch (err) {
+      // Through an outage it goes on looking; anything else (signed out, a role) ends it.
+      const e = explain(err);
+      if (e.exitCode !== EXIT.UNAVAILABLE) throw e;
+      if (!failing) ctx.out.note(`${e.message}; trying again every ${intervalMs / 1000} s`);
+      failing = true;
+    }
     fresh.sort((a, b) => Date.parse(a.decidedAt) - Date.parse(b.decidedAt));
     for (const e of fresh) {
       ctx.out.record(e, describe);
