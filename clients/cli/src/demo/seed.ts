@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { ApiError, unwrap, type Session } from '@roomkey/sdk';
 import { CliError } from '../errors';
 import { EXIT } from '../exit-codes';
@@ -155,7 +156,7 @@ export async function enrolFace(
   if (photos.length < 1 || photos.length > 5)
     throw new CliError('1 to 5 photos of the face', EXIT.USAGE);
   const form = new FormData();
-  for (const p of photos) form.append('images', readPhoto(p), p.split('/').pop());
+  for (const p of photos) form.append('images', readPhoto(p), path.basename(p));
   await unwrap(
     member.api.POST('/v1/me/face/consent', { body: { accept: true, noticeVersion: 'demo' } }),
   );
