@@ -77,13 +77,15 @@ export class Credentials {
     this.write(data);
   }
 
-  /** Forgets the login for a gateway; true when there was one. */
+  /**
+   * Forgets the login for a gateway; true when there was one. The gateway stays the default, so
+   * the next command says it is not signed in there rather than turning to another.
+   */
   remove(gateway: string): boolean {
     const data = this.read();
     const key = normalise(gateway);
     if (!data.logins[key]) return false;
     delete data.logins[key];
-    if (data.current === key) data.current = undefined;
     this.write(data);
     return true;
   }

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
@@ -168,6 +168,35 @@ describe('roomkey command line', () => {
                   message: 'the email or the password is wrong',
                 });
           }
+          if (req.url === '/v1/auth/refresh') {
+            const { refreshToken } = JSON.parse(body) as { refreshToken: string };
+            return refreshToken === `rkr_${'a'.repeat(43)}`
+              ? send(200, {
+                  tokenType: 'Bearer',
+                  accessToken: 'access-2',
+                  expiresIn: 900,
+                  refreshToken: `rkr_${'b'.repeat(43)}`,
+                  refreshExpiresIn: 86400,
+                })
+              : send(401, { code: 'REFRESH_TOKEN_INVALID', message: 'used or unknown' });
+          }
+          if (req.url!.startsWith('/v1/users?')) {
+            return req.headers.authorization === 'Bearer access-2'
+              ? send(200, {
+                  items: [
+                    {
+                      id: '8d7c6b5a-4f3e-4d2c-9b1a-0e9f8d7c6b5a',
+                      email: 'ada@example.com',
+                      displayName: 'Ada',
+                      roles: ['admin'],
+                      status: 'active',
+                      createdAt: '2026-05-01T12:00:00.000Z',
+                    },
+                  ],
+                  next: null,
+                })
+              : send(401, { code: 'TOKEN_INVALID', message: 'expired' });
+          }
           if (req.url!.startsWith('/v1/access-log?')) {
             logCalls++;
             const items = logPages[Math.min(logCalls - 1, logPages.length - 1)];
@@ -255,6 +284,35 @@ describe('roomkey command line', () => {
         'UPSTREAM_UNAVAILABLE: the audit service is down; trying again',
       );
       expect(stderr.text).toContain('the log answers again');
+    });
+
+    it('renews an expired access token with the refresh token and keeps the new pair', async () => {
+      await cli(`--gateway ${gateway} login -e ada@example.com --password-stdin`, {
+        stdin: 'right passphrase',
+      });
+      const first = await cli('users export');
+      expect(first.code).toBe(EXIT.OK);
+      expect(first.stdout).toBe(
+        'email,name,roles,status,id,createdAt\n' +
+          'ada@example.com,Ada,admin,active,8d7c6b5a-4f3e-4d2c-9b1a-0e9f8d7c6b5a,2026-05-01T12:00:00.000Z\n',
+      );
+      const stored = JSON.parse(readFileSync(path.join(configDir, 'credentials.json'), 'utf8'));
+      expect(stored.logins[gateway]).toMatchObject({
+        accessToken: 'access-2',
+        refreshToken: `rkr_${'b'.repeat(43)}`,
+      });
+
+      // The rotated refresh token is the one kept: once it is refused, the login is forgotten.
+      const file = path.join(configDir, 'credentials.json');
+      stored.logins[gateway].accessToken = 'stale';
+      stored.logins[gateway].refreshToken = `rkr_${'c'.repeat(43)}`;
+      writeFileSync(file, JSON.stringify(stored));
+      const over = await cli('users ls');
+      expect(over.code).toBe(EXIT.AUTH);
+      expect(over.stderr).toContain('(sign in again: roomkey login)');
+      expect((await cli('users ls')).stderr).toBe(
+        `roomkey: not signed in to ${gateway}: run roomkey login\n`,
+      );
     });
 
     it('refuses a wrong password with 3 and keeps nothing', async () => {
