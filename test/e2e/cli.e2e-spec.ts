@@ -148,7 +148,7 @@ describe('the roomkey CLI', () => {
       ['ada.cli@example.com', 'Ada Lovelace', 'member;security'],
       ['grace.cli@example.com', 'Grace Hopper', 'member'],
     ]);
-  });
+  }, 180_000);
 
   it('seeds the demo site, whose door opens for the member with a photo', async () => {
     const seeded = await roomkey([
@@ -202,7 +202,7 @@ describe('the roomkey CLI', () => {
     const offered = await roomkey(['demo', 'seed', '--if-empty']);
     expect(offered.code).toBe(0);
     expect(json(offered)).toEqual({ seeded: false, reason: 'the system has rooms' });
-  });
+  }, 180_000);
 
   it('exports the decisions of the last minutes from the access log', async () => {
     const decisions = async () => {
