@@ -29,7 +29,7 @@ interface Ran {
 }
 
 /** `roomkey --json <args>`, its output and exit code. */
-function roomkey(args: string[], stdin?: string): Promise<Ran> {
+function roomkey(args: string[], stdin?: string, env: NodeJS.ProcessEnv = {}): Promise<Ran> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, '--json', ...args], {
       cwd: ROOT,
@@ -38,6 +38,7 @@ function roomkey(args: string[], stdin?: string): Promise<Ran> {
         ROOMKEY_GATEWAY_URL: sys.gateway,
         ROOMKEY_CONFIG_DIR: path.join(dir, 'config'),
         ROOMKEY_DEMO_FILE: path.join(dir, 'demo.json'),
+        ...env,
       },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
@@ -151,13 +152,11 @@ describe('the roomkey CLI', () => {
   }, 180_000);
 
   it('seeds the demo site, whose door opens for the member with a photo', async () => {
-    const seeded = await roomkey([
-      'demo',
-      'seed',
-      '--face',
-      path.join(PHOTO_DIR, 'person_a_obama_1.jpg'),
-      path.join(PHOTO_DIR, 'person_a_obama_2.jpg'),
-    ]);
+    // The quick start: npm start (ROOMKEY_DEMO=1) seeds the empty system as its admin, then the
+    // person enrols the member's face and opens the door with another photo.
+    const seeded = await roomkey(['demo', 'seed', '--as', ADMIN.email, '--if-empty'], undefined, {
+      ROOMKEY_PASSWORD: ADMIN.password,
+    });
     expect(seeded.code).toBe(0);
     const shown = json<{
       seeded: boolean;
@@ -172,6 +171,15 @@ describe('the roomkey CLI', () => {
 
     // As npm start does: the demo lock runs in the process that started the system.
     lock = await startDemoLock(site, () => undefined);
+
+    const enrolled = await roomkey([
+      'demo',
+      'enrol',
+      path.join(PHOTO_DIR, 'person_a_obama_1.jpg'),
+      path.join(PHOTO_DIR, 'person_a_obama_2.jpg'),
+    ]);
+    expect(enrolled.code).toBe(0);
+    expect(json(enrolled)).toMatchObject({ memberId: site.member.id, photos: 2 });
 
     const doors = json<{ name: string; lock: { online: boolean } }[]>(
       await roomkey(['doors', 'ls']),
