@@ -26,7 +26,7 @@ export interface Progress {
   stop(): void;
 }
 
-const NO_PROGRESS: Progress = { update: () => undefined, stop: () => undefined };
+export const NO_PROGRESS: Progress = { update: () => undefined, stop: () => undefined };
 
 export interface Streams {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };

@@ -28,6 +28,7 @@ import type { Context } from '../context';
 import { CliError, usage } from '../errors';
 import { EXIT } from '../exit-codes';
 import { readDemo } from '../demo/state';
+import { NO_PROGRESS, type Progress } from '../output';
 import { PROJECTIONS } from '../commands/operator';
 
 /*
@@ -51,7 +52,8 @@ export async function replayTopic(
   }
   // An operator's principal (KAFKA_USERNAME, KAFKA_PASSWORD); by default the local stack's own.
   const connection = parseConfig('roomkey replay', z.object(kafkaEnv('admin')), ctx.env);
-  let bar = ctx.out.progress('replaying', 0, { records: true });
+  // The bar starts once the number of records to read is known.
+  let bar: Progress = NO_PROGRESS;
   let read = 0;
   try {
     read = await replay(
@@ -77,7 +79,7 @@ export async function replayTopic(
   } catch (err) {
     if (/does not host this topic-partition|UNKNOWN_TOPIC/i.test((err as Error).message))
       throw new CliError(
-        `no topic ${opts.topic} (roomkey replay --help lists how to name one)`,
+        `no topic ${opts.topic} (topics are named like access.decided.v1)`,
         EXIT.REFUSED,
       );
     throw err;
@@ -181,7 +183,7 @@ export async function auditVerify(ctx: Context, opts: { checkpoints: boolean }):
       devKeys: config.ROOMKEY_DEV_KEYS,
     });
     const records: unknown[] = [];
-    let bar = ctx.out.progress('reading checkpoints', 0);
+    let bar: Progress = NO_PROGRESS;
     try {
       await replay(
         {
