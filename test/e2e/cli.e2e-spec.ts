@@ -186,7 +186,7 @@ describe('the roomkey CLI', () => {
     const doors = json<{ name: string; lock: { online: boolean } }[]>(
       await roomkey(['doors', 'ls']),
     );
-    expect(doors).toEqual([expect.objectContaining({ name: 'Demo door' })]);
+    expect(doors).toEqual([expect.objectContaining({ name: 'Demo door', kioskId: site.kiosk.id })]);
 
     const atTheDoor = (photo: string) =>
       roomkey(['demo', 'open', '--photo', path.join(PHOTO_DIR, photo)]);

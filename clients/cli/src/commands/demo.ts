@@ -85,10 +85,6 @@ export async function demoSeed(ctx: Context, opts: SeedOptions): Promise<number>
       for (const l of demoSummary(site, file)) ctx.out.line(l);
       if (opts.face?.length)
         ctx.out.line(`  the member's face is enrolled from ${opts.face.length} photo(s)`);
-      else
-        ctx.out.line(
-          "  first enrol the member's face: npx roomkey demo enrol <1 to 5 photos of one face>",
-        );
     },
   );
   return EXIT.OK;

@@ -61,6 +61,10 @@ export async function seedDemo(
       body: { name: DEMO_NAMES.kiosk, kind: 'kiosk', doorIds: [door.id] },
     }),
   );
+  // The door names its kiosk, as the admin web shows it.
+  await unwrap(
+    api.PATCH('/v1/doors/{id}', { params: { path: { id: door.id } }, body: { kioskId: kiosk.id } }),
+  );
   const password = randomBytes(12).toString('base64url');
   let member = (
     await unwrap(

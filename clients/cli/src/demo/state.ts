@@ -56,7 +56,8 @@ export function demoSummary(site: DemoSite, file: string): string[] {
     `  kiosk setup link (open it on the device with the camera):`,
     `    ${site.kiosk.setupLink}`,
     `  member: ${site.member.email} / ${site.member.password}`,
-    `  open the door with a photo of the member: npx roomkey demo open --photo <face.jpg>`,
+    `  enrol the member's face (npx roomkey demo enrol <photos>), then open the door with`,
+    `  another photo: npx roomkey demo open --photo <face.jpg>`,
     `  (kept in ${file}, readable by you only)`,
   ];
 }
