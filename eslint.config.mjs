@@ -42,6 +42,15 @@ export default tseslint.config(
     rules: { 'no-console': 'off' },
   },
   {
+    // The CLI's launcher: plain CommonJS that loads the TypeScript.
+    files: ['clients/cli/bin/*.js'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { require: 'readonly', process: 'readonly', __dirname: 'readonly' },
+    },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     // Runs before anything is installed: plain Node.js, its built-ins only.
     files: ['scripts/**/*.mjs'],
     languageOptions: { globals: { console: 'readonly', process: 'readonly' } },

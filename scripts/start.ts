@@ -1,6 +1,13 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  unwatchFile,
+  watchFile,
+  writeFileSync,
+} from 'node:fs';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
 import { stackSettings } from '@roomkey/common/config/stack';
@@ -8,6 +15,57 @@ import { appNodeArgs, applyAppPriority } from '@roomkey/common/runtime/app-proce
 import { up as stackUp } from './stack/cli';
 import { modelDir } from './models';
 import { clientPort } from './serve-clients';
+import type { LockSimulator } from '../apps/access/src/sim/lock-simulator';
+import { startDemoLock } from '../clients/cli/src/demo/lock';
+import { demoFile, demoSummary, findDemo, type DemoSite } from '../clients/cli/src/demo/state';
+
+/** The demo site's lock, simulated in this process while the apps run; null when it cannot. */
+async function demoLockOf(site: DemoSite): Promise<LockSimulator | null> {
+  try {
+    const sim = await startDemoLock(site, (line) => console.log(`demo    | ${line}`));
+    console.log(`demo    | the demo lock of ${site.door.name} is online (simulated here)`);
+    return sim;
+  } catch (err) {
+    console.log(`demo    | the demo lock could not connect: ${(err as Error).message}`);
+    return null;
+  }
+}
+
+/**
+ * On a system with no rooms, offers the demo site (`roomkey demo seed --ask`): asked on a
+ * terminal, made without asking with ROOMKEY_DEMO=1, never offered with ROOMKEY_DEMO=0.
+ */
+function offerDemo(gateway: string, admin: { email: string; password: string }): Promise<void> {
+  const mode = process.env.ROOMKEY_DEMO;
+  if (mode === '0' || findDemo()) return Promise.resolve();
+  // The command prints the new site itself.
+  return new Promise((resolve) => {
+    const child = spawn(
+      process.execPath,
+      [
+        CLI,
+        '--gateway',
+        gateway,
+        'demo',
+        'seed',
+        '--as',
+        admin.email,
+        mode === '1' ? '--if-empty' : '--ask',
+      ],
+      {
+        cwd: ROOT,
+        stdio: 'inherit',
+        env: {
+          ...process.env,
+          ROOMKEY_PASSWORD: admin.password,
+          ROOMKEY_KIOSK_URL:
+            process.env.ROOMKEY_KIOSK_URL ?? `http://127.0.0.1:${clientPort('kiosk')}`,
+        },
+      },
+    );
+    child.on('exit', () => resolve());
+  });
+}
 
 /**
  * `npm start`: the local stack (unless ROOMKEY_SKIP_STACK=1, for your own servers), a build, the
@@ -16,6 +74,8 @@ import { clientPort } from './serve-clients';
  * the stack running for the next start (`npm run stack:down` stops it).
  */
 const ROOT = path.resolve(__dirname, '..');
+/** The CLI as `npx roomkey` runs it. */
+const CLI = path.join(ROOT, 'clients/cli/bin/roomkey.js');
 const APPS: Array<{ name: string; port: number }> = [
   { name: 'audit', port: 3005 },
   { name: 'auth', port: 3001 },
@@ -174,10 +234,36 @@ async function main(): Promise<void> {
       ? `  sign in       ${admin.email} / ${admin.password}   (first admin, made when there is none; kept in ${path.relative(ROOT, admin.file)})`
       : `  sign in       ${admin.email} with ROOMKEY_ADMIN_PASSWORD`,
   );
+  console.log(`  CLI           npx roomkey login -e ${admin.email}   (npx roomkey --help)`);
   console.log(
     `                curl -s ${gateway}/v1/auth/login -H 'content-type: application/json' \\\n` +
       `                  -d '{"email":"${admin.email}","password":"…"}'`,
   );
+  const hadDemo = findDemo() !== null;
+  if (unready.length === 0) await offerDemo(gateway, admin);
+  // The demo lock runs here, from the start or as soon as `roomkey demo seed` makes the site.
+  let demoLock: LockSimulator | null | undefined;
+  const runDemo = async (summary: boolean) => {
+    const site = demoLock === undefined ? findDemo() : null;
+    if (!site || stopping) return;
+    demoLock = null;
+    demoLock = await demoLockOf(site);
+    if (!summary) return;
+    console.log('');
+    for (const line of demoSummary(site, path.relative(ROOT, demoFile()))) console.log(line);
+  };
+  await runDemo(hadDemo).catch((err: Error) => console.log(`demo    | ${err.message}`));
+  if (demoLock === undefined) {
+    watchFile(demoFile(), { interval: 2000 }, () => {
+      void runDemo(false).catch((err: Error) => console.log(`demo    | ${err.message}`));
+    });
+  }
+  const stopDemo = () => {
+    unwatchFile(demoFile());
+    demoLock?.crash();
+  };
+  process.once('SIGINT', stopDemo);
+  process.once('SIGTERM', stopDemo);
   console.log('Ctrl-C stops the apps.');
 }
 

@@ -21,6 +21,8 @@ export async function rebuildProjection(
   db: DataSource,
   projection: Projection,
   batch = 1000,
+  /** After each page: rows applied, and how many the log held for it when the rebuild began. */
+  onProgress?: (done: number, total: number) => void,
 ): Promise<{ rows: number }> {
   const live = tableName(projection.table);
   const fresh = tableName(`${live}_rebuild`);
@@ -28,6 +30,11 @@ export async function rebuildProjection(
   await db.query(`create table ${fresh} (like ${live} including all)`);
   let last = '0';
   let rows = 0;
+  const [{ total }] = onProgress
+    ? ((await db.query('select count(*)::int as total from event_log where topic = any($1)', [
+        projection.topics,
+      ])) as [{ total: number }])
+    : [{ total: 0 }];
   /** Applies the next page of logged rows; returns how many there were. */
   const applyPage = async (m: EntityManager): Promise<number> => {
     const page = (await m.query(
@@ -47,6 +54,7 @@ export async function rebuildProjection(
     }
     if (page.length > 0) last = String(page[page.length - 1]!.id);
     rows += page.length;
+    onProgress?.(rows, Math.max(total, rows));
     return page.length;
   };
   // The bulk of the log, a page per transaction, without holding up appends.

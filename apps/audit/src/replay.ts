@@ -10,6 +10,11 @@ export interface ReplayOptions {
   from: string;
   /** Stop after this offset or instant (inclusive); default: the end as it is now. */
   to?: string;
+  /**
+   * Told, before the first record, how many records lie between the start and the end as it is
+   * now: the most there can be (fewer with `to`), for a progress bar.
+   */
+  onStart?: (atMost: number) => void;
 }
 
 export interface ReplayedRecord {
@@ -63,6 +68,7 @@ export async function replay(
   const toInstant = opts.to && isInstant(opts.to) ? Date.parse(opts.to) : undefined;
   const toOffset = opts.to && !isInstant(opts.to) ? BigInt(opts.to) : undefined;
   const pending = new Set([...start].filter(([p, s]) => s < high.get(p)!).map(([p]) => p));
+  opts.onStart?.(Number([...pending].reduce((sum, p) => sum + (high.get(p)! - start.get(p)!), 0n)));
   if (pending.size === 0) return 0;
 
   const consumer = kafka.consumer({ groupId: `roomkey.replay.${randomUUID()}` });

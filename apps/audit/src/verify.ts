@@ -38,6 +38,8 @@ export interface VerifyOptions {
    */
   checkpoints?: { records: unknown[]; verifier: CheckpointVerifier };
   batch?: number;
+  /** After each batch: chained rows checked, and how many there were when the check began. */
+  onProgress?: (checked: number, total: number) => void;
 }
 
 export interface CheckpointReport {
@@ -104,6 +106,15 @@ export async function verifyChain(databaseUrl: string, opts: VerifyOptions): Pro
         'select (min(id) - 1)::text as id from event_log where hash is not null',
       )
     ).rows[0]?.id;
+    const total = opts.onProgress
+      ? Number(
+          (
+            await db.query<{ n: string }>(
+              'select count(*)::text as n from event_log where hash is not null',
+            )
+          ).rows[0]?.n ?? 0,
+        )
+      : 0;
     // A log without an id cannot have its keyed rows checked: they are all wrong.
     const walk = new ChainWalk(opts.keys, logId ?? '');
     while (from !== null && from !== undefined) {
@@ -143,6 +154,7 @@ export async function verifyChain(databaseUrl: string, opts: VerifyOptions): Pro
         if (row.chainKeyId === null) report.unkeyed++;
         else report.keys[row.chainKeyId] = (report.keys[row.chainKeyId] ?? 0) + 1;
       }
+      opts.onProgress?.(report.rows, Math.max(total, report.rows));
       from = report.broken ? null : report.lastRowId;
     }
     if (sorted) {

@@ -485,7 +485,7 @@ describe('rebuilding the projections from the log', () => {
 
   it('runs from the command line', async () => {
     const rebuild = (name: string) =>
-      promisify(execFile)('npx', ['tsx', 'scripts/replay.ts', '--rebuild', name], {
+      promisify(execFile)(process.execPath, ['clients/cli/bin/roomkey.js', 'rebuild', name], {
         cwd: path.resolve(__dirname, '../../..'),
         env: { ...process.env, DATABASE_URL: t.db.url },
       });

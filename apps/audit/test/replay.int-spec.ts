@@ -9,7 +9,7 @@ const TOPIC = 'lock.events.v1.dlq';
 const connection = testKafkaConnection();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-describe('npm run replay', () => {
+describe('roomkey replay', () => {
   const key = randomUUID();
   const marks: string[] = [];
   let between = '';
@@ -53,8 +53,8 @@ describe('npm run replay', () => {
 
   it('prints JSON lines from the command line', async () => {
     const { stdout } = await promisify(execFile)(
-      'npx',
-      ['tsx', 'scripts/replay.ts', '--topic', TOPIC, '--from', between, '--print', '--json'],
+      process.execPath,
+      ['clients/cli/bin/roomkey.js', '--json', 'replay', '--topic', TOPIC, '--from', between],
       { cwd: path.resolve(__dirname, '../../..') },
     );
     const lines = stdout

@@ -94,7 +94,7 @@ export const verifyLog = (databaseUrl: string, spec?: string) =>
 const ROOT = path.resolve(__dirname, '../../..');
 
 /**
- * `npm run audit:verify` against a database, with the test keys unless `env` says otherwise:
+ * `roomkey audit verify` (what `npm run audit:verify` runs) against a database, with the test keys unless `env` says otherwise:
  * its exit code and everything it printed.
  */
 export async function auditVerify(
@@ -104,8 +104,8 @@ export async function auditVerify(
 ): Promise<{ code: number; out: string }> {
   try {
     const { stdout, stderr } = await promisify(execFile)(
-      'npx',
-      ['tsx', 'scripts/audit-verify.ts', ...args],
+      process.execPath,
+      ['clients/cli/bin/roomkey.js', 'audit', 'verify', ...args],
       { cwd: ROOT, env: { ...process.env, ...TEST_AUDIT_KEYS, DATABASE_URL: databaseUrl, ...env } },
     );
     return { code: 0, out: stdout + stderr };

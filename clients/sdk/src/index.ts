@@ -146,3 +146,4 @@ export function roomkeyClient(options: ClientOptions): Session {
   };
 }
 export { describeReason } from './reasons';
+export { openAlertFeed, type Alert, type FeedOptions, type FeedState } from './alert-feed';

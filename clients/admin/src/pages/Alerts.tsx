@@ -1,6 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { unwrap } from '@roomkey/sdk';
-import { openAlertFeed, type Alert, type FeedState } from '../alert-feed';
+import { openAlertFeed, unwrap, type Alert, type FeedState } from '@roomkey/sdk';
 import { useApi, useStaff } from '../session';
 import { Empty, ErrorNote, formatTime, useAction } from '../ui';
 

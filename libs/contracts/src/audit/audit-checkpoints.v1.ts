@@ -33,7 +33,7 @@ export type AuditCheckpointsV1 = z.infer<typeof AuditCheckpointsV1>;
 export const auditCheckpointsV1 = topic({
   name: AUDIT_CHECKPOINTS_V1,
   // Only the audit app writes it; nothing consumes it (the audit app does not log its own
-  // checkpoints): `npm run audit:verify` reads it as an operator.
+  // checkpoints): `roomkey audit verify` reads it as an operator.
   producers: ['audit'],
   consumers: [],
   key: 'logId',

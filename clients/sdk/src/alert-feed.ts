@@ -1,7 +1,7 @@
 import { createParser } from 'eventsource-parser';
-import type { Schemas } from '@roomkey/sdk';
+import type { components } from './schema';
 
-export type Alert = Schemas['AlertView'];
+export type Alert = components['schemas']['AlertView'];
 export type FeedState = 'connecting' | 'live' | 'reconnecting' | 'refused';
 
 export interface FeedOptions {
