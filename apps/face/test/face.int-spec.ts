@@ -5,6 +5,8 @@ import {
   FACE_ENROLMENT_V1,
   FaceCheckedV1,
   FaceEnrolmentV1,
+  QR_CHECKED_V1,
+  QrCheckedV1,
 } from '@roomkey/contracts';
 import {
   ADMIN,
@@ -47,6 +49,7 @@ let admin: string;
 let kiosk: string;
 let checked: Awaited<ReturnType<typeof collect<FaceCheckedV1>>>;
 let enrolments: Awaited<ReturnType<typeof collect<FaceEnrolmentV1>>>;
+let qrAnswers: Awaited<ReturnType<typeof collect<QrCheckedV1>>>;
 
 beforeAll(async () => {
   auth = await startAuth();
@@ -61,6 +64,7 @@ beforeAll(async () => {
   });
   checked = await collect<FaceCheckedV1>(FACE_CHECKED_V1);
   enrolments = await collect<FaceEnrolmentV1>(FACE_ENROLMENT_V1);
+  qrAnswers = await collect<QrCheckedV1>(QR_CHECKED_V1);
   admin = (await login(gw.url, ADMIN.email, ADMIN.password)).accessToken;
   kiosk = (await kioskToken(gw.url, admin, [DOOR])).token;
 }, 120_000);
@@ -68,6 +72,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await checked?.stop();
   await enrolments?.stop();
+  await qrAnswers?.stop();
   await gw?.app.close();
   await face?.stop();
   await qr?.stop();
@@ -143,8 +148,18 @@ async function atTheDoor(memberToken: string, file: string) {
   );
   expect(res.status).toBe(202);
   const requestId = res.body.requestId as string;
-  const [event] = await checked.waitFor((e) => e.payload.requestId === requestId, 1, 30000);
-  return event!.payload;
+  const ofRequest = (e: { payload: { requestId: string } }) => e.payload.requestId === requestId;
+  try {
+    const [event] = await checked.waitFor(ofRequest, 1, 30000);
+    return event!.payload;
+  } catch (err) {
+    // Which half was missing: the QR step's answer, or the face step with it.
+    const [answer] = qrAnswers.matching(ofRequest);
+    const heard = face.app.get(QrAnswerFeed).get(requestId);
+    throw new Error(
+      `${(err as Error).message}; QR answer ${answer ? `published (${answer.payload.outcome})` : 'never published'}, ${heard ? '' : 'not '}heard by the face app`,
+    );
+  }
 }
 
 describe('enrolment', () => {
@@ -697,7 +712,7 @@ describe('what a caller can make the face app do', () => {
       // The face app has the refusal; the capture had arrived first and waited for it.
       await eventually(
         async () => face.app.get(QrAnswerFeed).get(requestId)?.valid === false || undefined,
-        15_000,
+        30_000,
         'the QR answer at the face app',
       );
       await new Promise((r) => setTimeout(r, 500));
