@@ -105,7 +105,7 @@ describe('roomkey command line', () => {
     [
       'a lock without its secret',
       'lock sim --lock L',
-      /--lock, --secret and --password are needed/,
+      /--lock, ROOMKEY_LOCK_SECRET and ROOMKEY_LOCK_PASSWORD are needed/,
     ],
   ])('ends with a usage error (2) and one line on %s', async (_name, args, message) => {
     const { code, stderr } = await cli(args);

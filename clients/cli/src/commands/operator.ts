@@ -51,11 +51,9 @@ export function registerOperator(program: Command, run: Run): void {
     )
     .addHelpText(
       'after',
-      '\nWhile it runs, type o, c, f or h and Enter: the door opened, closed, forced, held open.',
+      "\nThe lock's secret and MQTT password come from ROOMKEY_LOCK_SECRET and ROOMKEY_LOCK_PASSWORD\n(never arguments, which anyone on the machine can read in the process list).\nWhile it runs, type o, c, f or h and Enter: the door opened, closed, forced, held open.",
     )
     .option('--lock <id>', 'the lock id')
-    .option('--secret <base64>', "the lock's secret")
-    .option('--password <password>', "the lock's MQTT password")
     .option('--username <username>', 'its MQTT username (default lock-<id>)')
     .option('--mqtt <url>', "the broker (default the local stack's)")
     .option('--demo', "the demo site's lock (roomkey demo seed)")

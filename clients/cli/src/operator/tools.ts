@@ -258,8 +258,6 @@ export async function auditVerify(ctx: Context, opts: { checkpoints: boolean }):
 
 export interface SimOptions {
   lock?: string;
-  secret?: string;
-  password?: string;
   username?: string;
   mqtt?: string;
   demo?: boolean;
@@ -270,7 +268,11 @@ export interface SimOptions {
  * closing, forced or held open.
  */
 export async function lockSim(ctx: Context, opts: SimOptions): Promise<number> {
-  let lock = opts;
+  let lock: SimOptions & { secret?: string; password?: string } = {
+    ...opts,
+    secret: ctx.env.ROOMKEY_LOCK_SECRET,
+    password: ctx.env.ROOMKEY_LOCK_PASSWORD,
+  };
   if (opts.demo) {
     const demo = readDemo(ctx.env);
     lock = {
@@ -282,7 +284,9 @@ export async function lockSim(ctx: Context, opts: SimOptions): Promise<number> {
     };
   }
   if (!lock.lock || !lock.secret || !lock.password)
-    throw usage("--lock, --secret and --password are needed (or --demo for the demo site's lock)");
+    throw usage(
+      "--lock, ROOMKEY_LOCK_SECRET and ROOMKEY_LOCK_PASSWORD are needed (or --demo for the demo site's lock)",
+    );
   const sim = new LockSimulator(
     lock.lock,
     Buffer.from(lock.secret, 'base64'),
