@@ -26,3 +26,20 @@ export function laplacianVariance(img: RawImage): number {
   const mean = sum / n;
   return sumSq / n - mean * mean;
 }
+
+/**
+ * How coloured an image is: the mean over its pixels of the largest channel minus the smallest
+ * (0..255). A greyscale or IR (night-mode) capture decodes to R = G = B and scores 0, or a few
+ * levels with a colour cast or chroma noise; the shared colour photos score 14 to 66.
+ */
+export function meanChroma(img: RawImage): number {
+  const { data } = img;
+  let sum = 0;
+  for (let i = 0; i < data.length; i += 3) {
+    const r = data[i]!,
+      g = data[i + 1]!,
+      b = data[i + 2]!;
+    sum += Math.max(r, g, b) - Math.min(r, g, b);
+  }
+  return data.length === 0 ? 0 : sum / (data.length / 3);
+}
