@@ -91,7 +91,10 @@ describe('FacePipeline liveness paths', () => {
     const spoof = pipelineFor(stripes(20), scores(0.3, 0.05), {
       gates: { ...DEFAULT_GATES, minDetectionScore: 0.85 },
     });
-    expect(await spoof.pipeline.analyse(bytes, 'kiosk')).toMatchObject({ problem: 'spoof' });
+    expect(await spoof.pipeline.analyse(bytes, 'kiosk')).toMatchObject({
+      problem: 'spoof',
+      livenessPath: 'colour',
+    });
   });
 
   it('a colour face needs the colour detection score, a greyscale one its own', async () => {
@@ -112,7 +115,10 @@ describe('FacePipeline liveness paths', () => {
       liveness: { real: 0.01, path: 'greyscale' },
     });
     const screen = pipelineFor(stripes(0), scores(0, 0.995));
-    expect(await screen.pipeline.analyse(bytes, 'kiosk')).toMatchObject({ problem: 'spoof' });
+    expect(await screen.pipeline.analyse(bytes, 'kiosk')).toMatchObject({
+      problem: 'spoof',
+      livenessPath: 'greyscale',
+    });
   });
 
   it('a small colour cast still counts as greyscale, a colour photo does not', async () => {
@@ -128,7 +134,10 @@ describe('FacePipeline liveness paths', () => {
 
   it('refuses a greyscale face from a phone or the API as a spoof, without the models', async () => {
     const { pipeline, seen } = pipelineFor(stripes(0), scores(0.99, 0));
-    expect(await pipeline.analyse(bytes, 'selfie')).toMatchObject({ problem: 'spoof' });
+    expect(await pipeline.analyse(bytes, 'selfie')).toMatchObject({
+      problem: 'spoof',
+      livenessPath: 'greyscale',
+    });
     expect(seen.liveness).toBe(0);
     const anywhere = pipelineFor(stripes(0), scores(0.01, 0.5), {
       greyscale: { ...DEFAULT_GREYSCALE, modes: ['kiosk', 'selfie'] },

@@ -82,6 +82,8 @@ export interface FaceRefused {
   problem: FaceProblem;
   /** For `bad-image`: what is wrong with the bytes. */
   detail?: DecodeProblem;
+  /** For `spoof`: the rule that judged it. */
+  livenessPath?: LivenessPath;
   timings: Timings;
 }
 export type FaceAnalysis = FaceFound | FaceRefused;
@@ -126,6 +128,10 @@ export class FacePipeline {
       ...(detail ? { detail } : {}),
       timings,
     });
+    const spoof = (livenessPath: LivenessPath): FaceRefused => ({
+      ...refuse('spoof'),
+      livenessPath,
+    });
 
     const image = await timed('decode', () => this.decoder.decode(bytes));
     if (typeof image === 'string') return refuse('bad-image', image);
@@ -140,13 +146,14 @@ export class FacePipeline {
     if (sharpness < this.options.minSharpness) return refuse('too-blurry');
     let liveness: FaceFound['liveness'];
     if (livenessThreshold !== null) {
-      if (greyscale && !grey.modes.includes(mode)) return refuse('spoof');
+      const path: LivenessPath = greyscale ? 'greyscale' : 'colour';
+      if (greyscale && !grey.modes.includes(mode)) return spoof(path);
       const scores = await timed('liveness', () => this.liveness.scores(image, face));
       const live = greyscale
         ? scores.attacks[1] < grey.spoofThreshold
         : scores.real >= livenessThreshold;
-      if (!live) return refuse('spoof');
-      liveness = { ...scores, path: greyscale ? 'greyscale' : 'colour' };
+      if (!live) return spoof(path);
+      liveness = { ...scores, path };
     }
     const embedding = await timed('embed', () => this.embedder.embed(aligned));
     return {
