@@ -119,7 +119,7 @@ export class FacePipeline {
       try {
         return await work();
       } finally {
-        timings[stage] = performance.now() - start;
+        timings[stage] = (timings[stage] ?? 0) + performance.now() - start;
       }
     };
     const refuse = (problem: FaceProblem, detail?: DecodeProblem): FaceRefused => ({
@@ -136,7 +136,8 @@ export class FacePipeline {
     const image = await timed('decode', () => this.decoder.decode(bytes));
     if (typeof image === 'string') return refuse('bad-image', image);
     const { gates, greyscale: grey, livenessThreshold } = this.options;
-    const greyscale = meanChroma(image) <= grey.maxChroma;
+    // Part of decoding: how the image is to be read.
+    const greyscale = await timed('decode', () => meanChroma(image) <= grey.maxChroma);
     const detections = await timed('detect', () => this.detector.detect(image));
     const policy = greyscale ? { ...gates, minDetectionScore: grey.minDetectionScore } : gates;
     const face = pickFace(detections, mode, policy);

@@ -28,18 +28,25 @@ export function laplacianVariance(img: RawImage): number {
 }
 
 /**
- * How coloured an image is: the mean over its pixels of the largest channel minus the smallest
- * (0..255). A greyscale or IR (night-mode) capture decodes to R = G = B and scores 0, or a few
- * levels with a colour cast or chroma noise; the shared colour photos score 14 to 66.
+ * How coloured an image is: the mean of the largest channel minus the smallest (0..255) over
+ * every other pixel of every other row, a quarter of the pixels, which is plenty for a mean. A
+ * greyscale or IR (night-mode) capture decodes to R = G = B and scores 0, or a few levels with
+ * a colour cast or chroma noise; the shared colour photos score 14 to 66.
  */
 export function meanChroma(img: RawImage): number {
-  const { data } = img;
-  let sum = 0;
-  for (let i = 0; i < data.length; i += 3) {
-    const r = data[i]!,
-      g = data[i + 1]!,
-      b = data[i + 2]!;
-    sum += Math.max(r, g, b) - Math.min(r, g, b);
+  const { data, width, height } = img;
+  let sum = 0,
+    n = 0;
+  for (let y = 0; y < height; y += 2) {
+    for (let i = y * width * 3, end = i + width * 3; i < end; i += 6) {
+      const r = data[i]!,
+        g = data[i + 1]!,
+        b = data[i + 2]!;
+      const hi = r > g ? (r > b ? r : b) : g > b ? g : b;
+      const lo = r < g ? (r < b ? r : b) : g < b ? g : b;
+      sum += hi - lo;
+      n++;
+    }
   }
-  return data.length === 0 ? 0 : sum / (data.length / 3);
+  return n === 0 ? 0 : sum / n;
 }
