@@ -5,6 +5,7 @@ import { performance } from 'node:perf_hooks';
 import sharp from 'sharp';
 import { buildPipeline } from '../../apps/face/src/adapters/models';
 import { DEFAULT_GATES } from '../../apps/face/src/domain/gates';
+import { DEFAULT_GREYSCALE } from '../../apps/face/src/domain/pipeline';
 import { cosine } from '../../apps/face/src/domain/vectors';
 
 /**
@@ -28,7 +29,7 @@ async function main(): Promise<void> {
   const pipeline = await buildPipeline(
     { dir: MODELS, intraOpThreads: THREADS, interOpThreads: 1 },
     { maxBytes: 10_000_000, maxPixels: 40_000_000, workingSize: 640 },
-    { gates: DEFAULT_GATES, minSharpness: 0, livenessThreshold: 0 },
+    { gates: DEFAULT_GATES, minSharpness: 0, livenessThreshold: 0, greyscale: DEFAULT_GREYSCALE },
   );
   const photos = readdirSync(PHOTOS)
     .filter((f) => /\.(jpe?g|png)$/i.test(f))

@@ -3,7 +3,11 @@ import * as path from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
 import { buildPipeline, ModelSettings } from '../../apps/face/src/adapters/models';
 import { DEFAULT_GATES } from '../../apps/face/src/domain/gates';
-import type { PipelineOptions } from '../../apps/face/src/domain/pipeline';
+import {
+  DEFAULT_GREYSCALE,
+  DEFAULT_MIN_SHARPNESS,
+  PipelineOptions,
+} from '../../apps/face/src/domain/pipeline';
 import { faceAppOptions } from '../../apps/face/src/app';
 import { loadFaceConfig } from '../../apps/face/src/config';
 import { AUTH_EVENTS_V1, FACE_CAPTURED_V1 } from '@roomkey/contracts';
@@ -39,8 +43,9 @@ export const photo = (file: string): Buffer => readFileSync(path.join(PHOTO_DIR,
 
 export const TEST_PIPELINE: PipelineOptions = {
   gates: DEFAULT_GATES,
-  minSharpness: 40,
+  minSharpness: DEFAULT_MIN_SHARPNESS,
   livenessThreshold: 0.5,
+  greyscale: DEFAULT_GREYSCALE,
 };
 
 export const testPipeline = (

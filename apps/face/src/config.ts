@@ -12,6 +12,8 @@ import {
   tokenEnv,
 } from '@roomkey/common';
 import { DEFAULT_DETECTION_SIZE } from './domain/detection';
+import type { CaptureMode } from './domain/gates';
+import { DEFAULT_GREYSCALE, DEFAULT_MIN_SHARPNESS } from './domain/pipeline';
 
 /**
  * Cosine similarity at or above which two faces are the same person. Chosen from measurement
@@ -62,12 +64,41 @@ export const FaceConfigSchema = z.object({
   FACE_MATCH_THRESHOLD: fraction(DEFAULT_MATCH_THRESHOLD),
   FACE_MIN_DETECTION_SCORE: z.coerce.number().min(0).max(1).default(0.9),
   FACE_MIN_FACE_PX: int(16, 1000, 40),
-  FACE_MIN_SHARPNESS: z.coerce.number().min(0).default(40),
+  /**
+   * Variance of the Laplacian of the aligned face below which it is too blurry: every shared
+   * photo blurred by a sigma of 2% of the face's width scores under it (docs/face-threshold.md).
+   */
+  FACE_MIN_SHARPNESS: z.coerce.number().min(0).default(DEFAULT_MIN_SHARPNESS),
   /** Real score below which a face is a spoof; `off` switches liveness off (not advised). */
   FACE_LIVENESS_THRESHOLD: z
     .union([z.literal('off'), z.coerce.number().min(0).max(1)])
     .default(0.5)
     .transform((v) => (v === 'off' ? null : v)),
+  /** Mean chroma (0..255) at or below which a capture is greyscale or IR (docs/face.md). */
+  FACE_GREYSCALE_MAX_CHROMA: z.coerce.number().min(0).max(255).default(DEFAULT_GREYSCALE.maxChroma),
+  /**
+   * Where a greyscale capture is judged by the greyscale liveness rule: `kiosk` (a door camera
+   * the system knows), `any`, or `none`. Anywhere else it is refused as a spoof.
+   */
+  FACE_GREYSCALE_CAPTURES: z
+    .enum(['kiosk', 'any', 'none'])
+    .default('kiosk')
+    .transform(
+      (v): CaptureMode[] =>
+        ({ kiosk: ['kiosk'], any: ['kiosk', 'selfie'], none: [] })[v] as CaptureMode[],
+    ),
+  /** The detection score a greyscale face needs. */
+  FACE_GREYSCALE_MIN_DETECTION_SCORE: z.coerce
+    .number()
+    .min(0)
+    .max(1)
+    .default(DEFAULT_GREYSCALE.minDetectionScore),
+  /** The liveness models' second attack class score at or above which a greyscale face is a spoof. */
+  FACE_GREYSCALE_SPOOF_THRESHOLD: z.coerce
+    .number()
+    .min(0)
+    .max(1)
+    .default(DEFAULT_GREYSCALE.spoofThreshold),
   /**
    * AES-256-GCM keys sealing templates (`id:base64,...`, the first seals; rows sealed with
    * another are re-sealed by a job). Required in production.

@@ -83,6 +83,12 @@ export class FaceModule {
                 },
                 minSharpness: config.FACE_MIN_SHARPNESS,
                 livenessThreshold: config.FACE_LIVENESS_THRESHOLD,
+                greyscale: {
+                  maxChroma: config.FACE_GREYSCALE_MAX_CHROMA,
+                  modes: config.FACE_GREYSCALE_CAPTURES,
+                  minDetectionScore: config.FACE_GREYSCALE_MIN_DETECTION_SCORE,
+                  spoofThreshold: config.FACE_GREYSCALE_SPOOF_THRESHOLD,
+                },
               },
             ),
         },

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import sharp from 'sharp';
 import {
   FACE_CAPTURED_V1,
   FACE_CHECKED_V1,
@@ -137,13 +138,13 @@ const templateRow = async (userId: string) =>
   )[0];
 
 /** A member at the door: scans the kiosk's code, sends a photo; the face step's answer. */
-async function atTheDoor(memberToken: string, file: string) {
+async function atTheDoor(memberToken: string, file: string | Buffer) {
   const code = (await call(gw.url, 'GET', '/v1/kiosk/qr', { token: kiosk })).body.payload;
   const res = await upload(
     'POST',
     '/v1/access-requests',
     memberToken,
-    [{ field: 'face', bytes: photo(file) }],
+    [{ field: 'face', bytes: typeof file === 'string' ? photo(file) : file }],
     { roomId: ROOM, qr: code },
   );
   expect(res.status).toBe(202);
@@ -518,6 +519,7 @@ describe('the face step of the access flow', () => {
       outcome: 'match',
       userId: obama.userId,
       threshold: 0.45,
+      liveness: 'passive',
       model: 'mobilefacenet-foamliu-128',
     });
     expect(answer.score).toBeGreaterThanOrEqual(0.45);
@@ -536,11 +538,16 @@ describe('the face step of the access flow', () => {
 
   it.each([
     ['someone else', 'person_c_rudd_1.jpg', { outcome: 'no-match' }],
-    ['a photo of a screen', 'liveness_spoof_2.jpg', { outcome: 'spoof' }],
+    ['a photo of a screen', 'liveness_spoof_2.jpg', { outcome: 'spoof', liveness: 'passive' }],
     ['no face', 'noface_rocket.jpg', { outcome: 'no-face' }],
     ['two faces', 'multi_obama_biden.jpg', { outcome: 'many-faces' }],
   ])('refuses %s', async (_, file, expected) => {
-    expect(await atTheDoor(obama.token, file)).toMatchObject(expected);
+    const answer = await atTheDoor(obama.token, file);
+    expect(answer).toMatchObject(expected);
+    // Liveness is named only when it judged the face.
+    if (['no-face', 'many-faces'].includes(expected.outcome)) {
+      expect(answer).not.toHaveProperty('liveness');
+    } else expect(answer).toHaveProperty('liveness', 'passive');
   });
 
   it('answers every request when two instances share the work, whichever holds the capture', async () => {
@@ -588,6 +595,37 @@ describe('the face step of the access flow', () => {
     expect(res.status).toBe(202);
     const [event] = await checked.waitFor((e) => e.payload.requestId === res.body.requestId);
     expect(event!.payload).toMatchObject({ outcome: 'match', userId: obama.userId });
+  });
+
+  it('with a greyscale (IR) camera, a kiosk matches the member; a phone sending the same photo is refused', async () => {
+    const grey = await sharp(photo('person_a_obama_2.jpg'))
+      .greyscale()
+      .jpeg({ quality: 90 })
+      .toBuffer();
+    const pass = (await call(gw.url, 'GET', '/v1/me/pass', { token: obama.token })).body.payload;
+    const res = await upload(
+      'POST',
+      '/v1/access-requests',
+      kiosk,
+      [{ field: 'face', bytes: grey }],
+      {
+        roomId: ROOM,
+        doorId: DOOR,
+        qr: pass,
+      },
+    );
+    expect(res.status).toBe(202);
+    const [event] = await checked.waitFor((e) => e.payload.requestId === res.body.requestId);
+    expect(event!.payload).toMatchObject({
+      outcome: 'match',
+      userId: obama.userId,
+      liveness: 'passive-greyscale',
+    });
+    // From a device the system does not control, a greyscale face's liveness is not judged.
+    expect(await atTheDoor(obama.token, grey)).toMatchObject({
+      outcome: 'spoof',
+      liveness: 'passive-greyscale',
+    });
   });
 
   it('refuses a photo that is not an image type at the gateway, before anything is sent', async () => {

@@ -37,6 +37,21 @@ beforeAll(async () => {
   }
 });
 
+/** A photo upright at the working size, as the app sees it; augmented copies start here. */
+const atWorkingSize = (bytes: Buffer) =>
+  sharp(bytes)
+    .rotate()
+    .resize({ width: 640, height: 640, fit: 'inside', withoutEnlargement: true });
+const greyscale = (bytes: Buffer, quality = 90) =>
+  atWorkingSize(bytes).greyscale().jpeg({ quality }).toBuffer();
+
+/** Tests that analyse a dozen copies of a photo, on a machine that may be busy. */
+const SLOW = 180_000;
+
+const faces = manifest.filter((p) => p.category === 'identity' || p.category === 'liveness');
+const live = faces.filter((p) => p.liveness !== 'spoof').map((p) => p.file);
+const attacks = faces.filter((p) => p.liveness === 'spoof').map((p) => p.file);
+
 const pairs = (same: boolean) =>
   identities.flatMap((a, i) =>
     identities
@@ -146,7 +161,11 @@ describe('quality and liveness gates on the shared photos', () => {
     async (file, truth) => {
       const r = await pipeline.analyse(photo(file), 'selfie');
       if (truth === 'spoof') expect(r).toMatchObject({ ok: false, problem: 'spoof' });
-      else expect(r).toMatchObject({ ok: true, liveness: expect.any(Number) });
+      else
+        expect(r).toMatchObject({
+          ok: true,
+          liveness: { real: expect.any(Number), path: 'colour' },
+        });
     },
   );
 
@@ -156,6 +175,29 @@ describe('quality and liveness gates on the shared photos', () => {
     const blurred = await sharp(photo('person_f_luciano_1.jpg')).blur(5).jpeg().toBuffer();
     expect(await pipeline.analyse(blurred, 'selfie')).toMatchObject({ problem: 'too-blurry' });
   });
+
+  // The blur level a person calls blurred, on every face photo at the working size: a Gaussian
+  // sigma of 2% of the face's width (4 px for a 200 px face). 1% is slightly soft.
+  it.each(faces.map((p) => p.file))(
+    '%s blurred by 2% of the face width is too-blurry, by 1% it is not',
+    async (file) => {
+      const base = await atWorkingSize(photo(file)).png().toBuffer();
+      const found = await noLiveness.analyse(base, 'selfie');
+      expect(found.ok).toBe(true);
+      const width = (found as FaceFound).face.width;
+      const blurred = async (share: number) =>
+        noLiveness.analyse(
+          await sharp(base)
+            .blur(Math.max(0.3, share * width))
+            .jpeg({ quality: 90 })
+            .toBuffer(),
+          'selfie',
+        );
+      expect(await blurred(0.02)).toMatchObject({ problem: 'too-blurry' });
+      expect((await blurred(0.01)).ok).toBe(true);
+    },
+    SLOW,
+  );
 
   it('a small face is face-too-small, a low-scoring one low-detection-score', async () => {
     // The face 60 pixels wide in a 640x480 frame: found, but too small to trust.
@@ -188,6 +230,73 @@ describe('quality and liveness gates on the shared photos', () => {
     // Upright: the eyes side by side, not one above the other.
     expect(Math.abs(eyeR![1] - eyeL![1])).toBeLessThan(Math.abs(eyeR![0] - eyeL![0]));
   });
+});
+
+describe('greyscale and IR captures', () => {
+  it('the live photos in greyscale pass at a kiosk, on the greyscale rule (FTA at most 5%)', async () => {
+    expect(live.length).toBeGreaterThan(10);
+    const refused: string[] = [];
+    for (const file of live) {
+      const r = await pipeline.analyse(await greyscale(photo(file)), 'kiosk');
+      if (!r.ok) refused.push(`${file}: ${r.problem}`);
+      else expect([file, r.liveness?.path]).toEqual([file, 'greyscale']);
+    }
+    expect(refused.length).toBeLessThanOrEqual(Math.floor(0.05 * live.length));
+  });
+
+  it('the same person in greyscale is still the same person', async () => {
+    const r = await pipeline.analyse(await greyscale(photo('person_a_obama_3.jpg')), 'kiosk');
+    expect(r.ok).toBe(true);
+    const score = cosine((r as FaceFound).embedding, embeddings.get('person_a_obama_1.jpg')!);
+    expect(score).toBeGreaterThanOrEqual(DEFAULT_MATCH_THRESHOLD);
+  });
+
+  it('the screen replay is refused in greyscale at a kiosk too', async () => {
+    const r = await pipeline.analyse(await greyscale(photo('liveness_spoof_2.jpg')), 'kiosk');
+    expect(r).toMatchObject({ ok: false, problem: 'spoof' });
+  });
+
+  it.each(attacks)(
+    '%s is refused in colour and greyscale from a phone or the API',
+    async (file) => {
+      for (const bytes of [photo(file), await greyscale(photo(file))]) {
+        expect(await pipeline.analyse(bytes, 'selfie')).toMatchObject({ problem: 'spoof' });
+      }
+    },
+  );
+
+  it('a greyscale photo from a phone or the API is refused: its liveness cannot be judged', async () => {
+    const r = await pipeline.analyse(await greyscale(photo('liveness_real_1.jpg')), 'selfie');
+    expect(r).toMatchObject({ ok: false, problem: 'spoof' });
+  });
+});
+
+describe('liveness under JPEG re-encoding', () => {
+  // Every face photo, colour and greyscale, keeps its outcome at every quality from 70 to 95.
+  const qualities = [70, 75, 80, 85, 90, 95];
+  it.each(faces.map((p) => p.file))(
+    '%s keeps its outcome at quality 70 to 95',
+    async (file) => {
+      for (const [mode, make] of [
+        ['selfie', (q: number) => atWorkingSize(photo(file)).jpeg({ quality: q }).toBuffer()],
+        ['kiosk', (q: number) => greyscale(photo(file), q)],
+      ] as const) {
+        const outcomes = new Set<string>();
+        for (const q of qualities) {
+          const r = await pipeline.analyse(await make(q), mode);
+          outcomes.add(r.ok ? 'accepted' : r.problem);
+        }
+        // In colour, the outcome is also the right one; in greyscale it is at least stable.
+        const truth = attacks.includes(file) ? 'spoof' : 'accepted';
+        expect([file, mode, [...outcomes]]).toEqual([
+          file,
+          mode,
+          mode === 'selfie' ? [truth] : [[...outcomes][0]],
+        ]);
+      }
+    },
+    SLOW,
+  );
 });
 
 describe('bad bytes get a clear reason, never an exception', () => {

@@ -1,7 +1,7 @@
 import * as ort from 'onnxruntime-node';
 import type { Detection } from '../domain/detection';
 import { cropTransform, RawImage, warpAffine } from '../domain/geometry';
-import type { LivenessChecker } from '../domain/ports';
+import type { LivenessChecker, LivenessScores } from '../domain/ports';
 import { softmax } from '../domain/vectors';
 import { toPlanes } from './onnx';
 
@@ -38,14 +38,14 @@ export function livenessCrop(image: RawImage, face: Detection, scale: number) {
 /**
  * Passive liveness with Silent-Face's two MiniFASNet models (crops of 2.7 and 4.0 times the
  * face, BGR 0..255, 80x80). As upstream: softmax each, add the two, class 1 is a real face;
- * the real score is that sum halved.
+ * the real score is that sum halved. Classes 0 and 2 are the two kinds of attack, halved too.
  */
 export class MiniFasNetLiveness implements LivenessChecker {
   readonly modelId = 'minifasnet-v2+v1se';
 
   constructor(private readonly models: { session: ort.InferenceSession; scale: number }[]) {}
 
-  async realScore(image: RawImage, face: Detection): Promise<number> {
+  async scores(image: RawImage, face: Detection): Promise<LivenessScores> {
     const summed = [0, 0, 0];
     for (const { session, scale } of this.models) {
       const c = livenessCrop(image, face, scale);
@@ -61,6 +61,11 @@ export class MiniFasNetLiveness implements LivenessChecker {
       });
       softmax(out.output!.data as Float32Array).forEach((p, i) => (summed[i]! += p));
     }
-    return summed[1]! / this.models.length;
+    const [attackA, real, attackB] = summed.map((p) => p / this.models.length) as [
+      number,
+      number,
+      number,
+    ];
+    return { real, attacks: [attackA, attackB] };
   }
 }

@@ -7,8 +7,9 @@ import type {
   FaceEmbedder,
   ImageDecoder,
   LivenessChecker,
+  LivenessScores,
 } from './ports';
-import { laplacianVariance } from './quality';
+import { laplacianVariance, meanChroma } from './quality';
 
 /** Where the five landmarks go in a 112x112 face (the ArcFace template). */
 export const ALIGNED_SIZE = 112;
@@ -20,13 +21,49 @@ export const ALIGN_TEMPLATE: readonly Point[] = [
   [70.7299, 92.2041],
 ];
 
+/**
+ * Greyscale and IR (night-mode) captures. The liveness models call almost every greyscale
+ * face an attack (their real score falls to 0.003-0.68 on the shared live photos), so such a
+ * capture is judged on another rule: it is a `spoof` when the models' second attack class is
+ * at least `spoofThreshold`. That refuses the shared screen replay but not the shared print
+ * (docs/face.md); so it applies only to the capture modes listed, a camera the system
+ * controls, and a greyscale capture from anywhere else is a `spoof` without further ado.
+ */
+export interface GreyscalePolicy {
+  /** An image whose mean chroma (`meanChroma`, 0..255) is at most this is greyscale. */
+  maxChroma: number;
+  /** Where greyscale captures are judged; elsewhere they are refused as `spoof`. */
+  modes: readonly CaptureMode[];
+  /** The detection score a greyscale face needs (greyscale faces score about 0.01 lower). */
+  minDetectionScore: number;
+  /** The second attack class's score (0..1) at or above which a greyscale face is a `spoof`. */
+  spoofThreshold: number;
+}
+
+/**
+ * The sharpness gate: every shared photo blurred by a Gaussian sigma of 2% of the face's width
+ * scores under it, every one blurred by 1% or not at all above (docs/face-threshold.md).
+ */
+export const DEFAULT_MIN_SHARPNESS = 60;
+
+export const DEFAULT_GREYSCALE: GreyscalePolicy = {
+  maxChroma: 4,
+  modes: ['kiosk'],
+  minDetectionScore: 0.88,
+  spoofThreshold: 0.99,
+};
+
 export interface PipelineOptions {
   gates: GatePolicy;
   /** Variance of the Laplacian of the aligned face below which it is `too-blurry`. */
   minSharpness: number;
-  /** Real score (0..1) below which the face is a `spoof`; null switches liveness off. */
+  /** Real score (0..1) below which a colour face is a `spoof`; null switches liveness off. */
   livenessThreshold: number | null;
+  greyscale: GreyscalePolicy;
 }
+
+/** Which rule judged liveness: the colour one (the real score) or the greyscale one. */
+export type LivenessPath = 'colour' | 'greyscale';
 
 export type Stage = 'decode' | 'detect' | 'align' | 'liveness' | 'embed';
 export type Timings = Partial<Record<Stage, number>>;
@@ -36,8 +73,8 @@ export interface FaceFound {
   embedding: Float32Array;
   face: Detection;
   sharpness: number;
-  /** The real score, when liveness was checked. */
-  liveness?: number;
+  /** When liveness was checked: the models' scores and the rule that judged them. */
+  liveness?: LivenessScores & { path: LivenessPath };
   timings: Timings;
 }
 export interface FaceRefused {
@@ -45,6 +82,8 @@ export interface FaceRefused {
   problem: FaceProblem;
   /** For `bad-image`: what is wrong with the bytes. */
   detail?: DecodeProblem;
+  /** For `spoof`: the rule that judged it. */
+  livenessPath?: LivenessPath;
   timings: Timings;
 }
 export type FaceAnalysis = FaceFound | FaceRefused;
@@ -80,7 +119,7 @@ export class FacePipeline {
       try {
         return await work();
       } finally {
-        timings[stage] = performance.now() - start;
+        timings[stage] = (timings[stage] ?? 0) + performance.now() - start;
       }
     };
     const refuse = (problem: FaceProblem, detail?: DecodeProblem): FaceRefused => ({
@@ -89,19 +128,33 @@ export class FacePipeline {
       ...(detail ? { detail } : {}),
       timings,
     });
+    const spoof = (livenessPath: LivenessPath): FaceRefused => ({
+      ...refuse('spoof'),
+      livenessPath,
+    });
 
     const image = await timed('decode', () => this.decoder.decode(bytes));
     if (typeof image === 'string') return refuse('bad-image', image);
+    const { gates, greyscale: grey, livenessThreshold } = this.options;
+    // Part of decoding: how the image is to be read.
+    const greyscale = await timed('decode', () => meanChroma(image) <= grey.maxChroma);
     const detections = await timed('detect', () => this.detector.detect(image));
-    const face = pickFace(detections, mode, this.options.gates);
+    const policy = greyscale ? { ...gates, minDetectionScore: grey.minDetectionScore } : gates;
+    const face = pickFace(detections, mode, policy);
     if (typeof face === 'string') return refuse(face);
     const aligned = await timed('align', () => alignFace(image, face));
     const sharpness = laplacianVariance(aligned);
     if (sharpness < this.options.minSharpness) return refuse('too-blurry');
-    let liveness: number | undefined;
-    if (this.options.livenessThreshold !== null) {
-      liveness = await timed('liveness', () => this.liveness.realScore(image, face));
-      if (liveness < this.options.livenessThreshold) return refuse('spoof');
+    let liveness: FaceFound['liveness'];
+    if (livenessThreshold !== null) {
+      const path: LivenessPath = greyscale ? 'greyscale' : 'colour';
+      if (greyscale && !grey.modes.includes(mode)) return spoof(path);
+      const scores = await timed('liveness', () => this.liveness.scores(image, face));
+      const live = greyscale
+        ? scores.attacks[1] < grey.spoofThreshold
+        : scores.real >= livenessThreshold;
+      if (!live) return spoof(path);
+      liveness = { ...scores, path };
     }
     const embedding = await timed('embed', () => this.embedder.embed(aligned));
     return {
@@ -109,7 +162,7 @@ export class FacePipeline {
       embedding,
       face,
       sharpness,
-      ...(liveness !== undefined ? { liveness } : {}),
+      ...(liveness ? { liveness } : {}),
       timings,
     };
   }

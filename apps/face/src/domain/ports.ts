@@ -24,8 +24,16 @@ export interface FaceEmbedder {
   embed(aligned: RawImage): Promise<Float32Array>;
 }
 
-/** How likely the face is a live person in front of the camera, 0..1. */
+/**
+ * What the liveness model sees in a face, each 0..1 and together 1: a live person in front of
+ * the camera, or one of its two kinds of attack (upstream does not document which is which).
+ */
+export interface LivenessScores {
+  real: number;
+  attacks: readonly [number, number];
+}
+
 export interface LivenessChecker {
   readonly modelId: string;
-  realScore(image: RawImage, face: Detection): Promise<number>;
+  scores(image: RawImage, face: Detection): Promise<LivenessScores>;
 }

@@ -13,7 +13,7 @@ import {
 } from '@roomkey/common';
 import { FACE_CONFIG, FaceConfig } from '../config';
 import type { FaceProblem } from '../domain/gates';
-import type { FaceAnalysis, FacePipeline } from '../domain/pipeline';
+import type { FaceAnalysis, FacePipeline, LivenessPath } from '../domain/pipeline';
 import { cosine } from '../domain/vectors';
 import { QrAnswer, QrAnswerFeed } from '../adapters/qr-answers';
 import { FaceCheckRow } from '../repositories/entities';
@@ -33,6 +33,12 @@ function outcomeOf(problem: FaceProblem): Answer {
       return { outcome: 'low-quality', reason: problem };
   }
 }
+
+/** How face.checked.v1 names the liveness rule that judged a face. */
+const LIVENESS_OF: Record<LivenessPath, Answer['liveness']> = {
+  colour: 'passive',
+  greyscale: 'passive-greyscale',
+};
 
 /** How the photo was taken: a kiosk's camera, or the member's own phone. */
 const modeOf = (event: FaceCapturedV1) => (event.payload.channel === 'kiosk' ? 'kiosk' : 'selfie');
@@ -189,13 +195,18 @@ export class FaceChecks implements OnApplicationShutdown {
     if (!template) return { answer: { outcome: 'not-enrolled', userId, model }, analysisMs: null };
     const analysis = await analyse();
     const analysisMs = Object.values(analysis.timings).reduce((a, b) => a + b, 0);
+    const path = analysis.ok ? analysis.liveness?.path : analysis.livenessPath;
+    const liveness = path ? { liveness: LIVENESS_OF[path] } : {};
     if (!analysis.ok) {
-      return { answer: { ...outcomeOf(analysis.problem), userId, model }, analysisMs };
+      return {
+        answer: { ...outcomeOf(analysis.problem), userId, ...liveness, model },
+        analysisMs,
+      };
     }
     const threshold = this.config.FACE_MATCH_THRESHOLD;
     const score = Math.round(cosine(analysis.embedding, template.embedding) * 1e4) / 1e4;
     const outcome = score >= threshold ? 'match' : 'no-match';
-    return { answer: { outcome, userId, score, threshold, model }, analysisMs };
+    return { answer: { outcome, userId, score, threshold, ...liveness, model }, analysisMs };
   }
 
   private async publish(event: FaceCapturedV1, answer: Answer): Promise<void> {

@@ -21,6 +21,12 @@ export const FaceQualityReason = z.enum([
   'too-blurry',
 ]);
 
+/**
+ * Which liveness judged the face: the passive models on a colour capture, or the passive
+ * models' greyscale rule on a greyscale or IR one (kiosks only, docs/face.md).
+ */
+export const FaceLiveness = z.enum(['passive', 'passive-greyscale']);
+
 export const FaceCheckedV1Payload = z.object({
   requestId: Id,
   outcome: FaceOutcome,
@@ -32,6 +38,8 @@ export const FaceCheckedV1Payload = z.object({
   score: z.number().min(-1).max(1).optional(),
   /** The threshold the score was held against. */
   threshold: z.number().min(-1).max(1).optional(),
+  /** Which liveness judged the face, when it was judged (a match, a no-match or a spoof). */
+  liveness: FaceLiveness.optional(),
   /** Model identifiers, so a decision can be traced to the model that made it. */
   model: z.string().max(128).optional(),
 });
