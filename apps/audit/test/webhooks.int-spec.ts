@@ -1,0 +1,335 @@
+import { randomUUID } from 'node:crypto';
+import { Webhook, WebhookVerificationError } from 'standardwebhooks';
+import { accessDecidedV1, lockEventsV1 } from '@roomkey/contracts';
+import type { EventPublisher } from '@roomkey/common';
+import { eventually, testKeyring } from '../../../test/support/apps';
+import { call, memberToken } from '../../../test/support/auth';
+import { publisherAs, produceRaw, rawEnvelope } from '../../../test/support/kafka';
+import { query } from '../../../test/support/postgres';
+import { Received, startReceiver } from '../../../test/support/webhook-receiver';
+import { AuditUnderTest, startAuditUnderTest } from './support';
+
+let t: AuditUnderTest;
+let receiver: Awaited<ReturnType<typeof startReceiver>>;
+let access: EventPublisher;
+
+/** /flaky answers 500 to its first try of each message, /down always. */
+const answer = (path: string, n: number) => {
+  if (path === '/down') return { status: 500, body: 'down for maintenance' };
+  if (path === '/flaky' && n % 2 === 1) return { status: 500, body: 'try again later' };
+  return { status: 200 };
+};
+
+const register = async (path: string, events: string[]) => {
+  const res = await call(t.gw.url, 'POST', '/v1/webhooks', {
+    token: t.admin,
+    body: { url: receiver.url(path), events, description: `receiver ${path}` },
+  });
+  expect(res.status).toBe(201);
+  return res.body as { id: string; secret: string; enabled: boolean };
+};
+
+const decision = (requestId = randomUUID()) => ({
+  requestId,
+  decision: 'granted',
+  reasons: [],
+  userId: randomUUID(),
+  doorId: randomUUID(),
+  latencyMs: 12,
+});
+
+/** The messages of one request id a path got. */
+const about = (path: string, requestId: string) =>
+  receiver
+    .at(path)
+    .filter(
+      (r) => (JSON.parse(r.body) as { data: { requestId?: string } }).data.requestId === requestId,
+    );
+
+const verify = (secret: string, r: Received) =>
+  new Webhook(secret).verify(r.body, r.headers as Record<string, string>) as {
+    type: string;
+    data: Record<string, unknown>;
+  };
+
+const deliveries = async (id: string) =>
+  (await call(t.gw.url, 'GET', `/v1/webhooks/${id}/deliveries?limit=200`, { token: t.admin }))
+    .body as {
+    items: {
+      messageId: string;
+      type: string;
+      state: string;
+      body: string;
+      attempts: { status: number | null; response: string | null }[];
+    }[];
+  };
+
+beforeAll(async () => {
+  receiver = await startReceiver(answer);
+  t = await startAuditUnderTest(
+    {
+      WEBHOOK_KEYRING: testKeyring(),
+      WEBHOOK_DEV_ALLOW_HTTP_LOOPBACK: 'true',
+      WEBHOOK_POLL_MS: '50',
+      WEBHOOK_RETRY_BASE_MS: '100',
+      WEBHOOK_RETRY_MAX_MS: '400',
+      WEBHOOK_MAX_ATTEMPTS: '4',
+      WEBHOOK_DISABLE_AFTER_FAILURES: '3',
+    },
+    { consume: true },
+  );
+  access = await publisherAs('access');
+}, 90_000);
+
+afterAll(async () => {
+  await access?.onApplicationShutdown();
+  await t?.stop();
+  await receiver?.close();
+});
+
+describe('registering endpoints', () => {
+  it('shows the secret once, keeps it sealed, and refuses URLs that are not https or not public', async () => {
+    const created = await register('/registered', ['access.decided']);
+    expect(created.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
+    const listed = (await call(t.gw.url, 'GET', '/v1/webhooks', { token: t.admin })).body as {
+      id: string;
+    }[];
+    const mine = listed.find((w) => w.id === created.id);
+    expect(mine).toMatchObject({ enabled: true, events: ['access.decided'] });
+    expect(JSON.stringify(listed)).not.toContain(created.secret);
+    const [stored] = await query<{ secret: unknown }>(
+      t.db.url,
+      'select secret from webhook_endpoints where id = $1',
+      [created.id],
+    );
+    expect(JSON.stringify(stored!.secret)).not.toContain(created.secret.slice(6));
+
+    const refused = async (url: string, code: string) => {
+      const res = await call(t.gw.url, 'POST', '/v1/webhooks', {
+        token: t.admin,
+        body: { url, events: ['access.decided'] },
+      });
+      expect({ url, status: res.status, code: res.body.code }).toEqual({ url, status: 422, code });
+    };
+    await refused('http://hooks.example.com/in', 'WEBHOOK_URL_NOT_ALLOWED');
+    await refused('https://10.1.2.3/in', 'WEBHOOK_URL_NOT_ALLOWED');
+    await refused('https://169.254.169.254/latest/meta-data', 'WEBHOOK_URL_NOT_ALLOWED');
+    await refused('https://[::ffff:192.168.1.1]/in', 'WEBHOOK_URL_NOT_ALLOWED');
+    await refused('https://user:pw@hooks.example.com/in', 'WEBHOOK_URL_INVALID');
+    await refused('ftp://hooks.example.com/in', 'WEBHOOK_URL_INVALID');
+    const bad = await call(t.gw.url, 'POST', '/v1/webhooks', {
+      token: t.admin,
+      body: { url: receiver.url('/x'), events: ['everything'] },
+    });
+    expect(bad).toMatchObject({ status: 400, body: { code: 'VALIDATION_FAILED' } });
+    const { token: member } = await memberToken(t.gw.url, t.admin);
+    expect(await call(t.gw.url, 'GET', '/v1/webhooks', { token: member })).toMatchObject({
+      status: 403,
+      body: { code: 'INSUFFICIENT_ROLE' },
+    });
+  });
+});
+
+describe('delivering', () => {
+  it('signs each delivery with its endpoint secret over the id, the timestamp and the body', async () => {
+    const a = await register('/a', ['access.decided', 'door.forced', 'alert.opened']);
+    const b = await register('/b', ['access.decided']);
+    const d = decision();
+    // The decision as the access app publishes it.
+    await access.publish(accessDecidedV1, {
+      key: d.requestId,
+      correlationId: d.requestId,
+      payload: { ...d, decision: 'granted' },
+    });
+    const [atA] = await eventually(
+      async () => {
+        const got = about('/a', d.requestId);
+        return got.length > 0 ? got : undefined;
+      },
+      20_000,
+      'the decision at /a',
+    );
+    const [atB] = await eventually(
+      async () => {
+        const got = about('/b', d.requestId);
+        return got.length > 0 ? got : undefined;
+      },
+      20_000,
+      'the decision at /b',
+    );
+    const body = verify(a.secret, atA!);
+    expect(body).toMatchObject({ type: 'access.decided', data: { ...d } });
+    expect(verify(b.secret, atB!)).toEqual(body);
+    // One message, one id, whichever endpoint; each signed under its own secret.
+    expect(atA!.headers['webhook-id']).toBe(atB!.headers['webhook-id']);
+    expect(() => verify(b.secret, atA!)).toThrow(WebhookVerificationError);
+    // A changed body, or the same delivery replayed outside the window, does not verify.
+    expect(() =>
+      verify(a.secret, { ...atA!, body: atA!.body.replace('granted', 'denied') }),
+    ).toThrow(WebhookVerificationError);
+    const old = String(Math.floor(Date.now() / 1000) - 3600);
+    const replayed = { ...atA!, headers: { ...atA!.headers, 'webhook-timestamp': old } };
+    expect(() => verify(a.secret, replayed)).toThrow(WebhookVerificationError);
+  });
+
+  it('tries again after a 500, with the same id, and lists each attempt with its answer', async () => {
+    const flaky = await register('/flaky', ['access.decided']);
+    const d = decision();
+    await produceRaw(
+      'access.decided.v1',
+      d.requestId,
+      rawEnvelope('access.decided', d.requestId, d),
+    );
+    const delivered = await eventually(
+      async () => {
+        const page = await deliveries(flaky.id);
+        const item = page.items.find((i) => JSON.parse(i.body).data.requestId === d.requestId);
+        return item?.state === 'delivered' ? item : undefined;
+      },
+      20_000,
+      'the delivery after a retry',
+    );
+    expect(delivered.attempts.map((x) => [x.status, x.response])).toEqual([
+      [500, 'try again later'],
+      [200, 'ok'],
+    ]);
+    const tries = about('/flaky', d.requestId);
+    expect(tries).toHaveLength(2);
+    expect(tries[0]!.headers['webhook-id']).toBe(tries[1]!.headers['webhook-id']);
+    // Each try is signed afresh, and each verifies.
+    for (const r of tries) verify(flaky.secret, r);
+  });
+
+  it('delivers each event once per endpoint, though the record comes twice', async () => {
+    const one = await register('/once-1', ['access.decided']);
+    const two = await register('/once-2', ['access.decided']);
+    const d = decision();
+    const twice = rawEnvelope('access.decided', d.requestId, d);
+    await produceRaw('access.decided.v1', d.requestId, twice);
+    await produceRaw('access.decided.v1', d.requestId, twice);
+    // A later record on the same partition: once it is delivered, both copies were logged.
+    const marker = decision();
+    await produceRaw(
+      'access.decided.v1',
+      d.requestId,
+      rawEnvelope('access.decided', marker.requestId, marker),
+    );
+    for (const path of ['/once-1', '/once-2']) {
+      await eventually(
+        async () => (about(path, marker.requestId).length > 0 ? true : undefined),
+        20_000,
+        `the marker at ${path}`,
+      );
+    }
+    await eventually(async () => {
+      const pending = await query<{ n: string }>(
+        t.db.url,
+        `select count(*) as n from webhook_deliveries where state = 'pending'
+         and endpoint_id = any($1)`,
+        [[one.id, two.id]],
+      );
+      return pending[0]!.n === '0' ? true : undefined;
+    });
+    expect(about('/once-1', d.requestId)).toHaveLength(1);
+    expect(about('/once-2', d.requestId)).toHaveLength(1);
+    expect((await deliveries(one.id)).items.filter((i) => i.state === 'delivered')).toHaveLength(2);
+  });
+
+  it('sends a door forced and the alert it opened to an endpoint that wants both', async () => {
+    const lockId = randomUUID();
+    const a = (
+      (await call(t.gw.url, 'GET', '/v1/webhooks', { token: t.admin })).body as {
+        id: string;
+        url: string;
+      }[]
+    ).find((w) => w.url.endsWith('/a'))!;
+    await access.publish(lockEventsV1, {
+      key: lockId,
+      correlationId: lockId,
+      payload: { lockId, kind: 'state', state: 'forced' },
+    });
+    const types = await eventually(
+      async () => {
+        const got = receiver
+          .at('/a')
+          .map((r) => JSON.parse(r.body) as { type: string; data: Record<string, unknown> })
+          .filter((m) => m.data.lockId === lockId || m.data.subject === `lock:${lockId}`)
+          .map((m) => m.type)
+          .sort();
+        return got.length >= 2 ? got : undefined;
+      },
+      20_000,
+      'door.forced and alert.opened at /a',
+    );
+    expect(types).toEqual(['alert.opened', 'door.forced']);
+    expect((await deliveries(a.id)).items.map((i) => i.type)).toEqual(
+      expect.arrayContaining(['door.forced', 'alert.opened']),
+    );
+  });
+});
+
+describe('an endpoint that keeps failing', () => {
+  it('is disabled after repeated failures, raises an alert, and can be enabled again', async () => {
+    const down = await register('/down', ['access.decided']);
+    for (let i = 0; i < 2; i++) {
+      const d = decision();
+      await produceRaw(
+        'access.decided.v1',
+        d.requestId,
+        rawEnvelope('access.decided', d.requestId, d),
+      );
+    }
+    const disabled = await eventually(
+      async () => {
+        const list = (await call(t.gw.url, 'GET', '/v1/webhooks', { token: t.admin })).body as {
+          id: string;
+          enabled: boolean;
+          failures: number;
+        }[];
+        const w = list.find((x) => x.id === down.id);
+        return w && !w.enabled ? w : undefined;
+      },
+      20_000,
+      'the endpoint disabled',
+    );
+    expect(disabled.failures).toBeGreaterThanOrEqual(3);
+    const alert = await eventually(
+      async () => {
+        const alerts = (await call(t.gw.url, 'GET', '/v1/alerts', { token: t.admin })).body as {
+          type: string;
+          subject: string;
+          state: string;
+        }[];
+        return alerts.find(
+          (x) => x.type === 'webhook-disabled' && x.subject === `webhook:${down.id}`,
+        );
+      },
+      20_000,
+      'the webhook-disabled alert',
+    );
+    expect(alert).toMatchObject({ state: 'open' });
+    // Nothing is left pending for a disabled endpoint, and nothing new is queued for it.
+    const items = (await deliveries(down.id)).items;
+    expect(items.every((i) => i.state === 'failed')).toBe(true);
+    const attempts = receiver.at('/down').length;
+    const d = decision();
+    await produceRaw(
+      'access.decided.v1',
+      d.requestId,
+      rawEnvelope('access.decided', d.requestId, d),
+    );
+    await eventually(async () => (about('/a', d.requestId).length > 0 ? true : undefined));
+    expect(receiver.at('/down')).toHaveLength(attempts);
+
+    const enabled = await call(t.gw.url, 'POST', `/v1/webhooks/${down.id}/enable`, {
+      token: t.admin,
+    });
+    expect(enabled).toMatchObject({ status: 200, body: { enabled: true, failures: 0 } });
+    expect(
+      await call(t.gw.url, 'DELETE', `/v1/webhooks/${down.id}`, { token: t.admin }),
+    ).toMatchObject({ status: 204 });
+    expect(
+      await call(t.gw.url, 'GET', `/v1/webhooks/${down.id}/deliveries`, { token: t.admin }),
+    ).toMatchObject({ status: 404, body: { code: 'WEBHOOK_NOT_FOUND' } });
+  });
+});
