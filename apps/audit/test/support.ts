@@ -78,11 +78,13 @@ export function consumedRecord(
 
 /**
  * The audit app's keys for a test file: random per run, as a deployment's would be. The chain
- * keyring and the checkpoint signing key are both 32 random bytes under an id.
+ * keyring, the checkpoint signing key and the webhook secrets' keyring are each 32 random bytes
+ * under an id.
  */
 export const TEST_AUDIT_KEYS = {
   AUDIT_CHAIN_KEYRING: testKeyring(),
   AUDIT_CHECKPOINT_SIGNING_KEY: testKeyring(),
+  WEBHOOK_KEYRING: testKeyring(),
 };
 
 /** The chain keys of a keyring, as the app and `audit:verify` make them. */

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import { accessDecidedV1, lockEventsV1 } from '@roomkey/contracts';
 import type { EventPublisher } from '@roomkey/common';
-import { eventually, testKeyring } from '../../../test/support/apps';
+import { eventually } from '../../../test/support/apps';
 import { call, memberToken } from '../../../test/support/auth';
 import { publisherAs, produceRaw, rawEnvelope } from '../../../test/support/kafka';
 import { query } from '../../../test/support/postgres';
@@ -68,7 +68,6 @@ beforeAll(async () => {
   receiver = await startReceiver(answer);
   t = await startAuditUnderTest(
     {
-      WEBHOOK_KEYRING: testKeyring(),
       WEBHOOK_DEV_ALLOW_HTTP_LOOPBACK: 'true',
       WEBHOOK_POLL_MS: '50',
       WEBHOOK_RETRY_BASE_MS: '100',
