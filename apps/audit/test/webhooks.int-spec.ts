@@ -1,9 +1,13 @@
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import { accessDecidedV1, lockEventsV1 } from '@roomkey/contracts';
 import type { EventPublisher } from '@roomkey/common';
 import { eventually } from '../../../test/support/apps';
-import { call, memberToken } from '../../../test/support/auth';
+import { ADMIN, call, memberToken } from '../../../test/support/auth';
 import { publisherAs, produceRaw, rawEnvelope } from '../../../test/support/kafka';
 import { query } from '../../../test/support/postgres';
 import { Received, startReceiver } from '../../../test/support/webhook-receiver';
@@ -331,4 +335,78 @@ describe('an endpoint that keeps failing', () => {
       await call(t.gw.url, 'GET', `/v1/webhooks/${down.id}/deliveries`, { token: t.admin }),
     ).toMatchObject({ status: 404, body: { code: 'WEBHOOK_NOT_FOUND' } });
   });
+});
+
+describe('the command line', () => {
+  const BIN = path.resolve(__dirname, '../../../clients/cli/bin/roomkey.js');
+  let config: string;
+  beforeAll(() => (config = mkdtempSync(path.join(os.tmpdir(), 'roomkey-webhooks-'))));
+  afterAll(() => rmSync(config, { recursive: true, force: true }));
+
+  /** `roomkey --json <args>` against the gateway: its exit code and what it printed. */
+  const roomkey = (args: string[], stdin = '') =>
+    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+      const child = spawn(process.execPath, [BIN, '--json', ...args], {
+        env: { ...process.env, ROOMKEY_GATEWAY_URL: t.gw.url, ROOMKEY_CONFIG_DIR: config },
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
+      child.stdin.end(stdin);
+    });
+
+  it('adds an endpoint (its secret printed once), lists it and its deliveries, and removes it', async () => {
+    const login = await roomkey(['login', '-e', ADMIN.email, '--password-stdin'], ADMIN.password);
+    expect(login.code).toBe(0);
+    const add = await roomkey([
+      'webhooks',
+      'add',
+      receiver.url('/cli'),
+      '--event',
+      'access.decided',
+      '--description',
+      'from the command line',
+    ]);
+    expect(add.code).toBe(0);
+    const created = JSON.parse(add.stdout) as { id: string; secret: string };
+    expect(created.secret).toMatch(/^whsec_/);
+
+    const ls = await roomkey(['webhooks', 'ls']);
+    const listed = (JSON.parse(ls.stdout) as { id: string; enabled: boolean }[]).find(
+      (w) => w.id === created.id,
+    );
+    expect(listed).toMatchObject({ enabled: true });
+    expect(ls.stdout).not.toContain(created.secret);
+
+    const d = decision();
+    await produceRaw(
+      'access.decided.v1',
+      d.requestId,
+      rawEnvelope('access.decided', d.requestId, d),
+    );
+    const [got] = await eventually(
+      async () => {
+        const r = about('/cli', d.requestId);
+        return r.length > 0 ? r : undefined;
+      },
+      20_000,
+      'the decision at /cli',
+    );
+    verify(created.secret, got!);
+    const items = await eventually(async () => {
+      const r = await roomkey(['webhooks', 'deliveries', created.id, '--state', 'delivered']);
+      const list = JSON.parse(r.stdout) as { type: string; attempts: { status: number }[] }[];
+      return list.length > 0 ? list : undefined;
+    });
+    expect(items[0]).toMatchObject({ type: 'access.decided', attempts: [{ status: 200 }] });
+
+    expect((await roomkey(['webhooks', 'rm', created.id])).code).toBe(0);
+    const gone = await roomkey(['webhooks', 'rm', created.id]);
+    expect(gone.code).toBe(5);
+    expect(gone.stderr).toContain('WEBHOOK_NOT_FOUND');
+    // Each command is a process of its own: tsx starts for each.
+  }, 180_000);
 });

@@ -31,6 +31,9 @@ import {
 
 export const WEBHOOK_KEYS = Symbol('WEBHOOK_KEYS');
 
+/** How long registering waits for the URL's name to resolve. */
+const RESOLVE_TIMEOUT_MS = 3000;
+
 export interface EndpointRow {
   id: string;
   url: string;
@@ -197,7 +200,11 @@ export class Webhooks {
     try {
       const url = checkWebhookUrl(raw, policy);
       const host = hostOf(url);
-      const addresses = await lookup(host, { all: true }).catch(() => {
+      // A resolver that does not answer must not hold the request past the gateway's patience.
+      const addresses = await Promise.race([
+        lookup(host, { all: true }),
+        new Promise<never>((_, reject) => setTimeout(reject, RESOLVE_TIMEOUT_MS).unref()),
+      ]).catch(() => {
         throw new WebhookUrlRefused('WEBHOOK_URL_INVALID', `${host} does not resolve`);
       });
       if (addresses.some((a) => !addressAllowed(a.address, policy))) {
