@@ -1,4 +1,5 @@
 import { Option, type Command } from 'commander';
+import { WebhookEventType } from '@roomkey/contracts';
 import { unwrap, type Schemas } from '@roomkey/sdk';
 import type { Context } from '../context';
 import { parseCount } from '../duration';
@@ -8,16 +9,8 @@ import type { Run } from './run';
 
 type EventType = Schemas['CreateWebhookBody']['events'][number];
 
-/** The event types an endpoint can take, as the API names them. */
-export const WEBHOOK_EVENTS: readonly EventType[] = [
-  'access.decided',
-  'alert.opened',
-  'alert.acknowledged',
-  'alert.resolved',
-  'door.forced',
-  'door.held-open',
-  'lock.offline',
-];
+/** The event types an endpoint can take, from the API's own contract. */
+export const WEBHOOK_EVENTS: readonly EventType[] = WebhookEventType.options;
 
 export async function webhooksList(ctx: Context): Promise<number> {
   const list = await unwrap(ctx.session().api.GET('/v1/webhooks'));
