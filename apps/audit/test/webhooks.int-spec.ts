@@ -11,6 +11,7 @@ import { ADMIN, call, memberToken } from '../../../test/support/auth';
 import { publisherAs, produceRaw, rawEnvelope } from '../../../test/support/kafka';
 import { query } from '../../../test/support/postgres';
 import { Received, startReceiver } from '../../../test/support/webhook-receiver';
+import { WebhookDispatcher } from '../src/services/webhook-dispatcher';
 import { AuditUnderTest, startAuditUnderTest } from './support';
 
 let t: AuditUnderTest;
@@ -334,6 +335,43 @@ describe('an endpoint that keeps failing', () => {
     expect(
       await call(t.gw.url, 'GET', `/v1/webhooks/${down.id}/deliveries`, { token: t.admin }),
     ).toMatchObject({ status: 404, body: { code: 'WEBHOOK_NOT_FOUND' } });
+  });
+});
+
+describe('retention', () => {
+  it('deletes settled deliveries past WEBHOOK_RETENTION_DAYS with their attempts, never a pending one', async () => {
+    const keep = await register('/retention', ['access.decided']);
+    const row = async (state: string, ageDays: number) => {
+      const id = randomUUID();
+      await query(
+        t.db.url,
+        `insert into webhook_deliveries (id, endpoint_id, message_id, type, body, state, next_at, created_at)
+         values ($1, $2, $3, 'access.decided', '{}', $4, now() + interval '1 day',
+                 now() - ($5 || ' days')::interval)`,
+        [id, keep.id, randomUUID(), state, String(ageDays)],
+      );
+      await query(
+        t.db.url,
+        `insert into webhook_attempts (delivery_id, n, at, status, duration_ms) values ($1, 1, now(), 200, 1)`,
+        [id],
+      );
+      return id;
+    };
+    const old = [await row('delivered', 31), await row('failed', 40)];
+    const kept = [await row('delivered', 29), await row('pending', 60)];
+    expect(await t.audit.app.get(WebhookDispatcher).sweepSettled()).toBeGreaterThanOrEqual(2);
+    const left = await query<{ id: string }>(
+      t.db.url,
+      'select id from webhook_deliveries where id = any($1)',
+      [[...old, ...kept]],
+    );
+    expect(left.map((r) => r.id).sort()).toEqual([...kept].sort());
+    const attempts = await query<{ n: string }>(
+      t.db.url,
+      'select count(*) as n from webhook_attempts where delivery_id = any($1)',
+      [old],
+    );
+    expect(attempts[0]!.n).toBe('0');
   });
 });
 

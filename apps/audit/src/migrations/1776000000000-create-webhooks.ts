@@ -43,6 +43,13 @@ export class CreateWebhooks1776000000000 implements MigrationInterface {
     await q.query(
       `create index webhook_deliveries_due_idx on webhook_deliveries (next_at) where state = 'pending'`,
     );
+    // An endpoint's deliveries, newest first; and the retention sweep.
+    await q.query(
+      `create index webhook_deliveries_endpoint_idx on webhook_deliveries (endpoint_id, seq)`,
+    );
+    await q.query(
+      `create index webhook_deliveries_settled_idx on webhook_deliveries (created_at) where state <> 'pending'`,
+    );
     await q.query(`
       create table webhook_attempts (
         delivery_id uuid not null references webhook_deliveries (id) on delete cascade,

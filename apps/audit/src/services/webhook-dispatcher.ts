@@ -17,6 +17,8 @@ import { EndpointRow, networkPolicy, secretAad, WEBHOOK_KEYS } from './webhooks.
 
 /** Deliveries claimed at once; sent in parallel. */
 const BATCH = 16;
+/** How often settled deliveries past their retention are deleted. */
+const SWEEP_EVERY_MS = 3_600_000;
 
 interface Claimed {
   id: string;
@@ -44,6 +46,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
   private running?: Promise<void>;
   private again = false;
   private stopped = false;
+  private lastSweep = 0;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -93,6 +96,10 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
 
   private async drain(): Promise<void> {
     try {
+      if (Date.now() - this.lastSweep >= SWEEP_EVERY_MS) {
+        this.lastSweep = Date.now();
+        await this.sweepSettled();
+      }
       await this.announceDisabled();
       while (!this.stopped) {
         const claimed = await this.claim();
@@ -101,6 +108,25 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
       }
     } catch (err) {
       this.logger.warn(`webhook deliveries paused: ${describeError(err)}`);
+    }
+  }
+
+  /**
+   * Deletes settled deliveries past WEBHOOK_RETENTION_DAYS (hourly), in batches; how many.
+   * Pending ones stay, however old.
+   */
+  async sweepSettled(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const [, deleted] = (await this.db.query(
+        `delete from webhook_deliveries where id in (
+           select id from webhook_deliveries
+           where state <> 'pending' and created_at < now() - ($1 || ' days')::interval
+           limit 5000)`,
+        [String(this.config.WEBHOOK_RETENTION_DAYS)],
+      )) as [unknown[], number];
+      total += deleted;
+      if (deleted < 5000 || this.stopped) return total;
     }
   }
 
