@@ -10,10 +10,10 @@ export interface Received {
 
 /**
  * A webhook receiver on loopback, the system's counterpart in a test: it records every request
- * and answers each path as told (200 unless `answer` says otherwise).
+ * and answers each path as told (200 unless `answer` says otherwise; null: never).
  */
 export async function startReceiver(
-  answer: (path: string, n: number) => { status: number; body?: string } = () => ({
+  answer: (path: string, n: number) => { status: number; body?: string } | null = () => ({
     status: 200,
   }),
 ) {
@@ -26,6 +26,7 @@ export async function startReceiver(
       received.push({ path, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
       const n = received.filter((r) => r.path === path).length;
       const a = answer(path, n);
+      if (!a) return;
       res.writeHead(a.status, { 'content-type': 'text/plain' }).end(a.body ?? 'ok');
     });
   });
@@ -35,6 +36,10 @@ export async function startReceiver(
     url: (path: string) => `http://127.0.0.1:${port}${path}`,
     received,
     at: (path: string) => received.filter((r) => r.path === path),
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }

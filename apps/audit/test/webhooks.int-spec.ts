@@ -18,8 +18,9 @@ let t: AuditUnderTest;
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
 let access: EventPublisher;
 
-/** /flaky answers 500 to its first try of each message, /down always. */
+/** /flaky answers 500 to its first try of each message, /down always, /silent never. */
 const answer = (path: string, n: number) => {
+  if (path === '/silent') return null;
   if (path === '/down') return { status: 500, body: 'down for maintenance' };
   if (path === '/flaky' && n % 2 === 1) return { status: 500, body: 'try again later' };
   return { status: 200 };
@@ -79,6 +80,7 @@ beforeAll(async () => {
       WEBHOOK_RETRY_MAX_MS: '400',
       WEBHOOK_MAX_ATTEMPTS: '4',
       WEBHOOK_DISABLE_AFTER_FAILURES: '3',
+      WEBHOOK_TIMEOUT_MS: '2000',
     },
     { consume: true },
   );
@@ -202,6 +204,26 @@ describe('delivering', () => {
     expect(tries[0]!.headers['webhook-id']).toBe(tries[1]!.headers['webhook-id']);
     // Each try is signed afresh, and each verifies.
     for (const r of tries) verify(flaky.secret, r);
+  });
+
+  it('gives up on an attempt that gets no answer within WEBHOOK_TIMEOUT_MS, and tries again', async () => {
+    const silent = await register('/silent', ['access.decided']);
+    const d = decision();
+    await produceRaw(
+      'access.decided.v1',
+      d.requestId,
+      rawEnvelope('access.decided', d.requestId, d),
+    );
+    const attempts = await eventually(
+      async () => {
+        const item = (await deliveries(silent.id)).items[0];
+        return item && item.attempts.length >= 2 ? item.attempts : undefined;
+      },
+      30_000,
+      'two attempts at /silent',
+    );
+    expect(attempts[0]).toMatchObject({ status: null, error: 'no answer within 2000 ms' });
+    await call(t.gw.url, 'DELETE', `/v1/webhooks/${silent.id}`, { token: t.admin });
   });
 
   it('delivers each event once per endpoint, though the record comes twice', async () => {

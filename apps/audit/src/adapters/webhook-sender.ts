@@ -128,9 +128,12 @@ export class WebhookSender {
           res.on('error', finish);
         },
       );
-      request.on('timeout', () =>
-        request.destroy(new Error(`no answer within ${this.timeoutMs} ms`)),
-      );
+      // The socket's idle timeout, and a deadline for the whole attempt: an endpoint that
+      // trickles its answer a byte at a time does not hold a sender longer.
+      const tooLate = () => request.destroy(new Error(`no answer within ${this.timeoutMs} ms`));
+      request.on('timeout', tooLate);
+      const deadline = setTimeout(tooLate, this.timeoutMs).unref();
+      request.on('close', () => clearTimeout(deadline));
       request.on('error', (err: NodeJS.ErrnoException) =>
         resolve(done({ status: null, error: describeSendError(err), response: null })),
       );
