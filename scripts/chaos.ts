@@ -4,7 +4,14 @@ import { chainKeys } from '../apps/audit/src/adapters/chain-keys';
 import { verifyChain } from '../apps/audit/src/verify';
 import { OffsetRange, readRanges, testKafka } from '../test/support/kafka';
 import { query } from '../test/support/postgres';
-import { AppName, LOAD_GENERATOR_ENV, RunningSystem, startSystem } from '../test/e2e/system';
+import {
+  APPS,
+  AppName,
+  LOAD_GENERATOR_ENV,
+  parseInstances,
+  RunningSystem,
+  startSystem,
+} from '../test/e2e/system';
 import { oneDoor } from '../test/e2e/world';
 import {
   accountRecords,
@@ -33,9 +40,14 @@ import { record } from './test-results';
  *   - every record produced during the run is in the audit log once, counted by offset and by
  *     event id (an offset without a row of its own must be a second copy of an event logged
  *     from another offset), and the log's hash chain verifies.
- * Exit 0 when all hold.
+ * Exit 0 when all hold. With CHAOS_INSTANCES (`2` for two of every app, or `face=2,access=2`)
+ * the apps run as several instances behind balancers, and the failover is what is disrupted:
+ * one instance of each scaled app is killed in turn while the others carry on, then every
+ * instance of an app at once; each phase reports how long its slowest request took to be
+ * decided (for a request held by the killed instance: the group's rebalance and redelivery).
  */
 const RATE = Number(process.env.CHAOS_RATE ?? 3);
+const INSTANCES = parseInstances(process.env.CHAOS_INSTANCES);
 /** How long each disruption lasts before what it took away is started again. */
 const DOWN_MS = 3000;
 const ORDER: AppName[] = ['qr', 'face', 'access', 'audit', 'auth', 'gateway'];
@@ -70,14 +82,27 @@ function disruptions(sys: RunningSystem): Disruption[] {
   const ferret = new FerretDbServer(s);
   const mosquitto = new MosquittoServer(s);
   const kill = (apps: AppName[]): Disruption => ({
-    name: `kill -9 ${apps.join(' + ')}`,
+    name: `kill -9 ${apps.map((a) => (sys.instances[a] > 1 ? `every ${a}` : a)).join(' + ')}`,
     down: () => Promise.all(apps.map((a) => sys.crash(a))),
     up: () => Promise.all(apps.map((a) => sys.restart(a))),
     settleMs: 5000,
   });
+  /** One instance of a scaled app: the last, its others serving on. */
+  const killOne = (app: AppName): Disruption => {
+    const last = sys.instances[app] - 1;
+    return {
+      name: `kill -9 ${app}-${last + 1} of ${sys.instances[app]}`,
+      down: () => sys.crash(app, last),
+      up: () => sys.restart(app, last),
+      settleMs: 5000,
+    };
+  };
+  const scaled = ORDER.filter((a) => sys.instances[a] > 1);
+  const apps = scaled.length
+    ? [...scaled.map(killOne), kill([scaled.includes('access') ? 'access' : scaled[0]!])]
+    : [...ORDER.map((app) => kill([app])), ...PAIRS.map(kill)];
   return [
-    ...ORDER.map((app) => kill([app])),
-    ...PAIRS.map(kill),
+    ...apps,
     {
       name: 'restart Kafka',
       down: () => kafka.daemon.stop(),
@@ -220,7 +245,10 @@ const recordFigures = (a: RecordAccount) =>
   `no record ${a.unread.length}, logged twice ${a.eventsLoggedTwice.length})`;
 
 async function main(): Promise<number> {
-  const sys = await startSystem({ env: LOAD_GENERATOR_ENV });
+  const sys = await startSystem({ env: LOAD_GENERATOR_ENV, instances: INSTANCES });
+  if (APPS.some((a) => sys.instances[a] > 1)) {
+    log(`instances: ${APPS.map((a) => `${a}=${sys.instances[a]}`).join(', ')}`);
+  }
   const door = await oneDoor(sys.gateway);
   const accepted: { requestId: string; at: number }[] = [];
   const refused: { reason: string; at: number }[] = [];
@@ -340,6 +368,15 @@ async function main(): Promise<number> {
       const sent = accepted.filter((a) => a.at >= phase.from && a.at < until);
       const decided = sent.flatMap((a) => decisionOf.get(a.requestId) ?? []);
       const refusedHere = refused.filter((r) => r.at >= phase.from && r.at < until).length;
+      // From sending to the decision's record, for the requests of the phase.
+      const waits = sent
+        .flatMap((a) => {
+          const d = decisionOf.get(a.requestId);
+          return d ? [d.at.getTime() - a.at] : [];
+        })
+        .sort((a, b) => a - b);
+      const seconds = (ms: number | undefined) =>
+        ms === undefined ? '-' : `${(ms / 1000).toFixed(1)} s`;
       const whileDown = grants.filter((g) => {
         const at = decisionOf.get(g)!.at.getTime();
         return phase.downAt !== undefined && at >= phase.downAt && at <= phase.upAt!;
@@ -351,7 +388,9 @@ async function main(): Promise<number> {
       );
       log(
         `${phase.name}: requests accepted ${sent.length}, refused ${refusedHere}, decided ` +
-          `${decided.length}, granted ${decided.filter((d) => d.decision === 'granted').length}` +
+          `${decided.length}, granted ${decided.filter((d) => d.decision === 'granted').length}, ` +
+          `decided within ${seconds(waits[Math.floor(waits.length / 2)])} at the median, ` +
+          `${seconds(waits[waits.length - 1])} at the slowest` +
           (phase.downAt === undefined
             ? ''
             : `; unlocks decided while down ${whileDown.length}: ${unlockFigures(whileDown)}`),

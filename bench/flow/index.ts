@@ -5,7 +5,13 @@ import { performance } from 'node:perf_hooks';
 import sharp from 'sharp';
 import { LockSimulator } from '../../apps/access/src/sim/lock-simulator';
 import { query } from '../../test/support/postgres';
-import { APPS, AppName, LOAD_GENERATOR_ENV, startSystem } from '../../test/e2e/system';
+import {
+  APPS,
+  AppName,
+  LOAD_GENERATOR_ENV,
+  parseInstances,
+  startSystem,
+} from '../../test/e2e/system';
 import { oneDoor } from '../../test/e2e/world';
 import { LeanClient } from './client';
 
@@ -71,26 +77,71 @@ interface Sample {
   decision: string;
 }
 
-async function main(): Promise<void> {
-  const sys = await startSystem({ env: LOAD_GENERATOR_ENV });
+/** One rate's figures; `ms` holds each granted request's latency, for pooling rounds. */
+interface RateResult {
+  rate: number;
+  sent: number;
+  granted: number;
+  other: string[];
+  ms: number[];
+  latencyMs: Record<'p50' | 'p95' | 'p99' | 'max', number>;
+  stagesMs: Record<'p50' | 'p95', Record<string, number>>;
+  machine: { busyPercent: number; stealPercent: number };
+  /** The whole machine's CPU per decision, the face analysis's, and their ratio. */
+  cpuMsPerDecision: { machine: number; faceAnalysis: number; ratio: number };
+  generatorCpuPercent: number;
+  apps: Record<string, { cpuPercent: number; rssMb: number }>;
+}
+
+const latencies = (ms: number[]) => ({
+  p50: round(pct(ms, 0.5)),
+  p95: round(pct(ms, 0.95)),
+  p99: round(pct(ms, 0.99)),
+  max: round(Math.max(...ms)),
+});
+
+/** Each app's CPU seconds and memory, summed over its instances. */
+function appUsage(pids: Record<AppName, number[]>) {
+  return Object.fromEntries(
+    APPS.map((a) => {
+      const each = pids[a].map(usage);
+      return [
+        a,
+        {
+          cpuS: each.reduce((t, u) => t + u.cpuS, 0),
+          rssMb: each.reduce((t, u) => t + u.rssMb, 0),
+        },
+      ];
+    }),
+  );
+}
+
+/** The system with these instances per app, started, warmed up, measured at each rate, stopped. */
+async function measure(instances: Partial<Record<AppName, number>>): Promise<RateResult[]> {
+  const sys = await startSystem({ env: LOAD_GENERATOR_ENV, instances });
   const sim: LockSimulator[] = [];
   try {
     const door = await oneDoor(sys.gateway, { frameSize: FRAME_SIZE || undefined });
     sim.push(door.sim);
     const { member } = door;
     const meta = await sharp(door.face).metadata();
-    const frame = { width: meta.width, height: meta.height, bytes: door.face.length };
     console.log(
-      `each request sends a ${frame.width}×${frame.height} photo of ${frame.bytes} bytes`,
+      `each request sends a ${meta.width}×${meta.height} photo of ${door.face.length} bytes`,
     );
 
-    const client = new LeanClient(
-      new URL(sys.gateway),
-      member.token,
-      { roomId: door.room.id!, doorId: door.door.id! },
-      door.face,
+    // One client per gateway instance, taking turns, as a load balancer would spread clients.
+    const clients = sys.gateways.map(
+      (g) =>
+        new LeanClient(
+          new URL(g),
+          member.token,
+          { roomId: door.room.id!, doorId: door.door.id! },
+          door.face,
+        ),
     );
+    let turn = 0;
     const exchange = async (started: number): Promise<Sample> => {
+      const client = clients[turn++ % clients.length]!;
       const sentAt = Date.now();
       const sent = await client.request(await door.code());
       const acceptedMs = performance.now() - started;
@@ -139,19 +190,21 @@ async function main(): Promise<void> {
 
     // Warm up: models and connections, then the JITs (the apps' and the Kafka broker's) under
     // a steady load, which a newly started stack needs for a minute or so.
-    for (let i = 0; i < 10; i++) await one();
+    for (let i = 0; i < 10 * clients.length; i++) await one();
     if (WARMUP_SECONDS > 0) await load(WARMUP_RATE, WARMUP_SECONDS);
 
-    const results = [];
+    const results: RateResult[] = [];
     for (const rate of RATES) {
-      const before = Object.fromEntries(APPS.map((a) => [a, usage(sys.pids[a])]));
+      const pids = sys.pids();
+      const before = appUsage(pids);
       const machineBefore = readMachine();
       const generatorBefore = process.cpuUsage();
       const t0 = performance.now();
       const samples = await load(rate, SECONDS);
       const elapsedS = (performance.now() - t0) / 1000;
-      const after = Object.fromEntries(APPS.map((a) => [a, usage(sys.pids[a])]));
-      const machine = machineUse(machineBefore, readMachine());
+      const after = appUsage(pids);
+      const machineAfter = readMachine();
+      const machine = machineUse(machineBefore, machineAfter);
       const generator = process.cpuUsage(generatorBefore);
       const ms = samples.filter((s) => s.decision === 'granted').map((s) => s.ms);
       const apps = Object.fromEntries(
@@ -165,22 +218,25 @@ async function main(): Promise<void> {
       );
       const accepted = samples.flatMap((x) => (x.acceptedMs ? [x.acceptedMs] : []));
       const stages = await stageSplit(sys.databases, samples);
+      const decided = samples.filter((x) => x.requestId && x.decision !== 'no-decision').length;
+      const machineMs = (((machineAfter.busy - machineBefore.busy) / TICK) * 1000) / decided;
       results.push({
         rate,
         sent: samples.length,
         granted: ms.length,
-        other: samples.filter((s) => s.decision !== 'granted').map((s) => s.decision),
-        latencyMs: {
-          p50: round(pct(ms, 0.5)),
-          p95: round(pct(ms, 0.95)),
-          p99: round(pct(ms, 0.99)),
-          max: round(Math.max(...ms)),
-        },
+        other: samples.filter((x) => x.decision !== 'granted').map((x) => x.decision),
+        ms,
+        latencyMs: latencies(ms),
         stagesMs: {
           p50: { accepted: round(pct(accepted, 0.5)), ...stages.p50 },
           p95: { accepted: round(pct(accepted, 0.95)), ...stages.p95 },
         },
         machine,
+        cpuMsPerDecision: {
+          machine: round(machineMs),
+          faceAnalysis: round(stages.analysisMean),
+          ratio: round(machineMs / stages.analysisMean),
+        },
         /** This process: the load generator and the simulated lock. */
         generatorCpuPercent: round(((generator.user + generator.system) / 1e6 / elapsedS) * 100),
         apps,
@@ -191,35 +247,80 @@ async function main(): Promise<void> {
       for (const o of r.other) counts.set(o, (counts.get(o) ?? 0) + 1);
       const others = [...counts].map(([outcome, n]) => `${outcome} ×${n}`);
       console.log(
-        `${String(rate).padStart(4)}/s  sent ${r.sent}  granted ${r.granted}  p50 ${r.latencyMs.p50}  p95 ${r.latencyMs.p95}  p99 ${r.latencyMs.p99}  max ${r.latencyMs.max} ms${others.length ? `  (${others.join(', ')})` : ''}`,
+        `${String(rate).padStart(4)}/s  sent ${r.sent}  granted ${r.granted}  p50 ${r.latencyMs.p50}  p95 ${r.latencyMs.p95}  p99 ${r.latencyMs.p99}  max ${r.latencyMs.max} ms  CPU per decision: machine ${r.cpuMsPerDecision.machine} ms, face analysis ${r.cpuMsPerDecision.faceAnalysis} ms, ratio ${r.cpuMsPerDecision.ratio}${others.length ? `  (${others.join(', ')})` : ''}`,
       );
     }
-    client.close();
-    const sustained = results.filter((r) => r.granted === r.sent && r.latencyMs.p99 <= 200);
-    const summary = {
-      at: new Date().toISOString(),
-      seconds: SECONDS,
-      warmupSeconds: WARMUP_SECONDS,
-      frame,
-      machine: { cpus: cpus().length, node: process.version },
-      highestRateWithP99Under200ms: sustained.length
-        ? Math.max(...sustained.map((r) => r.rate))
-        : null,
-      results,
-    };
+    for (const c of clients) c.close();
     printTable(results);
-    console.log(
-      `highest rate with every request granted and p99 <= 200 ms: ${summary.highestRateWithP99Under200ms ?? 'none'}/s`,
-    );
-    const dir = path.resolve(__dirname, '../results');
-    mkdirSync(dir, { recursive: true });
-    const file = path.join(dir, `flow-${summary.at.replace(/[:.]/g, '-')}.json`);
-    writeFileSync(file, `${JSON.stringify(summary, null, 2)}\n`);
-    console.log(`written to ${path.relative(process.cwd(), file)}`);
+    return results;
   } finally {
-    for (const s of sim) await s.stop();
+    for (const x of sim) await x.stop();
     await sys.stop();
   }
+}
+
+const describeInstances = (i: Partial<Record<AppName, number>>) =>
+  APPS.some((a) => (i[a] ?? 1) > 1) ? APPS.map((a) => `${a}=${i[a] ?? 1}`).join(',') : 'one each';
+
+async function main(): Promise<void> {
+  const instances = parseInstances(process.env.BENCH_INSTANCES);
+  const scaled = APPS.some((a) => (instances[a] ?? 1) > 1);
+  const rounds = Number(process.env.BENCH_ROUNDS ?? (scaled ? 2 : 1));
+  // With several instances, one instance of each app and the scaled system take turns, so
+  // both see the same machine; their samples are pooled per rate.
+  const configs = scaled ? [{}, instances] : [instances];
+  const runs: { instances: string; round: number; results: RateResult[] }[] = [];
+  for (let round = 1; round <= rounds; round++) {
+    for (const config of configs) {
+      console.log(`\nround ${round}: ${describeInstances(config)}`);
+      runs.push({ instances: describeInstances(config), round, results: await measure(config) });
+    }
+  }
+  const pooled = (label: string, rate: number) =>
+    runs
+      .filter((r) => r.instances === label)
+      .flatMap((r) => r.results.filter((x) => x.rate === rate).flatMap((x) => x.ms));
+  const comparison = scaled
+    ? RATES.map((rate) => {
+        const one = latencies(pooled('one each', rate));
+        const many = latencies(pooled(describeInstances(instances), rate));
+        return {
+          rate,
+          one,
+          scaled: many,
+          ratio: { p50: round(many.p50 / one.p50), p99: round(many.p99 / one.p99) },
+        };
+      })
+    : undefined;
+  if (comparison) {
+    console.log(`\n${describeInstances(instances)} against one instance each, ${rounds} rounds:`);
+    for (const c of comparison) {
+      console.log(
+        `${c.rate}/s  p50 ${c.one.p50} → ${c.scaled.p50} ms (×${c.ratio.p50})  p99 ${c.one.p99} → ${c.scaled.p99} ms (×${c.ratio.p99})`,
+      );
+    }
+  }
+  const last = runs[runs.length - 1]!.results;
+  const sustained = last.filter((r) => r.granted === r.sent && r.latencyMs.p99 <= 200);
+  const summary = {
+    at: new Date().toISOString(),
+    seconds: SECONDS,
+    warmupSeconds: WARMUP_SECONDS,
+    machine: { cpus: cpus().length, node: process.version },
+    highestRateWithP99Under200ms: sustained.length
+      ? Math.max(...sustained.map((r) => r.rate))
+      : null,
+    comparison,
+    runs: runs.map((r) => ({ ...r, results: r.results.map(({ ms: _ms, ...rest }) => rest) })),
+  };
+  console.log(
+    `highest rate with every request granted and p99 <= 200 ms: ${summary.highestRateWithP99Under200ms ?? 'none'}/s`,
+  );
+  const dir = path.resolve(__dirname, '../results');
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `flow-${summary.at.replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, `${JSON.stringify(summary, null, 2)}\n`);
+  console.log(`written to ${path.relative(process.cwd(), file)}`);
 }
 
 /**
@@ -233,7 +334,7 @@ async function main(): Promise<void> {
 async function stageSplit(
   databases: { audit: string; face: string },
   samples: Sample[],
-): Promise<Record<'p50' | 'p95', Record<string, number>>> {
+): Promise<Record<'p50' | 'p95', Record<string, number>> & { analysisMean: number }> {
   const sent = new Map(samples.flatMap((s) => (s.requestId ? [[s.requestId, s] as const] : [])));
   const requestIds = [...sent.keys()];
   const rows = await query<{ correlation_id: string; topic: string; at: Date }>(
@@ -297,7 +398,8 @@ async function stageSplit(
     lastAnswerToDecision: round(pct(split.toDecision, p)),
     decisionToClient: round(pct(split.toClient, p)),
   });
-  return { p50: at(0.5), p95: at(0.95) };
+  const analysisMean = split.analysis.reduce((t, x) => t + x, 0) / split.analysis.length;
+  return { p50: at(0.5), p95: at(0.95), analysisMean };
 }
 
 function printTable(

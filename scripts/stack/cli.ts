@@ -107,7 +107,7 @@ export async function up(s: StackSettings = stackSettings()): Promise<void> {
 
 async function topicsAndAcls(kafka: KafkaServer, authenticates = true): Promise<void> {
   const created = await kafka.createTopics();
-  log(created.length > 0 ? `created topics: ${created.join(', ')}` : 'all topics exist');
+  log(created.length > 0 ? `topics made or grown: ${created.join(', ')}` : 'all topics exist');
   if (authenticates) log(`ACLs from the contracts: ${await kafka.createAcls()} in place`);
   else log('no ACLs: KAFKA_SASL_MECHANISM=none, a broker that authenticates nobody');
 }

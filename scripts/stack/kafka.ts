@@ -142,7 +142,11 @@ export class KafkaServer {
     }
   }
 
-  /** Creates every contract topic that is missing, with its partitions and retention. */
+  /**
+   * Creates every contract topic that is missing, with its partitions and retention, and gives
+   * a topic made with fewer partitions than its contract now asks the rest (a partition is
+   * never taken away).
+   */
   async createTopics(): Promise<string[]> {
     const admin = this.admin();
     await admin.connect();
@@ -160,7 +164,14 @@ export class KafkaServer {
           })),
         });
       }
-      return missing.map((t) => t.name);
+      const present = ALL_TOPICS.filter((t) => existing.has(t.name));
+      const { topics } = await admin.fetchTopicMetadata({ topics: present.map((t) => t.name) });
+      const grow = present.flatMap((t) => {
+        const has = topics.find((m) => m.name === t.name)?.partitions.length ?? t.partitions;
+        return has < t.partitions ? [{ topic: t.name, count: t.partitions }] : [];
+      });
+      if (grow.length > 0) await admin.createPartitions({ topicPartitions: grow });
+      return [...missing.map((t) => t.name), ...grow.map((g) => `${g.topic} (grown)`)];
     } finally {
       await admin.disconnect();
     }

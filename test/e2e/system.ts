@@ -13,6 +13,7 @@ import { appNodeArgs, applyAppPriority } from '@roomkey/common/runtime/app-proce
 import { testKeyring, unique } from '../support/apps';
 import { ADMIN, freshMongo } from '../support/auth';
 import { MODEL_DIR } from '../support/face';
+import { TcpBalancer } from '../support/balancer';
 import { groupAtEnd } from '../support/kafka';
 import { forgetLockClients } from '../support/locks';
 import { freshDatabase } from '../support/postgres';
@@ -52,15 +53,23 @@ async function waitReady(url: string, child: ChildProcess, timeoutMs: number): P
 }
 
 export interface RunningSystem {
+  /** The gateway (its balancer when it runs as several instances). */
   gateway: string;
+  /** Each gateway instance's own address. */
+  gateways: string[];
   /** The built admin web and kiosk, served as `npm start` serves them (with `clients`). */
   clients: { admin: string; kiosk: string } | null;
-  /** Each app's process id as started, for measuring it. */
-  pids: Record<AppName, number>;
-  /** Kills an app with SIGKILL, as a crash would. */
-  crash(app: AppName): Promise<void>;
-  /** Starts it again as it was (same ports, databases, consumer groups) and waits until ready. */
-  restart(app: AppName): Promise<void>;
+  /** The process ids of each app's running instances, for measuring them. */
+  pids(): Record<AppName, number[]>;
+  /** How many instances of each app run. */
+  instances: Record<AppName, number>;
+  /** Kills an app's instance (by default every one) with SIGKILL, as a crash would. */
+  crash(app: AppName, instance?: number): Promise<void>;
+  /**
+   * Starts it again as it was (same ports, databases, consumer groups) and waits until ready;
+   * by default every instance.
+   */
+  restart(app: AppName, instance?: number): Promise<void>;
   env: Record<AppName, Record<string, string>>;
   databases: { audit: string; access: string; face: string; qr: string; auth: string };
   stop(): Promise<void>;
@@ -76,14 +85,43 @@ export const LOAD_GENERATOR_ENV: Partial<Record<AppName, Record<string, string>>
 };
 
 /**
+ * How many instances of each app, from a list such as `face=2,access=2` (an app not named runs
+ * once) or one number for every app.
+ */
+export function parseInstances(spec: string | undefined): Partial<Record<AppName, number>> {
+  if (!spec?.trim()) return {};
+  if (/^\d+$/.test(spec.trim())) {
+    return Object.fromEntries(APPS.map((a) => [a, Number(spec.trim())]));
+  }
+  const out: Partial<Record<AppName, number>> = {};
+  for (const part of spec.split(',')) {
+    const [app, n] = part.split('=').map((x) => x.trim());
+    if (!APPS.includes(app as AppName) || !/^[1-9]\d*$/.test(n ?? '')) {
+      throw new Error(
+        `instances: "${part}" is not <app>=<count> with an app of ${APPS.join(', ')}`,
+      );
+    }
+    out[app as AppName] = Number(n);
+  }
+  return out;
+}
+
+/** The log and process name of an app's instance: `face`, then `face-2`, `face-3`. */
+const instanceName = (app: AppName, i: number) => (i === 0 ? app : `${app}-${i + 1}`);
+
+/**
  * The six apps as the built processes `npm start` runs (dist/), each on a database of its own
- * and in consumer groups of their own, on free ports, with keyrings made for the run.
+ * and in consumer groups of their own, on free ports, with keyrings made for the run. An app
+ * may run as several instances (one database and consumer group, as replicas share), behind a
+ * round-robin balancer on the app's address.
  */
 export async function startSystem(
   options: {
     clients?: boolean;
     /** Settings of the run's own, added to each app's. */
     env?: Partial<Record<AppName, Record<string, string>>>;
+    /** Instances per app (default 1). */
+    instances?: Partial<Record<AppName, number>>;
   } = {},
 ): Promise<RunningSystem> {
   mkdirSync(E2E_LOG_DIR, { recursive: true });
@@ -93,10 +131,24 @@ export async function startSystem(
     freshDatabase('roomkey_face'),
   ]);
   const mongo = { auth: freshMongo('roomkey_auth'), qr: freshMongo('roomkey_qr') };
+  const instances = Object.fromEntries(APPS.map((a) => [a, options.instances?.[a] ?? 1])) as Record<
+    AppName,
+    number
+  >;
   const ports = Object.fromEntries(
     await Promise.all(APPS.map(async (a) => [a, await freePort()] as const)),
   ) as Record<AppName, number>;
+  // One instance listens on the app's port; several listen on their own, behind a balancer.
+  const instancePorts = {} as Record<AppName, number[]>;
+  for (const a of APPS) {
+    instancePorts[a] =
+      instances[a] === 1
+        ? [ports[a]]
+        : await Promise.all(Array.from({ length: instances[a] }, () => freePort()));
+  }
   const url = (a: AppName) => `http://127.0.0.1:${ports[a]}`;
+  const instanceUrl = (a: AppName, i: number) => `http://127.0.0.1:${instancePorts[a][i]}`;
+  const balancers: TcpBalancer[] = [];
   const groups = Object.fromEntries(APPS.map((a) => [a, unique(`roomkey.${a}.e2e`)])) as Record<
     AppName,
     string
@@ -151,7 +203,7 @@ export async function startSystem(
     },
   };
   for (const app of APPS) Object.assign(env[app], options.env?.[app]);
-  const children = new Map<AppName | 'clients', ChildProcess>();
+  const children = new Map<string, ChildProcess>();
   // Apps left running after this process dies would answer the next run's requests on the
   // shared topics: they go with it.
   const killAll = () => children.forEach((c) => c.kill('SIGKILL'));
@@ -163,6 +215,7 @@ export async function startSystem(
     });
   const stopAll = async () => {
     process.removeListener('exit', killAll);
+    await Promise.all(balancers.map((b) => b.stop()));
     await Promise.all(
       [...children.values()].map((c) => {
         c.kill('SIGTERM');
@@ -172,11 +225,7 @@ export async function startSystem(
     );
   };
   /** A child process of the run, its output appended to .e2e/logs/<name>.log. */
-  const spawnLogged = (
-    name: AppName | 'clients',
-    args: string[],
-    childEnv: Record<string, string>,
-  ) => {
+  const spawnLogged = (name: string, args: string[], childEnv: Record<string, string>) => {
     const log = createWriteStream(path.join(E2E_LOG_DIR, `${name}.log`), { flags: 'a' });
     const child = spawn(process.execPath, args, {
       cwd: ROOT,
@@ -190,15 +239,23 @@ export async function startSystem(
     children.set(name, child);
     return child;
   };
-  /** Starts an app (again: same ports, databases and consumer groups) and waits until ready. */
-  const launch = async (app: AppName) => {
-    const child = spawnLogged(app, appNodeArgs(app, ROOT), {
+  /**
+   * Starts an app's instance (again: same port, database and consumer groups) and waits until
+   * it is ready.
+   */
+  const launchOne = async (app: AppName, i: number) => {
+    const child = spawnLogged(instanceName(app, i), appNodeArgs(app, ROOT), {
       ...common,
       ...env[app],
-      PORT: String(ports[app]),
+      PORT: String(instancePorts[app][i]),
       KAFKA_GROUP_ID: groups[app],
     });
-    await waitReady(`${url(app)}/health/ready`, child, 90_000);
+    await waitReady(`${instanceUrl(app, i)}/health/ready`, child, 90_000);
+  };
+  const each = (app: AppName, instance: number | undefined) =>
+    instance === undefined ? Array.from({ length: instances[app] }, (_, i) => i) : [instance];
+  const launch = async (app: AppName, instance?: number) => {
+    await Promise.all(each(app, instance).map((i) => launchOne(app, i)));
   };
   let clients: RunningSystem['clients'] = null;
   /** scripts/serve-clients.ts, as `npm start` runs it, forwarding to this gateway. */
@@ -219,10 +276,18 @@ export async function startSystem(
     return served;
   };
   try {
-    for (const app of [...APPS, 'clients']) {
-      rmSync(path.join(E2E_LOG_DIR, `${app}.log`), { force: true });
+    for (const name of [
+      ...APPS.flatMap((a) => each(a, undefined).map((i) => instanceName(a, i))),
+      'clients',
+    ]) {
+      rmSync(path.join(E2E_LOG_DIR, `${name}.log`), { force: true });
     }
-    await Promise.all(APPS.map(launch));
+    for (const app of APPS.filter((a) => instances[a] > 1)) {
+      const balancer = new TcpBalancer(instancePorts[app]);
+      balancers.push(balancer);
+      await balancer.start(ports[app]);
+    }
+    await Promise.all(APPS.map((a) => launch(a)));
     if (options.clients) clients = await serveClients();
   } catch (err) {
     await stopAll();
@@ -230,15 +295,21 @@ export async function startSystem(
   }
   return {
     gateway: url('gateway'),
+    gateways: each('gateway', undefined).map((i) => instanceUrl('gateway', i)),
     clients,
-    pids: Object.fromEntries(APPS.map((a) => [a, children.get(a)!.pid!])) as Record<
-      AppName,
-      number
-    >,
-    async crash(app) {
-      const child = children.get(app)!;
-      child.kill('SIGKILL');
-      await exited(child);
+    instances,
+    pids: () =>
+      Object.fromEntries(
+        APPS.map((a) => [a, each(a, undefined).map((i) => children.get(instanceName(a, i))!.pid!)]),
+      ) as Record<AppName, number[]>,
+    async crash(app, instance) {
+      await Promise.all(
+        each(app, instance).map(async (i) => {
+          const child = children.get(instanceName(app, i))!;
+          child.kill('SIGKILL');
+          await exited(child);
+        }),
+      );
     },
     restart: launch,
     env,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AUTH_EVENTS_V1 } from '@roomkey/contracts';
-import { eventually } from '../../../test/support/apps';
+import { eventually, unique } from '../../../test/support/apps';
 import { findRecord } from '../../../test/support/kafka';
 import { Passwords } from '../src/services/passwords';
 import {
@@ -28,7 +28,8 @@ describe('accounts and sessions through the gateway, on real FerretDB and Kafka'
   beforeAll(async () => {
     auth = await startAuth({
       SELF_REGISTRATION: 'true',
-      LOGIN_LOCK_BASE_S: '1',
+      // Short enough to wait out, long enough to outlast a sign-in on a busy machine.
+      LOGIN_LOCK_BASE_S: '3',
       LOGIN_IP_LIMIT: '30',
       RATE_DEVICE_TOKEN_PER_DEVICE: '3/60',
       RATE_DEVICE_FAILURES_PER_ADDRESS: '5/900',
@@ -105,6 +106,47 @@ describe('accounts and sessions through the gateway, on real FerretDB and Kafka'
     expect(refresh).toMatchObject({ status: 401, body: { code: 'REFRESH_TOKEN_INVALID' } });
   });
 
+  it('has every gateway instance refuse a disabled account, beside instances with the same settings', async () => {
+    // Two replicas of one deployment: one configuration, so one consumer group name.
+    const group = unique('roomkey.gateway.it');
+    const one = await startGatewayFor(auth, { KAFKA_GROUP_ID: group });
+    const two = await startGatewayFor(auth, { KAFKA_GROUP_ID: group });
+    try {
+      const tokens: string[] = [];
+      // Enough accounts that their announcements land on every partition of the topic.
+      for (let i = 0; i < 6; i++) {
+        const email = `replica-${i}-${randomUUID()}@example.org`;
+        const created = await api('POST', '/v1/users', {
+          token: admin,
+          body: { email, password: 'a member of two gateways', displayName: `Replica ${i}` },
+        });
+        expect(created.status).toBe(201);
+        tokens.push((await login(one.url, email, 'a member of two gateways')).accessToken);
+        const off = await api('PATCH', `/v1/users/${created.body.id}`, {
+          token: admin,
+          body: { status: 'disabled' },
+        });
+        expect(off.body.status).toBe('disabled');
+      }
+      for (const [name, g] of [
+        ['first', one],
+        ['second', two],
+      ] as const) {
+        for (const token of tokens) {
+          await eventually(
+            async () =>
+              (await call(g.url, 'GET', '/v1/me', { token })).status === 401 ? true : undefined,
+            10_000,
+            `the ${name} gateway to refuse a disabled account's token`,
+          );
+        }
+      }
+    } finally {
+      await one.app.close();
+      await two.app.close();
+    }
+  });
+
   it('rejects weak passwords with the reason, and bad bodies with a 400', async () => {
     for (const password of [
       'short',
@@ -146,7 +188,7 @@ describe('accounts and sessions through the gateway, on real FerretDB and Kafka'
         body: { email, password: 'lin has a good passphrase' },
       });
       expect(locked).toMatchObject({ status: 429, body: { code: 'ACCOUNT_LOCKED' } });
-      expect(locked.headers.get('retry-after')).toBe('1');
+      expect(locked.headers.get('retry-after')).toBe('3');
     }
     const lockedOut = await eventFor(
       (e) => e.payload.kind === 'locked-out' && e.payload.ip === '127.0.0.1' && !!e.payload.userId,
@@ -154,7 +196,7 @@ describe('accounts and sessions through the gateway, on real FerretDB and Kafka'
     expect(lockedOut?.payload).toMatchObject({ kind: 'locked-out' });
     expect(JSON.stringify(lockedOut)).not.toMatch(/wrong guess|passphrase/);
 
-    await new Promise((r) => setTimeout(r, 1100));
+    await new Promise((r) => setTimeout(r, 3100));
     // The lock lapsed; the next 5 failures lock for twice as long.
     for (let i = 0; i < 5; i++) {
       await api('POST', '/v1/auth/login', {
@@ -165,8 +207,8 @@ describe('accounts and sessions through the gateway, on real FerretDB and Kafka'
       body: { email: 'lin@example.org', password: 'lin has a good passphrase' },
     });
     expect(again.status).toBe(429);
-    expect(again.headers.get('retry-after')).toBe('2');
-    await new Promise((r) => setTimeout(r, 2100));
+    expect(again.headers.get('retry-after')).toBe('6');
+    await new Promise((r) => setTimeout(r, 6100));
     await login(gw.url, 'lin@example.org', 'lin has a good passphrase');
   });
 

@@ -1,4 +1,3 @@
-import { hostname } from 'node:os';
 import { z } from 'zod';
 import {
   devKeysEnv,
@@ -17,15 +16,6 @@ export const GatewayConfigSchema = z.object({
   ...httpEnv(3000),
   ...kafka,
   ...tokenEnv(),
-  /**
-   * Every gateway instance must see every decision, so each has a consumer group of its own.
-   * Set it explicitly for a stable name per pod; the default is unique per process.
-   */
-  KAFKA_GROUP_ID: kafka.KAFKA_GROUP_ID.unwrap()
-    .optional()
-    .transform(
-      (g) => g ?? `roomkey.gateway.${hostname()}.${process.pid}.${Date.now().toString(36)}`,
-    ),
   /** Where the audit app's internal REST API answers. */
   AUDIT_URL: z.url().default('http://127.0.0.1:3005'),
   /** Where the auth app's REST API answers (accounts, sessions, devices, keys). */

@@ -10,6 +10,7 @@ export * from './kafka/event-publisher';
 export * from './kafka/event-runner';
 export * from './kafka/kafka.health';
 export * from './kafka/kafka-client';
+export * from './kafka/broadcast-feed';
 export * from './health/health.module';
 export * from './health/timeout';
 export * from './http/error-filter';

@@ -7,6 +7,7 @@ import {
   DeadLetterV1,
   DLQ_TOPICS,
   EVENT_TOPICS,
+  SCALING_PARTITIONS,
   dlqTopicName,
   Instant,
   Text,
@@ -48,6 +49,12 @@ describe('contracts', () => {
       expect(t.retentionMs).toBeGreaterThan(0);
     }
     expect(new Set(ALL_TOPICS.map((t) => t.name)).size).toBe(ALL_TOPICS.length);
+  });
+
+  it('gives every consumed event topic a partition for each instance an app may scale to', () => {
+    for (const t of EVENT_TOPICS.filter((x) => x.consumers.length > 0)) {
+      expect([t.name, t.partitions]).toEqual([t.name, SCALING_PARTITIONS]);
+    }
   });
 
   it('keeps raw images off every topic but the short-lived capture topic', () => {

@@ -73,9 +73,19 @@ export type AnyEnvelope = z.infer<typeof AnyEnvelope>;
 export const APP_NAMES = ['gateway', 'auth', 'qr', 'face', 'access', 'audit'] as const;
 export type AppName = (typeof APP_NAMES)[number];
 
+/**
+ * Partitions of every topic an app consumes in a shared group: the most instances of one app
+ * that a deployment may run, since a group never gives one partition to two members (an
+ * autoscaler's maximum stays at or below it). Twelve splits evenly over 1, 2, 3, 4 and 6.
+ */
+export const SCALING_PARTITIONS = 12;
+
 export interface TopicSpec<S extends z.ZodType = z.ZodType> {
   name: string;
-  /** What the Kafka key is, so per-entity order holds. */
+  /**
+   * What the Kafka key is, so the events of one entity stay in order on one partition, and
+   * why that entity: the comment beside each topic's key says.
+   */
   key: string;
   /**
    * The apps that may write the topic: its one owner for an event topic; for a dead-letter

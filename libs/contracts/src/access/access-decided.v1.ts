@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { envelope, Id, RETENTION, topic } from '../envelope';
+import { envelope, Id, RETENTION, SCALING_PARTITIONS, topic } from '../envelope';
 
 export const ACCESS_DECIDED_V1 = 'access.decided.v1';
 
@@ -23,8 +23,9 @@ export const accessDecidedV1 = topic({
   name: ACCESS_DECIDED_V1,
   producers: ['access'],
   consumers: ['gateway', 'qr', 'audit'],
+  // One decision per request; requests spread evenly.
   key: 'requestId',
-  partitions: 3,
+  partitions: SCALING_PARTITIONS,
   retentionMs: RETENTION.oneYear,
   schema: AccessDecidedV1,
 });

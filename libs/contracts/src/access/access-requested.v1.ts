@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { envelope, Id, RETENTION, topic } from '../envelope';
+import { envelope, Id, RETENTION, SCALING_PARTITIONS, topic } from '../envelope';
 
 export const ACCESS_REQUESTED_V1 = 'access.requested.v1';
 
@@ -45,8 +45,9 @@ export const accessRequestedV1 = topic({
   name: ACCESS_REQUESTED_V1,
   producers: ['gateway'],
   consumers: ['qr', 'access', 'audit'],
+  // A request's own events in order; requests are independent, so they spread evenly.
   key: 'requestId',
-  partitions: 3,
+  partitions: SCALING_PARTITIONS,
   retentionMs: RETENTION.thirtyDays,
   schema: AccessRequestedV1,
 });

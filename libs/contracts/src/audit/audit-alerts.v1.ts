@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { envelope, Id, RETENTION, topic } from '../envelope';
+import { envelope, Id, RETENTION, SCALING_PARTITIONS, topic } from '../envelope';
 
 export const AUDIT_ALERTS_V1 = 'audit.alerts.v1';
 
@@ -27,8 +27,9 @@ export const auditAlertsV1 = topic({
   name: AUDIT_ALERTS_V1,
   producers: ['audit'],
   consumers: ['audit'],
+  // One subject's alerts opened, acknowledged and resolved in order.
   key: 'subject',
-  partitions: 3,
+  partitions: SCALING_PARTITIONS,
   retentionMs: RETENTION.oneYear,
   schema: AuditAlertsV1,
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { envelope, Id, RETENTION, topic } from '../envelope';
+import { envelope, Id, RETENTION, SCALING_PARTITIONS, topic } from '../envelope';
 import { UserRole, UserStatus } from '../http/auth';
 
 export const AUTH_EVENTS_V1 = 'auth.events.v1';
@@ -61,8 +61,9 @@ export const authEventsV1 = topic({
   name: AUTH_EVENTS_V1,
   producers: ['auth'],
   consumers: ['face', 'access', 'qr', 'gateway', 'audit'],
+  // An account's changes in the order made (a role change, then a disable).
   key: 'userId',
-  partitions: 3,
+  partitions: SCALING_PARTITIONS,
   retentionMs: RETENTION.oneYear,
   schema: AuthEventsV1,
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { envelope, Id, RETENTION, topic } from '../envelope';
+import { envelope, Id, RETENTION, SCALING_PARTITIONS, topic } from '../envelope';
 
 export const FACE_CAPTURED_V1 = 'face.captured.v1';
 
@@ -35,8 +35,9 @@ export const faceCapturedV1 = topic({
   name: FACE_CAPTURED_V1,
   producers: ['gateway'],
   consumers: ['face', 'audit'],
+  // Joined with the request's QR answer by request id; requests spread evenly.
   key: 'requestId',
-  partitions: 3,
+  partitions: SCALING_PARTITIONS,
   retentionMs: RETENTION.fifteenMinutes,
   schema: FaceCapturedV1,
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { envelope, Id, RETENTION, topic } from '../envelope';
+import { envelope, Id, RETENTION, SCALING_PARTITIONS, topic } from '../envelope';
 
 export const FACE_CHECKED_V1 = 'face.checked.v1';
 
@@ -43,8 +43,9 @@ export const faceCheckedV1 = topic({
   name: FACE_CHECKED_V1,
   producers: ['face'],
   consumers: ['access', 'audit'],
+  // Joined with the request's other answers by request id; requests spread evenly.
   key: 'requestId',
-  partitions: 3,
+  partitions: SCALING_PARTITIONS,
   retentionMs: RETENTION.thirtyDays,
   schema: FaceCheckedV1,
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { envelope, Id, RETENTION, topic } from '../envelope';
+import { envelope, Id, RETENTION, SCALING_PARTITIONS, topic } from '../envelope';
 
 export const FACE_ENROLMENT_V1 = 'face.enrolment.v1';
 
@@ -34,8 +34,9 @@ export const faceEnrolmentV1 = topic({
   name: FACE_ENROLMENT_V1,
   producers: ['face'],
   consumers: ['audit'],
+  // One person's enrolments and erasures in the order made.
   key: 'userId',
-  partitions: 3,
+  partitions: SCALING_PARTITIONS,
   retentionMs: RETENTION.oneYear,
   schema: FaceEnrolmentV1,
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { envelope, Id, RETENTION, topic } from '../envelope';
+import { envelope, Id, RETENTION, SCALING_PARTITIONS, topic } from '../envelope';
 
 export const LOCK_EVENTS_V1 = 'lock.events.v1';
 
@@ -28,8 +28,9 @@ export const lockEventsV1 = topic({
   name: LOCK_EVENTS_V1,
   producers: ['access'],
   consumers: ['audit'],
+  // One lock's commands, acknowledgements and state reports in order.
   key: 'lockId',
-  partitions: 3,
+  partitions: SCALING_PARTITIONS,
   retentionMs: RETENTION.oneYear,
   schema: LockEventsV1,
 });

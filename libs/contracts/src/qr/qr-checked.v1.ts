@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { envelope, Id, RETENTION, topic } from '../envelope';
+import { envelope, Id, RETENTION, SCALING_PARTITIONS, topic } from '../envelope';
 
 export const QR_CHECKED_V1 = 'qr.checked.v1';
 
@@ -38,8 +38,9 @@ export const qrCheckedV1 = topic({
   name: QR_CHECKED_V1,
   producers: ['qr'],
   consumers: ['face', 'access', 'audit'],
+  // Joined with the request's other answers by request id; requests spread evenly.
   key: 'requestId',
-  partitions: 3,
+  partitions: SCALING_PARTITIONS,
   retentionMs: RETENTION.thirtyDays,
   schema: QrCheckedV1,
 });
