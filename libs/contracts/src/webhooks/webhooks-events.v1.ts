@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { envelope, Id, RETENTION, topic } from '../envelope';
+import { envelope, Id, RETENTION, SCALING_PARTITIONS, topic } from '../envelope';
 
 export const WEBHOOKS_EVENTS_V1 = 'webhooks.events.v1';
 
@@ -28,8 +28,9 @@ export const webhooksEventsV1 = topic({
   // The audit app owns webhooks and logs what happens to them, like any other topic.
   producers: ['audit'],
   consumers: ['audit'],
+  // One endpoint's changes (created, disabled, enabled, deleted) in order.
   key: 'endpointId',
-  partitions: 1,
+  partitions: SCALING_PARTITIONS,
   retentionMs: RETENTION.oneYear,
   schema: WebhooksEventsV1,
 });
