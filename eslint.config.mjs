@@ -18,6 +18,7 @@ export default tseslint.config(
       'clients/*/dist/**',
       'clients/sdk/src/schema.d.ts',
       '.screenshots/**',
+      '.test-results/**',
       '*.js',
       'test/*.js',
       '*.mjs',

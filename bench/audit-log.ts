@@ -36,6 +36,7 @@ async function main(): Promise<void> {
       AUDIT_GROUP_WAIT_MS: '0',
       AUDIT_CHAIN_KEYRING: `bench:${randomBytes(32).toString('base64')}`,
       AUDIT_CHECKPOINT_SIGNING_KEY: `bench:${randomBytes(32).toString('base64')}`,
+      WEBHOOK_KEYRING: `bench:${randomBytes(32).toString('base64')}`,
     }),
   );
   const app = await createApp(options);

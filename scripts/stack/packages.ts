@@ -8,6 +8,9 @@ export const DEBIAN_PACKAGES: Record<string, string> = {
   'mosquitto-clients': '/usr/bin/mosquitto_pub',
   kcat: '/usr/bin/kcat',
   'zbar-tools': '/usr/bin/zbarimg',
+  // docs/integrations.md's curl examples, which a test runs.
+  curl: '/usr/bin/curl',
+  jq: '/usr/bin/jq',
   // The browser the client tests drive (playwright-core never downloads one).
   chromium: '/usr/bin/chromium',
 };

@@ -172,6 +172,7 @@ export async function startSystem(
       DATABASE_URL: audit.url,
       AUDIT_CHAIN_KEYRING: testKeyring(),
       AUDIT_CHECKPOINT_SIGNING_KEY: testKeyring(),
+      WEBHOOK_KEYRING: testKeyring(),
     },
     auth: {
       MONGO_URL: mongo.auth.url,

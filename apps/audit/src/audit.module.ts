@@ -20,6 +20,9 @@ import { AccessLogService } from './services/access-log.service';
 import { Alerts } from './services/alerts.service';
 import { Checkpoints } from './services/checkpoints.service';
 import { EventLogService } from './services/event-log.service';
+import { WebhookDispatcher } from './services/webhook-dispatcher';
+import { WebhookQueue } from './services/webhook-queue';
+import { WEBHOOK_KEYS, Webhooks } from './services/webhooks.service';
 
 /** The audit app: the append-only event log of every topic, and queries over it. */
 @Module({})
@@ -54,6 +57,19 @@ export class AuditModule {
               config.ROOMKEY_DEV_KEYS,
             ),
         },
+        {
+          provide: WEBHOOK_KEYS,
+          useFactory: () =>
+            keyringOrDevelopment(
+              'audit',
+              'WEBHOOK_KEYRING',
+              config.WEBHOOK_KEYRING,
+              config.ROOMKEY_DEV_KEYS,
+            ),
+        },
+        Webhooks,
+        WebhookQueue,
+        WebhookDispatcher,
         Checkpoints,
         Alerts,
         AlertsProjection,

@@ -54,6 +54,42 @@ export const AuditConfigSchema = z.object({
    * together; 0 logs each at once. Under load records group while a transaction runs anyway.
    */
   AUDIT_GROUP_WAIT_MS: z.coerce.number().int().min(0).max(1000).default(25),
+  /** Keys sealing the webhook endpoints' signing secrets (`id:<32 bytes base64>,…`). */
+  WEBHOOK_KEYRING: keyringEnv().optional(),
+  /**
+   * Lets webhooks go to private networks (10/8, 172.16/12, 192.168/16, fc00::/7, 100.64/10) and
+   * loopback: an on-premises receiver. Link-local (cloud metadata) stays refused.
+   */
+  WEBHOOK_ALLOW_PRIVATE_ADDRESSES: z.stringbool().default(false),
+  /**
+   * DEVELOPMENT ONLY: lets webhooks go over plain http to a loopback address (a receiver on
+   * the same machine). Never in production: the app warns loudly at start.
+   */
+  WEBHOOK_DEV_ALLOW_HTTP_LOOPBACK: z.stringbool().default(false),
+  /** Attempts per message in all, before it is given up. */
+  WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(30).default(10),
+  /** The wait after a first failed attempt; each further failure doubles it… */
+  WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(10_000),
+  /** …up to this. */
+  WEBHOOK_RETRY_MAX_MS: z.coerce.number().int().min(10).max(86_400_000).default(3_600_000),
+  /** Failed attempts in a row after which an endpoint is disabled, and an alert raised. */
+  WEBHOOK_DISABLE_AFTER_FAILURES: z.coerce.number().int().min(1).max(10_000).default(20),
+  /** How long one attempt waits for an answer. */
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  /** Delivered and failed deliveries (with their attempts) are deleted after this many days. */
+  WEBHOOK_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  /** How often the queue is looked at for messages due (also at once after one is queued). */
+  WEBHOOK_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
+  /**
+   * Events older than this when logged make no webhook: a new deployment reading old topics
+   * does not send the past to today's endpoints.
+   */
+  WEBHOOK_MAX_EVENT_AGE_S: z.coerce
+    .number()
+    .int()
+    .min(10)
+    .max(86400 * 7)
+    .default(600),
 });
 export type AuditConfig = z.infer<typeof AuditConfigSchema>;
 

@@ -18,7 +18,9 @@ import {
   startGatewayFor,
   StartedAuth,
 } from '../../../test/support/auth';
+import { groupAtEnd } from '../../../test/support/kafka';
 import { freshDatabase } from '../../../test/support/postgres';
+import { LOGGED_TOPICS } from '../src/consumers/event-log.consumer';
 
 export interface AuditUnderTest {
   db: Awaited<ReturnType<typeof freshDatabase>>;
@@ -76,11 +78,13 @@ export function consumedRecord(
 
 /**
  * The audit app's keys for a test file: random per run, as a deployment's would be. The chain
- * keyring and the checkpoint signing key are both 32 random bytes under an id.
+ * keyring, the checkpoint signing key and the webhook secrets' keyring are each 32 random bytes
+ * under an id.
  */
 export const TEST_AUDIT_KEYS = {
   AUDIT_CHAIN_KEYRING: testKeyring(),
   AUDIT_CHECKPOINT_SIGNING_KEY: testKeyring(),
+  WEBHOOK_KEYRING: testKeyring(),
 };
 
 /** The chain keys of a keyring, as the app and `audit:verify` make them. */
@@ -123,17 +127,21 @@ export async function auditVerify(
 export async function startAuditApp(
   env: Record<string, string> = {},
   existing?: Awaited<ReturnType<typeof freshDatabase>>,
+  opts: { consume?: boolean } = {},
 ) {
   const db = existing ?? (await freshDatabase('roomkey_audit'));
-  const { consumer: _consumer, ...options } = auditAppOptions(
+  const group = unique('roomkey.audit.it');
+  // Consuming, it starts at the topics' ends: a test is about its own records.
+  if (opts.consume) await groupAtEnd(group, LOGGED_TOPICS);
+  const { consumer, ...options } = auditAppOptions(
     loadAuditConfig({
       DATABASE_URL: db.url,
-      KAFKA_GROUP_ID: unique('roomkey.audit.it'),
+      KAFKA_GROUP_ID: group,
       ...TEST_AUDIT_KEYS,
       ...env,
     }),
   );
-  const audit = await startTestApp(options);
+  const audit = await startTestApp(opts.consume ? { ...options, consumer } : options);
   return {
     db,
     audit,
@@ -147,12 +155,16 @@ export async function startAuditApp(
 
 export type AuditApp = Awaited<ReturnType<typeof startAuditApp>>;
 
-/** The audit app on a database of its own, with auth and a gateway in front, signed in as admin. */
+/**
+ * The audit app on a database of its own, with auth and a gateway in front, signed in as admin;
+ * `consume` runs its consumer too (from the topics' ends).
+ */
 export async function startAuditUnderTest(
   env: Record<string, string> = {},
+  opts: { consume?: boolean } = {},
 ): Promise<AuditUnderTest> {
   const auth = await startAuth();
-  const app = await startAuditApp({ JWKS_URL: auth.jwksUrl, ...env });
+  const app = await startAuditApp({ JWKS_URL: auth.jwksUrl, ...env }, undefined, opts);
   const { db, audit } = app;
   const gw = await startGatewayFor(auth, { AUDIT_URL: audit.url });
   const admin = (await login(gw.url, ADMIN.email, ADMIN.password)).accessToken;

@@ -9,6 +9,7 @@ import { Passes, PrintPass } from './pages/Passes';
 import { Permissions } from './pages/Permissions';
 import { Places } from './pages/Places';
 import { Users } from './pages/Users';
+import { Webhooks } from './pages/Webhooks';
 import { signIn, StaffProvider, useStaff } from './session';
 import { describeError } from './ui';
 
@@ -32,6 +33,7 @@ const PAGES = [
   { to: '/places', label: 'Places & devices' },
   { to: '/permissions', label: 'Permissions' },
   { to: '/passes', label: 'Visitor passes' },
+  { to: '/webhooks', label: 'Webhooks', adminOnly: true },
 ];
 
 function Shell() {
@@ -68,6 +70,7 @@ function Shell() {
           <Route path="/permissions" element={<Permissions />} />
           <Route path="/passes" element={<Passes />} />
           {isAdmin && <Route path="/passes/:id/print" element={<PrintPass />} />}
+          {isAdmin && <Route path="/webhooks" element={<Webhooks />} />}
           <Route path="/password" element={<ChangePassword />} />
           <Route path="*" element={<Navigate to="/" replace />} />
         </Routes>

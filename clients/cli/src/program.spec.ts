@@ -51,6 +51,7 @@ describe('roomkey command line', () => {
       'audit',
       'lock',
       'demo',
+      'webhooks',
     ])
       expect(stdout).toMatch(new RegExp(`^  ${c}\\b`, 'm'));
     expect(stdout).toContain('Exit codes:');
@@ -70,6 +71,10 @@ describe('roomkey command line', () => {
     'lock sim',
     'demo seed',
     'demo open',
+    'webhooks ls',
+    'webhooks add',
+    'webhooks rm',
+    'webhooks deliveries',
   ])('has help for %s', async (command) => {
     const { code, stdout } = await cli(`${command} --help`);
     expect(code).toBe(EXIT.OK);
@@ -85,6 +90,16 @@ describe('roomkey command line', () => {
       /required option '--door <door...>'/,
     ],
     ['an unknown option', 'doors ls --colour', /unknown option '--colour'/],
+    [
+      'an unknown event type',
+      'webhooks add https://hooks.example.com --event door.opened',
+      /argument 'door.opened' is invalid. Allowed choices are access.decided/,
+    ],
+    [
+      'a webhook without event types',
+      'webhooks add https://hooks.example.com',
+      /required option '--event <type...>'/,
+    ],
     ['a bad gateway', '--gateway ftp://x doors ls', /not a gateway URL: ftp:\/\/x/],
     [
       'a bad instant',

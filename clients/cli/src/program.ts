@@ -13,6 +13,7 @@ import { registerLog } from './commands/log';
 import { registerAlerts } from './commands/alerts';
 import { registerOperator } from './commands/operator';
 import { registerDemo } from './commands/demo';
+import { registerWebhooks } from './commands/webhooks';
 
 export interface Environment {
   streams: Streams;
@@ -101,6 +102,7 @@ export function buildProgram(environment: Environment): {
   registerAlerts(program, run);
   registerOperator(program, run);
   registerDemo(program, run);
+  registerWebhooks(program, run);
   // Every subcommand reports bad usage the same way, and its help ends with the exit codes.
   const configure = (c: Command) => {
     c.showHelpAfterError(`(roomkey ${c.name()} --help shows its options)`).exitOverride();

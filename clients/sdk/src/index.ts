@@ -104,7 +104,8 @@ export interface Session {
  */
 export function roomkeyClient(options: ClientOptions): Session {
   const doFetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
-  const baseUrl = options.baseUrl ?? '';
+  // Relative to the page's origin in a browser, as `fetch` below is.
+  const baseUrl = options.baseUrl ?? globalThis.location?.origin ?? '';
   let renewing: Promise<Tokens | null> | null = null;
   const bare = createClient<paths>({ baseUrl, fetch: doFetch });
 

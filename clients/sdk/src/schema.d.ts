@@ -5224,6 +5224,407 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Webhook endpoints, newest first, with whether they are enabled (never their secrets).
+         * @description Needs an admin access token.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The endpoints */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WebhookList"];
+                    };
+                };
+                /** @description TOKEN_MISSING or TOKEN_INVALID */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description INSUFFICIENT_ROLE (admin only) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description UPSTREAM_UNAVAILABLE (the audit service is unreachable); 504 UPSTREAM_TIMEOUT */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Register an endpoint for some event types. The answer holds its signing secret, shown this once: deliveries are signed the Standard Webhooks way (docs/integrations.md).
+         * @description Needs an admin access token.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CreateWebhookBody"];
+                };
+            };
+            responses: {
+                /** @description Registered */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WebhookCreated"];
+                    };
+                };
+                /** @description VALIDATION_FAILED (a field is missing, unknown or of the wrong type) or MALFORMED_JSON */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description TOKEN_MISSING or TOKEN_INVALID */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description INSUFFICIENT_ROLE (admin only) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description WEBHOOK_URL_INVALID (not https, credentials in it, does not resolve) or WEBHOOK_URL_NOT_ALLOWED (a private or reserved address) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description EVENTS_UNAVAILABLE (the change could not be recorded; try again), or UPSTREAM_UNAVAILABLE (the audit service is unreachable); 504 UPSTREAM_TIMEOUT */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove an endpoint and its deliveries; nothing more is sent to it.
+         * @description Needs an admin access token.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Removed */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description VALIDATION_FAILED (the id is not a UUID) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description TOKEN_MISSING or TOKEN_INVALID */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description INSUFFICIENT_ROLE (admin only) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description WEBHOOK_NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description EVENTS_UNAVAILABLE (the change could not be recorded; try again), or UPSTREAM_UNAVAILABLE (the audit service is unreachable); 504 UPSTREAM_TIMEOUT */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/{id}/enable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Enable an endpoint again after it was disabled for failing; what it missed meanwhile is not sent.
+         * @description Needs an admin access token.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The endpoint */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WebhookView"];
+                    };
+                };
+                /** @description VALIDATION_FAILED (the id is not a UUID) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description TOKEN_MISSING or TOKEN_INVALID */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description INSUFFICIENT_ROLE (admin only) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description WEBHOOK_NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description EVENTS_UNAVAILABLE (the change could not be recorded; try again), or UPSTREAM_UNAVAILABLE (the audit service is unreachable); 504 UPSTREAM_TIMEOUT */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An endpoint's deliveries, newest first: the body sent, each attempt and what the endpoint answered.
+         * @description Needs an admin access token.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Page size */
+                    limit?: number;
+                    /** @description `next` of the previous page */
+                    after?: string;
+                    /** @description Only in this state */
+                    state?: "pending" | "delivered" | "failed";
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of deliveries */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WebhookDeliveryPage"];
+                    };
+                };
+                /** @description VALIDATION_FAILED (the id is not a UUID), or VALIDATION_FAILED (a query parameter) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description TOKEN_MISSING or TOKEN_INVALID */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description INSUFFICIENT_ROLE (admin only) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description WEBHOOK_NOT_FOUND */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description UPSTREAM_UNAVAILABLE (the audit service is unreachable); 504 UPSTREAM_TIMEOUT */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -5868,6 +6269,88 @@ export interface components {
                 p50: number | null;
                 p95: number | null;
             };
+        };
+        CreateWebhookBody: {
+            url: string;
+            events: ("access.decided" | "alert.opened" | "alert.acknowledged" | "alert.resolved" | "door.forced" | "door.held-open" | "lock.offline")[];
+            description?: string;
+        };
+        WebhookView: {
+            /** Format: uuid */
+            id: string;
+            url: string;
+            events: ("access.decided" | "alert.opened" | "alert.acknowledged" | "alert.resolved" | "door.forced" | "door.held-open" | "lock.offline")[];
+            description: string | null;
+            enabled: boolean;
+            failures: number;
+            /** Format: date-time */
+            disabledAt: (string & (string)) | null;
+            /** Format: date-time */
+            createdAt: string & (string);
+            /** Format: uuid */
+            createdBy: string | null;
+        };
+        WebhookList: {
+            /** Format: uuid */
+            id: string;
+            url: string;
+            events: ("access.decided" | "alert.opened" | "alert.acknowledged" | "alert.resolved" | "door.forced" | "door.held-open" | "lock.offline")[];
+            description: string | null;
+            enabled: boolean;
+            failures: number;
+            /** Format: date-time */
+            disabledAt: (string & (string)) | null;
+            /** Format: date-time */
+            createdAt: string & (string);
+            /** Format: uuid */
+            createdBy: string | null;
+        }[];
+        WebhookCreated: {
+            /** Format: uuid */
+            id: string;
+            url: string;
+            events: ("access.decided" | "alert.opened" | "alert.acknowledged" | "alert.resolved" | "door.forced" | "door.held-open" | "lock.offline")[];
+            description: string | null;
+            enabled: boolean;
+            failures: number;
+            /** Format: date-time */
+            disabledAt: (string & (string)) | null;
+            /** Format: date-time */
+            createdAt: string & (string);
+            /** Format: uuid */
+            createdBy: string | null;
+            secret: string;
+        };
+        WebhookDeliveryPage: {
+            items: {
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                endpointId: string;
+                /** Format: uuid */
+                messageId: string;
+                /** @enum {string} */
+                type: "access.decided" | "alert.opened" | "alert.acknowledged" | "alert.resolved" | "door.forced" | "door.held-open" | "lock.offline";
+                /** @enum {string} */
+                state: "pending" | "delivered" | "failed";
+                attempts: {
+                    /** Format: date-time */
+                    at: string & (string);
+                    status: number | null;
+                    error: string | null;
+                    response: string | null;
+                    durationMs: number;
+                }[];
+                /** Format: date-time */
+                nextAttemptAt: (string & (string)) | null;
+                /** Format: date-time */
+                createdAt: string & (string);
+                /** Format: date-time */
+                deliveredAt: (string & (string)) | null;
+                body: string;
+            }[];
+            /** Format: uuid */
+            next: string | null;
         };
     };
     responses: never;

@@ -9,6 +9,7 @@ import { lockEventsV1 } from './lock/lock-events.v1';
 import { authEventsV1 } from './auth/auth-events.v1';
 import { auditAlertsV1 } from './audit/audit-alerts.v1';
 import { auditCheckpointsV1 } from './audit/audit-checkpoints.v1';
+import { webhooksEventsV1 } from './webhooks/webhooks-events.v1';
 import { deadLetterTopic } from './dlq/dead-letter.v1';
 
 /** Every event topic of the design, in flow order. */
@@ -23,6 +24,7 @@ export const EVENT_TOPICS: readonly TopicSpec[] = [
   faceEnrolmentV1,
   auditAlertsV1,
   auditCheckpointsV1,
+  webhooksEventsV1,
 ];
 
 /**

@@ -52,6 +52,10 @@ export function singleEventAlerts(topic: string, p: Payload): AlertHit[] {
       if (p.kind === 'pending') hit('face-enrolment-pending', 'medium', user);
       break;
     }
+    case 'webhooks.events.v1':
+      // Integrations stopped hearing from the system.
+      if (p.kind === 'disabled') hit('webhook-disabled', 'high', `webhook:${str(p.endpointId)}`);
+      break;
     case 'auth.events.v1':
       if (p.kind === 'locked-out') hit('account-locked', 'medium', `user:${str(p.userId)}`);
       if (p.kind === 'token-reuse-detected') hit('token-reuse', 'high', `user:${str(p.userId)}`);

@@ -6,6 +6,7 @@ import { CreateAccessLog1769800000000 } from './1769800000000-create-access-log'
 import { KeyEventLogChain1772000000000 } from './1772000000000-key-event-log-chain';
 import { RevokeEventLogChanges1773000000000 } from './1773000000000-revoke-event-log-changes';
 import { DeviceRejectionsIndex1774000000000 } from './1774000000000-device-rejections-index';
+import { CreateWebhooks1776000000000 } from './1776000000000-create-webhooks';
 
 /** The audit app's migrations, in order; run at boot. */
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
@@ -16,4 +17,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   KeyEventLogChain1772000000000,
   RevokeEventLogChanges1773000000000,
   DeviceRejectionsIndex1774000000000,
+  CreateWebhooks1776000000000,
 ];

@@ -5,6 +5,7 @@ import {
   AUDIT_ALERTS_V1,
   AlertView,
   AuditAlertsV1Payload,
+  WEBHOOKS_EVENTS_V1,
 } from '@roomkey/contracts';
 import { derivedUuid } from '@roomkey/common';
 import { AUDIT_CONFIG, AuditConfig } from '../config';
@@ -96,6 +97,7 @@ export class AlertsProjection implements Projection<AlertView[]> {
     'auth.events.v1',
     ACCESS_DECIDED_V1,
     AUDIT_ALERTS_V1,
+    WEBHOOKS_EVENTS_V1,
   ];
   readonly serial = { column: 'seq', key: 'id' };
 

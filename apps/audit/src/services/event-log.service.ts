@@ -4,6 +4,8 @@ import { DataSource, EntityManager, In, Repository } from 'typeorm';
 import {
   ACCESS_DECIDED_V1,
   ACCESS_REQUESTED_V1,
+  AUDIT_ALERTS_V1,
+  LOCK_EVENTS_V1,
   AnyEnvelope,
   AccessRequestView,
   AlertView,
@@ -23,6 +25,8 @@ import { ChainedContent, ChainKeys, GENESIS, keyedRowHash } from '../domain/chai
 import { CHAIN_KEYS } from '../adapters/chain-keys';
 import { Alerts } from './alerts.service';
 import { Checkpoints } from './checkpoints.service';
+import { WebhookDispatcher } from './webhook-dispatcher';
+import { WebhookQueue } from './webhook-queue';
 import { AccessLogProjection } from '../projections/access-log.projection';
 import { AlertsProjection } from '../projections/alerts.projection';
 import type { LoggedRow, Projection } from '../projections/projection';
@@ -32,6 +36,9 @@ export const CHAIN_LOCK = 0x726b6175; // 'rkau'
 
 /** A projection failed on a row being logged: the transaction is given up and run guarded. */
 class ProjectionFailed extends Error {}
+
+/** The topics whose rows can make webhook messages of their own (alerts opened aside). */
+const WEBHOOK_TOPICS = new Set([ACCESS_DECIDED_V1, LOCK_EVENTS_V1, AUDIT_ALERTS_V1]);
 
 /** The most records one transaction logs. */
 const MAX_GROUP = 100;
@@ -60,6 +67,8 @@ export class EventLogService {
     private readonly checkpoints: Checkpoints,
     private readonly alertRules: AlertsProjection,
     private readonly accessLog: AccessLogProjection,
+    private readonly webhookQueue: WebhookQueue,
+    private readonly webhooks: WebhookDispatcher,
   ) {}
 
   /**
@@ -112,6 +121,7 @@ export class EventLogService {
   /** Logs a group in one transaction and settles each record's promise; never throws. */
   private async appendGroup(group: PendingAppend[]): Promise<void> {
     let opened: AlertView[][];
+    let queued = 0;
     try {
       const contents = group.map((g) => g.content);
       const appended = await this.db
@@ -123,6 +133,7 @@ export class EventLogService {
           return this.db.transaction((m) => this.appendIn(m, contents, true));
         });
       opened = appended.opened;
+      queued = appended.queued;
       this.checkpoints.logged(appended.logged);
     } catch (err) {
       if (group.length > 1 && !isTransient(err)) {
@@ -133,6 +144,7 @@ export class EventLogService {
       for (const g of group) g.reject(err);
       return;
     }
+    if (queued > 0) this.webhooks.kick();
     for (const [i, g] of group.entries()) {
       // Logged is logged: an alert that cannot be announced is reported, never retried here.
       await this.alerts
@@ -154,7 +166,7 @@ export class EventLogService {
     m: EntityManager,
     contents: ChainedContent[],
     guarded: boolean,
-  ): Promise<{ opened: AlertView[][]; logged: number }> {
+  ): Promise<{ opened: AlertView[][]; logged: number; queued: number }> {
     // One appender at a time across every audit instance: the chain has one end.
     await m.query('select pg_advisory_xact_lock($1)', [CHAIN_LOCK]);
     // The log's id, the end of the chain, and which of the records are logged already: one
@@ -183,7 +195,7 @@ export class EventLogService {
       fresh.push(i);
     }
     const opened: AlertView[][] = contents.map(() => []);
-    if (fresh.length === 0) return { opened, logged: 0 };
+    if (fresh.length === 0) return { opened, logged: 0, queued: 0 };
     const logId = state!.log_id;
     if (!logId) throw new Error('event_log_chain holds no log id: the log cannot be chained');
     const chainKeyId = this.keys.currentKeyId;
@@ -210,10 +222,13 @@ export class EventLogService {
       };
       return { i, row };
     });
+    let queued = 0;
     for (const { i, row } of logged) {
       if (guarded) {
         await this.project(m, row, this.accessLog);
         opened[i] = (await this.project(m, row, this.alertRules)) ?? [];
+        queued +=
+          (await this.guard(m, row, 'webhooks', () => this.enqueue(m, row, opened[i]!))) ?? 0;
         continue;
       }
       try {
@@ -223,12 +238,13 @@ export class EventLogService {
         if (this.projected(row, this.alertRules)) {
           opened[i] = await this.alertRules.apply(m, this.alertRules.table, row);
         }
+        queued += await this.enqueue(m, row, opened[i]!);
       } catch (err) {
         if (isTransient(err)) throw err;
         throw new ProjectionFailed();
       }
     }
-    return { opened, logged: fresh.length };
+    return { opened, logged: fresh.length, queued };
   }
 
   private projected(row: LoggedRow, projection: Projection): boolean {
@@ -241,25 +257,43 @@ export class EventLogService {
    * failure is reported, and the projection is put right by a rebuild once fixed. A failure of
    * the database itself still fails the append, which is then retried.
    */
-  private async project<R>(
+  private project<R>(
     m: EntityManager,
     row: LoggedRow,
     projection: Projection<R>,
   ): Promise<R | undefined> {
-    if (!this.projected(row, projection)) return undefined;
+    if (!this.projected(row, projection)) return Promise.resolve(undefined);
+    return this.guard(m, row, `projection ${projection.name}`, () =>
+      projection.apply(m, projection.table, row),
+    );
+  }
+
+  /** Runs one step of logging a row behind a savepoint: see `project`. */
+  private async guard<R>(
+    m: EntityManager,
+    row: LoggedRow,
+    what: string,
+    step: () => Promise<R>,
+  ): Promise<R | undefined> {
     await m.query('savepoint projection');
     try {
-      const result = await projection.apply(m, projection.table, row);
+      const result = await step();
       await m.query('release savepoint projection');
       return result;
     } catch (err) {
       if (isTransient(err)) throw err;
       await m.query('rollback to savepoint projection');
       this.logger.error(
-        `projection failed on ${row.topic} row ${row.id} (event ${row.eventId}); logged anyway, rebuild once fixed: ${describeError(err)}`,
+        `${what} failed on ${row.topic} row ${row.id} (event ${row.eventId}); logged anyway: ${describeError(err)}`,
       );
       return undefined;
     }
+  }
+
+  /** Queues the row's webhook messages (only rows of the topics webhooks are made of). */
+  private enqueue(m: EntityManager, row: LoggedRow, opened: AlertView[]): Promise<number> {
+    if (!WEBHOOK_TOPICS.has(row.topic) && opened.length === 0) return Promise.resolve(0);
+    return this.webhookQueue.enqueue(m, row, opened);
   }
 
   /**

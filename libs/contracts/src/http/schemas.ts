@@ -54,6 +54,7 @@ import {
   UpdateSiteBody,
 } from './access';
 import { AccessLogPage, AccessStats, AlertView } from './audit';
+import { CreateWebhookBody, WebhookCreated, WebhookDeliveryPage, WebhookView } from './webhooks';
 
 /**
  * The HTTP API's bodies and answers by the names its OpenAPI documents give them. A route names
@@ -117,5 +118,10 @@ export const API_SCHEMAS = {
   AlertList: z.array(AlertView),
   AccessLogPage,
   AccessStats,
+  CreateWebhookBody,
+  WebhookView,
+  WebhookList: z.array(WebhookView),
+  WebhookCreated,
+  WebhookDeliveryPage,
 } satisfies Record<string, z.ZodType>;
 export type ApiSchemaName = keyof typeof API_SCHEMAS;
