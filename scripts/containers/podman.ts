@@ -26,7 +26,10 @@ export const DOCKERFILE = path.join(ROOT, 'deploy', 'Dockerfile');
 /** The images of the system: a target of deploy/Dockerfile each. */
 export const APP_IMAGES = ['gateway', 'auth', 'qr', 'face', 'access', 'audit'] as const;
 export type AppImage = (typeof APP_IMAGES)[number];
-export const IMAGES = [...APP_IMAGES, 'web'] as const;
+/** The images that run as the system: the apps and the web clients. */
+export const SYSTEM_IMAGES = [...APP_IMAGES, 'web'] as const;
+/** Every target, with docker-compose.yml's one-shot tools. */
+export const IMAGES = [...SYSTEM_IMAGES, 'tools'] as const;
 export type Image = (typeof IMAGES)[number];
 
 export const imageName = (target: Image, tag = 'local') => `localhost/roomkey-${target}:${tag}`;
@@ -56,9 +59,12 @@ export function podmanEnv(): NodeJS.ProcessEnv {
   return { ...process.env, CONTAINERS_CONF: conf, CONTAINERS_STORAGE_CONF: storage };
 }
 
-/** Runs podman with this host's configuration, at the lowest CPU priority (builds are heavy). */
-export function podman(args: string[]): Promise<string> {
-  return run('nice', ['-n', '19', 'podman', ...args], { env: podmanEnv() });
+/**
+ * Runs podman with this host's configuration, at the lowest CPU priority (builds are heavy);
+ * `env` adds to its environment (what `-e NAME` passes on without showing it).
+ */
+export function podman(args: string[], env: Record<string, string> = {}): Promise<string> {
+  return run('nice', ['-n', '19', 'podman', ...args], { env: { ...podmanEnv(), ...env } });
 }
 
 export const imageExists = (image: string) =>
@@ -116,12 +122,17 @@ export async function ensureBaseImage(log: (m: string) => void): Promise<string>
   try {
     await run('cp', ['-a', process.execPath, path.join(context, 'node')]);
     await run('cp', ['-a', npmRoot(), path.join(context, 'npm')]);
+    // Node's headers, for native packages built from source (argon2 when its prebuilt binary
+    // does not load): node-gyp would fetch them from nodejs.org, which builds here cannot reach.
+    await run('cp', ['-a', nodeHeaders(), path.join(context, 'include')]);
     writeFileSync(
       path.join(context, 'Containerfile'),
       [
         `FROM ${debian}`,
         'COPY node /usr/local/bin/node',
         'COPY npm /usr/local/lib/node_modules/npm',
+        'COPY include /usr/local/include/node',
+        'ENV npm_config_nodedir=/usr/local',
         'RUN ln -s ../lib/node_modules/npm/bin/npm-cli.js /usr/local/bin/npm \\',
         ' && ln -s ../lib/node_modules/npm/bin/npx-cli.js /usr/local/bin/npx \\',
         ' && groupadd --gid 1000 node && useradd --uid 1000 --gid node --shell /bin/bash --create-home node',
@@ -146,6 +157,14 @@ function aptMirror(): string {
     if (uri) return uri[1];
   }
   return 'http://deb.debian.org/debian';
+}
+
+function nodeHeaders(): string {
+  const prefix = path.dirname(path.dirname(process.execPath));
+  const dir = path.join(prefix, 'include', 'node');
+  if (!existsSync(path.join(dir, 'node_api.h')))
+    throw new Error(`Node's headers are not at ${dir}`);
+  return dir;
 }
 
 function npmRoot(): string {

@@ -1,3 +1,6 @@
+import { ALL_TOPICS } from '@roomkey/contracts';
+import { KAFKA_ADMIN_USER, stackCredentials, stackSettings, stackUrls } from '@roomkey/common';
+import { aclsFromContracts } from '../../scripts/stack/kafka';
 import { eventually } from '../support/apps';
 import { photo } from '../support/face';
 import { APPS, RunningSystem, startSystem } from '../e2e/system';
@@ -8,6 +11,7 @@ import {
   imageName,
   IMAGES,
   podman,
+  SYSTEM_IMAGES,
 } from '../../scripts/containers/podman';
 import { step } from '../../scripts/stack/proc';
 import { ContainerRun, containerRun } from './containers';
@@ -50,15 +54,43 @@ const inspect = async (image: string) =>
   };
 
 describe('the images', () => {
-  it.each(IMAGES.map((t) => [t]))(
-    '%s runs as the non-root user node, with a health check on /health/live',
+  it.each(SYSTEM_IMAGES.map((t) => [t]))(
+    '%s runs as the non-root user node (1000) under tini, with a health check on /health/live',
     async (target) => {
       const { Config } = await inspect(imageName(target));
-      expect(Config.User).toBe('node');
+      expect(Config.User).toBe('1000:1000');
       expect(Config.Healthcheck?.Test.join(' ')).toContain('/health/live');
       expect(Config.Entrypoint?.[0]).toBe('/usr/bin/tini');
     },
   );
+
+  it('tools makes the contracts’ topics and ACLs on the stack’s Kafka, as kafka-init does', async () => {
+    const out = await podman(
+      [
+        'run',
+        '--rm',
+        '--network',
+        'host',
+        '--read-only',
+        '-e',
+        `KAFKA_BROKERS=${stackUrls(stackSettings()).kafkaBrokers}`,
+        '-e',
+        `KAFKA_USERNAME=${KAFKA_ADMIN_USER}`,
+        // podman reads the value from this process's environment: not on the command line.
+        '-e',
+        'KAFKA_PASSWORD',
+        imageName('tools'),
+        'node',
+        'tools/init.js',
+        'kafka',
+      ],
+      { KAFKA_PASSWORD: stackCredentials()!.kafka[KAFKA_ADMIN_USER]! },
+    );
+    expect(out).toMatch(/all topics exist|created topics/);
+    expect(out).toMatch(
+      new RegExp(`ACLs from the contracts: ${aclsFromContracts(ALL_TOPICS).length} in place`),
+    );
+  });
 
   it('report themselves healthy when running (podman healthcheck run)', async () => {
     for (const name of run.names.values()) {
