@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { stackSettings } from '@roomkey/common/config/stack';
 import { ensurePackages } from '../stack/packages';
@@ -45,18 +45,34 @@ cgroup_manager = "cgroupfs"
 events_logger = "file"
 `;
 
-/** The environment podman runs with: its configuration and storage under containersDir(). */
+let configured = false;
+
+/**
+ * The environment podman runs with: its configuration and storage under containersDir(). The
+ * files are written once per process, and only when they differ, by rename: a podman starting
+ * meanwhile must never read a half-written one (it would fall back to limits runc may not set).
+ */
 export function podmanEnv(): NodeJS.ProcessEnv {
   const dir = containersDir();
-  mkdirSync(dir, { recursive: true });
   const conf = path.join(dir, 'containers.conf');
   const storage = path.join(dir, 'storage.conf');
-  writeFileSync(conf, CONTAINERS_CONF);
-  writeFileSync(
-    storage,
-    `[storage]\ndriver = "overlay"\ngraphroot = "${dir}/storage"\nrunroot = "${dir}/run"\n`,
-  );
+  if (!configured) {
+    mkdirSync(dir, { recursive: true });
+    writeIfChanged(conf, CONTAINERS_CONF);
+    writeIfChanged(
+      storage,
+      `[storage]\ndriver = "overlay"\ngraphroot = "${dir}/storage"\nrunroot = "${dir}/run"\n`,
+    );
+    configured = true;
+  }
   return { ...process.env, CONTAINERS_CONF: conf, CONTAINERS_STORAGE_CONF: storage };
+}
+
+function writeIfChanged(file: string, text: string): void {
+  if (existsSync(file) && readFileSync(file, 'utf8') === text) return;
+  const partial = `${file}.${process.pid}`;
+  writeFileSync(partial, text);
+  renameSync(partial, file);
 }
 
 /**
