@@ -1,4 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import { z } from 'zod';
 import { kafkaEnv } from '@roomkey/common/config/fragments';
 import { parseConfig } from '@roomkey/common/config/parse';
@@ -23,7 +25,12 @@ import { passwordVariable } from './variables';
  */
 async function kafka(): Promise<void> {
   const connection = parseConfig('kafka-init', z.object(kafkaEnv('admin')), process.env);
-  const server = new KafkaServer(stackSettings(), connection);
+  // The stack's settings only name a folder for a local broker's files, which this one never
+  // writes: a temporary one, since the image's working folder is not the tools' to write.
+  const server = new KafkaServer(
+    { ...stackSettings(), dir: path.join(tmpdir(), 'roomkey-init') },
+    connection,
+  );
   // The broker may still be starting: kafkajs retries a few times, and so does compose.
   const created = await server.createTopics();
   console.log(created.length > 0 ? `created topics: ${created.join(', ')}` : 'all topics exist');

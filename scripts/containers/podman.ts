@@ -214,6 +214,9 @@ export async function buildImage(
   await podman([
     'build',
     '--layers',
+    // Docker's image format: the OCI format has no HEALTHCHECK, and podman would drop it.
+    '--format',
+    'docker',
     '-f',
     DOCKERFILE,
     '--target',
