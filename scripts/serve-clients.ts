@@ -17,6 +17,9 @@ import { kioskSession } from './kiosk-session';
  *   ROOMKEY_GATEWAY_URL   the gateway (default http://127.0.0.1:3000)
  *   ROOMKEY_ADMIN_PORT    the admin web (default 3100)
  *   ROOMKEY_KIOSK_PORT    the kiosk (default 3101)
+ *   ROOMKEY_CLIENTS_HOST  the address both listen on (default 127.0.0.1; 0.0.0.0 in the web image)
+ *
+ * `GET /health/live` answers 200 on both, for a container's health check.
  */
 const ROOT = path.resolve(__dirname, '..');
 const CLIENTS = ['admin', 'kiosk'] as const;
@@ -31,7 +34,7 @@ const CSP = {
 export const clientPort = (name: ClientName): number =>
   Number(process.env[`ROOMKEY_${name.toUpperCase()}_PORT`] ?? DEFAULT_PORTS[name]);
 
-async function serveClient(name: ClientName, port: number, gateway: string) {
+async function serveClient(name: ClientName, port: number, host: string, gateway: string) {
   const dist = path.join(ROOT, 'clients', name, 'dist');
   if (!existsSync(path.join(dist, 'index.html'))) {
     throw new Error(`clients/${name} is not built: npm run clients:build`);
@@ -42,6 +45,7 @@ async function serveClient(name: ClientName, port: number, gateway: string) {
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   for (const handler of securityHeaders(CSP[name])) app.use(handler);
+  app.get('/health/live', (_req, res) => res.json({ status: 'ok' }));
   if (name === 'kiosk') app.use(kioskSession(gateway));
   app.use(
     createProxyMiddleware({
@@ -73,16 +77,28 @@ async function serveClient(name: ClientName, port: number, gateway: string) {
     res.setHeader('cache-control', 'no-cache').sendFile(path.join(dist, 'index.html')),
   );
   return new Promise<Server>((resolve, reject) => {
-    const server = app.listen(port, '127.0.0.1', () => resolve(server)).on('error', reject);
+    const server = app.listen(port, host, () => resolve(server)).on('error', reject);
   });
 }
 
 async function main(): Promise<void> {
   const gateway = process.env.ROOMKEY_GATEWAY_URL ?? 'http://127.0.0.1:3000';
+  const host = process.env.ROOMKEY_CLIENTS_HOST || '127.0.0.1';
+  const servers: Server[] = [];
   for (const name of CLIENTS) {
-    await serveClient(name, clientPort(name), gateway);
-    console.log(`${name} http://127.0.0.1:${clientPort(name)}`);
+    servers.push(await serveClient(name, clientPort(name), host, gateway));
+    console.log(`${name} http://${host}:${clientPort(name)}`);
   }
+  // A container's stop: no new connections, those open end, then the process.
+  const stop = () => {
+    for (const server of servers) {
+      server.close();
+      server.closeIdleConnections();
+    }
+    setTimeout(() => process.exit(0), 5000).unref();
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
 }
 
 if (require.main === module) {

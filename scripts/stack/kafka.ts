@@ -20,17 +20,12 @@ import {
 } from 'kafkajs';
 import { ALL_TOPICS, APP_NAMES, TopicSpec } from '@roomkey/contracts';
 import { kafkaConnection, KafkaSecurity } from '@roomkey/common/kafka/kafka-client';
-import {
-  KAFKA_ADMIN_USER,
-  StackCredentials,
-  stackCredentials,
-  StackSettings,
-} from '@roomkey/common/config/stack';
+import { KAFKA_ADMIN_USER, stackCredentials, StackSettings } from '@roomkey/common/config/stack';
 import { ensureCredentials, KAFKA_USERS } from './credentials';
 import { Daemon, portOpen, run, waitFor } from './proc';
 
 /** A stable id: formatting an existing log dir with another id would refuse to start. */
-const CLUSTER_ID = 'cm9vbWtleS1zdGFjay0w';
+export const CLUSTER_ID = 'cm9vbWtleS1zdGFjay0w';
 
 export class KafkaServer {
   private readonly home: string;
@@ -87,7 +82,17 @@ export class KafkaServer {
     mkdirSync(dataDir, { recursive: true });
     const credentials = ensureCredentials(this.s);
     const props = path.join(this.home, 'server.properties');
-    writeFileSync(props, serverProperties(this.s, dataDir, credentials), { mode: 0o600 });
+    const listeners = {
+      bind: this.s.host,
+      advertised: this.s.host,
+      port: this.s.kafka.port,
+      controllerPort: this.s.kafka.controllerPort,
+    };
+    writeFileSync(
+      props,
+      serverProperties(listeners, dataDir, credentials.kafka[KAFKA_ADMIN_USER]!),
+      { mode: 0o600 },
+    );
     // The SCRAM users are written when the log folder is formatted: a folder formatted for
     // another set of users (or none) starts afresh.
     const users = createHash('sha256').update(JSON.stringify(credentials.kafka)).digest('hex');
@@ -278,19 +283,30 @@ function kafkaPom(version: string): string {
 `;
 }
 
-function serverProperties(s: StackSettings, dataDir: string, c: StackCredentials): string {
-  const h = s.host;
+/** Where a single-node broker listens, and the name its clients and controller reach it by. */
+export interface KafkaListeners {
+  bind: string;
+  advertised: string;
+  port: number;
+  controllerPort: number;
+}
+
+/**
+ * A single-node KRaft broker's settings: the local stack's, and docker-compose.yml's (generated
+ * from here, scripts/compose/generate.ts). Nobody gets in without SCRAM, nothing is allowed
+ * without an ACL but to the stack's own principal.
+ */
+export function serverProperties(l: KafkaListeners, dataDir: string, password: string): string {
   const admin = KAFKA_ADMIN_USER;
-  const password = c.kafka[admin]!;
   return [
     'process.roles=broker,controller',
     'node.id=1',
-    `controller.quorum.voters=1@${h}:${s.kafka.controllerPort}`,
+    `controller.quorum.voters=1@${l.advertised}:${l.controllerPort}`,
     // Every listener authenticates: the clients' with SCRAM (its users live in the cluster's
     // metadata), the controller's with PLAIN (SCRAM users are not known before the controller
     // runs). The broker speaks to both as the stack's own principal, a super user.
-    `listeners=CLIENTS://${h}:${s.kafka.port},CONTROLLER://${h}:${s.kafka.controllerPort}`,
-    `advertised.listeners=CLIENTS://${h}:${s.kafka.port}`,
+    `listeners=CLIENTS://${l.bind}:${l.port},CONTROLLER://${l.bind}:${l.controllerPort}`,
+    `advertised.listeners=CLIENTS://${l.advertised}:${l.port}`,
     'controller.listener.names=CONTROLLER',
     'inter.broker.listener.name=CLIENTS',
     'listener.security.protocol.map=CONTROLLER:SASL_PLAINTEXT,CLIENTS:SASL_PLAINTEXT',

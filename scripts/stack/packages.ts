@@ -15,15 +15,18 @@ export const DEBIAN_PACKAGES: Record<string, string> = {
   chromium: '/usr/bin/chromium',
 };
 
-export function missingPackages(): string[] {
-  return Object.entries(DEBIAN_PACKAGES)
+export function missingPackages(packages: Record<string, string> = DEBIAN_PACKAGES): string[] {
+  return Object.entries(packages)
     .filter(([, file]) => !existsSync(file))
     .map(([pkg]) => pkg);
 }
 
 /** Installs missing Debian packages when running as root; otherwise says what to install. */
-export async function ensurePackages(log: (msg: string) => void): Promise<void> {
-  const missing = missingPackages();
+export async function ensurePackages(
+  log: (msg: string) => void,
+  packages: Record<string, string> = DEBIAN_PACKAGES,
+): Promise<void> {
+  const missing = missingPackages(packages);
   if (missing.length === 0) return;
   if (process.getuid?.() !== 0) {
     throw new Error(

@@ -52,6 +52,29 @@ async function waitReady(url: string, child: ChildProcess, timeoutMs: number): P
   throw new Error(`${url} not ready after ${timeoutMs} ms`);
 }
 
+/** What the system is run as: its processes. */
+export type SystemPart = AppName | 'clients';
+
+/**
+ * Starts one part of the system with its settings (and only those: a runner adds what else it
+ * needs), its output piped. By default the built app as `npm start` runs it; the container test
+ * runs each part's image instead.
+ */
+export type PartRunner = (part: SystemPart, env: Record<string, string>) => ChildProcess;
+
+/** The built apps (dist/) and scripts/serve-clients.ts as processes of this Node. */
+export const processRunner: PartRunner = (part, env) => {
+  const args =
+    part === 'clients'
+      ? [require.resolve('tsx/cli'), path.join(ROOT, 'scripts/serve-clients.ts')]
+      : appNodeArgs(part, ROOT);
+  return spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+};
+
 export interface RunningSystem {
   /** The gateway (its balancer when it runs as several instances). */
   gateway: string;
@@ -122,6 +145,8 @@ export async function startSystem(
     env?: Partial<Record<AppName, Record<string, string>>>;
     /** Instances per app (default 1). */
     instances?: Partial<Record<AppName, number>>;
+    /** How each part is started: processRunner by default. */
+    runner?: PartRunner;
   } = {},
 ): Promise<RunningSystem> {
   mkdirSync(E2E_LOG_DIR, { recursive: true });
@@ -225,14 +250,11 @@ export async function startSystem(
     );
   };
   /** A child process of the run, its output appended to .e2e/logs/<name>.log. */
-  const spawnLogged = (name: string, args: string[], childEnv: Record<string, string>) => {
+  const runner = options.runner ?? processRunner;
+  const spawnLogged = (name: string, part: SystemPart, childEnv: Record<string, string>) => {
     const log = createWriteStream(path.join(E2E_LOG_DIR, `${name}.log`), { flags: 'a' });
-    const child = spawn(process.execPath, args, {
-      cwd: ROOT,
-      env: { ...process.env, ...childEnv },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const note = applyAppPriority(name, child.pid);
+    const child = runner(part, childEnv);
+    const note = runner === processRunner ? applyAppPriority(part, child.pid) : undefined;
     if (note) log.write(`${note}\n`);
     child.stdout!.pipe(log);
     child.stderr!.pipe(log);
@@ -244,7 +266,7 @@ export async function startSystem(
    * it is ready.
    */
   const launchOne = async (app: AppName, i: number) => {
-    const child = spawnLogged(instanceName(app, i), appNodeArgs(app, ROOT), {
+    const child = spawnLogged(instanceName(app, i), app, {
       ...common,
       ...env[app],
       PORT: String(instancePorts[app][i]),
@@ -261,15 +283,11 @@ export async function startSystem(
   /** scripts/serve-clients.ts, as `npm start` runs it, forwarding to this gateway. */
   const serveClients = async () => {
     const [admin, kiosk] = [await freePort(), await freePort()];
-    const child = spawnLogged(
-      'clients',
-      [require.resolve('tsx/cli'), path.join(ROOT, 'scripts/serve-clients.ts')],
-      {
-        ROOMKEY_GATEWAY_URL: url('gateway'),
-        ROOMKEY_ADMIN_PORT: String(admin),
-        ROOMKEY_KIOSK_PORT: String(kiosk),
-      },
-    );
+    const child = spawnLogged('clients', 'clients', {
+      ROOMKEY_GATEWAY_URL: url('gateway'),
+      ROOMKEY_ADMIN_PORT: String(admin),
+      ROOMKEY_KIOSK_PORT: String(kiosk),
+    });
     const served = { admin: `http://127.0.0.1:${admin}`, kiosk: `http://127.0.0.1:${kiosk}` };
     await waitReady(`${served.admin}/`, child, 30_000);
     await waitReady(`${served.kiosk}/`, child, 30_000);
