@@ -132,6 +132,20 @@ export async function oneDoor(gatewayUrl: string, options: { frameSize?: number 
         .toBuffer()
     : original;
   let code = { payload: await gw.kioskCode(kiosk.token, door.id!), at: Date.now() };
+  // A kiosk's token lasts 5 minutes; like the kiosk, a long run renews it a minute before.
+  let tokenAt = Date.now();
+  const kioskBearer = async () => {
+    if (Date.now() - tokenAt > 240_000) {
+      const issued = await call(gatewayUrl, 'POST', '/v1/auth/device-token', {
+        body: { deviceId: kiosk.deviceId, secret: kiosk.secret },
+      });
+      if (issued.status === 200) {
+        kiosk.token = issued.body.accessToken as string;
+        tokenAt = Date.now();
+      }
+    }
+    return kiosk.token;
+  };
   return {
     gw,
     admin,
@@ -146,7 +160,7 @@ export async function oneDoor(gatewayUrl: string, options: { frameSize?: number 
     /** The kiosk's current code for the door, fetched again when it is 10 s old. */
     async code() {
       if (Date.now() - code.at > 10_000)
-        code = { payload: await gw.kioskCode(kiosk.token, door.id!), at: Date.now() };
+        code = { payload: await gw.kioskCode(await kioskBearer(), door.id!), at: Date.now() };
       return code.payload;
     },
     /** Sends one request as the member at the door, with the kiosk's current code. */
