@@ -20,12 +20,15 @@ export interface BroadcastFeedOptions<T> {
 /**
  * Every record of one topic, read by this instance alone: a consumer group of its own (a
  * random id each start, so that two instances with one configuration never split the
- * partitions between them), starting at the records of the last `backMs` and committing
- * nothing, since the group ends with the instance. `ready` says whether everything the topic
- * held when the feed started has been read.
+ * partitions between them), starting at the records of the last `backMs`. The group commits
+ * what it has read, so that after a rejoin (a broker restart, a coordinator moving) it goes on
+ * from there instead of from the end, which would skip what was written meanwhile. `ready`
+ * says whether everything the topic held when the feed started has been read.
  */
 export class BroadcastFeed<T> {
   private consumer: Consumer | undefined;
+  private starting: Promise<void> | undefined;
+  private stopped = false;
   private readonly behind = new Map<number, bigint>();
   private started = false;
   private caughtUp!: () => void;
@@ -38,10 +41,23 @@ export class BroadcastFeed<T> {
     return this.started && this.behind.size === 0;
   }
 
-  async start(): Promise<void> {
+  start(): Promise<void> {
+    this.starting ??= this.run();
+    return this.starting;
+  }
+
+  /** Stops reading; a start still under way stops as soon as it can. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.starting?.catch(() => undefined);
+    await this.consumer?.disconnect().catch(() => undefined);
+  }
+
+  private async run(): Promise<void> {
     const { config, topic, name } = this.opts;
     const kafka = kafkaClient(config, `-${name}`);
     const start = await this.startOffsets(kafka.admin());
+    if (this.stopped) return;
     const consumer = kafka.consumer({
       groupId: `${config.KAFKA_GROUP_ID}.${name}.${randomUUID()}`,
       allowAutoTopicCreation: false,
@@ -51,8 +67,8 @@ export class BroadcastFeed<T> {
     this.consumer = consumer;
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: false });
+    if (this.stopped) return;
     await consumer.run({
-      autoCommit: false,
       eachMessage: async ({ partition, message }) => {
         this.take(message.value);
         const end = this.behind.get(partition);
@@ -65,10 +81,6 @@ export class BroadcastFeed<T> {
     }
     this.started = true;
     if (this.ready) this.caughtUp();
-  }
-
-  async stop(): Promise<void> {
-    await this.consumer?.disconnect().catch(() => undefined);
   }
 
   /** Where each partition is read from; the partitions with records to catch up on. */
