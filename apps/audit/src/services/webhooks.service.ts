@@ -19,6 +19,7 @@ import {
   Keyring,
   NotFoundError,
   type Sealed,
+  withTimeout,
 } from '@roomkey/common';
 import { AUDIT_CONFIG, AuditConfig } from '../config';
 import {
@@ -201,12 +202,11 @@ export class Webhooks {
       const url = checkWebhookUrl(raw, policy);
       const host = hostOf(url);
       // A resolver that does not answer must not hold the request past the gateway's patience.
-      const addresses = await Promise.race([
-        lookup(host, { all: true }),
-        new Promise<never>((_, reject) => setTimeout(reject, RESOLVE_TIMEOUT_MS).unref()),
-      ]).catch(() => {
-        throw new WebhookUrlRefused('WEBHOOK_URL_INVALID', `${host} does not resolve`);
-      });
+      const addresses = await withTimeout(lookup(host, { all: true }), RESOLVE_TIMEOUT_MS).catch(
+        () => {
+          throw new WebhookUrlRefused('WEBHOOK_URL_INVALID', `${host} does not resolve`);
+        },
+      );
       if (addresses.some((a) => !addressAllowed(a.address, policy))) {
         throw new WebhookUrlRefused(
           'WEBHOOK_URL_NOT_ALLOWED',
