@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { PeriodicJob } from '@roomkey/common';
+import { DomainError, PeriodicJob } from '@roomkey/common';
 import { AUTH_CONFIG, AuthConfig } from '../config';
 import { MongoCounterStore } from '../repositories/rate-counters';
 import { Credentials } from './credentials.service';
@@ -50,10 +50,16 @@ export class Upkeep extends PeriodicJob {
       );
       return;
     }
-    await this.users.create(
-      { email, password, displayName: 'Administrator', roles: ['admin'] },
-      { requestId: 'seed-admin', ip: 'local' },
-    );
+    try {
+      await this.users.create(
+        { email, password, displayName: 'Administrator', roles: ['admin'] },
+        { requestId: 'seed-admin', ip: 'local' },
+      );
+    } catch (err) {
+      // Another instance starting at the same time created it first.
+      if (err instanceof DomainError && err.code === 'EMAIL_TAKEN') return;
+      throw err;
+    }
     this.logger.log(`created the first admin account (${email})`);
   }
 

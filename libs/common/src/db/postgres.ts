@@ -1,10 +1,34 @@
 import { DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import type { MixedList, EntitySchema } from 'typeorm';
+import { DataSource, type DataSourceOptions, type MixedList, type EntitySchema } from 'typeorm';
 
 export interface PostgresOptions {
   DATABASE_URL: string;
   DATABASE_POOL_SIZE: number;
+}
+
+/** The advisory lock that lets one instance at a time migrate a database (any fixed number). */
+const MIGRATION_LOCK = 7_403_221;
+
+/**
+ * Runs the pending migrations while holding a session-level advisory lock, so instances that
+ * start together on a new database take turns: the first creates the schema, the others find
+ * it done. Without the lock they race to create TypeORM's own `migrations` table and all but
+ * one fail.
+ */
+export async function migrate(dataSource: DataSource): Promise<void> {
+  const runner = dataSource.createQueryRunner();
+  await runner.connect();
+  try {
+    await runner.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    try {
+      await dataSource.runMigrations({ transaction: 'each' });
+    } finally {
+      await runner.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK]);
+    }
+  } finally {
+    await runner.release();
+  }
 }
 
 /**
@@ -18,18 +42,29 @@ export function postgresModule(
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   migrations: MixedList<Function | string>,
 ): DynamicModule {
-  return TypeOrmModule.forRoot({
-    type: 'postgres',
-    url: config.DATABASE_URL,
-    entities,
-    migrations,
-    migrationsRun: true,
-    migrationsTransactionMode: 'each',
-    synchronize: false,
-    poolSize: config.DATABASE_POOL_SIZE,
-    // A request must not wait forever for a connection when the database is gone.
-    extra: { connectionTimeoutMillis: 3000, statement_timeout: 10000 },
-    retryAttempts: 3,
-    retryDelay: 1000,
+  return TypeOrmModule.forRootAsync({
+    useFactory: () => ({
+      type: 'postgres' as const,
+      url: config.DATABASE_URL,
+      entities,
+      migrations,
+      synchronize: false,
+      poolSize: config.DATABASE_POOL_SIZE,
+      // A request must not wait forever for a connection when the database is gone.
+      extra: { connectionTimeoutMillis: 3000, statement_timeout: 10000 },
+      retryAttempts: 3,
+      retryDelay: 1000,
+    }),
+    // Retried as a whole (retryAttempts) when the database is not there yet.
+    dataSourceFactory: async (options) => {
+      const dataSource = await new DataSource(options as DataSourceOptions).initialize();
+      try {
+        await migrate(dataSource);
+      } catch (err) {
+        await dataSource.destroy();
+        throw err;
+      }
+      return dataSource;
+    },
   });
 }
