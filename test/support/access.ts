@@ -23,6 +23,7 @@ export async function startAccess(
   const db = opts.databaseUrl ? undefined : await freshDatabase('roomkey_access');
   const databaseUrl = opts.databaseUrl ?? db!.url;
   const groupId = opts.groupId ?? unique('roomkey.access.it');
+  const lockKeyring = opts.env?.LOCK_KEYRING ?? testKeyring();
   if (!opts.groupId) {
     await groupAtEnd(groupId, [
       ACCESS_REQUESTED_V1,
@@ -37,7 +38,7 @@ export async function startAccess(
         DATABASE_URL: databaseUrl,
         KAFKA_GROUP_ID: groupId,
         JWKS_URL: auth.jwksUrl,
-        LOCK_KEYRING: testKeyring(),
+        LOCK_KEYRING: lockKeyring,
         LOG_LEVEL: 'warn',
         ...opts.env,
       }),
@@ -47,6 +48,7 @@ export async function startAccess(
     ...started,
     databaseUrl,
     groupId,
+    lockKeyring,
     stop: async () => {
       await started.app.close();
       if (db) await forgetLockClients(db.url);

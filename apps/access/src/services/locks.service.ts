@@ -345,7 +345,8 @@ export class Locks extends PeriodicJob {
 
   /**
    * A state report (or the broker's last will): the lock's row and its event, in one statement.
-   * With a counter, only if it is above the last one taken; false when it is not.
+   * With a counter, only if it is above the last one taken; the will (no counter) only if the
+   * lock was not already offline, since every access instance receives it. False when not taken.
    */
   private async onState(
     lockId: string,
@@ -359,7 +360,8 @@ export class Locks extends PeriodicJob {
       `with changed as (
          update locks set online = $2, state = coalesce($3, state), last_seen_at = now(),
            report_counter = coalesce($4::bigint, report_counter)
-         where id = $1 and ($4::bigint is null or report_counter < $4::bigint) returning id)
+         where id = $1 and (case when $4::bigint is null then online is distinct from $2
+                                  else report_counter < $4::bigint end) returning id)
        ${outboxInsert('changed', 5)}
        returning 1`,
       [
