@@ -13,6 +13,9 @@ import { In, IsNull, Repository } from 'typeorm';
 import { ACCESS_CONFIG, AccessConfig } from '../config';
 import { OutboxRow } from '../repositories/entities';
 
+/** The advisory lock the outbox relays of the app's instances take turns with (any fixed number). */
+const RELAY_LOCK = 7_403_222;
+
 /**
  * An insert of one event into the outbox for each row of `source` (a table or CTE of the
  * statement), from the parameters `$first` … `$first+2` that `Outbox.params` gives.
@@ -66,19 +69,25 @@ export class Outbox extends PeriodicJob {
 
   /**
    * Publishes what is unsent, oldest first, in one produce request; then marks it sent. A failure
-   * sends nothing as sent: the next run sends the batch again (same event ids).
+   * sends nothing as sent: the next run sends the batch again (same event ids). Instances of the
+   * app take turns (a transaction's advisory lock): two relays reading the same unsent rows would
+   * publish each event twice, and rows skipped by one relay and taken by another could leave a
+   * lock's events out of order.
    */
   async relay(): Promise<number> {
-    const batch = await this.rows.find({
-      where: { sentAt: IsNull() },
-      order: { id: 'ASC' },
-      take: 100,
+    return this.rows.manager.transaction(async (m) => {
+      await m.query('select pg_advisory_xact_lock($1)', [RELAY_LOCK]);
+      const batch = await m.find(OutboxRow, {
+        where: { sentAt: IsNull() },
+        order: { id: 'ASC' },
+        take: 100,
+      });
+      if (batch.length === 0) return 0;
+      await this.publisher.sendBatch(
+        batch.map((row) => eventRecord(row.topic, row.key, row.event as { eventId: string })),
+      );
+      await m.update(OutboxRow, { id: In(batch.map((row) => row.id)) }, { sentAt: new Date() });
+      return batch.length;
     });
-    if (batch.length === 0) return 0;
-    await this.publisher.sendBatch(
-      batch.map((row) => eventRecord(row.topic, row.key, row.event as { eventId: string })),
-    );
-    await this.rows.update({ id: In(batch.map((row) => row.id)) }, { sentAt: new Date() });
-    return batch.length;
   }
 }
