@@ -8,7 +8,9 @@ import { MongooseModule } from '@nestjs/mongoose';
 export function mongoModule(config: { MONGO_URL: string }): DynamicModule {
   return MongooseModule.forRoot(config.MONGO_URL, {
     serverSelectionTimeoutMS: 3000,
-    connectTimeoutMS: 3000,
+    // Also how long the driver's monitor waits for its check: a check that times out clears the
+    // pool and fails what was in flight, so a machine busy for a few seconds must not trip it.
+    connectTimeoutMS: 10000,
     retryWrites: false,
     autoIndex: true,
   });
