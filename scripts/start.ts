@@ -152,7 +152,14 @@ async function main(): Promise<void> {
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 
-  /** A child process whose lines are printed under its name; if it dies, everything stops. */
+  /**
+   * A child process whose lines are printed under its name. One that exits on its own is started
+   * again, as a container runtime or Kubernetes would (a slow start on a busy machine can fail
+   * on a timeout), up to RESTARTS times in RESTART_WINDOW_MS; after that, everything stops.
+   */
+  const RESTARTS = 3;
+  const RESTART_WINDOW_MS = 5 * 60_000;
+  const exits = new Map<string, number[]>();
   const startChild = (name: string, args: string[], env: Record<string, string | undefined>) => {
     const child = spawn(process.execPath, args, {
       cwd: ROOT,
@@ -168,11 +175,25 @@ async function main(): Promise<void> {
         .on('line', (line) => console.log(`${name.padEnd(8)}| ${line}`));
     }
     child.on('exit', (code, signal) => {
-      if (!stopping) {
-        console.error(`${name} exited (${signal ?? code}); stopping the others`);
+      if (stopping) return;
+      children.splice(children.indexOf(child), 1);
+      const now = Date.now();
+      const recent = [...(exits.get(name) ?? []), now].filter((t) => now - t < RESTART_WINDOW_MS);
+      exits.set(name, recent);
+      if (recent.length > RESTARTS) {
+        console.error(
+          `${name} exited (${signal ?? code}) ${recent.length} times in ${RESTART_WINDOW_MS / 60_000} minutes; stopping the others`,
+        );
         process.exitCode = 1;
         stop();
+        return;
       }
+      console.error(
+        `${name} exited (${signal ?? code}); starting it again in 3 s (${recent.length} of ${RESTARTS})`,
+      );
+      setTimeout(() => {
+        if (!stopping) startChild(name, args, env);
+      }, 3000);
     });
   };
 
