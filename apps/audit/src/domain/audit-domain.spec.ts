@@ -30,6 +30,27 @@ describe('redactPayload', () => {
     ).not.toContain('AAAA');
   });
 
+  it('keeps a burst of frames as their count, types and times, never their sealed bytes', () => {
+    const frame = (atMs: number) => ({
+      image: { ciphertext: 'AAAA' },
+      contentType: 'image/jpeg',
+      atMs,
+    });
+    const burst = { requestId: 'r', challengeId: 'n', frames: [frame(0), frame(600)] };
+    expect(JSON.stringify(redactPayload('face.captured.v2', burst))).not.toContain('AAAA');
+    expect(redactPayload('face.captured.v2', burst)).toEqual({
+      requestId: 'r',
+      challengeId: 'n',
+      frames: [
+        { contentType: 'image/jpeg', atMs: 0 },
+        { contentType: 'image/jpeg', atMs: 600 },
+      ],
+    });
+    expect(
+      JSON.stringify(redactPayload('face.captured.v2.dlq', { value: 'AAAA', error: 'e' })),
+    ).not.toContain('AAAA');
+  });
+
   it('keeps only the kind of a scanned code, never the code itself', () => {
     const pass = 'RK1.V.K1.A0B1C2D3E4F54A6B8C7D9E0F1A2B3C4D.0123456789ABCDEF0123';
     const kept = redactPayload('access.requested.v1', { requestId: 'r', qr: pass });
