@@ -251,6 +251,17 @@ describe('busiestWindow', () => {
 describe('the alert rules', () => {
   const user = '0b8f2f8e-4a7e-4d51-9a3e-2f1d8c6b7a10';
 
+  it('raise a spoof alert for a spoof and a replayed or mixed burst, not for a clumsy turn', () => {
+    const on = (p: Record<string, unknown>) =>
+      singleEventAlerts('face.checked.v1', { userId: user, outcome: 'spoof', ...p });
+    const spoof = [{ type: 'spoof', severity: 'high', subject: `user:${user}` }];
+    expect(on({ liveness: 'passive' })).toEqual(spoof);
+    expect(on({ liveness: 'active', challenge: 'challenge-used' })).toEqual(spoof);
+    expect(on({ liveness: 'active', challenge: 'faces-differ' })).toEqual(spoof);
+    expect(on({ liveness: 'active', challenge: 'wrong-pose' })).toEqual([]);
+    expect(on({ liveness: 'active', challenge: 'challenge-expired' })).toEqual([]);
+  });
+
   it('raise an alert on every face enrolment, louder when it was not a match', () => {
     const on = (p: Record<string, unknown>) =>
       singleEventAlerts('face.enrolment.v1', { userId: user, ...p });
