@@ -90,6 +90,8 @@ export const MATRIX: Record<string, Row> = {
   'DELETE /v1/users/{id}/face': row(only(ADMIN)),
   'POST /v1/users/{id}/face/approve': row(only(ADMIN)),
   'POST /v1/users/{id}/face/reject': row(only(ADMIN)),
+  // An active liveness challenge: for anyone who sends a face.
+  'POST /v1/face/challenges': row(only(ANY_TOKEN)),
 
   // Codes and visitor passes.
   'POST /v1/visitor-passes': row(only(ADMIN)),

@@ -6,6 +6,7 @@ import {
   ALL_TOPICS,
   AUTH_EVENTS_V1,
   FACE_CAPTURED_V1,
+  FACE_CAPTURED_V2,
   FACE_CHECKED_V1,
   QR_CHECKED_V1,
 } from '@roomkey/contracts';
@@ -33,7 +34,7 @@ export const APPS: AppName[] = ['audit', 'auth', 'qr', 'face', 'access', 'gatewa
  */
 const CONSUMES: Partial<Record<AppName, string[]>> = {
   qr: [ACCESS_REQUESTED_V1],
-  face: [FACE_CAPTURED_V1, AUTH_EVENTS_V1],
+  face: [FACE_CAPTURED_V1, FACE_CAPTURED_V2, AUTH_EVENTS_V1],
   access: [ACCESS_REQUESTED_V1, QR_CHECKED_V1, FACE_CHECKED_V1, AUTH_EVENTS_V1],
   audit: ALL_TOPICS.filter((t) => t.consumers.includes('audit')).map((t) => t.name),
 };
@@ -217,6 +218,9 @@ export async function startSystem(
     access: { DATABASE_URL: access.url, LOCK_KEYRING: testKeyring() },
     gateway: {
       FACE_CAPTURE_KEYRING: captureKeyring,
+      // The flow, load and chaos runs send one photo from a member's phone; active liveness
+      // has its own tests (apps/face/test/face.int-spec.ts).
+      FACE_PHONE_LIVENESS: 'passive',
       // A freshly started app's first answer can take seconds on a busy machine.
       UPSTREAM_TIMEOUT_MS: '15000',
       // The admin web's and kiosk's server, on loopback, says which browser asks.

@@ -110,6 +110,9 @@ export async function startGatewayFor(auth: StartedAuth, env: Record<string, str
         JWKS_URL: auth.jwksUrl,
         KAFKA_GROUP_ID: unique('roomkey.gateway.it'),
         FACE_CAPTURE_KEYRING: TEST_CAPTURE_KEYRING,
+        // Most flow tests send one photo from a member's phone; the tests of active liveness
+        // (apps/face/test/face.int-spec.ts) start their gateway with `active`, the default.
+        FACE_PHONE_LIVENESS: 'passive',
         LOG_LEVEL: 'warn',
         ...env,
       }),

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
+import sharp from 'sharp';
 import { buildPipeline, ModelSettings } from '../../apps/face/src/adapters/models';
 import { DEFAULT_GATES } from '../../apps/face/src/domain/gates';
 import {
@@ -10,7 +11,7 @@ import {
 } from '../../apps/face/src/domain/pipeline';
 import { faceAppOptions } from '../../apps/face/src/app';
 import { loadFaceConfig } from '../../apps/face/src/config';
-import { AUTH_EVENTS_V1, FACE_CAPTURED_V1 } from '@roomkey/contracts';
+import { AUTH_EVENTS_V1, FACE_CAPTURED_V1, FACE_CAPTURED_V2 } from '@roomkey/contracts';
 import { startTestApp, TEST_CAPTURE_KEYRING, testKeyring, unique } from './apps';
 import type { StartedAuth } from './auth';
 import { groupAtEnd } from './kafka';
@@ -70,7 +71,8 @@ export async function startFace(
   const databaseUrl = opts.databaseUrl ?? db!.url;
   const groupId = opts.groupId ?? unique('roomkey.face.it');
   // QR answers are read by each instance apart, from a little before it starts.
-  if (!opts.groupId) await groupAtEnd(groupId, [FACE_CAPTURED_V1, AUTH_EVENTS_V1]);
+  if (!opts.groupId)
+    await groupAtEnd(groupId, [FACE_CAPTURED_V1, FACE_CAPTURED_V2, AUTH_EVENTS_V1]);
   const started = await startTestApp(
     faceAppOptions(
       loadFaceConfig({
@@ -124,4 +126,14 @@ export function pngHeaderOnly(width: number, height: number): Buffer {
     chunk('IDAT', deflateSync(Buffer.alloc(100_000))),
     chunk('IEND', Buffer.alloc(0)),
   ]);
+}
+
+/**
+ * A photo as a kiosk or phone camera frame: at most 640 px on its longer side (the face app's
+ * working size), JPEG; `mirror` flips it left to right, which turns a head turned to one side
+ * into one turned to the other (active liveness tests: docs/face.md says what that shows).
+ */
+export async function cameraFrame(bytes: Buffer, mirror = false): Promise<Buffer> {
+  const image = sharp(bytes).rotate().resize(640, 640, { fit: 'inside', withoutEnlargement: true });
+  return (mirror ? image.flop() : image).jpeg({ quality: 90 }).toBuffer();
 }

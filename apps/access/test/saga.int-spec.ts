@@ -218,6 +218,39 @@ describe('the access saga', () => {
     expect(d.reasons).toEqual(expect.arrayContaining(reasons));
   });
 
+  it('at a door that requires active liveness, denies a face judged by passive liveness and grants an active one, logging which', async () => {
+    const shown = await call(gw.url, 'GET', '/v1/doors', { token: admin });
+    expect(shown.body.find((d: { id: string }) => d.id === world.doorId)).toMatchObject({
+      requireActiveLiveness: false,
+    });
+    const strict = await patch(`/v1/doors/${world.doorId}`, { requireActiveLiveness: true });
+    expect(strict).toMatchObject({ status: 200, body: { requireActiveLiveness: true } });
+    try {
+      const passive = inputs({ face: { liveness: 'passive' } });
+      await send(passive, ['requested', 'qr', 'face']);
+      expect(await decisionOf(passive.requestId)).toMatchObject({
+        decision: 'denied',
+        reasons: ['face-liveness-not-active'],
+        liveness: 'passive',
+      });
+      const active = inputs({ face: { liveness: 'active' } });
+      await send(active, ['requested', 'qr', 'face']);
+      expect(await decisionOf(active.requestId)).toMatchObject({
+        decision: 'granted',
+        liveness: 'active',
+      });
+    } finally {
+      await patch(`/v1/doors/${world.doorId}`, { requireActiveLiveness: false });
+    }
+    // Elsewhere, passive liveness is enough.
+    const passive = inputs({ face: { liveness: 'passive' } });
+    await send(passive, ['requested', 'qr', 'face']);
+    expect(await decisionOf(passive.requestId)).toMatchObject({
+      decision: 'granted',
+      liveness: 'passive',
+    });
+  });
+
   it('a failed check that arrives before its request is denied naming who tried which door', async () => {
     const i = inputs({ qr: { outcome: 'invalid', reason: 'malformed', doorId: undefined } });
     await send(i, ['qr']);

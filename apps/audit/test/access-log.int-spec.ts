@@ -155,6 +155,7 @@ describe('GET /v1/access-log', () => {
       channel: 'mobile',
       mode: 'room-code',
       latencyMs: 100,
+      liveness: null,
     });
     expect(items[1]).toMatchObject({ requestId: ids.r3, channel: 'mobile', decision: 'denied' });
   });
@@ -195,7 +196,14 @@ describe('GET /v1/access-log', () => {
       made.add(requestId);
       await t.log(
         'access.decided.v1',
-        { requestId, decision: 'granted', reasons: [], userId: user, latencyMs: 5 },
+        {
+          requestId,
+          decision: 'granted',
+          reasons: [],
+          userId: user,
+          latencyMs: 5,
+          liveness: 'active',
+        },
         { correlationId: requestId, at: instant },
       );
     }
@@ -207,12 +215,14 @@ describe('GET /v1/access-log', () => {
     expect(res.headers.get('content-disposition')).toBe('attachment; filename="access-log.csv"');
     const lines = (await res.text()).trimEnd().split('\n');
     expect(lines[0]).toBe(
-      'requestId,decidedAt,decision,reasons,userId,roomId,doorId,lockId,deviceId,channel,mode,requestedAt,latencyMs',
+      'requestId,decidedAt,decision,reasons,userId,roomId,doorId,lockId,deviceId,channel,mode,requestedAt,latencyMs,liveness',
     );
     const rows = lines.slice(1).map((l) => l.split(','));
     expect(rows).toHaveLength(620);
     expect(new Set(rows.map((r) => r[0]))).toEqual(made);
     expect(rows[0]!.slice(1, 5)).toEqual([instant.toISOString(), 'granted', '', user]);
+    // Which liveness judged the face is its own column.
+    expect(rows.every((r) => r[13] === 'active')).toBe(true);
   }, 60_000);
 
   it('exports the same entries as CSV as it lists', async () => {

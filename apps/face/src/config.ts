@@ -11,6 +11,7 @@ import {
   rateEnv,
   tokenEnv,
 } from '@roomkey/common';
+import { DEFAULT_CHALLENGE_POLICY as CHALLENGE } from './domain/challenge';
 import { DEFAULT_DETECTION_SIZE } from './domain/detection';
 import type { CaptureMode } from './domain/gates';
 import { DEFAULT_GREYSCALE, DEFAULT_MIN_SHARPNESS } from './domain/pipeline';
@@ -119,6 +120,30 @@ export const FaceConfigSchema = z.object({
   FACE_QR_WAIT_MS: int(100, 60_000, 4000),
   /** How often the retention and re-seal jobs run. */
   FACE_UPKEEP_INTERVAL_S: int(10, 86400, 3600),
+  /** How long an active liveness challenge may be answered (ADR 027; at most 30 s). */
+  FACE_CHALLENGE_TTL_S: int(5, 30, CHALLENGE.ttlMs / 1000),
+  /** Degrees a turn must move the yaw from the frontal frame. */
+  FACE_CHALLENGE_MIN_YAW: z.coerce.number().min(1).max(60).default(CHALLENGE.minYaw),
+  /** Degrees a nod must move the pitch from the frontal frame. */
+  FACE_CHALLENGE_MIN_PITCH: z.coerce.number().min(1).max(60).default(CHALLENGE.minPitch),
+  /** Degrees the frontal frame may be off frontal. */
+  FACE_CHALLENGE_MAX_FRONTAL: z.coerce.number().min(1).max(60).default(CHALLENGE.maxFrontal),
+  /**
+   * The poses a challenge draws from, comma-separated (at least two of left, right, up, down):
+   * e.g. `left,right` where a camera's placement makes nodding awkward.
+   */
+  FACE_CHALLENGE_POSES: z
+    .string()
+    .default(CHALLENGE.poses.join(','))
+    .transform((s) => [...new Set(s.split(',').map((p) => p.trim()))])
+    .pipe(z.array(z.enum(['left', 'right', 'up', 'down'])).min(2)),
+  /** Cosine every frame of a burst must reach against its frontal frame. */
+  FACE_CHALLENGE_SAME_PERSON: fraction(CHALLENGE.samePerson),
+  /** Least and most milliseconds between two frames of a burst, by the client's clock. */
+  FACE_CHALLENGE_MIN_GAP_MS: int(0, 10_000, CHALLENGE.minGapMs),
+  FACE_CHALLENGE_MAX_GAP_MS: int(100, 30_000, CHALLENGE.maxGapMs),
+  /** Challenges per caller, `<count>/<seconds>`: each is a row. */
+  RATE_CHALLENGES_PER_CALLER: rateEnv('challenge:caller', '30/60'),
   /** Enrolments per person, `<count>/<seconds>`; over it, 429 RATE_LIMITED with Retry-After. */
   RATE_ENROLMENT_PER_USER: rateEnv('enrolment:user', '10/3600'),
   /** Enrolments per client address. */

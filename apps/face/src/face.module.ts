@@ -14,6 +14,7 @@ import { FlowConsumer } from './consumers/flow.consumer';
 import { FACE_CONTROLLERS } from './http/routes';
 import { MIGRATIONS } from './migrations';
 import { FACE_ENTITIES } from './repositories/entities';
+import { Challenges } from './services/challenges.service';
 import { Enrolment } from './services/enrolment.service';
 import { FaceChecks } from './services/face-checks.service';
 import { Templates } from './services/templates.service';
@@ -93,6 +94,7 @@ export class FaceModule {
             ),
         },
         Templates,
+        Challenges,
         Enrolment,
         FaceChecks,
         QrAnswerFeed,

@@ -27,8 +27,17 @@ export const GatewayConfigSchema = z.object({
   /** Keys the gateway seals face captures with for the face app (shared with it). */
   FACE_CAPTURE_KEYRING: keyringEnv().optional(),
   ...devKeysEnv(),
-  /** Largest face image an access request may carry (it travels sealed on Kafka). */
+  /**
+   * Largest face image an access request may carry (it travels sealed on Kafka), and the most
+   * all the frames of a burst may weigh together.
+   */
   CAPTURE_MAX_BYTES: z.coerce.number().int().min(1024).max(750_000).default(700_000),
+  /**
+   * What a face from anything but a registered kiosk must answer: `active`, a challenge (a
+   * single photo is refused, ADR 027), or `passive` (a single photo does; it lets any photo of
+   * the member through, docs/face.md).
+   */
+  FACE_PHONE_LIVENESS: z.enum(['active', 'passive']).default('active'),
   ...photoEnv(),
   /** Where the qr app's REST API answers (door codes, passes, door secrets). */
   QR_URL: z.url().default('http://127.0.0.1:3002'),

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { ApiError, describeReason, unwrap, type Schemas, type Session } from '@roomkey/sdk';
-import type { KioskPlace } from './device';
+import { burstForm, promptsOf } from './challenge';
+import { activeLiveness, rememberActiveLiveness, type KioskPlace } from './device';
 import { withRetry } from './retry';
 import { readQr } from './scanner';
 import { isPassCode } from './scanner-rules';
@@ -9,6 +10,7 @@ type Step =
   | { kind: 'starting' }
   | { kind: 'scanning' }
   | { kind: 'face'; code: string }
+  | { kind: 'pose'; prompt: string }
   | { kind: 'checking' }
   | { kind: 'retrying' }
   | { kind: 'decided'; view: Schemas['AccessRequestView'] }
@@ -16,6 +18,8 @@ type Step =
 
 const SHOW_RESULT_MS = 6000;
 const FACE_DELAY_MS = 1200;
+/** How long a person has to take each pose of a challenge before its frame is taken. */
+const POSE_DELAY_MS = 1500;
 /** The longest the kiosk waits for a decision; after that the person is told to try again. */
 const DECISION_DEADLINE_MS = 30_000;
 
@@ -42,12 +46,7 @@ export function PassMode({
     const show = (next: Step) => alive && setStep(next);
     const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-    const check = async (code: string, face: Blob): Promise<Step> => {
-      const form = new FormData();
-      form.set('roomId', setup.roomId);
-      form.set('doorId', setup.doorId);
-      form.set('qr', code);
-      form.set('face', face, 'face.jpg');
+    const check = async (form: FormData): Promise<Step> => {
       const onRetry = () => show({ kind: 'retrying' });
       const { requestId } = await withRetry(
         async () => {
@@ -73,7 +72,11 @@ export function PassMode({
           [1000, 2000, 4000],
           onRetry,
         );
-        if (view.status !== 'pending') return { kind: 'decided', view };
+        if (view.status !== 'pending') {
+          // The door's setting changed since the kiosk was set up: challenges from now on.
+          if (view.reasons.includes('face-liveness-not-active')) rememberActiveLiveness(true);
+          return { kind: 'decided', view };
+        }
         show({ kind: 'checking' });
       }
       return { kind: 'failed', message: 'No decision came. The door stays shut.' };
@@ -101,14 +104,35 @@ export function PassMode({
       }
       if (!alive || !code) return { kind: 'starting' };
       show({ kind: 'face', code });
-      await pause(FACE_DELAY_MS);
-      const frame = grab(video.current, FACE_FRAME_WIDTH);
-      const face =
-        frame && (await new Promise<Blob | null>((r) => frame.toBlob(r, 'image/jpeg', 0.9)));
-      if (!face) return { kind: 'failed', message: 'No picture could be taken.' };
-      show({ kind: 'checking' });
+      const photo = async () => {
+        const frame = grab(video.current, FACE_FRAME_WIDTH);
+        return frame && new Promise<Blob | null>((r) => frame.toBlob(r, 'image/jpeg', 0.9));
+      };
       try {
-        return await check(code, face);
+        const fields = { roomId: setup.roomId, doorId: setup.doorId, qr: code };
+        let form: FormData;
+        if (activeLiveness()) {
+          // Active liveness (ADR 027): a frontal frame, then one per pose the face app asks for.
+          const challenge = await unwrap(session.api.POST('/v1/face/challenges'));
+          const frames: { blob: Blob; at: number }[] = [];
+          for (const prompt of promptsOf(challenge)) {
+            show({ kind: 'pose', prompt });
+            await pause(POSE_DELAY_MS);
+            const blob = await photo();
+            if (!blob) return { kind: 'failed', message: 'No picture could be taken.' };
+            frames.push({ blob, at: performance.now() });
+          }
+          form = burstForm({ ...fields, challengeId: challenge.challengeId }, frames);
+        } else {
+          await pause(FACE_DELAY_MS);
+          const face = await photo();
+          if (!face) return { kind: 'failed', message: 'No picture could be taken.' };
+          form = new FormData();
+          for (const [k, v] of Object.entries(fields)) form.set(k, v);
+          form.set('face', face, 'face.jpg');
+        }
+        show({ kind: 'checking' });
+        return await check(form);
       } catch (err) {
         const refused = err instanceof ApiError && err.status < 500;
         return {
@@ -140,6 +164,7 @@ export function PassMode({
         {step.kind === 'starting' && <p>Starting the camera…</p>}
         {step.kind === 'scanning' && <p>Hold your pass up to the camera.</p>}
         {step.kind === 'face' && <p>Pass read. Now look at the camera.</p>}
+        {step.kind === 'pose' && <p className="pose">{step.prompt}</p>}
         {step.kind === 'checking' && <p>Checking…</p>}
         {step.kind === 'retrying' && <p>The network is slow. Still trying…</p>}
         {step.kind === 'decided' && step.view.status === 'granted' && (

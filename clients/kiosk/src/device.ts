@@ -15,6 +15,8 @@ export interface KioskSetup {
   secret: string;
   doorId: string;
   roomId: string;
+  /** The door requires active liveness: faces answer a head-turn challenge (ADR 027). */
+  activeLiveness?: boolean;
 }
 
 /**
@@ -25,6 +27,7 @@ export interface KioskSetup {
 export type KioskPlace = Omit<KioskSetup, 'secret'>;
 
 const KEY = 'roomkey.kiosk';
+const ACTIVE_KEY = 'roomkey.kiosk.active-liveness';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** The kiosk server's session routes (scripts/kiosk-session.ts). */
 const SESSION = '/kiosk/session';
@@ -105,12 +108,26 @@ export async function startSession(setup: KioskSetup): Promise<KioskPlace> {
   if (!res.ok) throw await failure(res);
   const place = { deviceId: setup.deviceId, doorId: setup.doorId, roomId: setup.roomId };
   localStorage.setItem(KEY, JSON.stringify(place));
+  rememberActiveLiveness(setup.activeLiveness === true);
   return place;
+}
+
+/** Whether this kiosk's faces answer a challenge: its door requires active liveness. */
+export const activeLiveness = (): boolean => localStorage.getItem(ACTIVE_KEY) === 'true';
+
+/**
+ * Remembers whether the door requires active liveness: from the setup link, or from a denial
+ * that says so (the door's setting changed since).
+ */
+export function rememberActiveLiveness(on: boolean): void {
+  if (on) localStorage.setItem(ACTIVE_KEY, 'true');
+  else localStorage.removeItem(ACTIVE_KEY);
 }
 
 /** Forgets the setup here and on the kiosk's server. */
 export async function endSession(): Promise<void> {
   localStorage.removeItem(KEY);
+  localStorage.removeItem(ACTIVE_KEY);
   await fetch(SESSION, { method: 'DELETE' }).catch(() => undefined);
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { ApiError, NetworkError } from '@roomkey/sdk';
 import { parseSetup, setupFromLink } from './device';
+import { burstForm, promptsOf } from './challenge';
 import { withRetry } from './retry';
 import { isPassCode } from './scanner-rules';
 
@@ -56,5 +57,26 @@ describe('isPassCode', () => {
     expect(isPassCode('RK1.P.K1.abc.def')).toBe(true);
     expect(isPassCode('RK1.R.door.123.mac')).toBe(false);
     expect(isPassCode('https://example.com')).toBe(false);
+  });
+});
+
+describe('an active liveness challenge', () => {
+  it('prompts a frontal look, then each pose in order, in the person’s own left and right', () => {
+    expect(promptsOf({ poses: ['left', 'up', 'right'] })).toEqual([
+      'Look straight at the camera.',
+      'Turn your head to your left.',
+      'Tilt your head up.',
+      'Turn your head to your right.',
+    ]);
+  });
+
+  it('sends the frames in order as `face`, with their times since the first', async () => {
+    const frames = [1000, 1710.4, 3020].map((at, i) => ({ blob: new Blob([`f${i}`]), at }));
+    const fields = { roomId: 'r', doorId: 'd', qr: 'RK1.P.x', challengeId: 'c' };
+    const form = burstForm(fields, frames);
+    expect(form.get('challengeId')).toBe('c');
+    expect(form.get('frameTimes')).toBe('0,710,2020');
+    const sent = form.getAll('face') as Blob[];
+    expect(await Promise.all(sent.map((b) => b.text()))).toEqual(['f0', 'f1', 'f2']);
   });
 });

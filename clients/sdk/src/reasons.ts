@@ -21,6 +21,8 @@ const WORDS: Record<string, string> = {
   'face-spoof': 'That looked like a photo or a screen, not a person.',
   'face-not-enrolled': 'No face is enrolled for this pass.',
   'face-wrong-person': 'The face belongs to someone other than the pass holder.',
+  'face-liveness-not-active':
+    'This door needs the head-turn check. Follow the prompts on the screen and try again.',
   'unknown-door': 'This door is not set up.',
   'door-not-in-room': 'This door is not part of the room.',
   lockdown: 'The room is locked down.',

@@ -15,7 +15,7 @@ export interface paths {
         put?: never;
         /**
          * Ask to open a door
-         * @description Needs an access token. Accepts the request and starts the access flow. The answer comes at once with a request id; poll `GET /v1/access-requests/{id}` for the decision. Send JSON, or multipart/form-data with the same fields plus the face photo as `face` (JPEG, PNG or WebP, up to 700 KB), which travels sealed to the face service and is never stored. The face service works on the photo shrunk to 640 px on its longer side: a photo sent at that size (the kiosk sends 640×360) is as good and costs less to upload and decode.
+         * @description Needs an access token. Accepts the request and starts the access flow. The answer comes at once with a request id; poll `GET /v1/access-requests/{id}` for the decision. Send JSON, or multipart/form-data with the same fields plus the face photo as `face` (JPEG, PNG or WebP, up to 700 KB), which travels sealed to the face service and is never stored. The face service works on the photo shrunk to 640 px on its longer side: a photo sent at that size (the kiosk sends 640×360) is as good and costs less to upload and decode. A face from anything but a registered kiosk must answer an active liveness challenge (`POST /v1/face/challenges`): send `challengeId`, a frontal frame then one frame per pose asked as `face` files (up to 4, 700 KB together) and their times as `frameTimes` (ADR 027).
          */
         post: {
             parameters: {
@@ -28,8 +28,7 @@ export interface paths {
                 content: {
                     "application/json": components["schemas"]["CreateAccessRequestBody"];
                     "multipart/form-data": components["schemas"]["CreateAccessRequestBody"] & {
-                        /** Format: binary */
-                        face?: string;
+                        face?: string[];
                     };
                 };
             };
@@ -43,7 +42,7 @@ export interface paths {
                         "application/json": components["schemas"]["AccessRequestAccepted"];
                     };
                 };
-                /** @description VALIDATION_FAILED (a field is missing, unknown or of the wrong type) or MALFORMED_JSON */
+                /** @description VALIDATION_FAILED (a field is missing, unknown or of the wrong type) or MALFORMED_JSON, BURST_INVALID (frames, challengeId and frameTimes do not go together) or TOO_MANY_IMAGES */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -70,7 +69,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description PAYLOAD_TOO_LARGE, IMAGE_TOO_LARGE (bytes) or PHOTO_TOO_LARGE (pixels by its header, over 12 MP by default) */
+                /** @description PAYLOAD_TOO_LARGE, IMAGE_TOO_LARGE (bytes), BURST_TOO_LARGE (the frames together) or PHOTO_TOO_LARGE (pixels by its header, over 12 MP by default) */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -81,6 +80,15 @@ export interface paths {
                 };
                 /** @description UNSUPPORTED_MEDIA_TYPE (the body is neither JSON nor a form) or IMAGE_TYPE_UNSUPPORTED (the photo is not a readable JPEG, PNG or WebP) */
                 415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description ACTIVE_LIVENESS_REQUIRED (a single photo from a device that is not a registered kiosk) */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2365,6 +2373,72 @@ export interface paths {
                     };
                 };
                 /** @description UPSTREAM_UNAVAILABLE (the QR service is unreachable); 504 UPSTREAM_TIMEOUT */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/face/challenges": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * An active liveness challenge: poses to take in turn after a frontal frame, answerable once within 30 s. Send the burst with `POST /v1/access-requests` (`challengeId`, the frames as `frames`, their times as `frameTimes`). Needed for a face sent from anything but a registered kiosk, and at doors that require active liveness.
+         * @description Needs an admin or security or member or visitor or device access token.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The challenge */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FaceChallenge"];
+                    };
+                };
+                /** @description TOKEN_MISSING or TOKEN_INVALID */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description RATE_LIMITED (too many from this caller); see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description UPSTREAM_UNAVAILABLE (the face service is unreachable); 504 UPSTREAM_TIMEOUT */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -5635,6 +5709,9 @@ export interface components {
             /** Format: uuid */
             doorId?: string;
             qr: string;
+            /** Format: uuid */
+            challengeId?: string;
+            frameTimes?: string;
         };
         AccessRequestAccepted: {
             /** Format: uuid */
@@ -5956,6 +6033,16 @@ export interface components {
                 via: string | null;
             }[];
         };
+        FaceChallenge: {
+            /** Format: uuid */
+            challengeId: string;
+            poses: ("left" | "right" | "up" | "down")[];
+            frames: number;
+            minGapMs: number;
+            maxGapMs: number;
+            /** Format: date-time */
+            expiresAt: string & (string);
+        };
         CreateSiteBody: {
             name: string;
             timeZone: string;
@@ -5973,6 +6060,7 @@ export interface components {
             lockId?: string;
             /** Format: uuid */
             kioskId?: string | null;
+            requireActiveLiveness?: boolean;
         };
         SiteView: {
             /** Format: uuid */
@@ -6074,6 +6162,7 @@ export interface components {
             lockId: string;
             /** Format: uuid */
             kioskId?: string;
+            requireActiveLiveness?: boolean;
         };
         DoorView: {
             /** Format: uuid */
@@ -6085,6 +6174,7 @@ export interface components {
             lockId: string;
             /** Format: uuid */
             kioskId: string | null;
+            requireActiveLiveness: boolean;
             /** Format: date-time */
             createdAt: string & (string);
         };
@@ -6098,6 +6188,7 @@ export interface components {
             lockId: string;
             /** Format: uuid */
             kioskId: string | null;
+            requireActiveLiveness: boolean;
             /** Format: date-time */
             createdAt: string & (string);
         }[];
@@ -6242,6 +6333,8 @@ export interface components {
                 /** @enum {string|null} */
                 mode: "room-code" | "pass" | null;
                 latencyMs: number | null;
+                /** @enum {string|null} */
+                liveness: "passive" | "passive-greyscale" | "active" | null;
             }[];
             /** Format: uuid */
             next: string | null;

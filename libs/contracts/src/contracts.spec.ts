@@ -57,9 +57,11 @@ describe('contracts', () => {
     }
   });
 
-  it('keeps raw images off every topic but the short-lived capture topic', () => {
-    const capture = ALL_TOPICS.find((t) => t.name === 'face.captured.v1');
-    expect(capture?.retentionMs).toBeLessThanOrEqual(15 * 60 * 1000);
+  it('keeps raw images off every topic but the short-lived capture topics', () => {
+    for (const name of ['face.captured.v1', 'face.captured.v2']) {
+      const capture = ALL_TOPICS.find((t) => t.name === name);
+      expect(capture?.retentionMs).toBeLessThanOrEqual(15 * 60 * 1000);
+    }
   });
 
   it('accepts optional fields a newer producer adds within a version, and strips them', () => {

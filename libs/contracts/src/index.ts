@@ -3,6 +3,7 @@ export * from './topics';
 export * from './access/access-requested.v1';
 export * from './access/access-decided.v1';
 export * from './face/face-captured.v1';
+export * from './face/face-captured.v2';
 export * from './face/face-checked.v1';
 export * from './face/face-enrolment.v1';
 export * from './qr/qr-checked.v1';

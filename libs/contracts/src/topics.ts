@@ -2,6 +2,7 @@ import { TopicSpec } from './envelope';
 import { accessRequestedV1 } from './access/access-requested.v1';
 import { accessDecidedV1 } from './access/access-decided.v1';
 import { faceCapturedV1 } from './face/face-captured.v1';
+import { faceCapturedV2 } from './face/face-captured.v2';
 import { faceCheckedV1 } from './face/face-checked.v1';
 import { faceEnrolmentV1 } from './face/face-enrolment.v1';
 import { qrCheckedV1 } from './qr/qr-checked.v1';
@@ -16,6 +17,7 @@ import { deadLetterTopic } from './dlq/dead-letter.v1';
 export const EVENT_TOPICS: readonly TopicSpec[] = [
   accessRequestedV1,
   faceCapturedV1,
+  faceCapturedV2,
   qrCheckedV1,
   faceCheckedV1,
   accessDecidedV1,

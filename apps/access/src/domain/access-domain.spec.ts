@@ -70,6 +70,23 @@ describe('the decision', () => {
     expect(decide(ok, { ...fine, door: undefined }, false)?.reasons).toEqual(['unknown-door']);
   });
 
+  it('at a door that requires active liveness, denies a match judged by passive liveness only', () => {
+    const strict = { ...fine, door: { ...fine.door!, requireActiveLiveness: true } };
+    const passive: SagaFacts = { ...ok, face: { ...ok.face!, liveness: 'passive' } };
+    expect(decide(passive, strict, false)).toEqual({
+      decision: 'denied',
+      reasons: ['face-liveness-not-active'],
+    });
+    expect(decide({ ...ok, face: { ...ok.face!, liveness: undefined } }, strict, false)).toEqual({
+      decision: 'denied',
+      reasons: ['face-liveness-not-active'],
+    });
+    const active: SagaFacts = { ...ok, face: { ...ok.face!, liveness: 'active' } };
+    expect(decide(active, strict, false)).toEqual({ decision: 'granted', reasons: [] });
+    // Elsewhere passive liveness is enough.
+    expect(decide(passive, fine, false)).toEqual({ decision: 'granted', reasons: [] });
+  });
+
   it('denies a disabled account, whether this app or the qr app saw it first', () => {
     expect(decide(ok, { ...fine, accountDisabled: true }, false)).toEqual({
       decision: 'denied',

@@ -15,13 +15,13 @@ export interface SagaFacts {
     userId?: string;
     passId?: string;
   };
-  face?: { outcome: string; userId?: string };
+  face?: { outcome: string; userId?: string; liveness?: string };
 }
 
 /** What the access model says about the request's door, room and person, when known. */
 export interface Situation {
-  /** The door the request is for, if it exists. */
-  door?: { id: string; roomId: string };
+  /** The door the request is for, if it exists, and whether it requires active liveness. */
+  door?: { id: string; roomId: string; requireActiveLiveness?: boolean };
   lockedDown: boolean;
   /** Whether the person may enter the room at the request's time. */
   permitted: boolean;
@@ -41,8 +41,8 @@ export const personOf = (f: SagaFacts): string | undefined =>
 
 /**
  * Granted only when everything holds, before the deadline: the QR code is valid for this door,
- * the face matches the same person, whose account is not disabled, the person may enter this
- * room now, and the room is not locked down. Denied as soon as anything fails (with every reason known by then) and the
+ * the face matches the same person (with active liveness where the door requires it), whose
+ * account is not disabled, the person may enter this room now, and the room is not locked down. Denied as soon as anything fails (with every reason known by then) and the
  * request itself is known, or once the deadline has passed without a grant (`timeout`), even if
  * the last answer arrives late. A failed check can arrive before the request it answers; the
  * denial waits for the request so that it names who tried where (the repeated-denials alerts
@@ -72,6 +72,14 @@ export function decide(
     }
     if (s.lockedDown) reasons.push('lockdown');
     if (f.qr?.outcome === 'valid' && !s.permitted) reasons.push('no-permission');
+    // A face judged by passive liveness alone does not open a door that asks for more.
+    if (
+      s.door?.requireActiveLiveness &&
+      f.face?.outcome === 'match' &&
+      f.face.liveness !== 'active'
+    ) {
+      reasons.push('face-liveness-not-active');
+    }
   }
   if (reasons.length > 0 && (f.requested || deadlinePassed)) return { decision: 'denied', reasons };
   // Late is denied even when complete: the person has long gone from the door.

@@ -56,6 +56,7 @@ const doorView = (r: DoorRow): DoorView => ({
   name: r.name,
   lockId: r.lockId,
   kioskId: r.kioskId,
+  requireActiveLiveness: r.requireActiveLiveness,
   createdAt: r.createdAt.toISOString(),
 });
 const permissionView = (r: PermissionRow): PermissionView => ({
@@ -193,6 +194,7 @@ export class AccessModel {
       id: randomUUID(),
       ...body,
       kioskId: body.kioskId ?? null,
+      requireActiveLiveness: body.requireActiveLiveness ?? false,
       createdAt: new Date(),
     };
     try {

@@ -6,6 +6,7 @@ import {
   AccessRequestedV1,
   DecisionRecord,
   FaceCheckedV1,
+  FaceLiveness,
   QrCheckedV1,
 } from '@roomkey/contracts';
 import { NotFoundError, PeriodicJob } from '@roomkey/common';
@@ -154,6 +155,7 @@ export class Sagas extends PeriodicJob {
               ...(facts.requested?.roomId ? { roomId: facts.requested.roomId } : {}),
               ...(door ? { doorId: door.id } : {}),
               ...(lockId ? { lockId } : {}),
+              ...livenessOf(facts),
               latencyMs: Math.max(0, now.getTime() - at.getTime()),
             },
           }),
@@ -197,12 +199,17 @@ export class Sagas extends PeriodicJob {
   private async situation(
     m: EntityManager,
     f: SagaFacts,
-  ): Promise<(Situation & { door?: { id: string; roomId: string; lockId: string } }) | undefined> {
+  ): Promise<
+    | (Situation & {
+        door?: { id: string; roomId: string; lockId: string; requireActiveLiveness: boolean };
+      })
+    | undefined
+  > {
     if (!f.requested) return undefined;
     // The door, its room (else the room asked for), the room's site and rules, and the person's
     // known roles: one round trip.
     const [place] = (await m.query(
-      `select d.id as door_id, d.room_id as door_room_id, d.lock_id,
+      `select d.id as door_id, d.room_id as door_room_id, d.lock_id, d.require_active_liveness,
               r.id as room_id, r.locked_down, s.time_zone,
               (select roles from people where user_id = $3) as known_roles,
               (select status from people where user_id = $3) as person_status,
@@ -228,7 +235,14 @@ export class Sagas extends PeriodicJob {
     }
     return {
       ...(place?.door_id
-        ? { door: { id: place.door_id, roomId: place.door_room_id!, lockId: place.lock_id! } }
+        ? {
+            door: {
+              id: place.door_id,
+              roomId: place.door_room_id!,
+              lockId: place.lock_id!,
+              requireActiveLiveness: place.require_active_liveness ?? false,
+            },
+          }
         : {}),
       lockedDown: place?.locked_down ?? false,
       permitted,
@@ -237,11 +251,18 @@ export class Sagas extends PeriodicJob {
   }
 }
 
+/** Which liveness judged the face the decision used, as access.decided.v1 names it. */
+function livenessOf(f: SagaFacts) {
+  const parsed = FaceLiveness.safeParse(f.face?.liveness);
+  return parsed.success ? { liveness: parsed.data } : {};
+}
+
 /** Where a request is for, as `situation` reads it. */
 interface Place {
   door_id: string | null;
   door_room_id: string | null;
   lock_id: string | null;
+  require_active_liveness: boolean | null;
   room_id: string | null;
   locked_down: boolean | null;
   time_zone: string | null;

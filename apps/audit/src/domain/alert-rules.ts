@@ -13,6 +13,13 @@ export interface AlertHit {
 }
 
 type Payload = Record<string, unknown>;
+
+/**
+ * Active liveness failures a person in front of the camera causes by following the prompts
+ * badly or slowly (ADR 027): not worth an alert. A replayed burst, another caller's challenge,
+ * two people or impossible timing are.
+ */
+const HONEST_CHALLENGE_FAILURES = new Set(['wrong-pose', 'challenge-expired']);
 const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
 
 export function singleEventAlerts(topic: string, p: Payload): AlertHit[] {
@@ -22,7 +29,7 @@ export function singleEventAlerts(topic: string, p: Payload): AlertHit[] {
   };
   switch (topic) {
     case 'face.checked.v1':
-      if (p.outcome === 'spoof') {
+      if (p.outcome === 'spoof' && !HONEST_CHALLENGE_FAILURES.has(str(p.challenge) ?? '')) {
         hit('spoof', 'high', p.userId ? `user:${str(p.userId)}` : `request:${str(p.requestId)}`);
       }
       break;

@@ -30,6 +30,27 @@ describe('redactPayload', () => {
     ).not.toContain('AAAA');
   });
 
+  it('keeps a burst of frames as their count, types and times, never their sealed bytes', () => {
+    const frame = (atMs: number) => ({
+      image: { ciphertext: 'AAAA' },
+      contentType: 'image/jpeg',
+      atMs,
+    });
+    const burst = { requestId: 'r', challengeId: 'n', frames: [frame(0), frame(600)] };
+    expect(JSON.stringify(redactPayload('face.captured.v2', burst))).not.toContain('AAAA');
+    expect(redactPayload('face.captured.v2', burst)).toEqual({
+      requestId: 'r',
+      challengeId: 'n',
+      frames: [
+        { contentType: 'image/jpeg', atMs: 0 },
+        { contentType: 'image/jpeg', atMs: 600 },
+      ],
+    });
+    expect(
+      JSON.stringify(redactPayload('face.captured.v2.dlq', { value: 'AAAA', error: 'e' })),
+    ).not.toContain('AAAA');
+  });
+
   it('keeps only the kind of a scanned code, never the code itself', () => {
     const pass = 'RK1.V.K1.A0B1C2D3E4F54A6B8C7D9E0F1A2B3C4D.0123456789ABCDEF0123';
     const kept = redactPayload('access.requested.v1', { requestId: 'r', qr: pass });
@@ -229,6 +250,17 @@ describe('busiestWindow', () => {
 
 describe('the alert rules', () => {
   const user = '0b8f2f8e-4a7e-4d51-9a3e-2f1d8c6b7a10';
+
+  it('raise a spoof alert for a spoof and a replayed or mixed burst, not for a clumsy turn', () => {
+    const on = (p: Record<string, unknown>) =>
+      singleEventAlerts('face.checked.v1', { userId: user, outcome: 'spoof', ...p });
+    const spoof = [{ type: 'spoof', severity: 'high', subject: `user:${user}` }];
+    expect(on({ liveness: 'passive' })).toEqual(spoof);
+    expect(on({ liveness: 'active', challenge: 'challenge-used' })).toEqual(spoof);
+    expect(on({ liveness: 'active', challenge: 'faces-differ' })).toEqual(spoof);
+    expect(on({ liveness: 'active', challenge: 'wrong-pose' })).toEqual([]);
+    expect(on({ liveness: 'active', challenge: 'challenge-expired' })).toEqual([]);
+  });
 
   it('raise an alert on every face enrolment, louder when it was not a match', () => {
     const on = (p: Record<string, unknown>) =>

@@ -1,4 +1,9 @@
-import { ACCESS_REQUESTED_V1, FACE_CAPTURED_V1, dlqTopicName } from '@roomkey/contracts';
+import {
+  ACCESS_REQUESTED_V1,
+  FACE_CAPTURED_V1,
+  FACE_CAPTURED_V2,
+  dlqTopicName,
+} from '@roomkey/contracts';
 
 /**
  * What of a payload the audit log may keep. A face capture is recorded as having happened, never
@@ -13,10 +18,18 @@ export function redactPayload(topic: string, payload: unknown): unknown {
     const { image: _image, ...rest } = payload;
     return { ...rest, image: '[sealed image not recorded]' };
   }
+  if (topic === FACE_CAPTURED_V2 && Array.isArray(payload.frames)) {
+    // What stays of a burst: how many frames, of which types, when.
+    const frames = payload.frames.map((f: unknown) =>
+      isRecord(f) ? { contentType: f.contentType, atMs: f.atMs } : null,
+    );
+    return { ...payload, frames };
+  }
   if (topic === ACCESS_REQUESTED_V1 && typeof payload.qr === 'string') {
     return { ...payload, qr: redactQr(payload.qr) };
   }
-  if (topic === dlqTopicName(FACE_CAPTURED_V1) && 'value' in payload) {
+  const captures = [FACE_CAPTURED_V1, FACE_CAPTURED_V2].map(dlqTopicName);
+  if (captures.includes(topic) && 'value' in payload) {
     return { ...payload, value: payload.value === null ? null : '[sealed image not recorded]' };
   }
   if (topic === dlqTopicName(ACCESS_REQUESTED_V1) && 'value' in payload) {

@@ -7,6 +7,7 @@ import { KeyEventLogChain1772000000000 } from './1772000000000-key-event-log-cha
 import { RevokeEventLogChanges1773000000000 } from './1773000000000-revoke-event-log-changes';
 import { DeviceRejectionsIndex1774000000000 } from './1774000000000-device-rejections-index';
 import { CreateWebhooks1776000000000 } from './1776000000000-create-webhooks';
+import { AccessLogLiveness1777000000000 } from './1777000000000-access-log-liveness';
 
 /** The audit app's migrations, in order; run at boot. */
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
@@ -18,4 +19,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   RevokeEventLogChanges1773000000000,
   DeviceRejectionsIndex1774000000000,
   CreateWebhooks1776000000000,
+  AccessLogLiveness1777000000000,
 ];

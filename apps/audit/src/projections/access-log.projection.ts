@@ -54,11 +54,12 @@ export class AccessLogProjection implements Projection<void> {
     if (!parsed.success) return;
     const p = parsed.data;
     await m.query(
-      `insert into ${t} (request_id, decided_at, decision, reasons, user_id, room_id, door_id, lock_id, latency_ms)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+      `insert into ${t} (request_id, decided_at, decision, reasons, user_id, room_id, door_id, lock_id, latency_ms, liveness)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
        on conflict (request_id) do update set
          decided_at = excluded.decided_at, decision = excluded.decision,
          reasons = excluded.reasons, lock_id = excluded.lock_id, latency_ms = excluded.latency_ms,
+         liveness = excluded.liveness,
          user_id = coalesce(excluded.user_id, ${t}.user_id),
          room_id = coalesce(excluded.room_id, ${t}.room_id),
          door_id = coalesce(excluded.door_id, ${t}.door_id)
@@ -73,6 +74,7 @@ export class AccessLogProjection implements Projection<void> {
         p.doorId ?? null,
         p.lockId ?? null,
         p.latencyMs,
+        p.liveness ?? null,
       ],
     );
   }

@@ -30,6 +30,7 @@ interface EntryRow {
   mode: AccessLogEntry['mode'];
   /** bigint: pg gives it as text. */
   latency_ms: string | null;
+  liveness: AccessLogEntry['liveness'];
 }
 
 const entry = (r: EntryRow): AccessLogEntry => ({
@@ -46,6 +47,7 @@ const entry = (r: EntryRow): AccessLogEntry => ({
   channel: r.channel,
   mode: r.mode,
   latencyMs: r.latency_ms === null ? null : Number(r.latency_ms),
+  liveness: r.liveness ?? null,
 });
 
 type Filters = Omit<AccessLogQuery, 'format' | 'limit'>;
@@ -64,6 +66,7 @@ const CSV_COLUMNS = [
   'mode',
   'requestedAt',
   'latencyMs',
+  'liveness',
 ] as const;
 const CSV_BATCH = 500;
 const DAY_MS = 24 * 3600 * 1000;

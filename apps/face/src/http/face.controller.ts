@@ -27,6 +27,7 @@ import {
   ZodPipe,
 } from '@roomkey/common';
 import { FACE_CONFIG, FaceConfig } from '../config';
+import { Challenges } from '../services/challenges.service';
 import { Enrolment, MAX_ENROLMENT_IMAGES } from '../services/enrolment.service';
 import { Templates } from '../services/templates.service';
 import { EnrolmentLimit } from './enrolment-limit.guard';
@@ -41,8 +42,23 @@ export class FaceController {
   constructor(
     private readonly enrolment: Enrolment,
     private readonly templates: Templates,
+    private readonly challenges: Challenges,
     @Inject(FACE_CONFIG) private readonly config: FaceConfig,
   ) {}
+
+  @Post('face/challenges')
+  @HttpCode(201)
+  @Roles(...PEOPLE, 'device')
+  @Operation({
+    tag: 'face',
+    summary:
+      'An active liveness challenge: poses to take in turn after a frontal frame, answerable once within 30 s. Send the burst with `POST /v1/access-requests` (`challengeId`, the frames as `frames`, their times as `frameTimes`). Needed for a face sent from anything but a registered kiosk, and at doors that require active liveness.',
+    ok: { schema: 'FaceChallenge', description: 'The challenge' },
+    errors: { 401: TOKEN, 429: RATE_LIMITED },
+  })
+  challenge(@Caller() caller: Principal) {
+    return this.challenges.issue(caller.id);
+  }
 
   @Post('me/face/consent')
   @HttpCode(200)

@@ -4,6 +4,7 @@ import { FaceCheckTimings1770000000000 } from './1770000000000-face-check-timing
 import { RateCounters1772000000000 } from './1772000000000-rate-counters';
 import { FaceEnrolments1774000000000 } from './1774000000000-face-enrolments';
 import { DropQrResults1776000000000 } from './1776000000000-drop-qr-results';
+import { FaceChallenges1778000000000 } from './1778000000000-face-challenges';
 
 /** The face app's migrations, in order; run at boot. */
 export const MIGRATIONS: Array<new () => MigrationInterface> = [
@@ -12,4 +13,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   RateCounters1772000000000,
   FaceEnrolments1774000000000,
   DropQrResults1776000000000,
+  FaceChallenges1778000000000,
 ];

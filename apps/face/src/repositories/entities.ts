@@ -69,4 +69,22 @@ export class FaceCheckRow {
   @Column({ name: 'analysis_ms', type: 'real', nullable: true }) analysisMs!: number | null;
 }
 
-export const FACE_ENTITIES = [FaceTemplateRow, FaceEnrolmentRow, FaceConsentRow, FaceCheckRow];
+/** An active liveness challenge: its poses, for whom, until when, and the request that used it. */
+@Entity({ name: 'face_challenges' })
+export class FaceChallengeRow {
+  @PrimaryColumn({ type: 'uuid' }) id!: string;
+  @Column({ name: 'caller_id', type: 'uuid' }) callerId!: string;
+  @Column({ type: 'jsonb' }) poses!: string[];
+  @Column({ name: 'issued_at', type: 'timestamptz' }) issuedAt!: Date;
+  @Column({ name: 'expires_at', type: 'timestamptz' }) expiresAt!: Date;
+  @Column({ name: 'used_at', type: 'timestamptz', nullable: true }) usedAt!: Date | null;
+  @Column({ name: 'request_id', type: 'uuid', nullable: true }) requestId!: string | null;
+}
+
+export const FACE_ENTITIES = [
+  FaceTemplateRow,
+  FaceEnrolmentRow,
+  FaceConsentRow,
+  FaceCheckRow,
+  FaceChallengeRow,
+];

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { PeriodicJob } from '@roomkey/common';
 import { FACE_CONFIG, FaceConfig } from '../config';
+import { Challenges } from './challenges.service';
 import { FaceChecks } from './face-checks.service';
 import { Templates } from './templates.service';
 
@@ -14,6 +15,7 @@ export class Upkeep extends PeriodicJob {
     @Inject(FACE_CONFIG) private readonly config: FaceConfig,
     private readonly templates: Templates,
     private readonly checks: FaceChecks,
+    private readonly challenges: Challenges,
   ) {
     super();
   }
@@ -31,6 +33,7 @@ export class Upkeep extends PeriodicJob {
     const resealed = await this.templates.reseal();
     const expired = await this.templates.expirePending(this.config.FACE_ENROL_PENDING_DAYS, now);
     await this.checks.sweep(now);
+    await this.challenges.sweep(now);
     if (erased + resealed + expired > 0) {
       this.logger.log(
         `retention erased ${erased} templates; ${resealed} re-sealed under the newest key; ` +

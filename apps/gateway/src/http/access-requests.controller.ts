@@ -12,7 +12,12 @@ import {
 } from '@nestjs/common';
 import { z } from 'zod';
 import type { Request, Response } from 'express';
-import { AccessRequestView, CreateAccessRequestBody, Id } from '@roomkey/contracts';
+import {
+  AccessRequestView,
+  CreateAccessRequestBody,
+  Id,
+  MAX_BURST_FRAMES,
+} from '@roomkey/contracts';
 import {
   BAD_BODY,
   BAD_ID,
@@ -59,16 +64,20 @@ export class AccessRequestsController {
       'with the same fields plus the face photo as `face` (JPEG, PNG or WebP, up to 700 KB), ' +
       'which travels sealed to the face service and is never stored. The face service works on ' +
       'the photo shrunk to 640 px on its longer side: a photo sent at that size (the kiosk sends ' +
-      '640×360) is as good and costs less to upload and decode.',
+      '640×360) is as good and costs less to upload and decode. A face from anything but a ' +
+      'registered kiosk must answer an active liveness challenge (`POST /v1/face/challenges`): ' +
+      'send `challengeId`, a frontal frame then one frame per pose asked as `face` files (up to ' +
+      '4, 700 KB together) and their times as `frameTimes` (ADR 027).',
     body: 'CreateAccessRequestBody',
-    upload: { field: 'face', maxFiles: 1, optional: true },
+    upload: { field: 'face', maxFiles: MAX_BURST_FRAMES, optional: true },
     ok: { schema: 'AccessRequestAccepted', description: 'Accepted' },
     errors: {
-      400: BAD_BODY,
+      400: `${BAD_BODY}, BURST_INVALID (frames, challengeId and frameTimes do not go together) or TOO_MANY_IMAGES`,
       401: TOKEN,
       403: 'DOOR_NOT_IN_SCOPE (a kiosk asked for a door it does not serve)',
-      413: 'PAYLOAD_TOO_LARGE, IMAGE_TOO_LARGE (bytes) or PHOTO_TOO_LARGE (pixels by its header, over 12 MP by default)',
+      413: 'PAYLOAD_TOO_LARGE, IMAGE_TOO_LARGE (bytes), BURST_TOO_LARGE (the frames together) or PHOTO_TOO_LARGE (pixels by its header, over 12 MP by default)',
       415: 'UNSUPPORTED_MEDIA_TYPE (the body is neither JSON nor a form) or IMAGE_TYPE_UNSUPPORTED (the photo is not a readable JPEG, PNG or WebP)',
+      422: 'ACTIVE_LIVENESS_REQUIRED (a single photo from a device that is not a registered kiosk)',
       429: 'RATE_LIMITED (too many from this person, device or address), or TOO_MANY_PHOTOS (as many of your photos wait for a decision as you may have at once); see Retry-After',
     },
   })
@@ -88,11 +97,11 @@ export class AccessRequestsController {
     // The form: roomId, doorId?, qr as fields and the face photo as `face`.
     const upload = await readUpload(req, res, {
       field: 'face',
-      maxFiles: 1,
+      maxFiles: MAX_BURST_FRAMES,
       maxFileBytes: this.config.CAPTURE_MAX_BYTES,
-      maxFields: 3,
+      maxFields: 5,
     });
-    return this.requests.submit(pipe.transform(upload.fields), caller, upload.files[0]);
+    return this.requests.submit(pipe.transform(upload.fields), caller, upload.files);
   }
 
   @Get(':id')

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import {
   AccessRequestAccepted,
   accessRequestedV1,
@@ -16,6 +16,7 @@ import {
   reasonsFor,
 } from '@roomkey/common';
 import { AuditClient } from '../adapters/audit-client';
+import { GATEWAY_CONFIG, GatewayConfig } from '../config';
 import { RequestTracker } from '../domain/request-tracker';
 import { FaceCaptures } from './face-captures';
 
@@ -32,6 +33,7 @@ export class AccessRequestsService {
     private readonly tracker: RequestTracker,
     private readonly audit: AuditClient,
     private readonly captures: FaceCaptures,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {}
 
   /**
@@ -41,7 +43,7 @@ export class AccessRequestsService {
   async submit(
     body: CreateAccessRequestBody,
     caller: Principal,
-    face?: Buffer,
+    faces: Buffer[] = [],
   ): Promise<AccessRequestAccepted> {
     const kiosk = caller.kind === 'device';
     if (kiosk && (!body.doorId || !caller.doors.includes(body.doorId))) {
@@ -51,12 +53,22 @@ export class AccessRequestsService {
         403,
       );
     }
+    const burst = burstOf(body, faces);
+    if (!burst && faces.length > 0 && !kiosk && this.config.FACE_PHONE_LIVENESS === 'active') {
+      throw new DomainError(
+        'ACTIVE_LIVENESS_REQUIRED',
+        'a face from this device must answer a liveness challenge: POST /v1/face/challenges, then send its frames with challengeId and frameTimes',
+        422,
+      );
+    }
     const requestId = randomUUID();
     const at = new Date();
     const channel = kiosk ? 'kiosk' : 'mobile';
-    const capture = face
-      ? await this.captures.prepare(requestId, face, channel, caller.id)
-      : undefined;
+    const capture = burst
+      ? await this.captures.prepareBurst(requestId, burst, channel, caller.id)
+      : faces[0]
+        ? await this.captures.prepare(requestId, faces[0], channel, caller.id)
+        : undefined;
     const faceCaptureId = capture?.captureId;
     // The sealed face and the request go out together, in one produce request: the face app
     // joins the capture with the QR answer whichever arrives first. A request whose capture is
@@ -143,6 +155,28 @@ export class AccessRequestsService {
     throw notFound();
   }
 }
+
+/**
+ * The burst a request carries (a challenge id, its frames and their times), undefined for a
+ * single photo or none; a request that mixes the two up is a 400.
+ */
+function burstOf(
+  body: CreateAccessRequestBody,
+  faces: Buffer[],
+): { challengeId: string; frames: Buffer[]; times: number[] } | undefined {
+  const { challengeId, frameTimes } = body;
+  if (!challengeId) {
+    if (frameTimes !== undefined) throw badBurst('frameTimes goes with challengeId');
+    if (faces.length > 1) throw badBurst('send one photo, or a burst with challengeId');
+    return undefined;
+  }
+  if (faces.length === 0) throw badBurst('send the frames answering the challenge as `face`');
+  const times = (frameTimes ?? '').split(',').filter(Boolean).map(Number);
+  if (times.length !== faces.length) throw badBurst('frameTimes needs one time per frame');
+  return { challengeId, frames: faces, times };
+}
+
+const badBurst = (message: string) => new DomainError('BURST_INVALID', message, 400);
 
 const notFound = () =>
   new NotFoundError('ACCESS_REQUEST_NOT_FOUND', 'no access request with this id');

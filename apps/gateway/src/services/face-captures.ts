@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
-import { faceCapturedV1 } from '@roomkey/contracts';
+import { faceCapturedV1, faceCapturedV2 } from '@roomkey/contracts';
 import {
   CallerQuota,
   DomainError,
@@ -74,20 +74,8 @@ export class FaceCaptures implements OnApplicationShutdown {
     channel: 'mobile' | 'kiosk',
     callerId: string,
   ): Promise<{ captureId: string; event: Publishable }> {
-    const contentType = imageTypeOf(image);
-    const header = contentType && (await readPhotoHeader(image));
-    if (!contentType || !header) {
-      throw new DomainError('IMAGE_TYPE_UNSUPPORTED', 'send the face as a JPEG, PNG or WebP', 415);
-    }
-    if (header.width * header.height > this.config.FACE_MAX_PIXELS) {
-      throw photoTooLarge(this.config.FACE_MAX_PIXELS);
-    }
-    const unit = this.quota.take(callerId);
-    if (!unit) throw tooManyPhotos(this.quota.perCaller, PENDING_MS / 2000);
-    const timer = setTimeout(() => this.settled(requestId), PENDING_MS);
-    timer.unref();
-    this.pending.set(requestId, { unit, timer });
-    const captureId = randomUUID();
+    const contentType = await this.checked(image);
+    const captureId = this.counted(requestId, callerId);
     const sealed = this.keyring.seal(image, `face-capture:${requestId}`);
     return {
       captureId,
@@ -97,6 +85,73 @@ export class FaceCaptures implements OnApplicationShutdown {
         payload: { captureId, requestId, image: sealed, contentType, channel, callerId },
       }),
     };
+  }
+
+  /**
+   * As `prepare`, for a burst of frames answering an active liveness challenge: every frame is
+   * checked, the frames together weigh at most CAPTURE_MAX_BYTES (one Kafka message), each is
+   * sealed bound to the request and its place in the burst, and the burst counts as one photo.
+   */
+  async prepareBurst(
+    requestId: string,
+    burst: { challengeId: string; frames: Buffer[]; times: number[] },
+    channel: 'mobile' | 'kiosk',
+    callerId: string,
+  ): Promise<{ captureId: string; event: Publishable }> {
+    const { challengeId, frames, times } = burst;
+    const bytes = frames.reduce((n, f) => n + f.length, 0);
+    if (bytes > this.config.CAPTURE_MAX_BYTES) {
+      throw new DomainError(
+        'BURST_TOO_LARGE',
+        `the frames of a burst may weigh ${this.config.CAPTURE_MAX_BYTES} bytes together`,
+        413,
+      );
+    }
+    const types: ImageType[] = [];
+    for (const frame of frames) types.push(await this.checked(frame));
+    const captureId = this.counted(requestId, callerId);
+    return {
+      captureId,
+      event: publishable(faceCapturedV2, {
+        key: requestId,
+        correlationId: requestId,
+        payload: {
+          captureId,
+          requestId,
+          challengeId,
+          frames: frames.map((frame, i) => ({
+            image: this.keyring.seal(frame, `face-capture:${requestId}:${i}`),
+            contentType: types[i]!,
+            atMs: times[i]!,
+          })),
+          channel,
+          callerId,
+        },
+      }),
+    };
+  }
+
+  /** The image's type, once it is known to be a JPEG, PNG or WebP of an acceptable size. */
+  private async checked(image: Buffer): Promise<ImageType> {
+    const contentType = imageTypeOf(image);
+    const header = contentType && (await readPhotoHeader(image));
+    if (!contentType || !header) {
+      throw new DomainError('IMAGE_TYPE_UNSUPPORTED', 'send the face as a JPEG, PNG or WebP', 415);
+    }
+    if (header.width * header.height > this.config.FACE_MAX_PIXELS) {
+      throw photoTooLarge(this.config.FACE_MAX_PIXELS);
+    }
+    return contentType;
+  }
+
+  /** Counts the request's photo against its caller (429 past the quota); a new capture id. */
+  private counted(requestId: string, callerId: string): string {
+    const unit = this.quota.take(callerId);
+    if (!unit) throw tooManyPhotos(this.quota.perCaller, PENDING_MS / 2000);
+    const timer = setTimeout(() => this.settled(requestId), PENDING_MS);
+    timer.unref();
+    this.pending.set(requestId, { unit, timer });
+    return randomUUID();
   }
 
   /** The request is decided, or was never sent: its photo no longer counts against its caller. */

@@ -180,6 +180,7 @@ export function AccessLog() {
                     <th>Door</th>
                     <th>Person</th>
                     <th>Channel</th>
+                    <th>Liveness</th>
                     <th>Latency</th>
                   </tr>
                 </thead>
@@ -199,6 +200,7 @@ export function AccessLog() {
                       <td>{nameOf(places.data?.doors, e.doorId)}</td>
                       <td>{e.userId ?? '—'}</td>
                       <td>{e.channel ?? '—'}</td>
+                      <td>{e.liveness ?? '—'}</td>
                       <td>{e.latencyMs === null ? '—' : `${e.latencyMs} ms`}</td>
                     </tr>
                   ))}

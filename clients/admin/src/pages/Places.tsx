@@ -126,8 +126,15 @@ function PlacesBody({
                 await unwrap(api.PATCH('/v1/rooms/{id}', { ...params, body: { name: body.name } }));
               if (editing.kind === 'lock')
                 await unwrap(api.PATCH('/v1/locks/{id}', { ...params, body: { name: body.name } }));
-              if (editing.kind === 'door')
-                await unwrap(api.PATCH('/v1/doors/{id}', { ...params, body }));
+              if (editing.kind === 'door') {
+                const { liveness, ...rest } = body;
+                await unwrap(
+                  api.PATCH('/v1/doors/{id}', {
+                    ...params,
+                    body: { ...rest, requireActiveLiveness: liveness === 'active' },
+                  }),
+                );
+              }
               if (editing.kind === 'kiosk')
                 await unwrap(
                   api.PATCH('/v1/devices/{id}', { ...params, body: { name: body.name } }),
@@ -286,6 +293,7 @@ function PlacesBody({
               <th>Room</th>
               <th>Lock</th>
               <th>Kiosk</th>
+              <th>Liveness</th>
               {isAdmin && <th aria-label="Actions" />}
             </tr>
           </thead>
@@ -296,6 +304,7 @@ function PlacesBody({
                 <td>{nameOf(rooms, d.roomId)}</td>
                 <td>{nameOf(locks, d.lockId)}</td>
                 <td>{nameOf(devices, d.kioskId)}</td>
+                <td>{d.requireActiveLiveness ? 'active required' : 'passive'}</td>
                 {isAdmin && <td>{edit({ kind: 'door', row: d })}</td>}
               </tr>
             ))}
@@ -305,18 +314,24 @@ function PlacesBody({
       {isAdmin && (
         <CreateForm
           title="New door"
-          fields={{ name: 'Name', roomId: 'Room', lockId: 'Lock' }}
+          fields={{ name: 'Name', roomId: 'Room', lockId: 'Lock', liveness: 'Liveness' }}
           options={{
             roomId: rooms.map((r) => ({ value: r.id, label: r.name })),
             lockId: locks
               .filter((l) => !doors.some((d) => d.lockId === l.id))
               .map((l) => ({ value: l.id, label: l.name })),
+            liveness: LIVENESS_CHOICES,
           }}
           onSubmit={(v) =>
             action.run(() =>
               unwrap(
                 api.POST('/v1/doors', {
-                  body: { name: v.name, roomId: v.roomId, lockId: v.lockId },
+                  body: {
+                    name: v.name,
+                    roomId: v.roomId,
+                    lockId: v.lockId,
+                    requireActiveLiveness: v.liveness === 'active',
+                  },
                 }),
               ),
             )
@@ -389,6 +404,7 @@ function PlacesBody({
                     secret: kiosk.secret,
                     doorId: door.id,
                     roomId: door.roomId,
+                    activeLiveness: door.requireActiveLiveness,
                   }),
                 )
                   .replace(/\+/g, '-')
@@ -477,6 +493,15 @@ export function CreateForm({
   );
 }
 
+/**
+ * A door's liveness: a kiosk's face passes on passive liveness, or must answer an active
+ * challenge there too (faces from phones always must).
+ */
+const LIVENESS_CHOICES = [
+  { value: 'passive', label: 'Passive at the kiosk' },
+  { value: 'active', label: 'Active required' },
+];
+
 type Editing =
   | { kind: 'site'; row: Schemas['SiteView'] }
   | { kind: 'room'; row: Schemas['RoomView'] }
@@ -509,6 +534,9 @@ function EditForm({
     fields.lockId = 'Lock';
     initial.lockId = editing.row.lockId;
     options.lockId = freeLocks.map((l) => ({ value: l.id, label: l.name }));
+    fields.liveness = 'Liveness';
+    initial.liveness = editing.row.requireActiveLiveness ? 'active' : 'passive';
+    options.liveness = LIVENESS_CHOICES;
   }
   return (
     <CreateForm

@@ -175,7 +175,7 @@ export function registerDemo(program: Command, run: Run): void {
   demo
     .command('open')
     .description(
-      "open the demo door as the member: the kiosk's current code and a photo of the face, then the decision (exit 0 granted, 1 denied)",
+      "open the demo door as the member at the kiosk: their pass and a photo of the face, as the kiosk's camera would send it, then the decision (exit 0 granted, 1 denied)",
     )
     .requiredOption('--photo <file>', 'a photo of the face (JPEG, PNG or WebP, up to 700 KB)')
     .action(run((ctx, opts: { photo: string }) => demoOpen(ctx, opts)));

@@ -26,12 +26,20 @@ export function mayReadAccessRequest(caller: Principal, owner: AccessRequestOwne
   );
 }
 
+/** A door requires active liveness and the face passed passive liveness only. */
+const ACTIVE_REQUIRED = 'face-liveness-not-active';
+
 /**
  * Reasons as a requester (not staff) is told them: every face reason (no match, spoof, low
- * quality, no face…) becomes `face-not-verified`, once.
+ * quality, no face…) becomes `face-not-verified`, once; that the door requires active liveness
+ * is told as it is, so the client can answer a challenge next time.
  */
+
 export function reasonsFor(caller: Principal | 'requester', reasons: string[]): string[] {
   if (caller !== 'requester' && isStaff(caller)) return reasons;
-  const told = reasons.map((r) => (r.startsWith('face-') ? FACE_NOT_VERIFIED : r));
+  // The door's demand for active liveness is its policy, not a detail of the face.
+  const told = reasons.map((r) =>
+    r.startsWith('face-') && r !== ACTIVE_REQUIRED ? FACE_NOT_VERIFIED : r,
+  );
   return [...new Set(told)];
 }

@@ -103,4 +103,10 @@ describe('who reads an access request', () => {
     expect(reasonsFor('requester', ['face-no-match'])).toEqual(['face-not-verified']);
     expect(reasonsFor(user('s', ['security']), reasons)).toEqual(reasons);
   });
+
+  it('tells a requester that the door requires active liveness, so it can answer a challenge', () => {
+    expect(reasonsFor('requester', ['face-liveness-not-active'])).toEqual([
+      'face-liveness-not-active',
+    ]);
+  });
 });

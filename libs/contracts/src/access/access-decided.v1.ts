@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { envelope, Id, RETENTION, SCALING_PARTITIONS, topic } from '../envelope';
+import { FaceLiveness } from '../face/face-checked.v1';
 
 export const ACCESS_DECIDED_V1 = 'access.decided.v1';
 
@@ -12,6 +13,8 @@ export const AccessDecidedV1Payload = z.object({
   roomId: Id.optional(),
   doorId: Id.optional(),
   lockId: Id.optional(),
+  /** Which liveness judged the face the decision used, when one was judged. */
+  liveness: FaceLiveness.optional(),
   /** Milliseconds from the gateway accepting the request to the decision. */
   latencyMs: z.number().int().nonnegative(),
 });

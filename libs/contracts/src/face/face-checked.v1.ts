@@ -22,10 +22,23 @@ export const FaceQualityReason = z.enum([
 ]);
 
 /**
- * Which liveness judged the face: the passive models on a colour capture, or the passive
- * models' greyscale rule on a greyscale or IR one (kiosks only, docs/face.md).
+ * Which liveness judged the face: the passive models on a colour capture, the passive models'
+ * greyscale rule on a greyscale or IR one (kiosks only, docs/face.md), or an active challenge
+ * answered by a burst of frames, each of them also judged by the passive models (ADR 027).
  */
-export const FaceLiveness = z.enum(['passive', 'passive-greyscale']);
+export const FaceLiveness = z.enum(['passive', 'passive-greyscale', 'active']);
+
+/** Why a burst did not answer its active liveness challenge (outcome `spoof`). */
+export const FaceChallengeFailure = z.enum([
+  'challenge-unknown',
+  'challenge-expired',
+  'challenge-used',
+  'frame-count',
+  'frame-unusable',
+  'wrong-pose',
+  'faces-differ',
+  'bad-timing',
+]);
 
 export const FaceCheckedV1Payload = z.object({
   requestId: Id,
@@ -40,6 +53,8 @@ export const FaceCheckedV1Payload = z.object({
   threshold: z.number().min(-1).max(1).optional(),
   /** Which liveness judged the face, when it was judged (a match, a no-match or a spoof). */
   liveness: FaceLiveness.optional(),
+  /** For an active check refused as `spoof`: what in the burst did not answer the challenge. */
+  challenge: FaceChallengeFailure.optional(),
   /** Model identifiers, so a decision can be traced to the model that made it. */
   model: z.string().max(128).optional(),
 });

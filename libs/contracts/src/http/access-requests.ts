@@ -10,6 +10,19 @@ export const CreateAccessRequestBody = z.strictObject({
   doorId: Id.optional(),
   /** The QR payload the member's app scanned at the door. */
   qr: QrPayload,
+  /**
+   * With a burst of face frames (the `face` field, one file per frame): the active liveness
+   * challenge they answer (`POST /v1/face/challenges`).
+   */
+  challengeId: Id.optional(),
+  /**
+   * With a burst: each frame's time in milliseconds since the first, comma-separated
+   * (`0,700,1450`), by the client's clock.
+   */
+  frameTimes: z
+    .string()
+    .regex(/^0(,\d{1,5}){0,3}$/, 'milliseconds since the first frame, comma-separated')
+    .optional(),
 });
 export type CreateAccessRequestBody = z.infer<typeof CreateAccessRequestBody>;
 

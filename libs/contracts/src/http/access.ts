@@ -87,6 +87,11 @@ export const CreateDoorBody = z.strictObject({
   lockId: Id,
   /** The kiosk (a registered device) that serves this door, if any. */
   kioskId: Id.optional(),
+  /**
+   * Whether a face must pass active liveness (a challenge answered by a burst of frames) at
+   * this door, even from its kiosk; default false (ADR 027).
+   */
+  requireActiveLiveness: z.boolean().optional(),
 });
 export type CreateDoorBody = z.infer<typeof CreateDoorBody>;
 /** `PATCH /v1/doors/{id}`: a new name, another lock (one door per lock), a kiosk or none. */
@@ -95,6 +100,7 @@ export const UpdateDoorBody = someField(
     name: Name.optional(),
     lockId: Id.optional(),
     kioskId: Id.nullable().optional(),
+    requireActiveLiveness: z.boolean().optional(),
   }),
 );
 export type UpdateDoorBody = z.infer<typeof UpdateDoorBody>;
@@ -104,6 +110,8 @@ export const DoorView = z.object({
   name: z.string(),
   lockId: Id,
   kioskId: Id.nullable(),
+  /** Whether a face must pass active liveness at this door, even from its kiosk. */
+  requireActiveLiveness: z.boolean(),
   createdAt: Instant,
 });
 export type DoorView = z.infer<typeof DoorView>;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Id, Instant } from '../envelope';
+import { FaceLiveness } from '../face/face-checked.v1';
 import { pageQuery } from './auth';
 
 /** An alert as security staff see it (`GET /v1/alerts`). */
@@ -41,6 +42,8 @@ export const AccessLogEntry = z.object({
   mode: z.enum(['room-code', 'pass']).nullable(),
   /** From the gateway accepting the request to the decision. */
   latencyMs: z.number().int().nullable(),
+  /** Which liveness judged the face the decision used: passive, passive-greyscale or active. */
+  liveness: FaceLiveness.nullable(),
 });
 export type AccessLogEntry = z.infer<typeof AccessLogEntry>;
 

@@ -38,3 +38,29 @@ export const FaceImageProblem = z.object({
   image: z.number().int(),
   reason: z.string(),
 });
+
+/**
+ * `POST /v1/face/challenges`: an active liveness challenge. Answer it with a burst on
+ * `POST /v1/access-requests`: `challengeId`, then a frontal frame and one per pose in `frames`,
+ * with each frame's time in `frameTimes` (ADR 027).
+ */
+export const FaceChallenge = z.object({
+  /** The one-time nonce; it answers one access request at most. */
+  challengeId: z.uuid(),
+  /**
+   * The poses to take in turn after a frontal frame: `left` and `right` are the person's own
+   * (turn the head), `up` and `down` a nod.
+   */
+  poses: z
+    .array(z.enum(['left', 'right', 'up', 'down']))
+    .min(2)
+    .max(3),
+  /** How many frames the burst holds: the frontal one and one per pose. */
+  frames: z.number().int(),
+  /** The least and most milliseconds between two frames. */
+  minGapMs: z.number().int(),
+  maxGapMs: z.number().int(),
+  /** Past this the challenge is refused (at most 30 s after its issue). */
+  expiresAt: Instant,
+});
+export type FaceChallenge = z.infer<typeof FaceChallenge>;

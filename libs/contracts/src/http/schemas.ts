@@ -34,7 +34,7 @@ import {
   VisitorPassView,
   VisitorPassWithCode,
 } from './qr';
-import { FaceConsentBody, FaceStatus } from './face';
+import { FaceChallenge, FaceConsentBody, FaceStatus } from './face';
 import {
   CreateDoorBody,
   CreateLockBody,
@@ -93,6 +93,7 @@ export const API_SCHEMAS = {
   DoorSecretRotated,
   FaceConsentBody,
   FaceStatus,
+  FaceChallenge,
   CreateSiteBody,
   UpdateSiteBody,
   RenameBody,
