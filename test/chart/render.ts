@@ -7,10 +7,14 @@ export const CHART = path.resolve(__dirname, '../../deploy/helm/roomkey');
 /** The Kubernetes version the chart is rendered for: the one whose schemas it is checked against. */
 export const KUBE_VERSION = ['--kube-version', '1.37.0'];
 
-/** The values files the chart is checked with: none (its defaults), and the production one. */
+/**
+ * The values the chart is checked with: none (its defaults), the production file, and a cluster
+ * that runs Kafka, PostgreSQL and MQTT itself.
+ */
 export const VALUES: Record<string, string[]> = {
   default: [],
   production: ['-f', path.join(CHART, 'values-production.yaml')],
+  'external servers': ['-f', path.join(__dirname, 'values-external.yaml')],
 };
 
 export interface Manifest {
