@@ -205,11 +205,12 @@ export interface ChartTools {
 
 /** Everything the chart's checks need, made first where missing. */
 export async function ensureChartTools(log: Log = say): Promise<ChartTools> {
-  const [helm, kubeconform, kubeScore] = [
-    await ensureGoTool('helm', log),
-    await ensureGoTool('kubeconform', log),
-    await ensureGoTool('kube-score', log),
-  ];
+  // Side by side: their module downloads overlap.
+  const [helm, kubeconform, kubeScore] = await Promise.all([
+    ensureGoTool('helm', log),
+    ensureGoTool('kubeconform', log),
+    ensureGoTool('kube-score', log),
+  ]);
   const core = await ensureCoreSchemas(log);
   const crds = await ensureCrdSchemas(log);
   return {
