@@ -43,12 +43,13 @@ const goEnv = (src: string) => ({
 });
 
 /**
- * kube-apiserver and kubectl: k8s.io/kubernetes replaces its staging modules with local paths,
- * so `go install` refuses it; a wrapper module that points each at its published version works.
+ * Commands of k8s.io/kubernetes, which replaces its staging modules with local paths, so that
+ * `go install` refuses it: a wrapper module that points each at its published version builds
+ * them into `<cache>/<folder>-v<version>`.
  */
-export async function ensureKubernetes(log: Log): Promise<{ apiserver: string; kubectl: string }> {
-  const dir = path.join(cache(), `kubernetes-v${KUBERNETES}`);
-  await goBuild(dir, `kube-apiserver and kubectl ${KUBERNETES}`, log, async (work) => {
+async function kubernetesCommands(folder: string, cmds: string[], log: Log): Promise<string> {
+  const dir = path.join(cache(), `${folder}-v${KUBERNETES}`);
+  await goBuild(dir, `${cmds.join(' and ')} ${KUBERNETES}`, log, async (work) => {
     const src = path.join(work, 'src');
     const env = goEnv(src);
     await run('go', ['mod', 'download', '-json', `k8s.io/kubernetes@v${KUBERNETES}`], {
@@ -87,34 +88,43 @@ export async function ensureKubernetes(log: Log): Promise<{ apiserver: string; k
         '',
       ].join('\n'),
     );
-    await run(
-      'go',
-      [
-        'get',
-        '-tool',
-        `k8s.io/kubernetes/cmd/kubectl@v${KUBERNETES}`,
-        `k8s.io/kubernetes/cmd/kube-apiserver@v${KUBERNETES}`,
-      ],
-      { cwd: src, env },
-    );
+    const packages = cmds.map((c) => `k8s.io/kubernetes/cmd/${c}@v${KUBERNETES}`);
+    await run('go', ['get', '-tool', ...packages], { cwd: src, env });
     const ldflags = `-s -w -X k8s.io/component-base/version.gitVersion=v${KUBERNETES} -X k8s.io/client-go/pkg/version.gitVersion=v${KUBERNETES}`;
-    for (const cmd of ['kube-apiserver', 'kubectl']) {
+    for (const cmd of cmds) {
+      const out = path.join(work, cmd);
       await run(
         'go',
-        [
-          'build',
-          '-trimpath',
-          '-ldflags',
-          ldflags,
-          '-o',
-          path.join(work, cmd),
-          `k8s.io/kubernetes/cmd/${cmd}`,
-        ],
-        { cwd: src, env },
+        ['build', '-trimpath', '-ldflags', ldflags, '-o', out, `k8s.io/kubernetes/cmd/${cmd}`],
+        {
+          cwd: src,
+          env,
+        },
       );
     }
   });
+  return dir;
+}
+
+/** kube-apiserver and kubectl. */
+export async function ensureKubernetes(log: Log): Promise<{ apiserver: string; kubectl: string }> {
+  const dir = await kubernetesCommands('kubernetes', ['kube-apiserver', 'kubectl'], log);
   return { apiserver: path.join(dir, 'kube-apiserver'), kubectl: path.join(dir, 'kubectl') };
+}
+
+/** kube-controller-manager and kube-scheduler, for a kwok cluster whose Deployments scale. */
+export async function ensureKubeControllers(
+  log: Log,
+): Promise<{ controllerManager: string; scheduler: string }> {
+  const dir = await kubernetesCommands(
+    'kubernetes-control',
+    ['kube-controller-manager', 'kube-scheduler'],
+    log,
+  );
+  return {
+    controllerManager: path.join(dir, 'kube-controller-manager'),
+    scheduler: path.join(dir, 'kube-scheduler'),
+  };
 }
 
 export async function ensureEtcd(log: Log): Promise<string> {

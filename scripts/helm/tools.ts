@@ -20,9 +20,14 @@ import { run, step } from '../stack/proc';
  * A second call costs a few file checks.
  */
 export const GO_TOOLS = {
-  helm: { module: 'helm.sh/helm/v3/cmd/helm', version: 'v3.21.4' },
-  kubeconform: { module: 'github.com/yannh/kubeconform/cmd/kubeconform', version: 'v0.8.0' },
-  'kube-score': { module: 'github.com/zegl/kube-score/cmd/kube-score', version: 'v1.20.0' },
+  helm: { modules: ['helm.sh/helm/v3/cmd/helm'], version: 'v3.21.4' },
+  kubeconform: { modules: ['github.com/yannh/kubeconform/cmd/kubeconform'], version: 'v0.8.0' },
+  'kube-score': { modules: ['github.com/zegl/kube-score/cmd/kube-score'], version: 'v1.20.0' },
+  // Fake nodes for a cluster whose Deployments scale without running anything; kwokctl makes it.
+  kwok: {
+    modules: ['sigs.k8s.io/kwok/cmd/kwok', 'sigs.k8s.io/kwok/cmd/kwokctl'],
+    version: 'v0.8.0',
+  },
 } as const;
 export type GoTool = keyof typeof GO_TOOLS;
 
@@ -53,15 +58,19 @@ async function made(dir: string, fill: (work: string) => Promise<void>): Promise
   return dir;
 }
 
-/** A Go tool's binary, built from the module proxy first when missing. */
+/** A Go tool's binary (its first), built from the module proxy first when missing. */
 export async function ensureGoTool(name: GoTool, log: Log = say): Promise<string> {
-  const { module, version } = GO_TOOLS[name];
+  const { modules, version } = GO_TOOLS[name];
   const dir = path.join(cache(), `${name}-${version}`);
   await made(dir, (work) =>
     step(log, `building ${name} ${version} from the Go module proxy into ${dir}`, async () => {
-      await run('go', ['install', '-trimpath', '-ldflags=-s -w', `${module}@${version}`], {
-        env: { ...process.env, GOBIN: work, GOTOOLCHAIN: 'local', CGO_ENABLED: '0' },
-      });
+      await run(
+        'go',
+        ['install', '-trimpath', '-ldflags=-s -w', ...modules.map((m) => `${m}@${version}`)],
+        {
+          env: { ...process.env, GOBIN: work, GOTOOLCHAIN: 'local', CGO_ENABLED: '0' },
+        },
+      );
     }),
   );
   return path.join(dir, name);
