@@ -120,7 +120,7 @@ export const FaceConfigSchema = z.object({
   FACE_QR_WAIT_MS: int(100, 60_000, 4000),
   /** How often the retention and re-seal jobs run. */
   FACE_UPKEEP_INTERVAL_S: int(10, 86400, 3600),
-  /** How long an active liveness challenge may be answered (ADR 027; at most 30 s). */
+  /** How long an active liveness challenge may be answered (ADR 028; at most 30 s). */
   FACE_CHALLENGE_TTL_S: int(5, 30, CHALLENGE.ttlMs / 1000),
   /** Degrees a turn must move the yaw from the frontal frame. */
   FACE_CHALLENGE_MIN_YAW: z.coerce.number().min(1).max(60).default(CHALLENGE.minYaw),

@@ -27,7 +27,7 @@ import { estimatePose } from '../src/domain/pose';
 import { FACE_PIPELINE } from '../src/services/tokens';
 
 /**
- * Active liveness (ADR 027) through the gateway, Kafka and PostgreSQL: a challenge, a burst of
+ * Active liveness (ADR 028) through the gateway, Kafka and PostgreSQL: a challenge, a burst of
  * frames answering it, the face app's answer. The frames are shared photos of one man: facing
  * the camera (obama_1), his head turned to his right (obama_2), and that photo mirrored, turned
  * to his left. So the challenges here draw from `left` and `right` only (FACE_CHALLENGE_POSES);

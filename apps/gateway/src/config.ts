@@ -34,7 +34,7 @@ export const GatewayConfigSchema = z.object({
   CAPTURE_MAX_BYTES: z.coerce.number().int().min(1024).max(750_000).default(700_000),
   /**
    * What a face from anything but a registered kiosk must answer: `active`, a challenge (a
-   * single photo is refused, ADR 027), or `passive` (a single photo does; it lets any photo of
+   * single photo is refused, ADR 028), or `passive` (a single photo does; it lets any photo of
    * the member through, docs/face.md).
    */
   FACE_PHONE_LIVENESS: z.enum(['active', 'passive']).default('active'),

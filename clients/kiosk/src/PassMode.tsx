@@ -112,7 +112,7 @@ export function PassMode({
         const fields = { roomId: setup.roomId, doorId: setup.doorId, qr: code };
         let form: FormData;
         if (activeLiveness()) {
-          // Active liveness (ADR 027): a frontal frame, then one per pose the face app asks for.
+          // Active liveness (ADR 028): a frontal frame, then one per pose the face app asks for.
           const challenge = await unwrap(session.api.POST('/v1/face/challenges'));
           const frames: { blob: Blob; at: number }[] = [];
           for (const prompt of promptsOf(challenge)) {

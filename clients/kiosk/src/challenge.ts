@@ -19,7 +19,7 @@ export const promptsOf = (challenge: Pick<Schemas['FaceChallenge'], 'poses'>): s
 
 /**
  * The form of an access request answering a challenge: the frames as `face` files in order and
- * their times since the first (ADR 027).
+ * their times since the first (ADR 028).
  */
 export function burstForm(
   fields: { roomId: string; doorId: string; qr: string; challengeId: string },

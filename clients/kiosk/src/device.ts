@@ -15,7 +15,7 @@ export interface KioskSetup {
   secret: string;
   doorId: string;
   roomId: string;
-  /** The door requires active liveness: faces answer a head-turn challenge (ADR 027). */
+  /** The door requires active liveness: faces answer a head-turn challenge (ADR 028). */
   activeLiveness?: boolean;
 }
 

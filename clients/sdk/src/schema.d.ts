@@ -15,7 +15,7 @@ export interface paths {
         put?: never;
         /**
          * Ask to open a door
-         * @description Needs an access token. Accepts the request and starts the access flow. The answer comes at once with a request id; poll `GET /v1/access-requests/{id}` for the decision. Send JSON, or multipart/form-data with the same fields plus the face photo as `face` (JPEG, PNG or WebP, up to 700 KB), which travels sealed to the face service and is never stored. The face service works on the photo shrunk to 640 px on its longer side: a photo sent at that size (the kiosk sends 640×360) is as good and costs less to upload and decode. A face from anything but a registered kiosk must answer an active liveness challenge (`POST /v1/face/challenges`): send `challengeId`, a frontal frame then one frame per pose asked as `face` files (up to 4, 700 KB together) and their times as `frameTimes` (ADR 027).
+         * @description Needs an access token. Accepts the request and starts the access flow. The answer comes at once with a request id; poll `GET /v1/access-requests/{id}` for the decision. Send JSON, or multipart/form-data with the same fields plus the face photo as `face` (JPEG, PNG or WebP, up to 700 KB), which travels sealed to the face service and is never stored. The face service works on the photo shrunk to 640 px on its longer side: a photo sent at that size (the kiosk sends 640×360) is as good and costs less to upload and decode. A face from anything but a registered kiosk must answer an active liveness challenge (`POST /v1/face/challenges`): send `challengeId`, a frontal frame then one frame per pose asked as `face` files (up to 4, 700 KB together) and their times as `frameTimes` (ADR 028).
          */
         post: {
             parameters: {

@@ -22,6 +22,7 @@ export * from './bootstrap';
 export * from './tracing/trace-http';
 export * from './db/postgres';
 export * from './db/mongo';
+export * from './db/migrate';
 export * from './health/readiness';
 export * from './auth';
 export * from './crypto/keyring';

@@ -1,6 +1,6 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
-/** A door may require active liveness of every face, its kiosk's included (ADR 027). */
+/** A door may require active liveness of every face, its kiosk's included (ADR 028). */
 export class DoorActiveLiveness1777000000000 implements MigrationInterface {
   name = 'DoorActiveLiveness1777000000000';
 

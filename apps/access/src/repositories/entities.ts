@@ -48,7 +48,7 @@ export class DoorRow {
   @Column({ type: 'text' }) name!: string;
   @Column({ name: 'lock_id', type: 'uuid' }) lockId!: string;
   @Column({ name: 'kiosk_id', type: 'uuid', nullable: true }) kioskId!: string | null;
-  /** Faces at this door must pass active liveness, even from its kiosk (ADR 027). */
+  /** Faces at this door must pass active liveness, even from its kiosk (ADR 028). */
   @Column({ name: 'require_active_liveness', type: 'boolean', default: false })
   requireActiveLiveness!: boolean;
   @Column({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;

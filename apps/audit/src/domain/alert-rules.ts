@@ -16,7 +16,7 @@ type Payload = Record<string, unknown>;
 
 /**
  * Active liveness failures a person in front of the camera causes by following the prompts
- * badly or slowly (ADR 027): not worth an alert. A replayed burst, another caller's challenge,
+ * badly or slowly (ADR 028): not worth an alert. A replayed burst, another caller's challenge,
  * two people or impossible timing are.
  */
 const HONEST_CHALLENGE_FAILURES = new Set(['wrong-pose', 'challenge-expired']);

@@ -21,7 +21,7 @@ export type ChallengeFailure =
   | 'faces-differ'
   | 'bad-timing';
 
-/** What the checker holds the burst to (docs/face.md, ADR 027). */
+/** What the checker holds the burst to (docs/face.md, ADR 028). */
 export interface ChallengePolicy {
   /** How long a challenge may be answered, from its issue. */
   ttlMs: number;

@@ -12,7 +12,7 @@ import { FaceChallengeRow } from '../repositories/entities';
 export type Taken = { poses: Pose[]; issuedAt: Date } | { failure: ChallengeFailure };
 
 /**
- * Active liveness challenges (ADR 027), kept in PostgreSQL so that every face instance agrees
+ * Active liveness challenges (ADR 028), kept in PostgreSQL so that every face instance agrees
  * on each: issued to one caller, answerable until it expires, and used by one request at most.
  */
 @Injectable()

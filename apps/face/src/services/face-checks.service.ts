@@ -256,7 +256,7 @@ export class FaceChecks implements OnApplicationShutdown {
   }
 
   /**
-   * A burst answering a challenge (ADR 027): the challenge is used up first (single use, in the
+   * A burst answering a challenge (ADR 028): the challenge is used up first (single use, in the
    * database), then every frame must pass the pipeline, passive liveness included, and the
    * frames must answer the poses asked for, show one person and keep to the timing. The frontal
    * frame is the one compared with the template.

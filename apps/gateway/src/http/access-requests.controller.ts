@@ -67,7 +67,7 @@ export class AccessRequestsController {
       '640×360) is as good and costs less to upload and decode. A face from anything but a ' +
       'registered kiosk must answer an active liveness challenge (`POST /v1/face/challenges`): ' +
       'send `challengeId`, a frontal frame then one frame per pose asked as `face` files (up to ' +
-      '4, 700 KB together) and their times as `frameTimes` (ADR 027).',
+      '4, 700 KB together) and their times as `frameTimes` (ADR 028).',
     body: 'CreateAccessRequestBody',
     upload: { field: 'face', maxFiles: MAX_BURST_FRAMES, optional: true },
     ok: { schema: 'AccessRequestAccepted', description: 'Accepted' },

@@ -184,7 +184,7 @@ export interface DoorAttempt {
  * The member at the demo door: they show their pass to the kiosk, whose camera takes a photo of
  * their face (here: the photo given); waits for the decision. It goes through the kiosk, a
  * device the system registered, where a single photo judged by passive liveness is allowed: from
- * the member's phone the face would have to answer an active liveness challenge (ADR 027),
+ * the member's phone the face would have to answer an active liveness challenge (ADR 028),
  * which a photo file cannot.
  */
 export async function openDoor(

@@ -13,16 +13,16 @@ const MIGRATION_LOCK = 7_403_221;
 /**
  * Runs the pending migrations while holding a session-level advisory lock, so instances that
  * start together on a new database take turns: the first creates the schema, the others find
- * it done. Without the lock they race to create TypeORM's own `migrations` table and all but
+ * it done; returns the names of those it ran. Without the lock they race to create TypeORM's own `migrations` table and all but
  * one fail.
  */
-export async function migrate(dataSource: DataSource): Promise<void> {
+export async function migrate(dataSource: DataSource): Promise<string[]> {
   const runner = dataSource.createQueryRunner();
   await runner.connect();
   try {
     await runner.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
     try {
-      await dataSource.runMigrations({ transaction: 'each' });
+      return (await dataSource.runMigrations({ transaction: 'each' })).map((m) => m.name);
     } finally {
       await runner.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK]);
     }

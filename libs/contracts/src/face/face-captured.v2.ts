@@ -4,7 +4,7 @@ import { SealedBytes } from './face-captured.v1';
 
 export const FACE_CAPTURED_V2 = 'face.captured.v2';
 
-/** The most frames a burst may hold: a frontal one and up to three poses (ADR 027). */
+/** The most frames a burst may hold: a frontal one and up to three poses (ADR 028). */
 export const MAX_BURST_FRAMES = 4;
 
 /** One frame of a burst, sealed like a v1 capture but bound to its place in the burst too. */

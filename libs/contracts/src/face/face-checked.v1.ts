@@ -24,7 +24,7 @@ export const FaceQualityReason = z.enum([
 /**
  * Which liveness judged the face: the passive models on a colour capture, the passive models'
  * greyscale rule on a greyscale or IR one (kiosks only, docs/face.md), or an active challenge
- * answered by a burst of frames, each of them also judged by the passive models (ADR 027).
+ * answered by a burst of frames, each of them also judged by the passive models (ADR 028).
  */
 export const FaceLiveness = z.enum(['passive', 'passive-greyscale', 'active']);
 

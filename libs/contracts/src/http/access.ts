@@ -89,7 +89,7 @@ export const CreateDoorBody = z.strictObject({
   kioskId: Id.optional(),
   /**
    * Whether a face must pass active liveness (a challenge answered by a burst of frames) at
-   * this door, even from its kiosk; default false (ADR 027).
+   * this door, even from its kiosk; default false (ADR 028).
    */
   requireActiveLiveness: z.boolean().optional(),
 });

@@ -42,7 +42,7 @@ export const FaceImageProblem = z.object({
 /**
  * `POST /v1/face/challenges`: an active liveness challenge. Answer it with a burst on
  * `POST /v1/access-requests`: `challengeId`, then a frontal frame and one per pose in `frames`,
- * with each frame's time in `frameTimes` (ADR 027).
+ * with each frame's time in `frameTimes` (ADR 028).
  */
 export const FaceChallenge = z.object({
   /** The one-time nonce; it answers one access request at most. */
