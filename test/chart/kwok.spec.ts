@@ -54,7 +54,9 @@ beforeAll(async () => {
     '120s',
   ]);
   expect(created.status).toBe(0);
-  kubectl = (...args: string[]) => tool(k8s.kubectl, ['--kubeconfig', kubeconfig, ...args]);
+  const cache = path.join(work, 'kubectl-cache');
+  kubectl = (...args: string[]) =>
+    tool(k8s.kubectl, ['--kubeconfig', kubeconfig, '--cache-dir', cache, ...args]);
   // Three nodes with room for the pods' requests (kwok's have no ephemeral storage of their own).
   const nodes = tool(kwokctl, [
     'scale',
@@ -73,7 +75,17 @@ beforeAll(async () => {
   );
   const applied = tool(
     k8s.kubectl,
-    ['--kubeconfig', kubeconfig, 'apply', '-n', 'roomkey', '-f', '-'],
+    [
+      '--kubeconfig',
+      kubeconfig,
+      '--cache-dir',
+      path.join(work, 'kubectl-cache'),
+      'apply',
+      '-n',
+      'roomkey',
+      '-f',
+      '-',
+    ],
     objects.map((o) => stringify(o)).join('---\n'),
   );
   expect(applied.stderr).toBe('');
