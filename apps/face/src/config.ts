@@ -11,6 +11,7 @@ import {
   rateEnv,
   tokenEnv,
 } from '@roomkey/common';
+import { MAX_BURST_FRAMES, MAX_BURST_SPAN_MS } from '@roomkey/contracts';
 import { DEFAULT_CHALLENGE_POLICY as CHALLENGE } from './domain/challenge';
 import { DEFAULT_DETECTION_SIZE } from './domain/detection';
 import type { CaptureMode } from './domain/gates';
@@ -141,7 +142,11 @@ export const FaceConfigSchema = z.object({
   FACE_CHALLENGE_SAME_PERSON: fraction(CHALLENGE.samePerson),
   /** Least and most milliseconds between two frames of a burst, by the client's clock. */
   FACE_CHALLENGE_MIN_GAP_MS: int(0, 10_000, CHALLENGE.minGapMs),
-  FACE_CHALLENGE_MAX_GAP_MS: int(100, 30_000, CHALLENGE.maxGapMs),
+  FACE_CHALLENGE_MAX_GAP_MS: int(
+    100,
+    MAX_BURST_SPAN_MS / (MAX_BURST_FRAMES - 1),
+    CHALLENGE.maxGapMs,
+  ),
   /** Challenges per caller, `<count>/<seconds>`: each is a row. */
   RATE_CHALLENGES_PER_CALLER: rateEnv('challenge:caller', '30/60'),
   /** Enrolments per person, `<count>/<seconds>`; over it, 429 RATE_LIMITED with Retry-After. */

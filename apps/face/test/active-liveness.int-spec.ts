@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import sharp from 'sharp';
 import {
   ACCESS_DECIDED_V1,
   AccessDecidedV1,
@@ -147,6 +148,18 @@ async function atTheDoor(
   return { status: res.status, body, answer: event!.payload };
 }
 
+const SHEAR = 0.3;
+
+/**
+ * The frontal frame sheared sideways (x += k·y), the way one photo could be warped to move the
+ * nose off the eyes' axis and fake a head turned to each side.
+ */
+const sheared = (pose: string) =>
+  sharp(frames.front)
+    .affine([1, pose === 'left' ? SHEAR : -SHEAR, 0, 1], { background: '#808080' })
+    .jpeg({ quality: 90 })
+    .toBuffer();
+
 /** Waits until frames `GAP_MS` apart could have been taken since the challenge came. */
 const afterFrames = (c: FaceChallenge) =>
   new Promise((r) => setTimeout(r, c.frames * GAP_MS + 100));
@@ -212,6 +225,17 @@ describe('active liveness', () => {
     expect(turned.answer).toMatchObject({ outcome: 'spoof', challenge: 'wrong-pose' });
   }, 120_000);
 
+  it('refuses one photo warped sideways for each pose asked', async () => {
+    const left = await pipeline.analyse(await sheared('left'), 'selfie');
+    if (!left.ok) throw new Error(`sheared: ${left.problem}`);
+    expect(Math.abs(estimatePose(left.face.landmarks).yaw)).toBeLessThan(8);
+    const c = await challenge();
+    await afterFrames(c);
+    const warped = [frames.front, ...(await Promise.all(c.poses.map(sheared)))];
+    const { answer } = await atTheDoor(warped, { challengeId: c.challengeId });
+    expect(answer).toMatchObject({ outcome: 'spoof', challenge: 'wrong-pose' });
+  }, 120_000);
+
   it('refuses frames of two people', async () => {
     const c = await challenge();
     const other = await cameraFrame(photo('person_b_biden_1.jpg'));
@@ -251,6 +275,14 @@ describe('active liveness', () => {
     const burst = answering(c.poses);
     const noTimes = await atTheDoor(burst, { challengeId: c.challengeId, frameTimes: '0' });
     expect(noTimes).toMatchObject({ status: 400, body: { code: 'BURST_INVALID' } });
+    // Times a burst cannot have: longer than a minute, or out of order.
+    for (const frameTimes of [burst.map((_, i) => i * 70_000).join(','), '0,900,400,1300']) {
+      const wrong = await atTheDoor(burst.slice(0, frameTimes.split(',').length), {
+        challengeId: c.challengeId,
+        frameTimes,
+      });
+      expect(wrong).toMatchObject({ status: 400, body: { code: 'BURST_INVALID' } });
+    }
     const tooMany = await atTheDoor([...burst, ...burst], { challengeId: c.challengeId });
     expect(tooMany).toMatchObject({ status: 400, body: { code: 'TOO_MANY_IMAGES' } });
     const heavy = Buffer.concat([frames.front, Buffer.alloc(400_000)]);

@@ -2399,7 +2399,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * An active liveness challenge: poses to take in turn after a frontal frame, answerable once within 30 s. Send the burst with `POST /v1/access-requests` (`challengeId`, the frames as `frames`, their times as `frameTimes`). Needed for a face sent from anything but a registered kiosk, and at doors that require active liveness.
+         * An active liveness challenge: poses to take in turn after a frontal frame, answerable once within 30 s. Send the burst with `POST /v1/access-requests` (`challengeId`, the frames as `face` files, their times as `frameTimes`). Needed for a face sent from anything but a registered kiosk, and at doors that require active liveness.
          * @description Needs an admin or security or member or visitor or device access token.
          */
         post: {

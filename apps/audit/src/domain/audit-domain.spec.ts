@@ -49,6 +49,10 @@ describe('redactPayload', () => {
     expect(
       JSON.stringify(redactPayload('face.captured.v2.dlq', { value: 'AAAA', error: 'e' })),
     ).not.toContain('AAAA');
+    // Frames not shaped as the contract says are not kept either.
+    for (const frames of [{ image: 'AAAA' }, 'AAAA', [['AAAA']]]) {
+      expect(JSON.stringify(redactPayload('face.captured.v2', { frames }))).not.toContain('AAAA');
+    }
   });
 
   it('keeps only the kind of a scanned code, never the code itself', () => {

@@ -18,11 +18,13 @@ export function redactPayload(topic: string, payload: unknown): unknown {
     const { image: _image, ...rest } = payload;
     return { ...rest, image: '[sealed image not recorded]' };
   }
-  if (topic === FACE_CAPTURED_V2 && Array.isArray(payload.frames)) {
-    // What stays of a burst: how many frames, of which types, when.
-    const frames = payload.frames.map((f: unknown) =>
-      isRecord(f) ? { contentType: f.contentType, atMs: f.atMs } : null,
-    );
+  if (topic === FACE_CAPTURED_V2) {
+    // What stays of a burst: how many frames, of which types, when; nothing of any other shape.
+    const frames = Array.isArray(payload.frames)
+      ? payload.frames.map((f: unknown) =>
+          isRecord(f) ? { contentType: f.contentType, atMs: f.atMs } : null,
+        )
+      : '[frames not recorded]';
     return { ...payload, frames };
   }
   if (topic === ACCESS_REQUESTED_V1 && typeof payload.qr === 'string') {

@@ -69,6 +69,18 @@ describe('estimatePose', () => {
     expect(estimatePose([le!, re!, nose!, lm!, rm!]).yaw).toBeCloseTo(-estimatePose(turned).yaw, 6);
   });
 
+  it.each([-0.4, -0.2, 0.2, 0.4])(
+    'reads a frontal photo sheared sideways (x += %d·y) as frontal: a warped photo is not a turned head',
+    (k) => {
+      // Any affine warp keeps the nose on the line from the eyes' midpoint to the mouth's.
+      const sheared = head(0, 0).map(([x, y]) => [x + k * y, y] as const);
+      expect(Math.abs(estimatePose(sheared).yaw)).toBeLessThan(3);
+      // A photo stretched across, or a turned head's photo sheared back, are not read as more turned either.
+      const stretched = head(0, 0).map(([x, y]) => [1.5 * x + k * y, y] as const);
+      expect(Math.abs(estimatePose(stretched).yaw)).toBeLessThan(3);
+    },
+  );
+
   it('does not fail on degenerate landmarks', () => {
     const p: Point = [5, 5];
     expect(estimatePose([p, p, p, p, p])).toEqual({ yaw: 0, pitch: 0 });

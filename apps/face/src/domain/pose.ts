@@ -48,9 +48,13 @@ export function estimatePose(landmarks: readonly Point[]): HeadPose {
   if (iod === 0 || length === 0) return { yaw: 0, pitch: 0 };
   const nx = nose[0] - eyes[0];
   const ny = nose[1] - eyes[1];
-  // The nose's offset across the face, towards the person's left eye; the apparent distance
-  // between the eyes shrinks with the cosine of the yaw, so the ratio is the tangent.
-  const sideways = (nx * across[0] + ny * across[1]) / iod;
+  // The nose's distance from the line between the eyes' midpoint and the mouth's, towards the
+  // person's left eye. Measured from that line, not along the eyes' axis: a photo warped sideways
+  // (sheared, stretched: any affine warp) keeps the nose on that line, so it reads as frontal.
+  // The apparent distance between the eyes shrinks with the cosine of the yaw, so the ratio is
+  // the tangent.
+  const side = Math.sign(-down[1] * across[0] + down[0] * across[1]) || 1;
+  const sideways = (side * (-down[1] * nx + down[0] * ny)) / length;
   const yaw = Math.atan2(sideways, NOSE_DEPTH * iod) * DEG;
   // Along the face: how much nearer the eyes the nose is than on a frontal face.
   const along = (nx * down[0] + ny * down[1]) / length / length;

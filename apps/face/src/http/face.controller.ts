@@ -52,7 +52,7 @@ export class FaceController {
   @Operation({
     tag: 'face',
     summary:
-      'An active liveness challenge: poses to take in turn after a frontal frame, answerable once within 30 s. Send the burst with `POST /v1/access-requests` (`challengeId`, the frames as `frames`, their times as `frameTimes`). Needed for a face sent from anything but a registered kiosk, and at doors that require active liveness.',
+      'An active liveness challenge: poses to take in turn after a frontal frame, answerable once within 30 s. Send the burst with `POST /v1/access-requests` (`challengeId`, the frames as `face` files, their times as `frameTimes`). Needed for a face sent from anything but a registered kiosk, and at doors that require active liveness.',
     ok: { schema: 'FaceChallenge', description: 'The challenge' },
     errors: { 401: TOKEN, 429: RATE_LIMITED },
   })

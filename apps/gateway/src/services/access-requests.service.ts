@@ -5,6 +5,7 @@ import {
   accessRequestedV1,
   AccessRequestView,
   CreateAccessRequestBody,
+  MAX_BURST_SPAN_MS,
 } from '@roomkey/contracts';
 import {
   DomainError,
@@ -173,6 +174,9 @@ function burstOf(
   if (faces.length === 0) throw badBurst('send the frames answering the challenge as `face`');
   const times = (frameTimes ?? '').split(',').filter(Boolean).map(Number);
   if (times.length !== faces.length) throw badBurst('frameTimes needs one time per frame');
+  if (times.some((t, i) => t > MAX_BURST_SPAN_MS || (i > 0 && t <= times[i - 1]!))) {
+    throw badBurst(`frameTimes must increase, and a burst last at most ${MAX_BURST_SPAN_MS} ms`);
+  }
   return { challengeId, frames: faces, times };
 }
 

@@ -70,7 +70,8 @@ helm.sh/chart: {{ printf "%s-%s" .root.Chart.Name .root.Chart.Version }}
 
 {{- define "roomkey.kafkaBootstrap" -}}
 {{- if .Values.strimzi.enabled -}}
-{{- printf "%s-kafka-bootstrap:%d" .Values.strimzi.name (ternary 9093 9092 .Values.kafka.tls.enabled | int) -}}
+{{- /* In full: KEDA's scalers resolve it from their own namespace. */ -}}
+{{- printf "%s-kafka-bootstrap.%s.svc:%d" .Values.strimzi.name .Release.Namespace (ternary 9093 9092 .Values.kafka.tls.enabled | int) -}}
 {{- else -}}
 {{- required "kafka.bootstrapServers is required when strimzi.enabled is false" .Values.kafka.bootstrapServers -}}
 {{- end -}}
@@ -92,9 +93,19 @@ helm.sh/chart: {{ printf "%s-%s" .root.Chart.Name .root.Chart.Version }}
 {{- default (printf "%s-ca" .Values.postgresql.cloudnativepg.name) .Values.postgresql.tls.caSecret -}}
 {{- end -}}
 
+{{/* The broker's one port: 8883 with TLS, 1883 without. */}}
+{{- define "roomkey.mqttPort" -}}
+{{- ternary 8883 1883 .Values.mosquitto.tls.enabled -}}
+{{- end -}}
+
+{{- define "roomkey.mqttCaSecret" -}}
+{{- $t := .Values.mosquitto.tls -}}
+{{- default $t.existingSecret $t.caSecret | required "mosquitto.tls.existingSecret (or caSecret) is required with TLS" -}}
+{{- end -}}
+
 {{- define "roomkey.mqttUrl" -}}
 {{- if .Values.mosquitto.enabled -}}
-{{- printf "mqtt://%s:1883" (include "roomkey.name" (dict "root" . "name" "mosquitto")) -}}
+{{- printf "%s://%s:%s" (ternary "mqtts" "mqtt" .Values.mosquitto.tls.enabled) (include "roomkey.name" (dict "root" . "name" "mosquitto")) (include "roomkey.mqttPort" .) -}}
 {{- else -}}
 {{- required "mosquitto.url is required when mosquitto.enabled is false" .Values.mosquitto.url -}}
 {{- end -}}
@@ -157,6 +168,9 @@ kube-score/ignore: {{ concat (list "container-security-context-user-group-id") .
 {{- if and .pg .root.Values.postgresql.tls.enabled }}
 - { name: postgres-ca, mountPath: /etc/roomkey/postgres-ca, readOnly: true }
 {{- end }}
+{{- if and .mqtt .root.Values.mosquitto.tls.enabled }}
+- { name: mqtt-ca, mountPath: /etc/roomkey/mqtt-ca, readOnly: true }
+{{- end }}
 {{- end -}}
 
 {{- define "roomkey.caVolumes" -}}
@@ -172,5 +186,11 @@ kube-score/ignore: {{ concat (list "container-security-context-user-group-id") .
   secret:
     secretName: {{ include "roomkey.postgresCaSecret" .root }}
     items: [{ key: {{ $v.postgresql.tls.caKey }}, path: {{ $v.postgresql.tls.caKey }} }]
+{{- end }}
+{{- if and .mqtt $v.mosquitto.tls.enabled }}
+- name: mqtt-ca
+  secret:
+    secretName: {{ include "roomkey.mqttCaSecret" .root }}
+    items: [{ key: {{ $v.mosquitto.tls.caKey }}, path: {{ $v.mosquitto.tls.caKey }} }]
 {{- end }}
 {{- end -}}

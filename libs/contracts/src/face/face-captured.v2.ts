@@ -7,6 +7,9 @@ export const FACE_CAPTURED_V2 = 'face.captured.v2';
 /** The most frames a burst may hold: a frontal one and up to three poses (ADR 028). */
 export const MAX_BURST_FRAMES = 4;
 
+/** How long a burst may last, first frame to last, in milliseconds. */
+export const MAX_BURST_SPAN_MS = 60_000;
+
 /** One frame of a burst, sealed like a v1 capture but bound to its place in the burst too. */
 export const BurstFrameV2 = z.object({
   /**
@@ -16,7 +19,7 @@ export const BurstFrameV2 = z.object({
   image: SealedBytes,
   contentType: z.enum(['image/jpeg', 'image/png', 'image/webp']),
   /** Milliseconds since the burst's first frame, by the client's clock. */
-  atMs: z.number().int().min(0).max(60_000),
+  atMs: z.number().int().min(0).max(MAX_BURST_SPAN_MS),
 });
 
 /**

@@ -41,7 +41,7 @@ export const FaceImageProblem = z.object({
 
 /**
  * `POST /v1/face/challenges`: an active liveness challenge. Answer it with a burst on
- * `POST /v1/access-requests`: `challengeId`, then a frontal frame and one per pose in `frames`,
+ * `POST /v1/access-requests`: `challengeId`, then a frontal frame and one per pose as `face` files,
  * with each frame's time in `frameTimes` (ADR 028).
  */
 export const FaceChallenge = z.object({
