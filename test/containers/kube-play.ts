@@ -15,10 +15,8 @@ export function appObjects(objects: Manifest[]): {
   const deployments = objects.filter((o) => o.kind === 'Deployment');
   const names = new Set(
     deployments.flatMap((d) =>
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any
-      podSpec(d).containers.flatMap((c: any) =>
-        // eslint-disable-next-line @typescript-eslint/no-explicit-any
-        (c.envFrom ?? []).map((e: any) => e.configMapRef?.name).filter(Boolean),
+      podSpec(d).containers.flatMap((c) =>
+        (c.envFrom ?? []).flatMap((e) => (e.configMapRef ? [e.configMapRef.name] : [])),
       ),
     ),
   );
@@ -28,24 +26,32 @@ export function appObjects(objects: Manifest[]): {
   };
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const podSpec = (d: Manifest): any => d.spec.template.spec;
+/** What this file reads and changes of a pod's spec. */
+interface Container {
+  name: string;
+  ports?: { name: string; containerPort: number }[];
+  envFrom?: { configMapRef?: { name: string } }[];
+  volumeMounts?: { name: string }[];
+}
+interface PodSpec {
+  containers: Container[];
+  initContainers?: Container[];
+  volumes?: { name: string }[];
+  hostNetwork?: boolean;
+  restartPolicy?: string;
+}
+
+const podSpec = (d: Manifest): PodSpec => d.spec.template.spec as PodSpec;
 
 /** Each Deployment's component (its app.kubernetes.io/component label) and container ports. */
 export function components(deployments: Manifest[]): Component[] {
   return deployments.map((d) => {
     const name = d.metadata.labels!['app.kubernetes.io/component']!;
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    const main = podSpec(d).containers.find((c: any) => c.name === name);
+    const main = podSpec(d).containers.find((c) => c.name === name)!;
     return {
       name,
       deployment: d.metadata.name,
-      ports: Object.fromEntries(
-        (main.ports as { name: string; containerPort: number }[]).map((p) => [
-          p.name,
-          p.containerPort,
-        ]),
-      ),
+      ports: Object.fromEntries((main.ports ?? []).map((p) => [p.name, p.containerPort])),
     };
   });
 }
@@ -103,8 +109,7 @@ export function forPodman(
     spec.hostNetwork = true;
     spec.restartPolicy = 'OnFailure';
     const rename = (v: string) => (v === 'tmp' ? `${d.metadata.name}-tmp` : v);
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    for (const c of [...spec.containers, ...(spec.initContainers ?? [])] as any[]) {
+    for (const c of [...spec.containers, ...(spec.initContainers ?? [])]) {
       delete c.ports;
       for (const m of c.volumeMounts ?? []) m.name = rename(m.name);
     }
