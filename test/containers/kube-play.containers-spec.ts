@@ -43,6 +43,8 @@ const STORES = { face: 'roomkey_face', access: 'roomkey_access', audit: 'roomkey
 
 let dir: string;
 let played: string | undefined;
+/** When the pods were played: where their events start. */
+let playedAt: string;
 let pods: Manifest[] = [];
 const secrets: string[] = [];
 let modelVolume: string | undefined;
@@ -234,6 +236,7 @@ beforeAll(async () => {
     modelVolume,
   ]);
   played = path.join(dir, 'pods.yaml');
+  playedAt = new Date().toISOString();
   writeFileSync(played, pods.map((o) => stringify(o)).join('---\n'));
   await step(log, `podman kube play of ${objects.deployments.length} Deployments`, () =>
     podman(['kube', 'play', played!]),
@@ -307,6 +310,50 @@ describe('the chart’s app Deployments under podman kube play', () => {
   });
 });
 
+describe('the PostgreSQL apps’ init containers', () => {
+  it('ran each one’s migrations to the end before the app started', async () => {
+    const died = await podman([
+      'events',
+      '--stream=false',
+      '--since',
+      playedAt,
+      '--filter',
+      'event=died',
+      '--format',
+      '{{.Name}} {{.ContainerExitCode}}',
+    ]);
+    for (const app of Object.keys(STORES)) {
+      expect(died).toMatch(new RegExp(`^${RELEASE}-${app}-pod-0-migrate 0$`, 'm'));
+    }
+  });
+});
+
 describe('the end-to-end flow through the played gateway', () => {
   accessFlowTests(() => door!);
+});
+
+describe('stopping the pods', () => {
+  // `podman kube down` ends every container with SIGKILL (137) at once; stopped first with the
+  // chart's grace, each app ends by itself on SIGTERM.
+  it('ends each app on SIGTERM within its pod’s terminationGracePeriodSeconds', async () => {
+    const deployments = pods.filter((o) => o.kind === 'Deployment');
+    await Promise.all(
+      deployments.map((d) =>
+        podman([
+          'pod',
+          'stop',
+          '-t',
+          String(d.spec.template.spec.terminationGracePeriodSeconds),
+          `${d.metadata.name}-pod-0`,
+        ]),
+      ),
+    );
+    for (const d of deployments) {
+      const name = d.metadata.labels!['app.kubernetes.io/component']!;
+      const [info] = JSON.parse(await podman(['inspect', `${d.metadata.name}-pod-0-${name}`])) as {
+        State: { ExitCode: number };
+      }[];
+      expect([name, info!.State.ExitCode]).toEqual([name, 0]);
+    }
+  }, 120_000);
 });
