@@ -18,6 +18,8 @@ export const CONTAINER_PACKAGES: Record<string, string> = {
   slirp4netns: '/usr/bin/slirp4netns',
   uidmap: '/usr/bin/newuidmap',
   'fuse-overlayfs': '/usr/bin/fuse-overlayfs',
+  // The pause process of the pods `podman kube play` makes (no registry for a pause image).
+  catatonit: '/usr/bin/catatonit',
 };
 
 export const ROOT = path.resolve(__dirname, '../..');

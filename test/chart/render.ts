@@ -41,11 +41,11 @@ export function tool(command: string, args: string[], input?: string): Result {
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** `helm template` of the chart; throws with helm's words when it refuses. */
-export function template(helm: string, extra: string[]): string {
+/** `helm template` of the chart (a release named `release`); throws with helm's words when it refuses. */
+export function template(helm: string, extra: string[], release = 'roomkey'): string {
   const r = tool(helm, [
     'template',
-    'roomkey',
+    release,
     CHART,
     '--namespace',
     'roomkey',

@@ -80,8 +80,9 @@ function requiredVariables(app: AppName): string[] {
   const defaults = schema.parse({}) as Record<string, unknown>;
   return Object.keys(schema.shape).filter(
     (name) =>
-      // The image sets where the app listens (HOST=0.0.0.0, its PORT).
-      !['HOST', 'PORT'].includes(name) &&
+      // The image sets where the app listens (HOST=0.0.0.0, its PORT); the passwords of the
+      // stores are in their URLs here.
+      !['HOST', 'PORT', 'DATABASE_PASSWORD', 'MONGO_PASSWORD'].includes(name) &&
       (/_KEYRING$|_SIGNING_KEY$|_PASSWORD$|^KAFKA_USERNAME$/.test(name) ||
         /127\.0\.0\.1|localhost/.test(JSON.stringify(defaults[name] ?? ''))),
   );

@@ -1,8 +1,6 @@
 import { ALL_TOPICS } from '@roomkey/contracts';
 import { KAFKA_ADMIN_USER, stackCredentials, stackSettings, stackUrls } from '@roomkey/common';
 import { aclsFromContracts } from '../../scripts/stack/kafka';
-import { eventually } from '../support/apps';
-import { photo } from '../support/face';
 import { APPS, RunningSystem, startSystem } from '../e2e/system';
 import { oneDoor } from '../e2e/world';
 import {
@@ -14,6 +12,7 @@ import {
   SYSTEM_IMAGES,
 } from '../../scripts/containers/podman';
 import { step } from '../../scripts/stack/proc';
+import { accessFlowTests } from './access-flow';
 import { ContainerRun, containerRun } from './containers';
 
 /**
@@ -102,37 +101,7 @@ describe('the images', () => {
 });
 
 describe('the system in containers', () => {
-  it('grants the member with the kiosk’s code and their face; the lock opens once', async () => {
-    const sent = await door.send();
-    expect(sent.status).toBe(202);
-    const decided = await eventually(
-      async () => (await door.gw.decision(door.member.token, sent.requestId!)) ?? undefined,
-      30_000,
-      'the decision',
-    );
-    expect(decided).toMatchObject({ status: 'granted', reasons: [] });
-    await eventually(async () =>
-      door.sim.unlocks.some((c) => c.requestId === sent.requestId) ? true : undefined,
-    );
-    expect(door.sim.refusals).toEqual([]);
-  });
-
-  it('denies someone else’s face with the same code', async () => {
-    const sent = await door.gw.request(
-      door.member.token,
-      { roomId: door.room.id!, doorId: door.door.id!, qr: await door.code() },
-      photo('person_c_rudd_1.jpg'),
-    );
-    expect(sent.status).toBe(202);
-    const decided = await eventually(
-      async () => (await door.gw.decision(door.member.token, sent.requestId!)) ?? undefined,
-      30_000,
-      'the decision',
-    );
-    expect(decided?.status).toBe('denied');
-    expect(decided?.reasons).toContain('face-not-verified');
-    expect(door.sim.unlocks.filter((c) => c.requestId === sent.requestId)).toHaveLength(0);
-  });
+  accessFlowTests(() => door);
 
   it('serves the kiosk page and the admin web from the web container', async () => {
     for (const url of [sys!.clients!.kiosk, sys!.clients!.admin]) {

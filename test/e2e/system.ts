@@ -32,7 +32,7 @@ export const APPS: AppName[] = ['audit', 'auth', 'qr', 'face', 'access', 'gatewa
  * every topic from the start when its group is new, as a new deployment should; here it starts
  * at the end like the others, so a run is about its own records, however long the topics are.
  */
-const CONSUMES: Partial<Record<AppName, string[]>> = {
+export const CONSUMES: Partial<Record<AppName, string[]>> = {
   qr: [ACCESS_REQUESTED_V1],
   face: [FACE_CAPTURED_V1, FACE_CAPTURED_V2, AUTH_EVENTS_V1],
   access: [ACCESS_REQUESTED_V1, QR_CHECKED_V1, FACE_CHECKED_V1, AUTH_EVENTS_V1],

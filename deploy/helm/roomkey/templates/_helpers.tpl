@@ -144,7 +144,11 @@ kube-score/ignore: {{ concat (list "container-security-context-user-group-id") .
 {{- end -}}
 
 
-{{/* DATABASE_URL from the role's password (its basic-auth Secret) and the server's address. */}}
+{{/*
+DATABASE_URL (the role, named as its default database, on the server) and DATABASE_PASSWORD from
+the role's basic-auth Secret: the app joins them, so nothing depends on `$(VAR)` expansion
+(which podman kube play does not do).
+*/}}
 {{- define "roomkey.postgresEnv" -}}
 {{- $pg := .root.Values.postgresql -}}
 {{- $query := "sslmode=disable" -}}
@@ -157,7 +161,7 @@ kube-score/ignore: {{ concat (list "container-security-context-user-group-id") .
       name: {{ required (printf "apps.%s.database.existingSecret is required" .name) .v.database.existingSecret }}
       key: password
 - name: DATABASE_URL
-  value: postgres://{{ .db }}:$(DATABASE_PASSWORD)@{{ include "roomkey.postgresHost" .root }}/{{ .db }}?{{ $query }}
+  value: postgres://{{ .db }}@{{ include "roomkey.postgresHost" .root }}/{{ .v.database.name | default .db }}?{{ $query }}
 {{- end -}}
 
 {{/* The CAs the apps check their servers' certificates against, as files. */}}

@@ -80,6 +80,12 @@ export const postgresEnv = (database: string) => ({
     // The app's own role (named as its database), never the stack's superuser.
     .default(() => urls().postgres(database, database))
     .refine((s) => /^postgres(ql)?:\/\//.test(s), 'must be a postgres:// URL'),
+  /**
+   * The role's password, for a DATABASE_URL that carries none: a deployment hands it over from
+   * its secret store as it is (the Helm chart, from the role's Secret), with no URL to compose.
+   * A password in DATABASE_URL wins.
+   */
+  DATABASE_PASSWORD: z.string().min(1).optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
 });
 
@@ -89,6 +95,8 @@ export const mongoEnv = (app: string) => ({
     // The app's own user on its own database, never the stack's.
     .default(() => urls().mongo(`roomkey_${app}`, `roomkey-${app}`))
     .refine((s) => /^mongodb(\+srv)?:\/\//.test(s), 'must be a mongodb:// URL'),
+  /** The user's password, for a MONGO_URL that carries none (as DATABASE_PASSWORD). */
+  MONGO_PASSWORD: z.string().min(1).optional(),
 });
 
 export const mqttEnv = (app: string) => ({

@@ -3,7 +3,7 @@ import { DataSource, MigrationInterface } from 'typeorm';
 import { z } from 'zod';
 import { postgresEnv } from '../config/fragments';
 import { parseConfig } from '../config/parse';
-import { migrate } from './postgres';
+import { migrate, postgresUrl } from './postgres';
 
 /**
  * The `migrate` entry of a PostgreSQL app (`node dist/apps/<app>/src/migrate.js`): what a
@@ -17,10 +17,10 @@ export function migrateMain(
   migrations: Array<new () => MigrationInterface>,
 ): void {
   const run = async () => {
-    const { DATABASE_URL } = parseConfig(app, z.object(postgresEnv(database)), process.env);
+    const config = parseConfig(app, z.object(postgresEnv(database)), process.env);
     const source = await new DataSource({
       type: 'postgres',
-      url: DATABASE_URL,
+      url: postgresUrl(config),
       migrations,
     }).initialize();
     try {

@@ -1,12 +1,23 @@
 import { DynamicModule } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
+import ConnectionString from 'mongodb-connection-string-url';
+
+/** MONGO_URL with MONGO_PASSWORD as its password when it carries none (a password in it wins). */
+export function mongoUrl(config: { MONGO_URL: string; MONGO_PASSWORD?: string }): string {
+  if (!config.MONGO_PASSWORD) return config.MONGO_URL;
+  // The driver's own parser: it reads a list of hosts, which WHATWG URL does not.
+  const url = new ConnectionString(config.MONGO_URL);
+  if (!url.username || url.password) return config.MONGO_URL;
+  url.password = config.MONGO_PASSWORD;
+  return url.href;
+}
 
 /**
  * The app's own MongoDB database (FerretDB locally). Code sticks to what MongoDB and FerretDB
  * 1.x both do: no multi-document transactions, no TTL or partial indexes, no $lookup.
  */
-export function mongoModule(config: { MONGO_URL: string }): DynamicModule {
-  return MongooseModule.forRoot(config.MONGO_URL, {
+export function mongoModule(config: { MONGO_URL: string; MONGO_PASSWORD?: string }): DynamicModule {
+  return MongooseModule.forRoot(mongoUrl(config), {
     serverSelectionTimeoutMS: 3000,
     // Also how long the driver's monitor waits for its check: a check that times out clears the
     // pool and fails what was in flight, so a machine busy for a few seconds must not trip it.

@@ -4,7 +4,24 @@ import { DataSource, type DataSourceOptions, type MixedList, type EntitySchema }
 
 export interface PostgresOptions {
   DATABASE_URL: string;
+  /** The role's password when DATABASE_URL carries none. */
+  DATABASE_PASSWORD?: string;
   DATABASE_POOL_SIZE: number;
+}
+
+/**
+ * DATABASE_URL with DATABASE_PASSWORD as its password when it carries none (a password in it
+ * wins). Inside the URL, since node-postgres lets the URL's empty password override a separate
+ * one.
+ */
+export function postgresUrl(
+  config: Pick<PostgresOptions, 'DATABASE_URL' | 'DATABASE_PASSWORD'>,
+): string {
+  if (!config.DATABASE_PASSWORD) return config.DATABASE_URL;
+  const url = new URL(config.DATABASE_URL);
+  if (!url.username || url.password) return config.DATABASE_URL;
+  url.password = config.DATABASE_PASSWORD;
+  return url.href;
 }
 
 /** The advisory lock that lets one instance at a time migrate a database (any fixed number). */
@@ -45,7 +62,7 @@ export function postgresModule(
   return TypeOrmModule.forRootAsync({
     useFactory: () => ({
       type: 'postgres' as const,
-      url: config.DATABASE_URL,
+      url: postgresUrl(config),
       entities,
       migrations,
       synchronize: false,
