@@ -61,7 +61,9 @@ const patch = (path: string, body: unknown, token = admin) =>
 beforeAll(async () => {
   auth = await startAuth();
   access = await startAccess(auth, {
-    env: { ACCESS_DEADLINE_MS: '1500', LOCK_ACK_TIMEOUT_MS: '1000', UNLOCK_SECONDS: '1' },
+    // A deadline short enough for the timeout test, long enough for the test's own produces on a
+    // busy machine (each a new SASL connection) to arrive before it.
+    env: { ACCESS_DEADLINE_MS: '4000', LOCK_ACK_TIMEOUT_MS: '1000', UNLOCK_SECONDS: '1' },
   });
   gw = await startGatewayFor(auth, { ACCESS_URL: access.url });
   decided = await collect<AccessDecidedV1>(ACCESS_DECIDED_V1);

@@ -25,7 +25,9 @@ import { LockSimulator } from '../src/sim/lock-simulator';
  * is good for LOCK_COMMAND_TTL_MS from the grant: it goes out once when the broker is back in
  * time, and is otherwise recorded as failed and never sent.
  */
-const TTL_MS = 5000;
+// Long enough that a grant made while an earlier command waits, slow on a busy machine, comes
+// before that one expires.
+const TTL_MS = 10_000;
 const ACK_TIMEOUT_MS = 2000;
 const s = stackSettings();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

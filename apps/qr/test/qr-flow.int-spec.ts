@@ -485,7 +485,8 @@ describe('redelivery and concurrency', () => {
     } finally {
       await replica.app.close();
     }
-  });
+    // A second app's start and ten rounds: minutes on a busy machine.
+  }, 180_000);
 });
 
 describe('the gateway', () => {
