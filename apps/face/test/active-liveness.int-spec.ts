@@ -276,7 +276,7 @@ describe('active liveness', () => {
     const noTimes = await atTheDoor(burst, { challengeId: c.challengeId, frameTimes: '0' });
     expect(noTimes).toMatchObject({ status: 400, body: { code: 'BURST_INVALID' } });
     // Times a burst cannot have: longer than a minute, or out of order.
-    for (const frameTimes of [burst.map((_, i) => i * 70_000).join(','), '0,900,400,1300']) {
+    for (const frameTimes of ['0,61000', '0,900,400,1300']) {
       const wrong = await atTheDoor(burst.slice(0, frameTimes.split(',').length), {
         challengeId: c.challengeId,
         frameTimes,
