@@ -123,7 +123,15 @@ it('creates and edits a site, a room, a lock (its secret shown once), a door and
   expect(await page.getByTestId('secret').textContent()).toMatch(/^rkd_/);
   const link = await page.getByRole('link', { name: /#setup=/ }).getAttribute('href');
   const setup = JSON.parse(Buffer.from(link!.split('#setup=')[1], 'base64url').toString());
-  expect(Object.keys(setup).sort()).toEqual(['deviceId', 'doorId', 'roomId', 'secret']);
+  expect(Object.keys(setup).sort()).toEqual([
+    'activeLiveness',
+    'deviceId',
+    'doorId',
+    'roomId',
+    'secret',
+  ]);
+  // The door was made with the form's default: passive liveness at its kiosk.
+  expect(setup.activeLiveness).toBe(false);
   await screenshot(page, 'admin-kiosk-secret');
   await page.getByRole('button', { name: 'I have copied it' }).click();
   await page.getByRole('button', { name: `Edit ${ROOM} kiosk` }).click();

@@ -315,6 +315,7 @@ function PlacesBody({
         <CreateForm
           title="New door"
           fields={{ name: 'Name', roomId: 'Room', lockId: 'Lock', liveness: 'Liveness' }}
+          initial={{ liveness: 'passive' }}
           options={{
             roomId: rooms.map((r) => ({ value: r.id, label: r.name })),
             lockId: locks
