@@ -6,7 +6,8 @@ import { pageCsp, securityHeaders } from '../libs/common/src/http/security-heade
 import { kioskSession } from './kiosk-session';
 
 /**
- * Serves the built admin web and door kiosk (clients/<name>/dist), each on a port of its own,
+ * Serves the built admin web, door kiosk and mobile app's web build (clients/<name>/dist), each
+ * on a port of its own,
  * and forwards their API calls (/v1, /.well-known) to the gateway, so that the browser talks to
  * one origin. The gateway must trust this server's address (its TRUST_PROXY) to see each
  * browser's address rather than this server's. `npm start` runs it next to the gateway; the browser tests run it the same way.
@@ -17,26 +18,35 @@ import { kioskSession } from './kiosk-session';
  *   ROOMKEY_GATEWAY_URL   the gateway (default http://127.0.0.1:3000)
  *   ROOMKEY_ADMIN_PORT    the admin web (default 3100)
  *   ROOMKEY_KIOSK_PORT    the kiosk (default 3101)
+ *   ROOMKEY_MOBILE_PORT   the mobile app's web build (default 3102)
  *   ROOMKEY_CLIENTS_HOST  the address both listen on (default 127.0.0.1; 0.0.0.0 in the web image)
  *
  * `GET /health/live` answers 200 on both, for a container's health check.
  */
 const ROOT = path.resolve(__dirname, '..');
-const CLIENTS = ['admin', 'kiosk'] as const;
+export const CLIENTS = ['admin', 'kiosk', 'mobile'] as const;
 export type ClientName = (typeof CLIENTS)[number];
-const DEFAULT_PORTS: Record<ClientName, number> = { admin: 3100, kiosk: 3101 };
-/** The kiosk compiles its QR reader from WebAssembly (zxing-wasm), which CSP must allow. */
+const DEFAULT_PORTS: Record<ClientName, number> = { admin: 3100, kiosk: 3101, mobile: 3102 };
+/**
+ * The kiosk and the mobile app compile their QR readers from WebAssembly (ZXing), which CSP must
+ * allow; the mobile app's camera preview is a media stream (blob:).
+ */
 const CSP = {
   admin: pageCsp(),
   kiosk: pageCsp({ scriptSrc: ["'wasm-unsafe-eval'"] }),
+  mobile: pageCsp({ scriptSrc: ["'wasm-unsafe-eval'"], mediaSrc: ["'self'", 'blob:'] }),
 } satisfies Record<ClientName, unknown>;
 /** Where a client is served: ROOMKEY_<NAME>_PORT, else its default. */
 export const clientPort = (name: ClientName): number =>
   Number(process.env[`ROOMKEY_${name.toUpperCase()}_PORT`] ?? DEFAULT_PORTS[name]);
 
+const distOf = (name: ClientName) => path.join(ROOT, 'clients', name, 'dist');
+export const isBuilt = (name: ClientName): boolean =>
+  existsSync(path.join(distOf(name), 'index.html'));
+
 async function serveClient(name: ClientName, port: number, host: string, gateway: string) {
-  const dist = path.join(ROOT, 'clients', name, 'dist');
-  if (!existsSync(path.join(dist, 'index.html'))) {
+  const dist = distOf(name);
+  if (!isBuilt(name)) {
     throw new Error(`clients/${name} is not built: npm run clients:build`);
   }
   // http-proxy-middleware is an ES module only.
@@ -86,6 +96,11 @@ async function main(): Promise<void> {
   const host = process.env.ROOMKEY_CLIENTS_HOST || '127.0.0.1';
   const servers: Server[] = [];
   for (const name of CLIENTS) {
+    // The mobile app's web build is optional: the container image serves the two web clients.
+    if (name === 'mobile' && !isBuilt(name)) {
+      console.log('mobile not built (npm run mobile:export builds its web version)');
+      continue;
+    }
     servers.push(await serveClient(name, clientPort(name), host, gateway));
     console.log(`${name} http://${host}:${clientPort(name)}`);
   }

@@ -31,10 +31,18 @@ const api = (method: string, path: string, body?: unknown, token = admin) =>
   gw.call(method, path, token, body);
 
 /** The member at the door: the code the kiosk shows (or another), and a photo. */
-async function atTheDoor(opts: { qr: string; photo: string; roomId?: string; doorId?: string }) {
+async function atTheDoor(opts: {
+  qr: string;
+  photo: string;
+  roomId?: string;
+  doorId?: string;
+  codeOnly?: boolean;
+}) {
   const sent = await gw.request(
     member.token,
-    { roomId: opts.roomId ?? world.roomId, doorId: opts.doorId ?? world.doorId, qr: opts.qr },
+    opts.codeOnly
+      ? { qr: opts.qr }
+      : { roomId: opts.roomId ?? world.roomId, doorId: opts.doorId ?? world.doorId, qr: opts.qr },
     photo(opts.photo),
   );
   expect(sent.status).toBe(202);
@@ -152,6 +160,17 @@ describe('roomkey end to end', () => {
     await new Promise((res) => setTimeout(res, 1500));
     expect(sim.unlocks.filter((c) => c.requestId === r.requestId)).toHaveLength(1);
     expect(sim.refusals).toEqual([]);
+  });
+
+  it('grants the member who sends the door code alone: the code names its door', async () => {
+    const r = await atTheDoor({
+      qr: await kioskCode(),
+      photo: 'person_a_obama_3.jpg',
+      codeOnly: true,
+    });
+    expect(r).toMatchObject({ status: 'granted', reasons: [] });
+    const record = await api('GET', `/v1/access-decisions/${r.requestId}`);
+    expect(record.body).toMatchObject({ decision: 'granted', doorId: world.doorId });
   });
 
   it.each([

@@ -73,7 +73,7 @@ export class Gateway {
   /** An access request with a photo; answers the HTTP status and the request id. */
   async request(
     token: string,
-    fields: { roomId: string; doorId: string; qr: string },
+    fields: { roomId?: string; doorId?: string; qr: string },
     face: Buffer,
   ): Promise<{ status: number; requestId?: string }> {
     const form = new FormData();

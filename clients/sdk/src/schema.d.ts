@@ -5705,7 +5705,7 @@ export interface components {
     schemas: {
         CreateAccessRequestBody: {
             /** Format: uuid */
-            roomId: string;
+            roomId?: string;
             /** Format: uuid */
             doorId?: string;
             qr: string;

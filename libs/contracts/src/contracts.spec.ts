@@ -83,6 +83,9 @@ describe('contracts', () => {
     it('accepts a room id and a QR payload', () => {
       expect(CreateAccessRequestBody.parse(good)).toEqual(good);
     });
+    it('accepts a QR payload alone: a door code names its door', () => {
+      expect(CreateAccessRequestBody.parse({ qr: good.qr })).toEqual({ qr: good.qr });
+    });
     it.each([
       ['an unknown field', { ...good, admin: true }],
       ['a non-uuid room', { ...good, roomId: 'lobby' }],

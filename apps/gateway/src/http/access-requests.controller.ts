@@ -94,7 +94,7 @@ export class AccessRequestsController {
     if (!/^multipart\/form-data\b/i.test(req.headers['content-type'] ?? '')) {
       return this.requests.submit(pipe.transform(req.body), caller);
     }
-    // The form: roomId, doorId?, qr as fields and the face photo as `face`.
+    // The form: roomId?, doorId?, qr as fields and the face photo as `face`.
     const upload = await readUpload(req, res, {
       field: 'face',
       maxFiles: MAX_BURST_FRAMES,

@@ -83,7 +83,7 @@ export class AccessRequestsService {
         at: at.toISOString(),
         channel,
         mode: kiosk ? 'pass' : 'room-code',
-        roomId: body.roomId,
+        ...(body.roomId ? { roomId: body.roomId } : {}),
         ...(body.doorId ? { doorId: body.doorId } : {}),
         ...(kiosk ? { deviceId: caller.id } : { userId: caller.id }),
         qr: body.qr,

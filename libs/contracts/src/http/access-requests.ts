@@ -4,8 +4,11 @@ import { QrPayload } from '../access/access-requested.v1';
 
 /** Body of `POST /v1/access-requests`. Unknown fields are an error, not silently dropped. */
 export const CreateAccessRequestBody = z.strictObject({
-  /** The room the person stands at. */
-  roomId: Id,
+  /**
+   * The room the person stands at, checked against the door. Optional: a door's code names its
+   * door, so a phone that scanned one may send the code alone.
+   */
+  roomId: Id.optional(),
   /** The door, when the room has several; required from a kiosk, which must serve it. */
   doorId: Id.optional(),
   /** The QR payload the member's app scanned at the door. */
