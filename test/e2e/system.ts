@@ -19,6 +19,7 @@ import { groupAtEnd } from '../support/kafka';
 import { forgetLockClients } from '../support/locks';
 import { freshDatabase } from '../support/postgres';
 import { freePort } from '../../scripts/stack/proc';
+import { isBuilt } from '../../scripts/serve-clients';
 
 const ROOT = path.resolve(__dirname, '../..');
 /** Each app's output, for reading after a failure (git-ignored). */
@@ -82,7 +83,8 @@ export interface RunningSystem {
   /** Each gateway instance's own address. */
   gateways: string[];
   /** The built admin web and kiosk, served as `npm start` serves them (with `clients`). */
-  clients: { admin: string; kiosk: string } | null;
+  /** The mobile app's web build is served when it is built (`npm run mobile:export`). */
+  clients: { admin: string; kiosk: string; mobile: string | null } | null;
   /** The process ids of each app's running instances, for measuring them. */
   pids(): Record<AppName, number[]>;
   /** How many instances of each app run. */
@@ -286,15 +288,21 @@ export async function startSystem(
   let clients: RunningSystem['clients'] = null;
   /** scripts/serve-clients.ts, as `npm start` runs it, forwarding to this gateway. */
   const serveClients = async () => {
-    const [admin, kiosk] = [await freePort(), await freePort()];
+    const [admin, kiosk, mobile] = [await freePort(), await freePort(), await freePort()];
     const child = spawnLogged('clients', 'clients', {
       ROOMKEY_GATEWAY_URL: url('gateway'),
       ROOMKEY_ADMIN_PORT: String(admin),
       ROOMKEY_KIOSK_PORT: String(kiosk),
+      ROOMKEY_MOBILE_PORT: String(mobile),
     });
-    const served = { admin: `http://127.0.0.1:${admin}`, kiosk: `http://127.0.0.1:${kiosk}` };
+    const served = {
+      admin: `http://127.0.0.1:${admin}`,
+      kiosk: `http://127.0.0.1:${kiosk}`,
+      mobile: isBuilt('mobile') ? `http://127.0.0.1:${mobile}` : null,
+    };
     await waitReady(`${served.admin}/`, child, 30_000);
     await waitReady(`${served.kiosk}/`, child, 30_000);
+    if (served.mobile) await waitReady(`${served.mobile}/`, child, 30_000);
     return served;
   };
   try {

@@ -38,6 +38,68 @@ export async function fakeCameraVideo(
   return file;
 }
 
+/** One still of a video: raw RGB at the video's size. */
+export interface Still {
+  rgb: Buffer;
+  width: number;
+  height: number;
+}
+
+/** A photo on a white 640×480 frame, as a phone's camera would see it; `mirror` flips it. */
+export async function photoStill(bytes: Buffer, mirror = false): Promise<Still> {
+  const [width, height] = [640, 480];
+  let face = sharp(bytes).rotate().resize({ width, height, fit: 'inside' });
+  if (mirror) face = face.flop();
+  const { data } = await sharp({ create: { width, height, channels: 3, background: '#ffffff' } })
+    .composite([{ input: await face.toBuffer(), gravity: 'center' }])
+    .removeAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return { rgb: data, width, height };
+}
+
+/** A QR code filling most of a white 640×480 frame, as a door's kiosk screen held to a camera. */
+export async function codeStill(text: string): Promise<Still> {
+  const [width, height] = [640, 480];
+  const qr = await QRCode.toBuffer(text, { width: 420, margin: 2, errorCorrectionLevel: 'M' });
+  const { data } = await sharp({ create: { width, height, channels: 3, background: '#ffffff' } })
+    .composite([{ input: qr, gravity: 'center' }])
+    .removeAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return { rgb: data, width, height };
+}
+
+/**
+ * A video for Chromium's fake camera made of stills, each held for its seconds at 10 frames a
+ * second; Chromium plays it in a loop. Returns the file's path.
+ */
+export function stillsVideo(scenes: { still: Still; seconds: number }[], file: string): string {
+  const { width, height } = scenes[0]!.still;
+  const header = Buffer.from(`YUV4MPEG2 W${width} H${height} F10:1 Ip A1:1 C420jpeg\n`);
+  const parts: Buffer[] = [header];
+  for (const { still, seconds } of scenes) {
+    const frame = toI420(still.rgb, width, height);
+    for (let i = 0; i < Math.round(seconds * 10); i++) parts.push(Buffer.from('FRAME\n'), frame);
+  }
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, Buffer.concat(parts));
+  return file;
+}
+
+/** A still shrunk to `THUMB` grey pixels, to tell which still a camera shows. */
+export const THUMB = { width: 16, height: 12 };
+export async function thumbOf(still: Still): Promise<number[]> {
+  const { data } = await sharp(still.rgb, {
+    raw: { width: still.width, height: still.height, channels: 3 },
+  })
+    .resize(THUMB.width, THUMB.height, { fit: 'fill' })
+    .greyscale()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return [...data];
+}
+
 /** RGB to planar YUV 4:2:0 (full-range BT.601, as JPEG uses), chroma averaged over 2×2. */
 function toI420(rgb: Buffer, width: number, height: number): Buffer {
   const y = Buffer.alloc(width * height);
