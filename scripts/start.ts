@@ -14,7 +14,7 @@ import { stackSettings } from '@roomkey/common/config/stack';
 import { appNodeArgs, applyAppPriority } from '@roomkey/common/runtime/app-process';
 import { up as stackUp } from './stack/cli';
 import { modelDir } from './models';
-import { clientPort } from './serve-clients';
+import { clientPort, isBuilt } from './serve-clients';
 import type { LockSimulator } from '../apps/access/src/sim/lock-simulator';
 import { startDemoLock } from '../clients/cli/src/demo/lock';
 import { demoFile, demoSummary, findDemo, type DemoSite } from '../clients/cli/src/demo/state';
@@ -137,6 +137,7 @@ async function main(): Promise<void> {
   if (process.env.ROOMKEY_SKIP_STACK !== '1') await stackUp();
   await run('npm', ['run', '--silent', 'build']);
   await run('npm', ['run', '--silent', 'clients:build']);
+  await run('npm', ['run', '--silent', 'mobile:export']);
 
   const children: ChildProcess[] = [];
   let stopping = false;
@@ -245,6 +246,11 @@ async function main(): Promise<void> {
   console.log(
     `  door kiosk    http://127.0.0.1:${clientPort('kiosk')}   (set up from Places & devices → Register a kiosk)`,
   );
+  if (isBuilt('mobile')) {
+    console.log(
+      `  mobile app    http://127.0.0.1:${clientPort('mobile')}   (its web version; on a phone: clients/mobile/README.md)`,
+    );
+  }
   console.log(
     `  apps          ${APPS.filter((a) => a.name !== 'gateway')
       .map((a) => `${a.name} :${portOf(a.name)}`)
