@@ -1,0 +1,12 @@
+/** The app's tests: screens with the testing library, the rules in src/lib as plain units. */
+module.exports = {
+  preset: 'jest-expo',
+  setupFiles: ['<rootDir>/jest.setup.js'],
+  // The SDK is TypeScript outside this folder; its imports resolve from here.
+  moduleDirectories: ['node_modules', '<rootDir>/node_modules'],
+  transformIgnorePatterns: [
+    '/node_modules/(?!(.pnpm|react-native|@react-native|@react-native-community|expo|@expo|expo-router|openapi-fetch|eventsource-parser|@roomkey|standard-navigation))',
+  ],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/src/**/*.test.tsx'],
+};
