@@ -4,6 +4,10 @@ module.exports = {
   setupFiles: ['<rootDir>/jest.setup.js'],
   // The SDK is TypeScript outside this folder; its imports resolve from here.
   moduleDirectories: ['node_modules', '<rootDir>/node_modules'],
+  moduleNameMapper: {
+    '^openapi-fetch$': '<rootDir>/node_modules/openapi-fetch/dist/index.cjs',
+    '^eventsource-parser$': '<rootDir>/node_modules/eventsource-parser/dist/index.cjs',
+  },
   transformIgnorePatterns: [
     '/node_modules/(?!(.pnpm|react-native|@react-native|@react-native-community|expo|@expo|expo-router|openapi-fetch|eventsource-parser|@roomkey|standard-navigation))',
   ],
