@@ -12,7 +12,7 @@ export interface Seen {
   form?: Map<string, unknown[]>;
 }
 
-type Answer = { status: number; body?: unknown } | 'offline';
+export type Answer = { status: number; body?: unknown } | 'offline';
 type Handler = (seen: Seen, count: number) => Answer | Promise<Answer>;
 
 export const json = (status: number, body?: unknown): Answer => ({ status, body });
@@ -20,6 +20,32 @@ export const apiError = (status: number, code: string, extra: object = {}): Answ
   status,
   body: { code, message: code.toLowerCase().replace(/_/g, ' '), requestId: 'req-1', ...extra },
 });
+
+/**
+ * The forms the screens build, field by field. A form body does not survive being wrapped in a
+ * Request in the test environment, so the forms are recorded where they are filled.
+ */
+export function recordForms(): Map<string, unknown[]>[] {
+  const forms = new WeakMap<object, Map<string, unknown[]>>();
+  const all: Map<string, unknown[]>[] = [];
+  const append = FormData.prototype.append;
+  jest.spyOn(FormData.prototype, 'append').mockImplementation(function (
+    this: FormData,
+    name: string,
+    value: unknown,
+    ...rest: unknown[]
+  ) {
+    let fields = forms.get(this);
+    if (!fields) {
+      fields = new Map();
+      forms.set(this, fields);
+      all.push(fields);
+    }
+    fields.set(name, [...(fields.get(name) ?? []), value]);
+    return (append as (...a: unknown[]) => void).call(this, name, value, ...rest);
+  });
+  return all;
+}
 
 export class FakeGateway {
   readonly seen: Seen[] = [];
