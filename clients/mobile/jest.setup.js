@@ -10,6 +10,8 @@ jest.mock('expo-camera', () => {
       takePictureAsync: async () => ({ uri: `file:///photo-${++shots}.jpg`, width: 1280, height: 960 }),
     }));
     globalThis.__lastCameraProps = props;
+    const { onCameraReady } = props;
+    React.useEffect(() => onCameraReady?.(), [onCameraReady]);
     return React.createElement(View, { testID: 'camera-view' });
   });
   return {
@@ -20,7 +22,8 @@ jest.mock('expo-camera', () => {
 
 jest.mock('expo-image-manipulator', () => ({
   SaveFormat: { JPEG: 'jpeg', PNG: 'png' },
-  manipulateAsync: async (uri, actions) => {
+  manipulateAsync: async (uri, actions, options) => {
+    (globalThis.__manipulations ??= []).push([uri, actions, options]);
     const resize = actions[0]?.resize ?? {};
     return { uri, width: resize.width ?? 480, height: resize.height ?? 360 };
   },

@@ -16,14 +16,20 @@ export interface CameraProps {
   label: string;
   /** Called with the text of each QR code seen; scanning is off without it. */
   onCode?: (text: string) => void;
+  /** Told when the camera shows a picture and can take photos. */
+  onReady?: (ready: boolean) => void;
 }
+
+/** Right after it starts, a camera may have no frame yet: try a few times before giving up. */
+const SHOT_ATTEMPTS = 8;
+const SHOT_PAUSE_MS = 300;
 
 /**
  * The camera, asking for permission first. On the web, expo-camera renders a <video> element
  * showing the stream; it stays visible.
  */
 export const Camera = forwardRef<CameraHandle, CameraProps>(function Camera(
-  { facing, label, onCode },
+  { facing, label, onCode, onReady },
   ref,
 ) {
   const [permission, requestPermission] = useCameraPermissions();
@@ -33,9 +39,16 @@ export const Camera = forwardRef<CameraHandle, CameraProps>(function Camera(
     async takePhoto() {
       const camera = view.current;
       if (!camera) throw new Error('The camera is not ready.');
-      const shot = await camera.takePictureAsync({ quality: 0.8, base64: false });
-      if (!shot) throw new Error('No picture could be taken.');
-      return shrink({ uri: shot.uri, width: shot.width, height: shot.height });
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const shot = await camera.takePictureAsync({ quality: 0.8, base64: false });
+          if (shot) return await shrink({ uri: shot.uri, width: shot.width, height: shot.height });
+        } catch (err) {
+          if (attempt >= SHOT_ATTEMPTS) throw new Error('No picture could be taken. Try again.', { cause: err });
+        }
+        if (attempt >= SHOT_ATTEMPTS) throw new Error('No picture could be taken. Try again.');
+        await new Promise((r) => setTimeout(r, SHOT_PAUSE_MS));
+      }
     },
   }));
 
@@ -63,6 +76,8 @@ export const Camera = forwardRef<CameraHandle, CameraProps>(function Camera(
         style={StyleSheet.absoluteFill}
         facing={facing}
         mirror={facing === 'front'}
+        onCameraReady={() => onReady?.(true)}
+        onMountError={() => onReady?.(false)}
         barcodeScannerSettings={onCode ? { barcodeTypes: ['qr'] } : undefined}
         onBarcodeScanned={onCode ? (r: BarcodeScanningResult) => onCode(r.data) : undefined}
       />

@@ -38,6 +38,11 @@ export function DoorScreen() {
   const camera = useRef<CameraHandle>(null);
   const [taking, setTaking] = useState(false);
   const [pending, setPending] = useState(false);
+  const [cameraReady, setCameraReady] = useState(false);
+  // The back camera reads the door's code; the front one warms up while the challenge comes.
+  const facing = state.kind === 'scanning' ? 'back' : 'front';
+  // The camera is mounted anew for the other side (key below): wait until it is ready again.
+  useEffect(() => setCameraReady(false), [facing]);
 
   // A new challenge each time the flow (re)starts.
   const startingCode = state.kind === 'starting' ? state.code : null;
@@ -143,7 +148,6 @@ export function DoorScreen() {
         <>
           <Status text={SCAN_PROMPT} />
           {state.note && <Notice kind="warning" text={state.note} testID="door-note" />}
-          <Camera facing="back" label="Camera for the door's code" onCode={onCode} />
         </>
       )}
       {state.kind === 'starting' && (
@@ -161,9 +165,24 @@ export function DoorScreen() {
           <Text style={styles.small}>
             {`Photo ${state.frames.length + 1} of ${framesWanted(state.challenge)}`}
           </Text>
-          <Camera ref={camera} facing="front" label="Camera for your face" />
-          <Button label="Take photo" onPress={() => void takePhoto()} disabled={taking} />
         </>
+      )}
+      {(state.kind === 'scanning' || state.kind === 'starting' || state.kind === 'posing') && (
+        <Camera
+          key={facing}
+          ref={camera}
+          facing={facing}
+          label={state.kind === 'scanning' ? "Camera for the door's code" : 'Camera for your face'}
+          onCode={state.kind === 'scanning' ? onCode : undefined}
+          onReady={setCameraReady}
+        />
+      )}
+      {state.kind === 'posing' && (
+        <Button
+          label="Take photo"
+          onPress={() => void takePhoto()}
+          disabled={taking || !cameraReady}
+        />
       )}
       {state.kind === 'sending' && <Status text="Sending…" />}
       {state.kind === 'deciding' && (

@@ -37,6 +37,7 @@ export function FaceScreen() {
   const [consented, setConsented] = useState(false);
   const [photos, setPhotos] = useState<Photo[]>([]);
   const [busy, setBusy] = useState(false);
+  const [cameraReady, setCameraReady] = useState(false);
   const [result, setResult] = useState<Result | null>(null);
   const [error, setError] = useState<string | null>(null);
   const camera = useRef<CameraHandle>(null);
@@ -181,11 +182,16 @@ export function FaceScreen() {
             Take up to {PHOTOS_MAX} photos of your face: look at the camera, in good light, one
             person only. Three is a good number.
           </Text>
-          <Camera ref={camera} facing="front" label="Camera for your face" />
+          <Camera
+            ref={camera}
+            facing="front"
+            label="Camera for your face"
+            onReady={setCameraReady}
+          />
           <Button
             label="Take photo"
             onPress={() => void takePhoto()}
-            disabled={busy || photos.length >= PHOTOS_MAX}
+            disabled={busy || !cameraReady || photos.length >= PHOTOS_MAX}
           />
           <Text style={styles.text} testID="photo-count" accessibilityLiveRegion="polite">
             {photoCount(photos.length)}
