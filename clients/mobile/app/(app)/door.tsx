@@ -1,0 +1,3 @@
+import { DoorScreen } from '../../src/screens/DoorScreen';
+
+export default DoorScreen;

@@ -1,0 +1,3 @@
+import { FaceScreen } from '../../src/screens/FaceScreen';
+
+export default FaceScreen;

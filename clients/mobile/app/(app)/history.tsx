@@ -1,0 +1,3 @@
+import { HistoryScreen } from '../../src/screens/HistoryScreen';
+
+export default HistoryScreen;

@@ -1,0 +1,3 @@
+import { PassScreen } from '../../src/screens/PassScreen';
+
+export default PassScreen;

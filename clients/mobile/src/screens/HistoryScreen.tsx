@@ -1,0 +1,86 @@
+import { unwrap } from '@roomkey/sdk';
+import { useCallback, useEffect, useState } from 'react';
+import { StyleSheet, Text, View } from 'react-native';
+import { errorMessage } from '../lib/errors';
+import { addPage, emptyHistory, hasMore, historyLine, historyWhen, type HistoryState } from '../lib/history';
+import { useSession } from '../session/SessionProvider';
+import { Button } from '../ui/Button';
+import { Notice } from '../ui/Notice';
+import { Screen } from '../ui/Screen';
+import { Title } from '../ui/Title';
+import { colors, font, space } from '../ui/theme';
+
+export const PAGE_SIZE = 20;
+
+/** My history: my own door requests and their decisions, newest first, a page at a time. */
+export function HistoryScreen() {
+  const { session, call } = useSession();
+  const [history, setHistory] = useState<HistoryState>(emptyHistory);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  const load = useCallback(
+    async (from: HistoryState) => {
+      setBusy(true);
+      setError(null);
+      try {
+        const page = await call(() =>
+          unwrap(
+            session.api.GET('/v1/me/history', {
+              params: { query: { limit: PAGE_SIZE, ...(from.next ? { after: from.next } : {}) } },
+            }),
+          ),
+        );
+        setHistory(addPage(from, page));
+      } catch (err) {
+        setError(errorMessage(err));
+      } finally {
+        setBusy(false);
+      }
+    },
+    [session, call],
+  );
+
+  useEffect(() => {
+    void load(emptyHistory);
+  }, [load]);
+
+  return (
+    <Screen>
+      <Title>History</Title>
+      {history.loaded && history.items.length === 0 && (
+        <Text style={styles.text}>No door requests yet.</Text>
+      )}
+      {history.items.map((item) => (
+        <View
+          key={item.requestId}
+          style={styles.row}
+          accessible
+          testID="history-item"
+          accessibilityLabel={`${historyWhen(item)}: ${historyLine(item)}`}
+        >
+          <Text style={styles.when}>{historyWhen(item)}</Text>
+          <Text style={[styles.text, item.decision === 'granted' ? styles.granted : styles.denied]}>
+            {historyLine(item)}
+          </Text>
+        </View>
+      ))}
+      {error && <Notice kind="error" text={error} testID="history-error" />}
+      {hasMore(history) && (
+        <Button label="Show older" onPress={() => void load(history)} disabled={busy} />
+      )}
+      {!history.loaded && !error && <Text style={styles.text}>Loading…</Text>}
+      {error && !history.loaded && (
+        <Button label="Try again" onPress={() => void load(emptyHistory)} disabled={busy} />
+      )}
+    </Screen>
+  );
+}
+
+const styles = StyleSheet.create({
+  row: { paddingVertical: space.s + 4, borderBottomWidth: 1, borderBottomColor: colors.surface },
+  when: { fontSize: font.small, color: colors.muted },
+  text: { fontSize: font.body, color: colors.text },
+  granted: { color: colors.granted },
+  denied: { color: colors.denied },
+});
