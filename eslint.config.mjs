@@ -60,8 +60,8 @@ export default tseslint.config(
   },
   {
     // Runs before anything is installed: plain Node.js, its built-ins only.
-    files: ['scripts/**/*.mjs', 'deploy/**/*.mjs'],
-    languageOptions: { globals: { console: 'readonly', process: 'readonly' } },
+    files: ['scripts/**/*.mjs', 'deploy/**/*.mjs', 'clients/mobile/scripts/*.mjs'],
+    languageOptions: { globals: { console: 'readonly', process: 'readonly', Buffer: 'readonly' } },
     rules: { 'no-console': 'off' },
   },
 );

@@ -29,12 +29,16 @@ export type ClientName = (typeof CLIENTS)[number];
 const DEFAULT_PORTS: Record<ClientName, number> = { admin: 3100, kiosk: 3101, mobile: 3102 };
 /**
  * The kiosk and the mobile app compile their QR readers from WebAssembly (ZXing), which CSP must
- * allow; the mobile app's camera preview is a media stream (blob:).
+ * allow; the mobile app's camera preview is a media stream, and a photo may be a blob: URL.
  */
 const CSP = {
   admin: pageCsp(),
   kiosk: pageCsp({ scriptSrc: ["'wasm-unsafe-eval'"] }),
-  mobile: pageCsp({ scriptSrc: ["'wasm-unsafe-eval'"], mediaSrc: ["'self'", 'blob:'] }),
+  mobile: pageCsp({
+    scriptSrc: ["'wasm-unsafe-eval'"],
+    mediaSrc: ["'self'", 'blob:'],
+    connectSrc: ['blob:'],
+  }),
 } satisfies Record<ClientName, unknown>;
 /** Where a client is served: ROOMKEY_<NAME>_PORT, else its default. */
 export const clientPort = (name: ClientName): number =>

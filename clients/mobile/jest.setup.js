@@ -7,7 +7,11 @@ jest.mock('expo-camera', () => {
   let shots = 0;
   const CameraView = React.forwardRef(function CameraView(props, ref) {
     React.useImperativeHandle(ref, () => ({
-      takePictureAsync: async () => ({ uri: `file:///photo-${++shots}.jpg`, width: 1280, height: 960 }),
+      takePictureAsync: async () => ({
+        uri: `file:///photo-${++shots}.jpg`,
+        width: 1280,
+        height: 960,
+      }),
     }));
     globalThis.__lastCameraProps = props;
     const { onCameraReady } = props;
@@ -16,7 +20,10 @@ jest.mock('expo-camera', () => {
   });
   return {
     CameraView,
-    useCameraPermissions: () => [{ granted: true, canAskAgain: true, status: 'granted' }, async () => ({ granted: true })],
+    useCameraPermissions: () => [
+      { granted: true, canAskAgain: true, status: 'granted' },
+      async () => ({ granted: true }),
+    ],
   };
 });
 

@@ -45,14 +45,24 @@ export interface Still {
   height: number;
 }
 
-/** A photo on a white 640×480 frame, as a phone's camera would see it; `mirror` flips it. */
-export async function photoStill(bytes: Buffer, mirror = false): Promise<Still> {
+/**
+ * A photo filling a 640×480 frame as a phone's camera would see it: its edge pixels are drawn
+ * out to the frame rather than a plain border put round it (a border around a face is what a
+ * photo held up to a camera shows, and passive liveness refuses it). `mirror` flips it.
+ */
+export async function photoStill(
+  bytes: Buffer,
+  options: { mirror?: boolean } = {},
+): Promise<Still> {
   const [width, height] = [640, 480];
-  let face = sharp(bytes).rotate().resize({ width, height, fit: 'inside' });
-  if (mirror) face = face.flop();
-  const { data } = await sharp({ create: { width, height, channels: 3, background: '#ffffff' } })
-    .composite([{ input: await face.toBuffer(), gravity: 'center' }])
-    .removeAlpha()
+  let image = sharp(bytes).rotate().resize({ width, height, fit: 'inside' });
+  if (options.mirror) image = image.flop();
+  const fitted = await image.removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  const [w, h] = [fitted.info.width, fitted.info.height];
+  const left = Math.floor((width - w) / 2);
+  const top = Math.floor((height - h) / 2);
+  const { data } = await sharp(fitted.data, { raw: { width: w, height: h, channels: 3 } })
+    .extend({ left, right: width - w - left, top, bottom: height - h - top, extendWith: 'copy' })
     .raw()
     .toBuffer({ resolveWithObject: true });
   return { rgb: data, width, height };

@@ -6,7 +6,8 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const dist = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist');
-const CDN = /https?:\/\/[^\s"'`)]*(jsdelivr|unpkg|fastly|cdnjs|googleapis|gstatic|esm\.sh|skypack)[^\s"'`)]*/g;
+const CDN =
+  /https?:\/\/[^\s"'`)]*(jsdelivr|unpkg|fastly|cdnjs|googleapis|gstatic|esm\.sh|skypack)[^\s"'`)]*/g;
 const OVERRIDDEN_DEFAULT = 'https://fastly.jsdelivr.net/npm/zxing-wasm@';
 
 const files = (dir) =>

@@ -54,7 +54,9 @@ function door(x, y, scale) {
   const cx = 0.5;
   const [w, top, bottom] = [0.36 * scale, 0.5 - 0.32 * scale, 0.5 + 0.34 * scale];
   const inBody =
-    Math.abs(x - cx) <= w / 2 && y <= bottom && (y >= top + w / 2 || Math.hypot(x - cx, y - (top + w / 2)) <= w / 2);
+    Math.abs(x - cx) <= w / 2 &&
+    y <= bottom &&
+    (y >= top + w / 2 || Math.hypot(x - cx, y - (top + w / 2)) <= w / 2);
   if (!inBody) return false;
   const keyY = 0.5 + 0.04 * scale;
   const hole = Math.hypot(x - cx, y - keyY) <= 0.05 * scale;

@@ -44,7 +44,8 @@ export const Camera = forwardRef<CameraHandle, CameraProps>(function Camera(
           const shot = await camera.takePictureAsync({ quality: 0.8, base64: false });
           if (shot) return await shrink({ uri: shot.uri, width: shot.width, height: shot.height });
         } catch (err) {
-          if (attempt >= SHOT_ATTEMPTS) throw new Error('No picture could be taken. Try again.', { cause: err });
+          if (attempt >= SHOT_ATTEMPTS)
+            throw new Error('No picture could be taken. Try again.', { cause: err });
         }
         if (attempt >= SHOT_ATTEMPTS) throw new Error('No picture could be taken. Try again.');
         await new Promise((r) => setTimeout(r, SHOT_PAUSE_MS));
@@ -64,7 +65,9 @@ export const Camera = forwardRef<CameraHandle, CameraProps>(function Camera(
         {permission.canAskAgain ? (
           <Button label="Allow the camera" onPress={() => void requestPermission()} />
         ) : (
-          <Text style={styles.text}>Allow the camera for roomkey in your phone&apos;s settings.</Text>
+          <Text style={styles.text}>
+            Allow the camera for roomkey in your phone&apos;s settings.
+          </Text>
         )}
       </View>
     );

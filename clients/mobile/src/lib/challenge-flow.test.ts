@@ -25,7 +25,10 @@ const challenge: Challenge = {
 
 const run = (events: FlowEvent<string>[], from: FlowState<string> = { kind: 'scanning' }) =>
   events.reduce(step, from);
-const frame = (photo: string, at: number): FlowEvent<string> => ({ type: 'frame', frame: { photo, at } });
+const frame = (photo: string, at: number): FlowEvent<string> => ({
+  type: 'frame',
+  frame: { photo, at },
+});
 const ready: FlowEvent<string>[] = [
   { type: 'scanned', text: CODE },
   { type: 'challenge', challenge },
@@ -42,7 +45,10 @@ describe('opening a door', () => {
   });
 
   it('keeps scanning and says why when the code is not a door code', () => {
-    expect(run([{ type: 'scanned', text: 'hello' }])).toEqual({ kind: 'scanning', note: NOT_A_DOOR_CODE });
+    expect(run([{ type: 'scanned', text: 'hello' }])).toEqual({
+      kind: 'scanning',
+      note: NOT_A_DOOR_CODE,
+    });
   });
 
   it('gets a challenge once the door code is read, and prompts one pose at a time', () => {
@@ -65,7 +71,11 @@ describe('opening a door', () => {
     const state = run([...ready, frame('a', T0), frame('b', T0 + 4001)]);
     expect(state).toMatchObject({ kind: 'starting', note: TOO_SLOW, code: { payload: CODE } });
     // The new challenge keeps the reason on screen until the next frame.
-    expect(run([{ type: 'challenge', challenge }], state)).toMatchObject({ kind: 'posing', note: TOO_SLOW, frames: [] });
+    expect(run([{ type: 'challenge', challenge }], state)).toMatchObject({
+      kind: 'posing',
+      note: TOO_SLOW,
+      frames: [],
+    });
   });
 
   it('starts over when the challenge expires, even while nobody presses the button', () => {
@@ -73,7 +83,10 @@ describe('opening a door', () => {
     expect(run([{ type: 'tick', now: T0 + 3000 }], waiting).kind).toBe('posing');
     expect(run([{ type: 'tick', now: T0 + 4500 }], waiting)).toMatchObject({ note: TOO_SLOW });
     const idle = run(ready);
-    expect(run([{ type: 'tick', now: T0 + 31_000 }], idle)).toMatchObject({ kind: 'starting', note: EXPIRED });
+    expect(run([{ type: 'tick', now: T0 + 31_000 }], idle)).toMatchObject({
+      kind: 'starting',
+      note: EXPIRED,
+    });
   });
 
   it('waits out the minimum gap before the next frame', () => {
@@ -86,8 +99,14 @@ describe('opening a door', () => {
     const sent = run([...ready, frame('a', T0), frame('b', T0 + 700), frame('c', T0 + 1400)]);
     const deciding = run([{ type: 'accepted', requestId: 'r1' }], sent);
     expect(deciding).toEqual({ kind: 'deciding', requestId: 'r1' });
-    const decided = run([{ type: 'decision', outcome: { status: 'denied', reasons: ['lockdown'] } }], deciding);
-    expect(decided).toEqual({ kind: 'decided', outcome: { status: 'denied', reasons: ['lockdown'] } });
+    const decided = run(
+      [{ type: 'decision', outcome: { status: 'denied', reasons: ['lockdown'] } }],
+      deciding,
+    );
+    expect(decided).toEqual({
+      kind: 'decided',
+      outcome: { status: 'denied', reasons: ['lockdown'] },
+    });
     expect(run([{ type: 'again' }], decided)).toEqual({ kind: 'scanning' });
   });
 

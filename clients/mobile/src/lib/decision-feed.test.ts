@@ -15,7 +15,8 @@ function sseResponse(text: string): Response {
   const bytes = new TextEncoder().encode(text);
   let sent = false;
   const reader = {
-    read: async () => (sent ? { done: true, value: undefined } : ((sent = true), { done: false, value: bytes })),
+    read: async () =>
+      sent ? { done: true, value: undefined } : ((sent = true), { done: false, value: bytes }),
     cancel: async () => undefined,
   };
   return { ok: true, status: 200, body: { getReader: () => reader } } as unknown as Response;
@@ -39,7 +40,11 @@ describe('following the decision', () => {
     );
     const tokens = memoryTokenStore();
     tokens.set({ accessToken: 't' });
-    const session = roomkeyClient({ baseUrl: 'http://gateway.test', tokens, fetch: gateway.fetch as typeof fetch });
+    const session = roomkeyClient({
+      baseUrl: 'http://gateway.test',
+      tokens,
+      fetch: gateway.fetch as typeof fetch,
+    });
     const statuses: string[] = [];
     const decided = await followDecision({
       session,

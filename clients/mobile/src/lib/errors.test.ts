@@ -1,5 +1,12 @@
 import { ApiError, NetworkError } from '@roomkey/sdk';
-import { OFFLINE, REGISTRATION_CLOSED, enrolMessages, errorMessage, registerMessage, signInMessage } from './errors';
+import {
+  OFFLINE,
+  REGISTRATION_CLOSED,
+  enrolMessages,
+  errorMessage,
+  registerMessage,
+  signInMessage,
+} from './errors';
 
 describe('errors in plain words', () => {
   it('says there is no connection when roomkey cannot be reached', () => {
@@ -9,13 +16,17 @@ describe('errors in plain words', () => {
   });
 
   it('tells a wrong password and a locked account apart, without saying whether the email exists', () => {
-    expect(signInMessage(new ApiError(401, 'INVALID_CREDENTIALS', ''))).toBe('The email or the password is not right.');
+    expect(signInMessage(new ApiError(401, 'INVALID_CREDENTIALS', ''))).toBe(
+      'The email or the password is not right.',
+    );
     expect(signInMessage(new ApiError(429, 'ACCOUNT_LOCKED', ''))).toMatch(/Wait a few minutes/);
     expect(signInMessage(new ApiError(503, 'UPSTREAM_UNAVAILABLE', ''))).toMatch(/not answering/);
   });
 
   it('says plainly that registration is closed', () => {
-    expect(registerMessage(new ApiError(403, 'SELF_REGISTRATION_DISABLED', 'forbidden'))).toBe(REGISTRATION_CLOSED);
+    expect(registerMessage(new ApiError(403, 'SELF_REGISTRATION_DISABLED', 'forbidden'))).toBe(
+      REGISTRATION_CLOSED,
+    );
     expect(registerMessage(new ApiError(409, 'EMAIL_TAKEN', ''))).toMatch(/Sign in instead/);
   });
 
@@ -35,6 +46,8 @@ describe('errors in plain words', () => {
       'Photo 2: something-new.',
     ]);
     expect(enrolMessages({ status: 422, code: 'FACES_DO_NOT_MATCH' })[0]).toMatch(/same face/);
-    expect(enrolMessages({ status: 403, code: 'RECENT_SIGN_IN_REQUIRED' })[0]).toMatch(/sign in again/);
+    expect(enrolMessages({ status: 403, code: 'RECENT_SIGN_IN_REQUIRED' })[0]).toMatch(
+      /sign in again/,
+    );
   });
 });

@@ -1,7 +1,8 @@
 import { ApiError, NetworkError } from '@roomkey/sdk';
 
 export const OFFLINE = 'No connection to roomkey';
-export const REGISTRATION_CLOSED = 'Registration is closed. Ask an admin of your site for an account.';
+export const REGISTRATION_CLOSED =
+  'Registration is closed. Ask an admin of your site for an account.';
 
 const isBusy = (err: ApiError) => err.status >= 500 || err.code.startsWith('UPSTREAM_');
 

@@ -10,9 +10,15 @@ const item = (id: string, decision: 'granted' | 'denied', reasons: string[] = []
 
 describe('my history', () => {
   it('adds pages in order, drops an entry seen twice, and knows when the last page is read', () => {
-    const first = addPage(emptyHistory, { items: [item('a', 'granted'), item('b', 'denied')], next: 'b' });
+    const first = addPage(emptyHistory, {
+      items: [item('a', 'granted'), item('b', 'denied')],
+      next: 'b',
+    });
     expect(hasMore(first)).toBe(true);
-    const second = addPage(first, { items: [item('b', 'denied'), item('c', 'granted')], next: null });
+    const second = addPage(first, {
+      items: [item('b', 'denied'), item('c', 'granted')],
+      next: null,
+    });
     expect(second.items.map((i) => i.requestId)).toEqual(['a', 'b', 'c']);
     expect(hasMore(second)).toBe(false);
     expect(hasMore(emptyHistory)).toBe(false);

@@ -30,9 +30,7 @@ export function reasonInWords(reason: string): string {
 }
 
 export type Decision =
-  | { status: 'granted' }
-  | { status: 'denied'; reasons: string[] }
-  | { status: 'pending' };
+  { status: 'granted' } | { status: 'denied'; reasons: string[] } | { status: 'pending' };
 
 /** The headline of a decision: what the decision text says first. */
 export function decisionHeadline(decision: Decision): string {

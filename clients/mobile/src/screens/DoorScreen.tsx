@@ -42,7 +42,11 @@ export function DoorScreen() {
   // The back camera reads the door's code; the front one warms up while the challenge comes.
   const facing = state.kind === 'scanning' ? 'back' : 'front';
   // The camera is mounted anew for the other side (key below): wait until it is ready again.
-  useEffect(() => setCameraReady(false), [facing]);
+  const [readyFacing, setReadyFacing] = useState(facing);
+  if (readyFacing !== facing) {
+    setReadyFacing(facing);
+    setCameraReady(false);
+  }
 
   // A new challenge each time the flow (re)starts.
   const startingCode = state.kind === 'starting' ? state.code : null;
@@ -72,7 +76,10 @@ export function DoorScreen() {
     let alive = true;
     const send = async () => {
       const frames = await Promise.all(
-        sending.frames.map(async (f, i) => ({ at: f.at, photo: await filePart(f.photo, `frame-${i}.jpg`) })),
+        sending.frames.map(async (f, i) => ({
+          at: f.at,
+          photo: await filePart(f.photo, `frame-${i}.jpg`),
+        })),
       );
       const form = accessRequestForm(
         new FormData(),
@@ -114,8 +121,16 @@ export function DoorScreen() {
     )
       .then((view) => {
         if (!alive) return;
-        if (view) dispatch({ type: 'decision', outcome: { status: view.status as 'granted' | 'denied', reasons: view.reasons } });
-        else dispatch({ type: 'failed', message: 'No decision came in time. The door stays shut. Try again.' });
+        if (view)
+          dispatch({
+            type: 'decision',
+            outcome: { status: view.status as 'granted' | 'denied', reasons: view.reasons },
+          });
+        else
+          dispatch({
+            type: 'failed',
+            message: 'No decision came in time. The door stays shut. Try again.',
+          });
       })
       .catch((err) => alive && dispatch({ type: 'failed', message: errorMessage(err) }));
     return () => {
@@ -198,9 +213,17 @@ export function DoorScreen() {
               decisionHeadline(state.outcome),
               ...state.outcome.reasons.map(reasonInWords),
             ].join('. ')}
-            style={[styles.decision, state.outcome.status === 'granted' ? styles.granted : styles.denied]}
+            style={[
+              styles.decision,
+              state.outcome.status === 'granted' ? styles.granted : styles.denied,
+            ]}
           >
-            <Text style={[styles.headline, state.outcome.status === 'granted' ? styles.grantedText : styles.deniedText]}>
+            <Text
+              style={[
+                styles.headline,
+                state.outcome.status === 'granted' ? styles.grantedText : styles.deniedText,
+              ]}
+            >
               {decisionHeadline(state.outcome)}
             </Text>
             {state.outcome.status === 'denied' &&

@@ -146,7 +146,11 @@ export function FaceScreen() {
   return (
     <Screen>
       <Title>My face</Title>
-      {status && <Text style={styles.text} testID="face-status">{statusLine(status)}</Text>}
+      {status && (
+        <Text style={styles.text} testID="face-status">
+          {statusLine(status)}
+        </Text>
+      )}
       {!consented ? (
         <View>
           <Text accessibilityRole="header" style={styles.heading}>

@@ -2,7 +2,14 @@ import { unwrap } from '@roomkey/sdk';
 import { useCallback, useEffect, useState } from 'react';
 import { StyleSheet, Text, View } from 'react-native';
 import { errorMessage } from '../lib/errors';
-import { addPage, emptyHistory, hasMore, historyLine, historyWhen, type HistoryState } from '../lib/history';
+import {
+  addPage,
+  emptyHistory,
+  hasMore,
+  historyLine,
+  historyWhen,
+  type HistoryState,
+} from '../lib/history';
 import { useSession } from '../session/SessionProvider';
 import { Button } from '../ui/Button';
 import { Notice } from '../ui/Notice';
@@ -16,34 +23,51 @@ export const PAGE_SIZE = 20;
 export function HistoryScreen() {
   const { session, call } = useSession();
   const [history, setHistory] = useState<HistoryState>(emptyHistory);
-  const [busy, setBusy] = useState(false);
+  const [busy, setBusy] = useState(true);
   const [error, setError] = useState<string | null>(null);
 
-  const load = useCallback(
-    async (from: HistoryState) => {
-      setBusy(true);
-      setError(null);
-      try {
-        const page = await call(() =>
-          unwrap(
-            session.api.GET('/v1/me/history', {
-              params: { query: { limit: PAGE_SIZE, ...(from.next ? { after: from.next } : {}) } },
-            }),
-          ),
-        );
-        setHistory(addPage(from, page));
-      } catch (err) {
-        setError(errorMessage(err));
-      } finally {
-        setBusy(false);
-      }
-    },
+  /** The page after `from`. */
+  const pageAfter = useCallback(
+    (from: HistoryState) =>
+      call(() =>
+        unwrap(
+          session.api.GET('/v1/me/history', {
+            params: { query: { limit: PAGE_SIZE, ...(from.next ? { after: from.next } : {}) } },
+          }),
+        ),
+      ),
     [session, call],
   );
+  const show = useCallback(
+    (from: HistoryState, alive: () => boolean = () => true) =>
+      pageAfter(from).then(
+        (page) => {
+          if (!alive()) return;
+          setHistory(addPage(from, page));
+          setError(null);
+          setBusy(false);
+        },
+        (err: unknown) => {
+          if (!alive()) return;
+          setError(errorMessage(err));
+          setBusy(false);
+        },
+      ),
+    [pageAfter],
+  );
+  const load = (from: HistoryState) => {
+    setBusy(true);
+    setError(null);
+    void show(from);
+  };
 
   useEffect(() => {
-    void load(emptyHistory);
-  }, [load]);
+    let alive = true;
+    void show(emptyHistory, () => alive);
+    return () => {
+      alive = false;
+    };
+  }, [show]);
 
   return (
     <Screen>
@@ -67,11 +91,11 @@ export function HistoryScreen() {
       ))}
       {error && <Notice kind="error" text={error} testID="history-error" />}
       {hasMore(history) && (
-        <Button label="Show older" onPress={() => void load(history)} disabled={busy} />
+        <Button label="Show older" onPress={() => load(history)} disabled={busy} />
       )}
       {!history.loaded && !error && <Text style={styles.text}>Loading…</Text>}
       {error && !history.loaded && (
-        <Button label="Try again" onPress={() => void load(emptyHistory)} disabled={busy} />
+        <Button label="Try again" onPress={() => load(emptyHistory)} disabled={busy} />
       )}
     </Screen>
   );

@@ -76,7 +76,9 @@ export function PassScreen() {
       ) : (
         !error && <Text style={styles.text}>Getting your pass…</Text>
       )}
-      {pass && expired && <Text style={styles.text}>This code has expired. Getting a new one…</Text>}
+      {pass && expired && (
+        <Text style={styles.text}>This code has expired. Getting a new one…</Text>
+      )}
       {error && <Notice kind="error" text={error} testID="pass-error" />}
     </Screen>
   );

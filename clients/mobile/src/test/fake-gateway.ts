@@ -77,11 +77,11 @@ export class FakeGateway {
     this.seen.push(seen);
     const key = `${seen.method} ${seen.path}`;
     const route =
-      this.routes.get(key) ??
-      [...this.routes.entries()].find(([k]) => matches(k, key))?.[1];
+      this.routes.get(key) ?? [...this.routes.entries()].find(([k]) => matches(k, key))?.[1];
     const count = (this.counts.get(key) ?? 0) + 1;
     this.counts.set(key, count);
-    if (!route) return new Response(JSON.stringify({ code: 'NOT_FOUND', message: key }), { status: 404 });
+    if (!route)
+      return new Response(JSON.stringify({ code: 'NOT_FOUND', message: key }), { status: 404 });
     const answer = await route(seen, count);
     if (answer === 'offline') throw new TypeError('Network request failed');
     return new Response(answer.body === undefined ? null : JSON.stringify(answer.body), {
@@ -92,7 +92,9 @@ export class FakeGateway {
 }
 
 const matches = (pattern: string, key: string) =>
-  new RegExp(`^${pattern.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+')}$`).test(key);
+  new RegExp(
+    `^${pattern.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+')}$`,
+  ).test(key);
 
 /** The body as the test wants to see it: JSON parsed, or a form's fields by name. */
 async function readBody(
@@ -104,7 +106,10 @@ async function readBody(
     return { value: raw, form: formFields(raw as FormData) };
   }
   if (request.method === 'GET' || request.method === 'HEAD') return { value: undefined };
-  const text = await request.clone().text().catch(() => '');
+  const text = await request
+    .clone()
+    .text()
+    .catch(() => '');
   try {
     return { value: text ? JSON.parse(text) : undefined };
   } catch {
@@ -115,7 +120,9 @@ async function readBody(
 function formFields(form: FormData): Map<string, unknown[]> {
   const fields = new Map<string, unknown[]>();
   const parts = (form as unknown as { _parts?: [string, unknown][] })._parts;
-  const entries: [string, unknown][] = parts ?? [...(form as unknown as Iterable<[string, unknown]>)];
+  const entries: [string, unknown][] = parts ?? [
+    ...(form as unknown as Iterable<[string, unknown]>),
+  ];
   for (const [name, value] of entries) fields.set(name, [...(fields.get(name) ?? []), value]);
   return fields;
 }

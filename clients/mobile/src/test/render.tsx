@@ -16,7 +16,10 @@ export function signedInTokens(): TokenStore {
 /** A screen inside a session that talks to the fake gateway, with the offline banner above. */
 export function renderScreen(
   screen: ReactElement,
-  { gateway = new FakeGateway(), tokens = signedInTokens() }: { gateway?: FakeGateway; tokens?: TokenStore } = {},
+  {
+    gateway = new FakeGateway(),
+    tokens = signedInTokens(),
+  }: { gateway?: FakeGateway; tokens?: TokenStore } = {},
 ) {
   const utils = render(
     <SessionProvider baseUrl={BASE} tokens={tokens} fetch={gateway.fetch as typeof fetch}>

@@ -57,7 +57,11 @@ describe('opening a door', () => {
     const gateway = door(() => json(200, ++polls < 2 ? view('pending') : view('granted')));
     renderScreen(<DoorScreen />, { gateway });
     await scan(CODE);
-    await answerPrompts(['Look straight at the camera', 'Turn your head to your left', 'Tilt your head up']);
+    await answerPrompts([
+      'Look straight at the camera',
+      'Turn your head to your left',
+      'Tilt your head up',
+    ]);
     expect(await screen.findByTestId('decision')).toHaveTextContent('Granted — the door is open');
 
     expect(gateway.requests('POST /v1/access-requests')).toHaveLength(1);
@@ -67,14 +71,23 @@ describe('opening a door', () => {
     expect(form.get('challengeId')).toEqual(['11111111-2222-4333-8444-555555555555']);
     expect(String(form.get('frameTimes')![0])).toMatch(/^0,\d+,\d+$/);
     expect(form.get('face')).toHaveLength(3);
-    expect(form.get('face')![0]).toMatchObject({ type: 'image/jpeg', uri: expect.stringMatching(/^file:/) });
+    expect(form.get('face')![0]).toMatchObject({
+      type: 'image/jpeg',
+      uri: expect.stringMatching(/^file:/),
+    });
     expect(form.has('roomId')).toBe(false);
   });
 
   it('shows a denial with its reasons in plain words', async () => {
-    renderScreen(<DoorScreen />, { gateway: door(() => json(200, view('denied', ['lockdown', 'face-spoof']))) });
+    renderScreen(<DoorScreen />, {
+      gateway: door(() => json(200, view('denied', ['lockdown', 'face-spoof']))),
+    });
     await scan(CODE);
-    await answerPrompts(['Look straight at the camera', 'Turn your head to your left', 'Tilt your head up']);
+    await answerPrompts([
+      'Look straight at the camera',
+      'Turn your head to your left',
+      'Tilt your head up',
+    ]);
     const decision = await screen.findByTestId('decision');
     expect(decision).toHaveTextContent(/^Denied/);
     expect(decision).toHaveTextContent(/The room is locked down\./);
@@ -86,12 +99,20 @@ describe('opening a door', () => {
   it('says when the request could not be sent, and lets the person try again', async () => {
     const gateway = door(() => json(200, view('granted'))).on(
       'POST /v1/access-requests',
-      apiError(422, 'ACTIVE_LIVENESS_REQUIRED', { message: 'This door needs the head-turn check.' }),
+      apiError(422, 'ACTIVE_LIVENESS_REQUIRED', {
+        message: 'This door needs the head-turn check.',
+      }),
     );
     renderScreen(<DoorScreen />, { gateway });
     await scan(CODE);
-    await answerPrompts(['Look straight at the camera', 'Turn your head to your left', 'Tilt your head up']);
-    expect(await screen.findByTestId('door-error')).toHaveTextContent('This door needs the head-turn check.');
+    await answerPrompts([
+      'Look straight at the camera',
+      'Turn your head to your left',
+      'Tilt your head up',
+    ]);
+    expect(await screen.findByTestId('door-error')).toHaveTextContent(
+      'This door needs the head-turn check.',
+    );
     await waitFor(() => expect(screen.getByRole('button', { name: 'Try again' })).toBeTruthy());
   });
 });

@@ -21,7 +21,9 @@ const consented = status({ consentGivenAt: '2026-12-04T10:00:00Z', noticeVersion
 async function takePhotos(n: number) {
   for (let i = 1; i <= n; i++) {
     fireEvent.press(await screen.findByRole('button', { name: 'Take photo' }));
-    await waitFor(() => expect(screen.getByTestId('photo-count')).toHaveTextContent(`${i} of 3 photos`));
+    await waitFor(() =>
+      expect(screen.getByTestId('photo-count')).toHaveTextContent(`${i} of 3 photos`),
+    );
   }
 }
 
@@ -46,13 +48,19 @@ describe('my face', () => {
 
   it("uploads the photos and says a first enrolment waits for an admin's approval", async () => {
     const forms = recordForms();
-    const gateway = new FakeGateway()
-      .on('GET /v1/me/face', json(200, consented))
-      .on('POST /v1/me/face', json(202, { ...consented, pending: { requestedAt: '2026-12-04T10:01:00Z', reason: 'no-template' } }));
+    const gateway = new FakeGateway().on('GET /v1/me/face', json(200, consented)).on(
+      'POST /v1/me/face',
+      json(202, {
+        ...consented,
+        pending: { requestedAt: '2026-12-04T10:01:00Z', reason: 'no-template' },
+      }),
+    );
     renderScreen(<FaceScreen />, { gateway });
     await takePhotos(3);
     fireEvent.press(screen.getByRole('button', { name: 'Enrol my face' }));
-    expect(await screen.findByTestId('enrol-result')).toHaveTextContent("Waiting for an admin's approval");
+    expect(await screen.findByTestId('enrol-result')).toHaveTextContent(
+      "Waiting for an admin's approval",
+    );
     expect(forms[forms.length - 1]!.get('images')).toHaveLength(3);
     expect(screen.getByTestId('face-status')).toHaveTextContent("Waiting for an admin's approval.");
   });
@@ -67,14 +75,19 @@ describe('my face', () => {
     expect(await screen.findByTestId('enrol-result')).toHaveTextContent('Your face is enrolled');
   });
 
-  it("names each photo the API refused, and why", async () => {
+  it('names each photo the API refused, and why', async () => {
     const gateway = new FakeGateway()
       .on('GET /v1/me/face', json(200, consented))
-      .on('POST /v1/me/face', apiError(422, 'FACE_REJECTED', { details: [{ image: 1, reason: 'no-face' }] }));
+      .on(
+        'POST /v1/me/face',
+        apiError(422, 'FACE_REJECTED', { details: [{ image: 1, reason: 'no-face' }] }),
+      );
     renderScreen(<FaceScreen />, { gateway });
     await takePhotos(2);
     fireEvent.press(screen.getByRole('button', { name: 'Enrol my face' }));
-    expect(await screen.findByTestId('enrol-result')).toHaveTextContent('Photo 2: no face was seen. Face the camera.');
+    expect(await screen.findByTestId('enrol-result')).toHaveTextContent(
+      'Photo 2: no face was seen. Face the camera.',
+    );
     // The photos stay, so that only the bad one needs taking again.
     expect(screen.getByTestId('photo-count')).toHaveTextContent('2 of 3 photos');
   });

@@ -17,11 +17,16 @@ describe('my history', () => {
     const gateway = new FakeGateway().on('GET /v1/me/history', (seen) =>
       seen.query.get('after')
         ? json(200, { items: [item(3, 'granted')], next: null })
-        : json(200, { items: [item(1, 'granted'), item(2, 'denied', ['no-permission'])], next: id(2) }),
+        : json(200, {
+            items: [item(1, 'granted'), item(2, 'denied', ['no-permission'])],
+            next: id(2),
+          }),
     );
     renderScreen(<HistoryScreen />, { gateway });
     expect(await screen.findAllByTestId('history-item')).toHaveLength(2);
-    expect(screen.getByText('Denied: You have no permission for this room at this time.')).toBeTruthy();
+    expect(
+      screen.getByText('Denied: You have no permission for this room at this time.'),
+    ).toBeTruthy();
     fireEvent.press(screen.getByRole('button', { name: 'Show older' }));
     await waitFor(() => expect(screen.getAllByTestId('history-item')).toHaveLength(3));
     const asked = gateway.requests('GET /v1/me/history');
@@ -31,7 +36,10 @@ describe('my history', () => {
   });
 
   it('says when there is nothing yet', async () => {
-    const gateway = new FakeGateway().on('GET /v1/me/history', json(200, { items: [], next: null }));
+    const gateway = new FakeGateway().on(
+      'GET /v1/me/history',
+      json(200, { items: [], next: null }),
+    );
     renderScreen(<HistoryScreen />, { gateway });
     expect(await screen.findByText('No door requests yet.')).toBeTruthy();
   });

@@ -11,7 +11,10 @@ const pass = (n: number, refreshInSeconds = 50) => ({
   refreshInSeconds,
 });
 
-const flush = () => act(async () => { await Promise.resolve(); });
+const flush = () =>
+  act(async () => {
+    await Promise.resolve();
+  });
 
 describe('my pass', () => {
   beforeEach(() => jest.useFakeTimers({ now: Date.parse('2026-12-04T10:00:00Z') }));
@@ -21,13 +24,17 @@ describe('my pass', () => {
     let n = 0;
     const gateway = new FakeGateway().on('GET /v1/me/pass', () => json(200, pass(++n)));
     renderScreen(<PassScreen />, { gateway });
-    expect(await screen.findByLabelText('Your pass code')).toHaveProp('source', { uri: 'data:image/png;base64,cG5n1' });
+    expect(await screen.findByLabelText('Your pass code')).toHaveProp('source', {
+      uri: 'data:image/png;base64,cG5n1',
+    });
     await act(() => jest.advanceTimersByTimeAsync(49_000));
     expect(gateway.requests('GET /v1/me/pass')).toHaveLength(1);
     await act(() => jest.advanceTimersByTimeAsync(1_500));
     await flush();
     expect(gateway.requests('GET /v1/me/pass')).toHaveLength(2);
-    expect(screen.getByLabelText('Your pass code')).toHaveProp('source', { uri: 'data:image/png;base64,cG5n2' });
+    expect(screen.getByLabelText('Your pass code')).toHaveProp('source', {
+      uri: 'data:image/png;base64,cG5n2',
+    });
   });
 
   it('says what went wrong and tries again by itself', async () => {

@@ -32,7 +32,10 @@ describe('signing in', () => {
   });
 
   it('says when the email or password is wrong, and keeps no token', async () => {
-    const gateway = new FakeGateway().on('POST /v1/auth/login', apiError(401, 'INVALID_CREDENTIALS'));
+    const gateway = new FakeGateway().on(
+      'POST /v1/auth/login',
+      apiError(401, 'INVALID_CREDENTIALS'),
+    );
     const { tokens } = renderScreen(<SignInScreen />, { gateway, tokens: memoryTokenStore() });
     fill('ada@example.org', 'wrong');
     fireEvent.press(screen.getByText('Sign in'));
@@ -73,7 +76,10 @@ describe('creating an account', () => {
   });
 
   it('says plainly that registration is closed when the site does not allow it', async () => {
-    const gateway = new FakeGateway().on('POST /v1/auth/register', apiError(403, 'SELF_REGISTRATION_DISABLED'));
+    const gateway = new FakeGateway().on(
+      'POST /v1/auth/register',
+      apiError(403, 'SELF_REGISTRATION_DISABLED'),
+    );
     renderScreen(<SignInScreen />, { gateway, tokens: memoryTokenStore() });
     openRegister();
     expect(await screen.findByTestId('sign-in-error')).toHaveTextContent(/Registration is closed/);
