@@ -7,9 +7,8 @@ import { kioskSession } from './kiosk-session';
 
 /**
  * Serves the built admin web, door kiosk and mobile app's web build (clients/<name>/dist), each
- * on a port of its own,
- * and forwards their API calls (/v1, /.well-known) to the gateway, so that the browser talks to
- * one origin. The gateway must trust this server's address (its TRUST_PROXY) to see each
+ * on a port of its own, and forwards their API calls (/v1, /.well-known) to the gateway, so that
+ * the browser talks to one origin. The gateway must trust this server's address (its TRUST_PROXY) to see each
  * browser's address rather than this server's. `npm start` runs it next to the gateway; the browser tests run it the same way.
  * Every answer carries the security headers (a CSP without inline scripts, no framing, nosniff,
  * no referrer; HSTS over TLS, which a TLS proxy on this host reports with X-Forwarded-Proto).
@@ -19,12 +18,12 @@ import { kioskSession } from './kiosk-session';
  *   ROOMKEY_ADMIN_PORT    the admin web (default 3100)
  *   ROOMKEY_KIOSK_PORT    the kiosk (default 3101)
  *   ROOMKEY_MOBILE_PORT   the mobile app's web build (default 3102)
- *   ROOMKEY_CLIENTS_HOST  the address both listen on (default 127.0.0.1; 0.0.0.0 in the web image)
+ *   ROOMKEY_CLIENTS_HOST  the address they listen on (default 127.0.0.1; 0.0.0.0 in the web image)
  *
- * `GET /health/live` answers 200 on both, for a container's health check.
+ * `GET /health/live` answers 200 on each, for a container's health check.
  */
 const ROOT = path.resolve(__dirname, '..');
-export const CLIENTS = ['admin', 'kiosk', 'mobile'] as const;
+const CLIENTS = ['admin', 'kiosk', 'mobile'] as const;
 export type ClientName = (typeof CLIENTS)[number];
 const DEFAULT_PORTS: Record<ClientName, number> = { admin: 3100, kiosk: 3101, mobile: 3102 };
 /**
