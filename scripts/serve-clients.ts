@@ -28,13 +28,16 @@ export type ClientName = (typeof CLIENTS)[number];
 const DEFAULT_PORTS: Record<ClientName, number> = { admin: 3100, kiosk: 3101, mobile: 3102 };
 /**
  * The kiosk and the mobile app compile their QR readers from WebAssembly (ZXing), which CSP must
- * allow; the mobile app's camera preview is a media stream, and a photo may be a blob: URL.
+ * allow. The mobile app's camera preview is a media stream, a photo may be a blob: URL, and
+ * react-native-web styles its views with style attributes and a style sheet it writes, which
+ * only 'unsafe-inline' for styles allows (scripts stay 'self').
  */
 const CSP = {
   admin: pageCsp(),
   kiosk: pageCsp({ scriptSrc: ["'wasm-unsafe-eval'"] }),
   mobile: pageCsp({
     scriptSrc: ["'wasm-unsafe-eval'"],
+    styleSrc: ["'unsafe-inline'"],
     mediaSrc: ["'self'", 'blob:'],
     connectSrc: ['blob:'],
   }),

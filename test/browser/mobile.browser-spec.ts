@@ -39,7 +39,8 @@ const member = { id: '', email: `phone-${randomBytes(4).toString('hex')}@roomkey
 const browsers: Browser[] = [];
 /** Every request a page made to anywhere but this machine. */
 const offsite: string[] = [];
-const refusedByCsp: string[] = [];
+/** What each page's Content-Security-Policy refused. */
+const refusedByCsp: string[][] = [];
 
 beforeAll(async () => {
   sys = await startSystem({
@@ -79,7 +80,7 @@ afterAll(async () => {
 
 afterEach(() => {
   expect(offsite).toEqual([]);
-  expect(refusedByCsp).toEqual([]);
+  expect(refusedByCsp.flat()).toEqual([]);
 });
 
 /** A phone whose camera plays `video`, on the app's first screen. */
@@ -94,7 +95,7 @@ async function phoneWith(video: string): Promise<Page> {
       offsite.push(req.url());
     }
   });
-  refusedByCsp.push(...cspRefusals(page));
+  refusedByCsp.push(cspRefusals(page));
   await page.goto(sys.clients!.mobile!);
   return page;
 }
