@@ -28,9 +28,10 @@ export type ClientName = (typeof CLIENTS)[number];
 const DEFAULT_PORTS: Record<ClientName, number> = { admin: 3100, kiosk: 3101, mobile: 3102 };
 /**
  * The kiosk and the mobile app compile their QR readers from WebAssembly (ZXing), which CSP must
- * allow. The mobile app's camera preview is a media stream, a photo may be a blob: URL, and
- * react-native-web styles its views with style attributes and a style sheet it writes, which
- * only 'unsafe-inline' for styles allows (scripts stay 'self').
+ * allow. The mobile app's camera preview is a media stream, a photo (sent, or shown as a
+ * thumbnail) may be a blob: URL, and react-native-web styles its views with style attributes
+ * and a style sheet it writes, which only 'unsafe-inline' for styles allows (scripts stay
+ * 'self').
  */
 const CSP = {
   admin: pageCsp(),
@@ -38,6 +39,7 @@ const CSP = {
   mobile: pageCsp({
     scriptSrc: ["'wasm-unsafe-eval'"],
     styleSrc: ["'unsafe-inline'"],
+    imgSrc: ['blob:'],
     mediaSrc: ["'self'", 'blob:'],
     connectSrc: ['blob:'],
   }),
