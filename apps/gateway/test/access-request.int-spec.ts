@@ -297,7 +297,7 @@ describe('an access request through the gateway, the real broker and the audit l
     expect(Object.keys(doc.paths['/v1/access-requests'].post.responses)).toEqual(
       expect.arrayContaining(['202', '400', '401', '403', '413', '415']),
     );
-    expect(doc.components.schemas.CreateAccessRequestBody.required).toEqual(['roomId', 'qr']);
+    expect(doc.components.schemas.CreateAccessRequestBody.required).toEqual(['qr']);
     expect(doc.components.schemas.CreateAccessRequestBody.additionalProperties).toBe(false);
     expect(doc.components.schemas.ErrorBody.required).toEqual(['code', 'message', 'requestId']);
   });
