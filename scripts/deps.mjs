@@ -20,7 +20,7 @@ if (major < 20)
 /**
  * What an installed tree must match: its lock file and every package file it was made from.
  * The root's workspaces share one tree; the mobile app has a tree and a lock file of its own
- * (docs/adr/029-mobile-app.md), and depends on the SDK's package file.
+ * (docs/adr/029-mobile-app.md), with the SDK's own dependencies listed among its own.
  */
 function wanted(dir) {
   const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8'));
