@@ -298,7 +298,8 @@ export async function startSystem(
     const served = {
       admin: `http://127.0.0.1:${admin}`,
       kiosk: `http://127.0.0.1:${kiosk}`,
-      mobile: isBuilt('mobile') ? `http://127.0.0.1:${mobile}` : null,
+      // serve-clients.ts serves it when built; the web image carries the two web clients only.
+      mobile: runner === processRunner && isBuilt('mobile') ? `http://127.0.0.1:${mobile}` : null,
     };
     await waitReady(`${served.admin}/`, child, 30_000);
     await waitReady(`${served.kiosk}/`, child, 30_000);
