@@ -30,12 +30,7 @@ export async function fakeCameraVideo(
     .removeAlpha()
     .raw()
     .toBuffer({ resolveWithObject: true });
-  const frame = toI420(data, WIDTH, HEIGHT);
-  const header = Buffer.from(`YUV4MPEG2 W${WIDTH} H${HEIGHT} F10:1 Ip A1:1 C420jpeg\n`);
-  const frames = Array.from({ length: 10 }, () => [Buffer.from('FRAME\n'), frame]).flat();
-  mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(file, Buffer.concat([header, ...frames]));
-  return file;
+  return stillsVideo([{ still: { rgb: data, width: WIDTH, height: HEIGHT }, seconds: 1 }], file);
 }
 
 /** One still of a video: raw RGB at the video's size. */

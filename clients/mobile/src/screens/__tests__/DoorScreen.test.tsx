@@ -42,6 +42,9 @@ async function answerPrompts(prompts: string[]) {
   }
 }
 
+/** The prompts of the challenge these tests are given: left, then up. */
+const PROMPTS = ['Look straight at the camera', 'Turn your head to your left', 'Tilt your head up'];
+
 describe('opening a door', () => {
   it('asks to point the camera at the code, and says when a code is not a door code', async () => {
     renderScreen(<DoorScreen />, { gateway: door(() => json(200, view('pending'))) });
@@ -57,11 +60,7 @@ describe('opening a door', () => {
     const gateway = door(() => json(200, ++polls < 2 ? view('pending') : view('granted')));
     renderScreen(<DoorScreen />, { gateway });
     await scan(CODE);
-    await answerPrompts([
-      'Look straight at the camera',
-      'Turn your head to your left',
-      'Tilt your head up',
-    ]);
+    await answerPrompts(PROMPTS);
     expect(await screen.findByTestId('decision')).toHaveTextContent('Granted — the door is open');
 
     expect(gateway.requests('POST /v1/access-requests')).toHaveLength(1);
@@ -83,11 +82,7 @@ describe('opening a door', () => {
       gateway: door(() => json(200, view('denied', ['lockdown', 'face-spoof']))),
     });
     await scan(CODE);
-    await answerPrompts([
-      'Look straight at the camera',
-      'Turn your head to your left',
-      'Tilt your head up',
-    ]);
+    await answerPrompts(PROMPTS);
     const decision = await screen.findByTestId('decision');
     expect(decision).toHaveTextContent(/^Denied/);
     expect(decision).toHaveTextContent(/The room is locked down\./);
@@ -105,11 +100,7 @@ describe('opening a door', () => {
     );
     renderScreen(<DoorScreen />, { gateway });
     await scan(CODE);
-    await answerPrompts([
-      'Look straight at the camera',
-      'Turn your head to your left',
-      'Tilt your head up',
-    ]);
+    await answerPrompts(PROMPTS);
     expect(await screen.findByTestId('door-error')).toHaveTextContent(
       'This door needs the head-turn check.',
     );
