@@ -234,6 +234,24 @@ export async function buildImage(
   return image;
 }
 
+/**
+ * The images of `targets`, as `npm run images:build` (a step of its own before the container
+ * suites, with no deadline over it) left them; stops at once naming what is missing.
+ */
+export async function requireImages(targets: readonly Image[]): Promise<void> {
+  const missing: string[] = [];
+  for (const target of targets) {
+    const exists = await podman(['image', 'exists', imageName(target)]).then(
+      () => true,
+      () => false,
+    );
+    if (!exists) missing.push(imageName(target));
+  }
+  if (missing.length > 0) {
+    throw new Error(`no image ${missing.join(', ')}: npm run images:build builds them`);
+  }
+}
+
 /** Everything podman needs here: its packages (apt-get, as root) and the local base image. */
 export async function ensurePodman(log: (m: string) => void): Promise<string> {
   await ensurePackages(log, CONTAINER_PACKAGES);

@@ -4,41 +4,32 @@ import { aclsFromContracts } from '../../scripts/stack/kafka';
 import { APPS, RunningSystem, startSystem } from '../e2e/system';
 import { oneDoor } from '../e2e/world';
 import {
-  buildImage,
-  ensurePodman,
   imageName,
   IMAGES,
   podman,
+  requireImages,
   SYSTEM_IMAGES,
 } from '../../scripts/containers/podman';
-import { step } from '../../scripts/stack/proc';
 import { accessFlowTests } from './access-flow';
 import { ContainerRun, containerRun } from './containers';
 
 /**
- * The images users run, built here from deploy/Dockerfile with podman on a local stand-in for
- * node:20-bookworm-slim, and run as the system: the six apps and the web clients, each its
+ * The images users run, built from deploy/Dockerfile with podman on a local stand-in for
+ * node:20-bookworm-slim (by `npm run images:build`, the step before this suite), and run as the
+ * system: the six apps and the web clients, each its
  * container (host network, read-only root, the image's user), against the local stack, with
  * real photos and real codes through the gateway and the kiosk page from the web container.
  */
-const log = (m: string) => console.log(`[containers] ${m}`);
-
 let run: ContainerRun;
 let sys: RunningSystem | undefined;
 let door: Awaited<ReturnType<typeof oneDoor>>;
 
 beforeAll(async () => {
-  const base = await ensurePodman(log);
-  // One target at a time: the later ones reuse the layers of the first (the packages, the build).
-  for (const target of IMAGES) {
-    await step(log, `building ${imageName(target)} from deploy/Dockerfile on ${base}`, () =>
-      buildImage(target, base),
-    );
-  }
+  await requireImages(IMAGES);
   run = containerRun();
   sys = await startSystem({ clients: true, runner: run.runner });
   door = await oneDoor(sys.gateway);
-}, 3_600_000);
+}, 600_000);
 
 afterAll(async () => {
   await door?.sim.stop();

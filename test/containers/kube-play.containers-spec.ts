@@ -5,13 +5,7 @@ import * as path from 'node:path';
 import { stringify } from 'yaml';
 import { stackCredentials, stackSettings, stackUrls } from '@roomkey/common';
 import { ensureGoTool } from '../../scripts/helm/tools';
-import {
-  buildImage,
-  ensurePodman,
-  imageName,
-  podman,
-  SYSTEM_IMAGES,
-} from '../../scripts/containers/podman';
+import { podman, requireImages, SYSTEM_IMAGES } from '../../scripts/containers/podman';
 import { freePort, step } from '../../scripts/stack/proc';
 import { manifests, type Manifest, template } from '../chart/render';
 import { APPS, type AppName, CONSUMES, E2E_LOG_DIR } from '../e2e/system';
@@ -199,12 +193,7 @@ async function allReady(timeoutMs: number): Promise<void> {
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), `roomkey-${RELEASE}-`));
-  const base = await ensurePodman(log);
-  for (const target of SYSTEM_IMAGES) {
-    await step(log, `building ${imageName(target)} (cached layers when unchanged)`, () =>
-      buildImage(target, base),
-    );
-  }
+  await requireImages(SYSTEM_IMAGES);
   const helm = await ensureGoTool('helm', log);
   const valuesFile = path.join(dir, 'values.json');
   writeFileSync(valuesFile, JSON.stringify(await valuesFor()));
@@ -244,7 +233,7 @@ beforeAll(async () => {
   // The face app loads and checks its models first: minutes on a busy machine.
   await step(log, 'waiting for every app to be ready', () => allReady(360_000));
   door = await oneDoor(`http://127.0.0.1:${ports.get('gateway')!.http}`);
-}, 3_600_000);
+}, 900_000);
 
 afterAll(async () => {
   await door?.sim.stop();
