@@ -1,8 +1,9 @@
-import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import sharp from 'sharp';
+import { stackSettings } from '@roomkey/common';
 import { LockSimulator } from '../../apps/access/src/sim/lock-simulator';
 import { query } from '../../test/support/postgres';
 import {
@@ -52,6 +53,38 @@ function usage(pid: number): { cpuS: number; rssMb: number } {
   return { cpuS, rssMb: Number(rss ?? 0) / 1024 };
 }
 
+const SERVERS = ['kafka', 'postgres', 'ferretdb', 'mosquitto'] as const;
+
+/**
+ * CPU seconds of each of the stack's servers: the process its pid file names and every process
+ * under it, each with the children it has reaped (PostgreSQL's ended backends).
+ */
+function serverUsage(): Record<string, number> {
+  const procs = new Map<number, { parent: number; cpuS: number }>();
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const ticks = Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
+      procs.set(Number(d), { parent: Number(f[1]), cpuS: ticks / TICK });
+    } catch {
+      // It ended while being read.
+    }
+  }
+  const under = (pid: number): number =>
+    (procs.get(pid)?.cpuS ?? 0) +
+    [...procs].filter(([, p]) => p.parent === pid).reduce((t, [child]) => t + under(child), 0);
+  const dir = stackSettings().dir;
+  return Object.fromEntries(
+    SERVERS.map((name) => {
+      const file = path.join(dir, name, `${name}.pid`);
+      const pid = existsSync(file) ? Number(readFileSync(file, 'utf8').trim()) : NaN;
+      return [name, Number.isInteger(pid) ? under(pid) : 0];
+    }),
+  );
+}
+
 /** The machine's CPU time so far, in ticks: busy, and stolen by the host (from /proc/stat). */
 function readMachine(): { total: number; busy: number; steal: number } {
   const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/);
@@ -91,6 +124,8 @@ interface RateResult {
   cpuMsPerDecision: { machine: number; faceAnalysis: number; ratio: number };
   generatorCpuPercent: number;
   apps: Record<string, { cpuPercent: number; rssMb: number }>;
+  /** The stack's servers, % of one core each. */
+  servers: Record<string, number>;
 }
 
 const latencies = (ms: number[]) => ({
@@ -197,12 +232,14 @@ async function measure(instances: Partial<Record<AppName, number>>): Promise<Rat
     for (const rate of RATES) {
       const pids = sys.pids();
       const before = appUsage(pids);
+      const serversBefore = serverUsage();
       const machineBefore = readMachine();
       const generatorBefore = process.cpuUsage();
       const t0 = performance.now();
       const samples = await load(rate, SECONDS);
       const elapsedS = (performance.now() - t0) / 1000;
       const after = appUsage(pids);
+      const serversAfter = serverUsage();
       const machineAfter = readMachine();
       const machine = machineUse(machineBefore, machineAfter);
       const generator = process.cpuUsage(generatorBefore);
@@ -240,6 +277,12 @@ async function measure(instances: Partial<Record<AppName, number>>): Promise<Rat
         /** This process: the load generator and the simulated lock. */
         generatorCpuPercent: round(((generator.user + generator.system) / 1e6 / elapsedS) * 100),
         apps,
+        servers: Object.fromEntries(
+          SERVERS.map((n) => [
+            n,
+            round(((serversAfter[n]! - serversBefore[n]!) / elapsedS) * 100),
+          ]),
+        ),
       });
       const r = results[results.length - 1]!;
       // Anything but a grant (a denial, no decision, an HTTP status, a connection error), counted.
@@ -410,19 +453,20 @@ function printTable(
     stagesMs: Record<'p50' | 'p95', Record<string, number>>;
     machine: { busyPercent: number; stealPercent: number };
     generatorCpuPercent: number;
+    servers: Record<string, number>;
   }[],
 ) {
   const stages = (s: Record<string, number>) =>
     `${s.accepted} | ${s.sentToRequested} | ${s.requestedToQrChecked} | ${s.requestedToFaceChecked} (${s.requestedToFaceReceived} + ${s.faceAnalysis} + ${s.faceAnalysisToAnswer}) | ${s.lastAnswerToDecision} | ${s.decisionToClient}`;
   console.log(
-    '\nrate/s | p50 | p95 | p99 | max (ms) | stages at p50, then p95: 202 | sent to requested | qr | face (hop + analysis + rest) | decide | back to client | machine busy % (steal) | CPU % gateway/qr/face/access/audit/auth | load generator',
+    '\nrate/s | p50 | p95 | p99 | max (ms) | stages at p50, then p95: 202 | sent to requested | qr | face (hop + analysis + rest) | decide | back to client | machine busy % (steal) | CPU % gateway/qr/face/access/audit/auth | load generator | kafka/postgres/ferretdb/mosquitto',
   );
   for (const r of results) {
     const cpu = ['gateway', 'qr', 'face', 'access', 'audit', 'auth']
       .map((a) => r.apps[a]!.cpuPercent)
       .join('/');
     console.log(
-      `${r.rate} | ${r.latencyMs.p50} | ${r.latencyMs.p95} | ${r.latencyMs.p99} | ${r.latencyMs.max} | ${stages(r.stagesMs.p50)} | ${r.machine.busyPercent} (${r.machine.stealPercent}) | ${cpu} | ${r.generatorCpuPercent}`,
+      `${r.rate} | ${r.latencyMs.p50} | ${r.latencyMs.p95} | ${r.latencyMs.p99} | ${r.latencyMs.max} | ${stages(r.stagesMs.p50)} | ${r.machine.busyPercent} (${r.machine.stealPercent}) | ${cpu} | ${r.generatorCpuPercent} | ${SERVERS.map((n) => r.servers[n]).join('/')}`,
     );
     console.log(`  p95 stages | ${stages(r.stagesMs.p95)}`);
   }
