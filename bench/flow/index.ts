@@ -278,10 +278,7 @@ async function measure(instances: Partial<Record<AppName, number>>): Promise<Rat
         generatorCpuPercent: round(((generator.user + generator.system) / 1e6 / elapsedS) * 100),
         apps,
         servers: Object.fromEntries(
-          SERVERS.map((n) => [
-            n,
-            round(((serversAfter[n]! - serversBefore[n]!) / elapsedS) * 100),
-          ]),
+          SERVERS.map((n) => [n, round(((serversAfter[n]! - serversBefore[n]!) / elapsedS) * 100)]),
         ),
       });
       const r = results[results.length - 1]!;
