@@ -33,6 +33,8 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 /** Before the measured rates: this many seconds at WARMUP_RATE, not measured. */
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 30);
 const WARMUP_RATE = 10;
+/** After the warm-up: this many seconds with no load, to measure the system at rest. */
+const REST_SECONDS = Number(process.env.BENCH_REST_SECONDS ?? 10);
 /** The photo's longer side at most, as clients send it; 0 sends the original (787×1280). */
 const FRAME_SIZE = Number(process.env.BENCH_FRAME_SIZE ?? 640);
 /** Clock ticks per second of /proc's CPU times (USER_HZ, 100 on Linux). */
@@ -152,7 +154,16 @@ function appUsage(pids: Record<AppName, number[]>) {
 }
 
 /** The system with these instances per app, started, warmed up, measured at each rate, stopped. */
-async function measure(instances: Partial<Record<AppName, number>>): Promise<RateResult[]> {
+/** The system at rest: each app's and server's CPU (% of one core) and the whole machine's. */
+interface RestResult {
+  machinePercent: number;
+  apps: Record<string, number>;
+  servers: Record<string, number>;
+}
+
+async function measure(
+  instances: Partial<Record<AppName, number>>,
+): Promise<{ rest: RestResult; results: RateResult[] }> {
   const sys = await startSystem({ env: LOAD_GENERATOR_ENV, instances });
   const sim: LockSimulator[] = [];
   try {
@@ -228,6 +239,31 @@ async function measure(instances: Partial<Record<AppName, number>>): Promise<Rat
     for (let i = 0; i < 10 * clients.length; i++) await one();
     if (WARMUP_SECONDS > 0) await load(WARMUP_RATE, WARMUP_SECONDS);
 
+    // At rest, once the last requests' work is done.
+    await new Promise((r) => setTimeout(r, 3000));
+    const restPids = sys.pids();
+    const [appsAtRest, serversAtRest, machineAtRest] = [
+      appUsage(restPids),
+      serverUsage(),
+      readMachine(),
+    ];
+    await new Promise((r) => setTimeout(r, REST_SECONDS * 1000));
+    const restAfter = appUsage(restPids);
+    const restServers = serverUsage();
+    const share = (cpuS: number) => round((cpuS / REST_SECONDS) * 100);
+    const rest: RestResult = {
+      machinePercent: machineUse(machineAtRest, readMachine()).busyPercent,
+      apps: Object.fromEntries(
+        APPS.map((a) => [a, share(restAfter[a]!.cpuS - appsAtRest[a]!.cpuS)]),
+      ),
+      servers: Object.fromEntries(
+        SERVERS.map((n) => [n, share(restServers[n]! - serversAtRest[n]!)]),
+      ),
+    };
+    console.log(
+      `at rest: machine ${rest.machinePercent}%  apps ${APPS.map((a) => `${a} ${rest.apps[a]}`).join(', ')}  servers ${SERVERS.map((n) => `${n} ${rest.servers[n]}`).join(', ')} (% of one core)`,
+    );
+
     const results: RateResult[] = [];
     for (const rate of RATES) {
       const pids = sys.pids();
@@ -292,7 +328,7 @@ async function measure(instances: Partial<Record<AppName, number>>): Promise<Rat
     }
     for (const c of clients) c.close();
     printTable(results);
-    return results;
+    return { rest, results };
   } finally {
     for (const x of sim) await x.stop();
     await sys.stop();
@@ -309,11 +345,11 @@ async function main(): Promise<void> {
   // With several instances, one instance of each app and the scaled system take turns, so
   // both see the same machine; their samples are pooled per rate.
   const configs = scaled ? [{}, instances] : [instances];
-  const runs: { instances: string; round: number; results: RateResult[] }[] = [];
+  const runs: { instances: string; round: number; rest: RestResult; results: RateResult[] }[] = [];
   for (let round = 1; round <= rounds; round++) {
     for (const config of configs) {
       console.log(`\nround ${round}: ${describeInstances(config)}`);
-      runs.push({ instances: describeInstances(config), round, results: await measure(config) });
+      runs.push({ instances: describeInstances(config), round, ...(await measure(config)) });
     }
   }
   const pooled = (label: string, rate: number) =>
