@@ -1,8 +1,9 @@
-import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import sharp from 'sharp';
+import { stackSettings } from '@roomkey/common';
 import { LockSimulator } from '../../apps/access/src/sim/lock-simulator';
 import { query } from '../../test/support/postgres';
 import {
@@ -32,6 +33,8 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 /** Before the measured rates: this many seconds at WARMUP_RATE, not measured. */
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 30);
 const WARMUP_RATE = 10;
+/** After the warm-up: this many seconds with no load, to measure the system at rest. */
+const REST_SECONDS = Number(process.env.BENCH_REST_SECONDS ?? 10);
 /** The photo's longer side at most, as clients send it; 0 sends the original (787×1280). */
 const FRAME_SIZE = Number(process.env.BENCH_FRAME_SIZE ?? 640);
 /** Clock ticks per second of /proc's CPU times (USER_HZ, 100 on Linux). */
@@ -50,6 +53,38 @@ function usage(pid: number): { cpuS: number; rssMb: number } {
   const cpuS = (Number(fields[11]) + Number(fields[12])) / TICK;
   const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
   return { cpuS, rssMb: Number(rss ?? 0) / 1024 };
+}
+
+const SERVERS = ['kafka', 'postgres', 'ferretdb', 'mosquitto'] as const;
+
+/**
+ * CPU seconds of each of the stack's servers: the process its pid file names and every process
+ * under it, each with the children it has reaped (PostgreSQL's ended backends).
+ */
+function serverUsage(): Record<string, number> {
+  const procs = new Map<number, { parent: number; cpuS: number }>();
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const ticks = Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
+      procs.set(Number(d), { parent: Number(f[1]), cpuS: ticks / TICK });
+    } catch {
+      // It ended while being read.
+    }
+  }
+  const under = (pid: number): number =>
+    (procs.get(pid)?.cpuS ?? 0) +
+    [...procs].filter(([, p]) => p.parent === pid).reduce((t, [child]) => t + under(child), 0);
+  const dir = stackSettings().dir;
+  return Object.fromEntries(
+    SERVERS.map((name) => {
+      const file = path.join(dir, name, `${name}.pid`);
+      const pid = existsSync(file) ? Number(readFileSync(file, 'utf8').trim()) : NaN;
+      return [name, Number.isInteger(pid) ? under(pid) : 0];
+    }),
+  );
 }
 
 /** The machine's CPU time so far, in ticks: busy, and stolen by the host (from /proc/stat). */
@@ -91,6 +126,8 @@ interface RateResult {
   cpuMsPerDecision: { machine: number; faceAnalysis: number; ratio: number };
   generatorCpuPercent: number;
   apps: Record<string, { cpuPercent: number; rssMb: number }>;
+  /** The stack's servers, % of one core each. */
+  servers: Record<string, number>;
 }
 
 const latencies = (ms: number[]) => ({
@@ -117,7 +154,16 @@ function appUsage(pids: Record<AppName, number[]>) {
 }
 
 /** The system with these instances per app, started, warmed up, measured at each rate, stopped. */
-async function measure(instances: Partial<Record<AppName, number>>): Promise<RateResult[]> {
+/** The system at rest: each app's and server's CPU (% of one core) and the whole machine's. */
+interface RestResult {
+  machinePercent: number;
+  apps: Record<string, number>;
+  servers: Record<string, number>;
+}
+
+async function measure(
+  instances: Partial<Record<AppName, number>>,
+): Promise<{ rest: RestResult; results: RateResult[] }> {
   const sys = await startSystem({ env: LOAD_GENERATOR_ENV, instances });
   const sim: LockSimulator[] = [];
   try {
@@ -193,16 +239,43 @@ async function measure(instances: Partial<Record<AppName, number>>): Promise<Rat
     for (let i = 0; i < 10 * clients.length; i++) await one();
     if (WARMUP_SECONDS > 0) await load(WARMUP_RATE, WARMUP_SECONDS);
 
+    // At rest, once the last requests' work is done.
+    await new Promise((r) => setTimeout(r, 3000));
+    const restPids = sys.pids();
+    const [appsAtRest, serversAtRest, machineAtRest] = [
+      appUsage(restPids),
+      serverUsage(),
+      readMachine(),
+    ];
+    await new Promise((r) => setTimeout(r, REST_SECONDS * 1000));
+    const restAfter = appUsage(restPids);
+    const restServers = serverUsage();
+    const share = (cpuS: number) => round((cpuS / REST_SECONDS) * 100);
+    const rest: RestResult = {
+      machinePercent: machineUse(machineAtRest, readMachine()).busyPercent,
+      apps: Object.fromEntries(
+        APPS.map((a) => [a, share(restAfter[a]!.cpuS - appsAtRest[a]!.cpuS)]),
+      ),
+      servers: Object.fromEntries(
+        SERVERS.map((n) => [n, share(restServers[n]! - serversAtRest[n]!)]),
+      ),
+    };
+    console.log(
+      `at rest: machine ${rest.machinePercent}%  apps ${APPS.map((a) => `${a} ${rest.apps[a]}`).join(', ')}  servers ${SERVERS.map((n) => `${n} ${rest.servers[n]}`).join(', ')} (% of one core)`,
+    );
+
     const results: RateResult[] = [];
     for (const rate of RATES) {
       const pids = sys.pids();
       const before = appUsage(pids);
+      const serversBefore = serverUsage();
       const machineBefore = readMachine();
       const generatorBefore = process.cpuUsage();
       const t0 = performance.now();
       const samples = await load(rate, SECONDS);
       const elapsedS = (performance.now() - t0) / 1000;
       const after = appUsage(pids);
+      const serversAfter = serverUsage();
       const machineAfter = readMachine();
       const machine = machineUse(machineBefore, machineAfter);
       const generator = process.cpuUsage(generatorBefore);
@@ -240,6 +313,9 @@ async function measure(instances: Partial<Record<AppName, number>>): Promise<Rat
         /** This process: the load generator and the simulated lock. */
         generatorCpuPercent: round(((generator.user + generator.system) / 1e6 / elapsedS) * 100),
         apps,
+        servers: Object.fromEntries(
+          SERVERS.map((n) => [n, round(((serversAfter[n]! - serversBefore[n]!) / elapsedS) * 100)]),
+        ),
       });
       const r = results[results.length - 1]!;
       // Anything but a grant (a denial, no decision, an HTTP status, a connection error), counted.
@@ -252,7 +328,7 @@ async function measure(instances: Partial<Record<AppName, number>>): Promise<Rat
     }
     for (const c of clients) c.close();
     printTable(results);
-    return results;
+    return { rest, results };
   } finally {
     for (const x of sim) await x.stop();
     await sys.stop();
@@ -269,11 +345,11 @@ async function main(): Promise<void> {
   // With several instances, one instance of each app and the scaled system take turns, so
   // both see the same machine; their samples are pooled per rate.
   const configs = scaled ? [{}, instances] : [instances];
-  const runs: { instances: string; round: number; results: RateResult[] }[] = [];
+  const runs: { instances: string; round: number; rest: RestResult; results: RateResult[] }[] = [];
   for (let round = 1; round <= rounds; round++) {
     for (const config of configs) {
       console.log(`\nround ${round}: ${describeInstances(config)}`);
-      runs.push({ instances: describeInstances(config), round, results: await measure(config) });
+      runs.push({ instances: describeInstances(config), round, ...(await measure(config)) });
     }
   }
   const pooled = (label: string, rate: number) =>
@@ -410,19 +486,20 @@ function printTable(
     stagesMs: Record<'p50' | 'p95', Record<string, number>>;
     machine: { busyPercent: number; stealPercent: number };
     generatorCpuPercent: number;
+    servers: Record<string, number>;
   }[],
 ) {
   const stages = (s: Record<string, number>) =>
     `${s.accepted} | ${s.sentToRequested} | ${s.requestedToQrChecked} | ${s.requestedToFaceChecked} (${s.requestedToFaceReceived} + ${s.faceAnalysis} + ${s.faceAnalysisToAnswer}) | ${s.lastAnswerToDecision} | ${s.decisionToClient}`;
   console.log(
-    '\nrate/s | p50 | p95 | p99 | max (ms) | stages at p50, then p95: 202 | sent to requested | qr | face (hop + analysis + rest) | decide | back to client | machine busy % (steal) | CPU % gateway/qr/face/access/audit/auth | load generator',
+    '\nrate/s | p50 | p95 | p99 | max (ms) | stages at p50, then p95: 202 | sent to requested | qr | face (hop + analysis + rest) | decide | back to client | machine busy % (steal) | CPU % gateway/qr/face/access/audit/auth | load generator | kafka/postgres/ferretdb/mosquitto',
   );
   for (const r of results) {
     const cpu = ['gateway', 'qr', 'face', 'access', 'audit', 'auth']
       .map((a) => r.apps[a]!.cpuPercent)
       .join('/');
     console.log(
-      `${r.rate} | ${r.latencyMs.p50} | ${r.latencyMs.p95} | ${r.latencyMs.p99} | ${r.latencyMs.max} | ${stages(r.stagesMs.p50)} | ${r.machine.busyPercent} (${r.machine.stealPercent}) | ${cpu} | ${r.generatorCpuPercent}`,
+      `${r.rate} | ${r.latencyMs.p50} | ${r.latencyMs.p95} | ${r.latencyMs.p99} | ${r.latencyMs.max} | ${stages(r.stagesMs.p50)} | ${r.machine.busyPercent} (${r.machine.stealPercent}) | ${cpu} | ${r.generatorCpuPercent} | ${SERVERS.map((n) => r.servers[n]).join('/')}`,
     );
     console.log(`  p95 stages | ${stages(r.stagesMs.p95)}`);
   }

@@ -4,7 +4,7 @@ import { kafkaEnv } from '@roomkey/common/config/fragments';
 import { parseConfig } from '@roomkey/common/config/parse';
 import { StackSettings, stackSettings } from '@roomkey/common/config/stack';
 import { ensurePackages } from './packages';
-import { Daemon, seconds, step } from './proc';
+import { Daemon, portOpen, seconds, sleep, step } from './proc';
 import { KafkaServer } from './kafka';
 import { FerretDbServer } from './ferretdb';
 import { PostgresServer } from './postgres';
@@ -13,6 +13,8 @@ import { MosquittoServer } from './mosquitto';
 interface Server {
   name: string;
   where: string;
+  /** The ports it listens on. */
+  ports: number[];
   daemon: Daemon;
   ready(): Promise<boolean>;
   start(log: (m: string) => void): Promise<void>;
@@ -30,6 +32,7 @@ function servers(s: StackSettings = stackSettings()): Server[] {
     {
       name: 'kafka',
       where: `${s.host}:${s.kafka.port}`,
+      ports: [s.kafka.port, s.kafka.controllerPort],
       daemon: kafka.daemon,
       ready: () => kafka.ready(),
       start: (l) => kafka.start(l),
@@ -37,6 +40,7 @@ function servers(s: StackSettings = stackSettings()): Server[] {
     {
       name: 'ferretdb',
       where: `mongodb://${s.host}:${s.mongo.port}`,
+      ports: [s.mongo.port],
       daemon: ferret.daemon,
       ready: () => ferret.ready(),
       start: (l) => ferret.start(l),
@@ -44,6 +48,7 @@ function servers(s: StackSettings = stackSettings()): Server[] {
     {
       name: 'postgres',
       where: `${s.host}:${s.postgres.port}`,
+      ports: [s.postgres.port],
       daemon: pg.daemon,
       ready: () => pg.ready(),
       start: (l) => pg.start(l),
@@ -52,6 +57,7 @@ function servers(s: StackSettings = stackSettings()): Server[] {
     {
       name: 'mosquitto',
       where: `mqtt://${s.host}:${s.mqtt.port}`,
+      ports: [s.mqtt.port],
       daemon: mqtt.daemon,
       ready: () => mqtt.ready(),
       start: (l) => mqtt.start(l),
@@ -96,6 +102,7 @@ export async function up(s: StackSettings = stackSettings()): Promise<void> {
         return;
       }
       if (srv.daemon.pid() !== undefined) await (srv.stop?.() ?? srv.daemon.stop());
+      await portsFree(s, srv);
       await srv.start(log);
       log(`${srv.name} ready at ${srv.where}`);
     }),
@@ -103,6 +110,30 @@ export async function up(s: StackSettings = stackSettings()): Promise<void> {
   await topicsAndAcls(new KafkaServer(s));
   log(`MongoDB API users: ${(await new FerretDbServer(s).ensureUsers()).join(', ')} in place`);
   log(`the ${s.profile} stack is up (${seconds(started)}; state in ${s.dir})`);
+}
+
+/**
+ * Stops at once when a port of a server about to start is taken by a process this stack did not
+ * start (the same profile's stack of another checkout, say): its clients would reach that one,
+ * with other credentials and other data.
+ */
+export async function portsFree(
+  s: Pick<StackSettings, 'host' | 'dir' | 'profile'>,
+  srv: Pick<Server, 'name' | 'ports'>,
+): Promise<void> {
+  for (const port of srv.ports) {
+    // A server this stack has just stopped may hold its port a moment longer.
+    let taken = await portOpen(s.host, port);
+    for (let i = 0; taken && i < 10; i++) {
+      await sleep(300);
+      taken = await portOpen(s.host, port);
+    }
+    if (taken) {
+      throw new Error(
+        `${srv.name}: port ${port} on ${s.host} is taken by a process this stack (${s.dir}) did not start, perhaps the ${s.profile} stack of another checkout: stop that one (npm run stack:down there) and run this again`,
+      );
+    }
+  }
 }
 
 async function topicsAndAcls(kafka: KafkaServer, authenticates = true): Promise<void> {
