@@ -1,10 +1,11 @@
-import { existsSync, readdirSync, readFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import sharp from 'sharp';
 import { stackSettings } from '@roomkey/common';
 import { LockSimulator } from '../../apps/access/src/sim/lock-simulator';
+import { Daemon } from '../../scripts/stack/proc';
 import { query } from '../../test/support/postgres';
 import {
   APPS,
@@ -62,30 +63,36 @@ const SERVERS = ['kafka', 'postgres', 'ferretdb', 'mosquitto'] as const;
  * under it, each with the children it has reaped (PostgreSQL's ended backends).
  */
 function serverUsage(): Record<string, number> {
-  const procs = new Map<number, { parent: number; cpuS: number }>();
+  const cpuS = new Map<number, number>();
+  const children = new Map<number, number[]>();
   for (const d of readdirSync('/proc')) {
     if (!/^\d+$/.test(d)) continue;
     try {
       const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
       const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      const ticks = Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
-      procs.set(Number(d), { parent: Number(f[1]), cpuS: ticks / TICK });
+      cpuS.set(Number(d), (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / TICK);
+      children.set(Number(f[1]), [...(children.get(Number(f[1])) ?? []), Number(d)]);
     } catch {
       // It ended while being read.
     }
   }
   const under = (pid: number): number =>
-    (procs.get(pid)?.cpuS ?? 0) +
-    [...procs].filter(([, p]) => p.parent === pid).reduce((t, [child]) => t + under(child), 0);
+    (cpuS.get(pid) ?? 0) + (children.get(pid) ?? []).reduce((t, child) => t + under(child), 0);
   const dir = stackSettings().dir;
   return Object.fromEntries(
     SERVERS.map((name) => {
-      const file = path.join(dir, name, `${name}.pid`);
-      const pid = existsSync(file) ? Number(readFileSync(file, 'utf8').trim()) : NaN;
-      return [name, Number.isInteger(pid) ? under(pid) : 0];
+      const pid = new Daemon(name, path.join(dir, name)).pid();
+      return [name, pid === undefined ? 0 : under(pid)];
     }),
   );
 }
+
+/** Each app's and server's CPU seconds and the machine's ticks now, to take differences of. */
+const snapshot = (pids: Record<AppName, number[]>) => ({
+  apps: appUsage(pids),
+  servers: serverUsage(),
+  machine: readMachine(),
+});
 
 /** The machine's CPU time so far, in ticks: busy, and stolen by the host (from /proc/stat). */
 function readMachine(): { total: number; busy: number; steal: number } {
@@ -153,7 +160,6 @@ function appUsage(pids: Record<AppName, number[]>) {
   );
 }
 
-/** The system with these instances per app, started, warmed up, measured at each rate, stopped. */
 /** The system at rest: each app's and server's CPU (% of one core) and the whole machine's. */
 interface RestResult {
   machinePercent: number;
@@ -161,6 +167,7 @@ interface RestResult {
   servers: Record<string, number>;
 }
 
+/** The system with these instances per app, started, warmed up, measured at each rate, stopped. */
 async function measure(
   instances: Partial<Record<AppName, number>>,
 ): Promise<{ rest: RestResult; results: RateResult[] }> {
@@ -242,22 +249,17 @@ async function measure(
     // At rest, once the last requests' work is done.
     await new Promise((r) => setTimeout(r, 3000));
     const restPids = sys.pids();
-    const [appsAtRest, serversAtRest, machineAtRest] = [
-      appUsage(restPids),
-      serverUsage(),
-      readMachine(),
-    ];
+    const restBefore = snapshot(restPids);
     await new Promise((r) => setTimeout(r, REST_SECONDS * 1000));
-    const restAfter = appUsage(restPids);
-    const restServers = serverUsage();
+    const restAfter = snapshot(restPids);
     const share = (cpuS: number) => round((cpuS / REST_SECONDS) * 100);
     const rest: RestResult = {
-      machinePercent: machineUse(machineAtRest, readMachine()).busyPercent,
+      machinePercent: machineUse(restBefore.machine, restAfter.machine).busyPercent,
       apps: Object.fromEntries(
-        APPS.map((a) => [a, share(restAfter[a]!.cpuS - appsAtRest[a]!.cpuS)]),
+        APPS.map((a) => [a, share(restAfter.apps[a]!.cpuS - restBefore.apps[a]!.cpuS)]),
       ),
       servers: Object.fromEntries(
-        SERVERS.map((n) => [n, share(restServers[n]! - serversAtRest[n]!)]),
+        SERVERS.map((n) => [n, share(restAfter.servers[n]! - restBefore.servers[n]!)]),
       ),
     };
     console.log(
@@ -267,32 +269,28 @@ async function measure(
     const results: RateResult[] = [];
     for (const rate of RATES) {
       const pids = sys.pids();
-      const before = appUsage(pids);
-      const serversBefore = serverUsage();
-      const machineBefore = readMachine();
+      const before = snapshot(pids);
       const generatorBefore = process.cpuUsage();
       const t0 = performance.now();
       const samples = await load(rate, SECONDS);
       const elapsedS = (performance.now() - t0) / 1000;
-      const after = appUsage(pids);
-      const serversAfter = serverUsage();
-      const machineAfter = readMachine();
-      const machine = machineUse(machineBefore, machineAfter);
+      const after = snapshot(pids);
+      const machine = machineUse(before.machine, after.machine);
       const generator = process.cpuUsage(generatorBefore);
       const ms = samples.filter((s) => s.decision === 'granted').map((s) => s.ms);
       const apps = Object.fromEntries(
         APPS.map((a: AppName) => [
           a,
           {
-            cpuPercent: round(((after[a]!.cpuS - before[a]!.cpuS) / elapsedS) * 100),
-            rssMb: round(after[a]!.rssMb),
+            cpuPercent: round(((after.apps[a]!.cpuS - before.apps[a]!.cpuS) / elapsedS) * 100),
+            rssMb: round(after.apps[a]!.rssMb),
           },
         ]),
       );
       const accepted = samples.flatMap((x) => (x.acceptedMs ? [x.acceptedMs] : []));
       const stages = await stageSplit(sys.databases, samples);
       const decided = samples.filter((x) => x.requestId && x.decision !== 'no-decision').length;
-      const machineMs = (((machineAfter.busy - machineBefore.busy) / TICK) * 1000) / decided;
+      const machineMs = (((after.machine.busy - before.machine.busy) / TICK) * 1000) / decided;
       results.push({
         rate,
         sent: samples.length,
@@ -314,7 +312,10 @@ async function measure(
         generatorCpuPercent: round(((generator.user + generator.system) / 1e6 / elapsedS) * 100),
         apps,
         servers: Object.fromEntries(
-          SERVERS.map((n) => [n, round(((serversAfter[n]! - serversBefore[n]!) / elapsedS) * 100)]),
+          SERVERS.map((n) => [
+            n,
+            round(((after.servers[n]! - before.servers[n]!) / elapsedS) * 100),
+          ]),
         ),
       });
       const r = results[results.length - 1]!;
