@@ -43,11 +43,11 @@ export const AccessConfigSchema = z.object({
    */
   LOCK_REPORT_ALERT_COUNT: int(1, 1000, 5),
   LOCK_REPORT_ALERT_WINDOW_S: int(1, 86_400, 60),
-  /** How often overdue requests and unacknowledged unlock commands are looked for. */
-  ACCESS_TICK_MS: int(20, 5000, 100),
   /**
    * How often the outbox relay and the unlock sender look for work left over (after a failed
-   * publish, an outage or a restart). What a statement adds is sent as soon as it commits.
+   * publish, an outage or a restart): what a statement adds is sent as soon as it commits. The
+   * deadline and acknowledgement sweeps run at the next deadline they know of, and this often
+   * for deadlines made meanwhile by another instance.
    */
   ACCESS_RESCAN_MS: int(20, 60_000, 1000),
   /**

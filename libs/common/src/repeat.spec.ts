@@ -57,4 +57,21 @@ describe('repeatEvery', () => {
     await tick();
     expect(runs).toBe(2);
   });
+
+  it('runs once at a time asked for, the earliest of those asked for meanwhile', async () => {
+    const runs: number[] = [];
+    const start = Date.now();
+    const job = repeatEvery(60_000, quiet, 'job', async () => void runs.push(Date.now() - start));
+    job.at(start + 200);
+    job.at(start + 40);
+    job.at(start + 120);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(runs).toHaveLength(1);
+    expect(runs[0]).toBeGreaterThanOrEqual(39);
+    expect(runs[0]).toBeLessThan(200);
+    job.at(Date.now() + 20);
+    job.stop();
+    await new Promise((r) => setTimeout(r, 60));
+    expect(runs).toHaveLength(1);
+  });
 });

@@ -8,6 +8,11 @@ export interface Repeating {
    * the run going on ends (calls made meanwhile make one run, not several).
    */
   now(): void;
+  /**
+   * Runs the task once at `when` (epoch milliseconds) besides its period. Only the earliest
+   * such time waits: a later one than already asked for is ignored.
+   */
+  at(when: number): void;
 }
 
 /**
@@ -45,12 +50,30 @@ export function repeatEvery(
     if (!running) run();
   }, ms);
   timer.unref();
+  let wake: NodeJS.Timeout | undefined;
+  let wakeAt = Infinity;
+  const at = (when: number): void => {
+    if (stopped || when >= wakeAt) return;
+    clearTimeout(wake);
+    wakeAt = when;
+    wake = setTimeout(
+      () => {
+        wakeAt = Infinity;
+        wake = undefined;
+        run();
+      },
+      Math.max(0, when - Date.now()),
+    );
+    wake.unref();
+  };
   return {
     stop: () => {
       stopped = true;
       clearInterval(timer);
+      clearTimeout(wake);
     },
     now: run,
+    at,
   };
 }
 
@@ -74,6 +97,11 @@ export abstract class PeriodicJob {
 
   runSoon(): void {
     this.job?.now();
+  }
+
+  /** Asks for a run `inMs` from now, besides the period (the earliest such time is kept). */
+  runIn(inMs: number): void {
+    this.job?.at(Date.now() + Math.max(0, inMs));
   }
 
   onApplicationShutdown(): void {

@@ -385,7 +385,7 @@ export class Locks extends PeriodicJob {
 }
 
 /**
- * Every ACCESS_TICK_MS, commands not acknowledged within LOCK_ACK_TIMEOUT_MS of being sent, and
+ * At the next acknowledgement or expiry due, and every ACCESS_RESCAN_MS besides, commands not acknowledged within LOCK_ACK_TIMEOUT_MS of being sent, and
  * commands that expired unsent (the broker was unreachable until LOCK_COMMAND_TTL_MS after the
  * grant), become `command-timeout` events, and their decision records say the door did not
  * confirm. Neither is sent afterwards.
@@ -404,12 +404,31 @@ export class CommandTimeouts extends PeriodicJob {
     super();
   }
 
+  /**
+   * A command sent after a run falls due LOCK_ACK_TIMEOUT_MS later: the run that follows sees
+   * it in time when the period is no longer than that.
+   */
   protected periodMs(): number {
-    return this.config.ACCESS_TICK_MS;
+    return Math.min(this.config.ACCESS_RESCAN_MS, this.config.LOCK_ACK_TIMEOUT_MS);
   }
 
-  protected runJob(): Promise<void> {
-    return this.timeOut();
+  protected async runJob(): Promise<void> {
+    await this.timeOut();
+    // The next command to fall due, by the database's clock (as the search is).
+    const [next] = await this.db.query<{ in_ms: number | null }[]>(
+      `select extract(epoch from min(case when sent_at is null then created_at + $2::interval
+                                          else sent_at + $1::interval end) - now()) * 1000 as in_ms
+       from lock_commands where acked_at is null and timed_out_at is null`,
+      this.intervals(),
+    );
+    if (next?.in_ms != null) this.runIn(Number(next.in_ms));
+  }
+
+  private intervals(): [string, string] {
+    return [
+      `${this.config.LOCK_ACK_TIMEOUT_MS} milliseconds`,
+      `${this.config.LOCK_COMMAND_TTL_MS} milliseconds`,
+    ];
   }
 
   /** Commands not acknowledged in time: `command-timeout`, the door did not confirm. */
@@ -421,10 +440,7 @@ export class CommandTimeouts extends PeriodicJob {
        where acked_at is null and timed_out_at is null
          and (sent_at < now() - $1::interval or (sent_at is null and created_at < now() - $2::interval))
        limit 50`,
-      [
-        `${this.config.LOCK_ACK_TIMEOUT_MS} milliseconds`,
-        `${this.config.LOCK_COMMAND_TTL_MS} milliseconds`,
-      ],
+      this.intervals(),
     );
     for (const { request_id: requestId, lock_id: lockId, counter } of late) {
       // The command (still unsettled, and not claimed meanwhile: the event names its counter),

@@ -41,8 +41,9 @@ export class Sagas extends PeriodicJob {
     super();
   }
 
+  /** The sweep runs at the next open deadline it knows of, and every ACCESS_RESCAN_MS besides. */
   protected periodMs(): number {
-    return this.config.ACCESS_TICK_MS;
+    return this.config.ACCESS_RESCAN_MS;
   }
 
   protected runJob(): Promise<void> {
@@ -64,6 +65,8 @@ export class Sagas extends PeriodicJob {
     // events say what a person's roles are (People).
     const deadline = new Date(Date.parse(p.at) + this.config.ACCESS_DEADLINE_MS);
     await this.record(p.requestId, 'requested', part, deadline, e.correlationId);
+    // A request that reached this instance late may fall due before the sweep's next run.
+    this.runIn(deadline.getTime() - Date.now());
   }
 
   onQrChecked(e: QrCheckedV1): Promise<void> {
@@ -172,13 +175,22 @@ export class Sagas extends PeriodicJob {
     if (unlock) this.locks.runSoon();
   }
 
-  /** Denies, with `timeout`, every request whose deadline passed with answers missing. */
+  /**
+   * Denies, with `timeout`, every request whose deadline passed with answers missing, and asks
+   * for the next run at the earliest deadline still open (counted by the database's clock, as
+   * `due` is, so clocks that differ cannot make it run early over and over).
+   */
   async expire(): Promise<void> {
-    const due = await this.db.query<{ request_id: string }[]>(
-      `select request_id from sagas where decision is null and deadline <= now()
-       order by deadline limit 100`,
+    const rows = await this.db.query<{ request_id: string | null; in_ms: number | null }[]>(
+      `(select request_id, null::float8 as in_ms from sagas
+        where decision is null and deadline <= now() order by deadline limit 100)
+       union all
+       select null, extract(epoch from min(deadline) - now()) * 1000 from sagas
+       where decision is null and deadline > now()`,
     );
-    for (const { request_id } of due) await this.tryDecide(request_id);
+    for (const { request_id } of rows) if (request_id) await this.tryDecide(request_id);
+    const next = rows.find((r) => r.in_ms !== null)?.in_ms;
+    if (next != null) this.runIn(Number(next));
   }
 
   async decisionRecord(requestId: string): Promise<DecisionRecord> {
