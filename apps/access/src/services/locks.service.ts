@@ -21,6 +21,8 @@ import { lockAad } from './model.service';
 import { Outbox, outboxInsert } from './outbox';
 
 const STATES = new Set<string>(LOCK_STATES);
+/** States a door goes through on every grant; their events may wait for the next relay run. */
+const ROUTINE_STATES = new Set<string>(['locked', 'unlocked', 'door-open', 'door-closed']);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /**
  * A report not above the last one taken is dropped; it counts as replayed only when the last
@@ -266,7 +268,7 @@ export class Locks extends PeriodicJob {
       ],
     );
     if (acked.length === 0) return;
-    this.outbox.added();
+    this.outbox.addedRoutine();
     // The lock's next command, if one is waiting for this one.
     this.runSoon();
   }
@@ -379,8 +381,11 @@ export class Locks extends PeriodicJob {
         }),
       ],
     );
-    if (changed.length > 0) this.outbox.added();
-    return changed.length > 0;
+    if (changed.length === 0) return false;
+    // Forced, held open, online or offline raise alerts: they go out now.
+    if (online === undefined && state && ROUTINE_STATES.has(state)) this.outbox.addedRoutine();
+    else this.outbox.added();
+    return true;
   }
 }
 

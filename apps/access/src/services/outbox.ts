@@ -13,6 +13,9 @@ import { In, IsNull, Repository } from 'typeorm';
 import { ACCESS_CONFIG, AccessConfig } from '../config';
 import { OutboxRow } from '../repositories/entities';
 
+/** How long a routine event may wait for company before the relay sends it. */
+const ROUTINE_WAIT_MS = 250;
+
 /** The advisory lock the outbox relays of the app's instances take turns with (any fixed number). */
 const RELAY_LOCK = 7_403_222;
 
@@ -65,6 +68,15 @@ export class Outbox extends PeriodicJob {
   /** A statement of the caller's inserted events (with `outboxInsert`): they go out now. */
   added(): void {
     this.runSoon();
+  }
+
+  /**
+   * Routine events (a lock's acknowledgement, its door's ordinary state) go out with the next
+   * relay run, at most ROUTINE_WAIT_MS from now: one produce request and one transaction then
+   * carry what several statements added, often with a decision's event.
+   */
+  addedRoutine(): void {
+    this.runIn(ROUTINE_WAIT_MS);
   }
 
   /**
