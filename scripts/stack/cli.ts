@@ -137,7 +137,7 @@ export async function portsFree(
 }
 
 async function topicsAndAcls(kafka: KafkaServer, authenticates = true): Promise<void> {
-  const created = await kafka.createTopics();
+  const created = await kafka.createTopics(log);
   log(created.length > 0 ? `topics made or grown: ${created.join(', ')}` : 'all topics exist');
   if (authenticates) log(`ACLs from the contracts: ${await kafka.createAcls()} in place`);
   else log('no ACLs: KAFKA_SASL_MECHANISM=none, a broker that authenticates nobody');

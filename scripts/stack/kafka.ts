@@ -150,9 +150,11 @@ export class KafkaServer {
   /**
    * Creates every contract topic that is missing, with its partitions and retention, and gives
    * a topic made with fewer partitions than its contract now asks the rest (a partition is
-   * never taken away).
+   * never taken away). Then waits, saying so, until every partition has a leader: a broker on a
+   * busy machine can take seconds to elect them, and an app reading a partition without one
+   * would fail to start.
    */
-  async createTopics(): Promise<string[]> {
+  async createTopics(log?: (m: string) => void): Promise<string[]> {
     const admin = this.admin();
     await admin.connect();
     try {
@@ -160,7 +162,7 @@ export class KafkaServer {
       const missing = ALL_TOPICS.filter((t) => !existing.has(t.name));
       if (missing.length > 0) {
         await admin.createTopics({
-          waitForLeaders: true,
+          waitForLeaders: false,
           topics: missing.map((t) => ({
             topic: t.name,
             numPartitions: t.partitions,
@@ -176,6 +178,20 @@ export class KafkaServer {
         return has < t.partitions ? [{ topic: t.name, count: t.partitions }] : [];
       });
       if (grow.length > 0) await admin.createPartitions({ topicPartitions: grow });
+      if (missing.length > 0 || grow.length > 0) {
+        const partitions = ALL_TOPICS.reduce((n, t) => n + t.partitions, 0);
+        await waitFor(
+          `Kafka to elect a leader for each of the ${partitions} partitions`,
+          async () => {
+            const meta = await admin.fetchTopicMetadata({ topics: ALL_TOPICS.map((t) => t.name) });
+            return ALL_TOPICS.every((t) => {
+              const has = meta.topics.find((m) => m.name === t.name)?.partitions ?? [];
+              return has.length >= t.partitions && has.every((p) => p.leader >= 0);
+            });
+          },
+          { timeoutMs: 90000, daemon: this.connection ? undefined : this.daemon, log },
+        );
+      }
       return [...missing.map((t) => t.name), ...grow.map((g) => `${g.topic} (grown)`)];
     } finally {
       await admin.disconnect();
