@@ -36,6 +36,11 @@ const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 30);
 const WARMUP_RATE = 10;
 /** After the warm-up: this many seconds with no load, to measure the system at rest. */
 const REST_SECONDS = Number(process.env.BENCH_REST_SECONDS ?? 10);
+/**
+ * Before the rest is measured: this many seconds for the load's after-effects (a garbage
+ * collector shrinking the heaps, idle connections closing, a consumer catching up) to pass.
+ */
+const SETTLE_SECONDS = Number(process.env.BENCH_SETTLE_SECONDS ?? 20);
 /** The photo's longer side at most, as clients send it; 0 sends the original (787×1280). */
 const FRAME_SIZE = Number(process.env.BENCH_FRAME_SIZE ?? 640);
 /** Clock ticks per second of /proc's CPU times (USER_HZ, 100 on Linux). */
@@ -246,8 +251,8 @@ async function measure(
     for (let i = 0; i < 10 * clients.length; i++) await one();
     if (WARMUP_SECONDS > 0) await load(WARMUP_RATE, WARMUP_SECONDS);
 
-    // At rest, once the last requests' work is done.
-    await new Promise((r) => setTimeout(r, 3000));
+    // At rest, once the last requests' work and its after-effects are done.
+    await new Promise((r) => setTimeout(r, SETTLE_SECONDS * 1000));
     const restPids = sys.pids();
     const restBefore = snapshot(restPids);
     await new Promise((r) => setTimeout(r, REST_SECONDS * 1000));
