@@ -18,6 +18,7 @@ import { clientPort, isBuilt } from './serve-clients';
 import type { LockSimulator } from '../apps/access/src/sim/lock-simulator';
 import { startDemoLock } from '../clients/cli/src/demo/lock';
 import { demoFile, demoSummary, findDemo, type DemoSite } from '../clients/cli/src/demo/state';
+import { EXIT } from '../clients/cli/src/exit-codes';
 
 /** The demo site's lock, simulated in this process while the apps run; null when it cannot. */
 async function demoLockOf(site: DemoSite): Promise<LockSimulator | null> {
@@ -35,9 +36,28 @@ async function demoLockOf(site: DemoSite): Promise<LockSimulator | null> {
  * On a system with no rooms, offers the demo site (`roomkey demo seed --ask`): asked on a
  * terminal, made without asking with ROOMKEY_DEMO=1, never offered with ROOMKEY_DEMO=0.
  */
-function offerDemo(gateway: string, admin: { email: string; password: string }): Promise<void> {
+async function offerDemo(
+  gateway: string,
+  admin: { email: string; password: string },
+  stopping: () => boolean,
+): Promise<void> {
+  // Just started on a busy machine, an app can still be too slow to answer in time: the
+  // command then says the system is unavailable, and is tried again a little later.
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    if ((await seedDemo(gateway, admin)) !== EXIT.UNAVAILABLE || attempt === 3) return;
+    console.log('roomkey: the apps are still warming up; offering the demo again in 10 s');
+    await new Promise((r) => setTimeout(r, 10_000));
+    if (stopping()) return;
+  }
+}
+
+/** `roomkey demo seed` as the first admin; its exit code (0 when there is nothing to offer). */
+function seedDemo(
+  gateway: string,
+  admin: { email: string; password: string },
+): Promise<number | null> {
   const mode = process.env.ROOMKEY_DEMO;
-  if (mode === '0' || findDemo()) return Promise.resolve();
+  if (mode === '0' || findDemo()) return Promise.resolve(0);
   // The command prints the new site itself.
   return new Promise((resolve) => {
     const child = spawn(
@@ -63,7 +83,7 @@ function offerDemo(gateway: string, admin: { email: string; password: string }):
         },
       },
     );
-    child.on('exit', () => resolve());
+    child.on('exit', (code) => resolve(code));
   });
 }
 
@@ -267,7 +287,7 @@ async function main(): Promise<void> {
       `                  -d '{"email":"${admin.email}","password":"…"}'`,
   );
   const hadDemo = findDemo() !== null;
-  if (unready.length === 0) await offerDemo(gateway, admin);
+  if (unready.length === 0) await offerDemo(gateway, admin, () => stopping);
   // The demo lock runs here, from the start or as soon as `roomkey demo seed` makes the site.
   let demoLock: LockSimulator | null | undefined;
   const runDemo = async (summary: boolean) => {
