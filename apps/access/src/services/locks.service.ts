@@ -390,10 +390,10 @@ export class Locks extends PeriodicJob {
 }
 
 /**
- * At the next acknowledgement or expiry due, and every ACCESS_RESCAN_MS besides, commands not acknowledged within LOCK_ACK_TIMEOUT_MS of being sent, and
- * commands that expired unsent (the broker was unreachable until LOCK_COMMAND_TTL_MS after the
- * grant), become `command-timeout` events, and their decision records say the door did not
- * confirm. Neither is sent afterwards.
+ * Commands not acknowledged within LOCK_ACK_TIMEOUT_MS of being sent, and commands that expired
+ * unsent (the broker was unreachable until LOCK_COMMAND_TTL_MS after the grant), become
+ * `command-timeout` events, and their decision records say the door did not confirm. Neither is
+ * sent afterwards. Looked for when the next of them falls due, and every ACCESS_RESCAN_MS.
  */
 @Injectable()
 export class CommandTimeouts extends PeriodicJob {
