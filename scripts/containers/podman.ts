@@ -78,11 +78,13 @@ function writeIfChanged(file: string, text: string): void {
 }
 
 /**
- * Runs podman with this host's configuration, at the lowest CPU priority (builds are heavy);
- * `env` adds to its environment (what `-e NAME` passes on without showing it).
+ * Runs podman with this host's configuration; `env` adds to its environment (what `-e NAME`
+ * passes on without showing it). At the usual priority: builds and containers run as steps of
+ * their own, and at the lowest one any other load on the machine starved them (a build step of
+ * seconds of CPU took a quarter of an hour beside two busy processes).
  */
 export function podman(args: string[], env: Record<string, string> = {}): Promise<string> {
-  return run('nice', ['-n', '19', 'podman', ...args], { env: { ...podmanEnv(), ...env } });
+  return run('podman', args, { env: { ...podmanEnv(), ...env } });
 }
 
 export const imageExists = (image: string) =>
@@ -111,16 +113,7 @@ export async function ensureBaseImage(log: (m: string) => void): Promise<string>
       await step(
         log,
         `making a Debian bookworm root file system (debootstrap, ${aptMirror()})`,
-        () =>
-          run('nice', [
-            '-n',
-            '19',
-            'debootstrap',
-            '--variant=minbase',
-            'bookworm',
-            rootfs,
-            aptMirror(),
-          ]),
+        () => run('debootstrap', ['--variant=minbase', 'bookworm', rootfs, aptMirror()]),
       );
       rmSync(path.join(rootfs, 'var/cache/apt/archives'), { recursive: true, force: true });
       rmSync(path.join(rootfs, 'var/lib/apt/lists'), { recursive: true, force: true });
