@@ -16,9 +16,6 @@ export function auditAppOptions(config: AuditConfig = loadAuditConfig()): AppOpt
       // Records of several partitions at once, so that they are logged together (see
       // EventLogService.append); each partition's records still in order.
       partitionsConsumedConcurrently: 8,
-      // The log need not see each record the moment it is written: a fetch waits up to
-      // AUDIT_FETCH_WAIT_MS for more, so a busy system's records come many to a fetch.
-      fetch: { minBytes: 256 * 1024, maxWaitTimeInMs: config.AUDIT_FETCH_WAIT_MS },
     }),
   };
 }

@@ -54,11 +54,6 @@ export const AuditConfigSchema = z.object({
    * together; 0 logs each at once. Under load records group while a transaction runs anyway.
    */
   AUDIT_GROUP_WAIT_MS: z.coerce.number().int().min(0).max(1000).default(25),
-  /**
-   * How long the broker may hold the audit app's fetch for more records (up to 256 KB of them):
-   * fewer, fuller fetches under load, at most this much later in the log.
-   */
-  AUDIT_FETCH_WAIT_MS: z.coerce.number().int().min(10).max(5000).default(100),
   /** Keys sealing the webhook endpoints' signing secrets (`id:<32 bytes base64>,…`). */
   WEBHOOK_KEYRING: keyringEnv().optional(),
   /**

@@ -35,16 +35,7 @@ export class KafkaModule {
  */
 export function kafkaConsumerOptions(
   config: KafkaConfig,
-  opts: {
-    groupId?: string;
-    fromBeginning?: boolean;
-    partitionsConsumedConcurrently?: number;
-    /**
-     * For a consumer that need not see each record at once: the broker answers a fetch when it
-     * holds `minBytes`, or after `maxWaitTimeInMs`, so one fetch carries many records.
-     */
-    fetch?: { minBytes: number; maxWaitTimeInMs: number };
-  } = {},
+  opts: { groupId?: string; fromBeginning?: boolean; partitionsConsumedConcurrently?: number } = {},
 ): KafkaOptions {
   return {
     transport: Transport.KAFKA,
@@ -62,7 +53,6 @@ export function kafkaConsumerOptions(
         sessionTimeout: 15000,
         heartbeatInterval: 3000,
         retry: { initialRetryTime: 300, retries: 10, maxRetryTime: 10000 },
-        ...opts.fetch,
       },
       subscribe: { fromBeginning: opts.fromBeginning ?? true },
       run: {
