@@ -234,11 +234,7 @@ export async function buildImage(
 export async function requireImages(targets: readonly Image[]): Promise<void> {
   const missing: string[] = [];
   for (const target of targets) {
-    const exists = await podman(['image', 'exists', imageName(target)]).then(
-      () => true,
-      () => false,
-    );
-    if (!exists) missing.push(imageName(target));
+    if (!(await imageExists(imageName(target)))) missing.push(imageName(target));
   }
   if (missing.length > 0) {
     throw new Error(`no image ${missing.join(', ')}: npm run images:build builds them`);

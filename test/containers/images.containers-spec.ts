@@ -16,9 +16,9 @@ import { ContainerRun, containerRun } from './containers';
 /**
  * The images users run, built from deploy/Dockerfile with podman on a local stand-in for
  * node:20-bookworm-slim (by `npm run images:build`, the step before this suite), and run as the
- * system: the six apps and the web clients, each its
- * container (host network, read-only root, the image's user), against the local stack, with
- * real photos and real codes through the gateway and the kiosk page from the web container.
+ * system: the six apps and the web clients, each its container (host network, read-only root,
+ * the image's user), against the local stack, with real photos and real codes through the
+ * gateway and the kiosk page from the web container.
  */
 let run: ContainerRun;
 let sys: RunningSystem | undefined;
