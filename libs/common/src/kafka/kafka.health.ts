@@ -6,6 +6,9 @@ import { kafkaClient } from './kafka-client';
 import { KAFKA_CONFIG, KafkaConfig } from './kafka.tokens';
 import { withTimeout } from '../health/timeout';
 
+/** What the check needs of a Kafka admin client. */
+export type ClusterAdmin = Pick<Admin, 'connect' | 'describeCluster' | 'disconnect'>;
+
 /**
  * Ready when the cluster answers a metadata request with a controller, within the timeout. The
  * requests go over one admin connection kept for the app's life; when a request fails, the
@@ -13,7 +16,7 @@ import { withTimeout } from '../health/timeout';
  */
 @Injectable()
 export class KafkaHealthIndicator implements OnApplicationShutdown {
-  private admin?: { client: Admin; connected: Promise<void> };
+  private admin?: { client: ClusterAdmin; connected: Promise<void> };
 
   constructor(
     @Inject(KAFKA_CONFIG) private readonly config: KafkaConfig,
@@ -42,16 +45,21 @@ export class KafkaHealthIndicator implements OnApplicationShutdown {
     await this.drop();
   }
 
-  private connection(): { client: Admin; connected: Promise<void> } {
+  /** A new admin client, which the check connects once and keeps. */
+  protected newAdmin(): ClusterAdmin {
+    return kafkaClient({ ...this.config }, '-health').admin({ retry: { retries: 0 } });
+  }
+
+  private connection(): { client: ClusterAdmin; connected: Promise<void> } {
     if (!this.admin) {
-      const client = kafkaClient({ ...this.config }, '-health').admin({ retry: { retries: 0 } });
+      const client = this.newAdmin();
       this.admin = { client, connected: client.connect() };
     }
     return this.admin;
   }
 
   /** Drops the connection (only `which`, if given and still the current one). */
-  private async drop(which?: { client: Admin }): Promise<void> {
+  private async drop(which?: { client: ClusterAdmin }): Promise<void> {
     const admin = this.admin;
     if (!admin || (which && which !== admin)) return;
     this.admin = undefined;
