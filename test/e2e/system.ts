@@ -40,10 +40,17 @@ export const CONSUMES: Partial<Record<AppName, string[]>> = {
   audit: ALL_TOPICS.filter((t) => t.consumers.includes('audit')).map((t) => t.name),
 };
 
-async function waitReady(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+async function waitReady(
+  url: string,
+  child: ChildProcess,
+  timeoutMs: number,
+  log: string,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${url}: the process exited ${child.exitCode}`);
+    if (child.exitCode !== null) {
+      throw new Error(`${url}: the process exited ${child.exitCode} (its output: ${log})`);
+    }
     const ok = await fetch(url).then(
       (r) => r.ok,
       () => false,
@@ -51,7 +58,22 @@ async function waitReady(url: string, child: ChildProcess, timeoutMs: number): P
     if (ok) return;
     await new Promise((r) => setTimeout(r, 300));
   }
-  throw new Error(`${url} not ready after ${timeoutMs} ms`);
+  throw new Error(`${url} not ready after ${timeoutMs} ms (its output: ${log})`);
+}
+
+/**
+ * The folder of one run's app logs, named after the test file or script that started it
+ * (`test-e2e-cli.e2e-spec`, `scripts-chaos`), so that a later run leaves an earlier one's
+ * logs in place.
+ */
+function runLogDir(): string {
+  const jest = (globalThis as { expect?: { getState?: () => { testPath?: string } } }).expect;
+  const file = jest?.getState?.().testPath ?? process.argv[1] ?? 'run';
+  const name = path
+    .relative(ROOT, file)
+    .replace(/\.[cm]?[jt]s$/, '')
+    .replace(/[\\/]/g, '-');
+  return path.join(E2E_LOG_DIR, name.startsWith('..') ? path.basename(name) : name);
 }
 
 /** What the system is run as: its processes. */
@@ -152,7 +174,8 @@ export async function startSystem(
     runner?: PartRunner;
   } = {},
 ): Promise<RunningSystem> {
-  mkdirSync(E2E_LOG_DIR, { recursive: true });
+  const logDir = runLogDir();
+  mkdirSync(logDir, { recursive: true });
   const [audit, access, face] = await Promise.all([
     freshDatabase('roomkey_audit'),
     freshDatabase('roomkey_access'),
@@ -255,10 +278,11 @@ export async function startSystem(
       }),
     );
   };
-  /** A child process of the run, its output appended to .e2e/logs/<name>.log. */
+  const logOf = (name: string) => path.join(logDir, `${name}.log`);
+  /** A child process of the run, its output appended to .e2e/logs/<run>/<name>.log. */
   const runner = options.runner ?? processRunner;
   const spawnLogged = (name: string, part: SystemPart, childEnv: Record<string, string>) => {
-    const log = createWriteStream(path.join(E2E_LOG_DIR, `${name}.log`), { flags: 'a' });
+    const log = createWriteStream(logOf(name), { flags: 'a' });
     const child = runner(part, childEnv);
     const note = runner === processRunner ? applyAppPriority(part, child.pid) : undefined;
     if (note) log.write(`${note}\n`);
@@ -278,7 +302,12 @@ export async function startSystem(
       PORT: String(instancePorts[app][i]),
       KAFKA_GROUP_ID: groups[app],
     });
-    await waitReady(`${instanceUrl(app, i)}/health/ready`, child, 90_000);
+    await waitReady(
+      `${instanceUrl(app, i)}/health/ready`,
+      child,
+      90_000,
+      logOf(instanceName(app, i)),
+    );
   };
   const each = (app: AppName, instance: number | undefined) =>
     instance === undefined ? Array.from({ length: instances[app] }, (_, i) => i) : [instance];
@@ -301,9 +330,9 @@ export async function startSystem(
       // serve-clients.ts serves it when built; the web image carries the two web clients only.
       mobile: runner === processRunner && isBuilt('mobile') ? `http://127.0.0.1:${mobile}` : null,
     };
-    await waitReady(`${served.admin}/`, child, 30_000);
-    await waitReady(`${served.kiosk}/`, child, 30_000);
-    if (served.mobile) await waitReady(`${served.mobile}/`, child, 30_000);
+    await waitReady(`${served.admin}/`, child, 30_000, logOf('clients'));
+    await waitReady(`${served.kiosk}/`, child, 30_000, logOf('clients'));
+    if (served.mobile) await waitReady(`${served.mobile}/`, child, 30_000, logOf('clients'));
     return served;
   };
   try {
@@ -311,7 +340,7 @@ export async function startSystem(
       ...APPS.flatMap((a) => each(a, undefined).map((i) => instanceName(a, i))),
       'clients',
     ]) {
-      rmSync(path.join(E2E_LOG_DIR, `${name}.log`), { force: true });
+      rmSync(logOf(name), { force: true });
     }
     for (const app of APPS.filter((a) => instances[a] > 1)) {
       const balancer = new TcpBalancer(instancePorts[app]);
