@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import * as path from 'node:path';
 import { stackSettings } from '@roomkey/common/config/stack';
 import { ensurePackages } from '../stack/packages';
-import { run, step } from '../stack/proc';
+import { isAlive, run, step } from '../stack/proc';
 
 /**
  * Podman on this host, for building and running roomkey's images where no Docker engine and no
@@ -92,6 +92,45 @@ export const imageExists = (image: string) =>
     () => true,
     () => false,
   );
+
+/**
+ * Holds the image storage for this process's builds: one `images:build` at a time, as a second
+ * would find the first one's build containers and take them for leftovers. Stops at once, in one
+ * line, while another build runs; a lock left by a build that no longer runs is taken over. The
+ * lock goes when this process exits.
+ */
+export function lockBuilds(): void {
+  const lock = path.join(containersDir(), 'builds.lock');
+  mkdirSync(containersDir(), { recursive: true });
+  for (;;) {
+    try {
+      writeFileSync(lock, String(process.pid), { flag: 'wx' });
+      process.once('exit', () => rmSync(lock, { force: true }));
+      return;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    const holder = Number(readFileSync(lock, 'utf8'));
+    if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isAlive(holder)) {
+      throw new Error(`another images:build (pid ${holder}) is building; wait for it to end`);
+    }
+    rmSync(lock, { force: true });
+  }
+}
+
+/**
+ * Removes the build containers an interrupted build left behind (each keeps its file system
+ * mounted and its layer on disk); call it holding lockBuilds(), so that none is in use.
+ */
+export async function removeLeftoverBuilds(log: (m: string) => void): Promise<void> {
+  const env = podmanEnv();
+  const ids = (await run('buildah', ['containers', '--quiet'], { env }))
+    .split(/\s+/)
+    .filter((id) => /^[0-9a-f]{12,64}$/.test(id));
+  if (ids.length === 0) return;
+  await run('buildah', ['rm', ...ids], { env });
+  log(`removed ${ids.length} build container(s) an interrupted build had left`);
+}
 
 /** The local base image: Debian bookworm (minbase) with this host's Node and npm, keyed by Node's version. */
 export const localBaseImage = () => `localhost/roomkey-node:${process.versions.node}-bookworm-slim`;
@@ -241,8 +280,13 @@ export async function requireImages(targets: readonly Image[]): Promise<void> {
   }
 }
 
-/** Everything podman needs here: its packages (apt-get, as root) and the local base image. */
+/**
+ * Everything podman needs here for a build: its packages (apt-get, as root), the image storage
+ * to this process alone, cleared of what an interrupted build left, and the local base image.
+ */
 export async function ensurePodman(log: (m: string) => void): Promise<string> {
   await ensurePackages(log, CONTAINER_PACKAGES);
+  lockBuilds();
+  await removeLeftoverBuilds(log);
   return ensureBaseImage(log);
 }
