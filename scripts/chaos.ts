@@ -2,7 +2,7 @@ import { Keyring, stackSettings } from '@roomkey/common';
 import { ACCESS_DECIDED_V1, ALL_TOPICS, LOCK_EVENTS_V1 } from '@roomkey/contracts';
 import { chainKeys } from '../apps/audit/src/adapters/chain-keys';
 import { verifyChain } from '../apps/audit/src/verify';
-import { OffsetRange, readRanges, testKafka } from '../test/support/kafka';
+import { OffsetRange, partitionEnds, readRanges, testKafka } from '../test/support/kafka';
 import { query } from '../test/support/postgres';
 import {
   APPS,
@@ -140,7 +140,7 @@ async function highWater(): Promise<Marks> {
     const marks: Marks = new Map();
     // What the audit log holds: every topic but its own checkpoints.
     for (const t of ALL_TOPICS.filter((x) => x.consumers.includes('audit'))) {
-      for (const p of await admin.fetchTopicOffsets(t.name)) {
+      for (const p of await partitionEnds(admin, t.name)) {
         marks.set(`${t.name}:${p.partition}`, BigInt(p.high));
       }
     }

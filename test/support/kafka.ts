@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, KafkaMessage, logLevel, Partitioners } from 'kafkajs';
+import { Admin, Kafka, KafkaMessage, logLevel, Partitioners } from 'kafkajs';
 import { z } from 'zod';
 import { accessDecidedV1, type AccessDecidedV1, type AppName } from '@roomkey/contracts';
 import { EventPublisher, kafkaEnv, parseConfig, stackSettings } from '@roomkey/common';
@@ -17,12 +17,42 @@ export const testKafka = () =>
     logLevel: logLevel.NOTHING,
   });
 
+/** How long an offsets read waits for a broker that has just (re)started to lead its partitions. */
+const OFFSETS_PATIENCE_MS = 90_000;
+
+/**
+ * The ends of a topic's partitions. A broker that has just restarted answers that it does not
+ * (yet) lead a partition until it has loaded it, which on a busy machine outlasts kafkajs's own
+ * retries: the read is tried again, saying so once, for up to OFFSETS_PATIENCE_MS.
+ */
+export async function partitionEnds(
+  admin: Admin,
+  topic: string,
+): Promise<Awaited<ReturnType<Admin['fetchTopicOffsets']>>> {
+  const started = Date.now();
+  let said = false;
+  for (;;) {
+    try {
+      return await admin.fetchTopicOffsets(topic);
+    } catch (err) {
+      if (Date.now() - started > OFFSETS_PATIENCE_MS) throw err;
+      if (!said) {
+        console.log(
+          `[kafka] ${topic}: offsets not readable yet (${(err as Error).message}); trying again for up to ${OFFSETS_PATIENCE_MS / 1000} s`,
+        );
+        said = true;
+      }
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+}
+
 /** Sum of the high watermarks of a topic: how many records it has ever received. */
 export async function topicEnd(topic: string): Promise<bigint> {
   const admin = testKafka().admin();
   await admin.connect();
   try {
-    const offsets = await admin.fetchTopicOffsets(topic);
+    const offsets = await partitionEnds(admin, topic);
     return offsets.reduce((sum, p) => sum + BigInt(p.high), 0n);
   } finally {
     await admin.disconnect();
@@ -104,7 +134,7 @@ export async function groupAtEnd(groupId: string, topics: string | string[]): Pr
   const ends: Position[] = [];
   try {
     for (const topic of all) {
-      for (const p of await admin.fetchTopicOffsets(topic)) {
+      for (const p of await partitionEnds(admin, topic)) {
         ends.push({ topic, partition: p.partition, offset: p.high });
       }
     }
@@ -183,7 +213,7 @@ export async function readRanges(ranges: OffsetRange[], idleMs = 5000): Promise<
   const positions: Position[] = [];
   try {
     for (const topic of topics) {
-      for (const p of await admin.fetchTopicOffsets(topic)) {
+      for (const p of await partitionEnds(admin, topic)) {
         const range = byPartition.get(key(topic, p.partition));
         positions.push({ topic, partition: p.partition, offset: String(range?.from ?? p.high) });
       }
