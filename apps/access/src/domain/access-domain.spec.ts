@@ -1,4 +1,4 @@
-import { decide, SagaFacts, Situation } from './decide';
+import { decide, mayDecide, SagaFacts, Situation } from './decide';
 import { withinWindows, TimeWindow } from './schedule';
 import { commandSigned, isLastWill, reportSigned, signCommand, signReport } from './lock-command';
 import { lockAccount } from './lock-account';
@@ -113,6 +113,33 @@ describe('the decision', () => {
       decision: 'denied',
       reasons: ['qr-malformed'],
     });
+  });
+});
+
+describe('when the saga decides', () => {
+  const requested = { at: new Date(), roomId: 'r', doorId: 'd', userId: 'u', hasFace: true };
+  const qr = { outcome: 'valid' as const, doorId: 'd', userId: 'u' };
+  const face = { outcome: 'match', userId: 'u' };
+
+  it('waits, without reading the door or the permission, while an answer is missing', () => {
+    expect(mayDecide({ requested }, false)).toBe(false);
+    expect(mayDecide({ requested, qr }, false)).toBe(false);
+    expect(mayDecide({ requested, face }, false)).toBe(false);
+    expect(mayDecide({ qr, face }, false)).toBe(false);
+  });
+
+  it('decides with the request and both answers in, or when the facts alone deny it', () => {
+    expect(mayDecide({ requested, qr, face }, false)).toBe(true);
+    expect(mayDecide({ requested: { ...requested, hasFace: false } }, false)).toBe(true);
+    expect(mayDecide({ requested, qr: { outcome: 'invalid', reason: 'expired' } }, false)).toBe(
+      true,
+    );
+    expect(mayDecide({ requested, face: { outcome: 'no-match' } }, false)).toBe(true);
+  });
+
+  it('decides whatever it knows once the deadline has passed', () => {
+    expect(mayDecide({}, true)).toBe(true);
+    expect(mayDecide({ qr }, true)).toBe(true);
   });
 });
 

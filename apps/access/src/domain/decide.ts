@@ -92,3 +92,15 @@ export function decide(
     f.face?.outcome === 'match';
   return complete ? { decision: 'granted', reasons: [] } : undefined;
 }
+
+/**
+ * Whether the saga may decide on these facts: with the request known, both answers in, or a
+ * reason to deny that the facts alone give (a failed check, no face sent), or the deadline past.
+ * Otherwise it waits for the other parts; the door, the room and the permission are read when
+ * it decides.
+ */
+export function mayDecide(f: SagaFacts, deadlinePassed: boolean): boolean {
+  if (deadlinePassed) return true;
+  if (!f.requested) return false;
+  return (f.qr !== undefined && f.face !== undefined) || decide(f, undefined, false) !== undefined;
+}

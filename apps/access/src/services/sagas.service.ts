@@ -11,7 +11,7 @@ import {
 } from '@roomkey/contracts';
 import { NotFoundError, PeriodicJob } from '@roomkey/common';
 import { ACCESS_CONFIG, AccessConfig } from '../config';
-import { decide, doorOf, personOf, SagaFacts, Situation } from '../domain/decide';
+import { decide, doorOf, mayDecide, personOf, SagaFacts, Situation } from '../domain/decide';
 import { withinWindows } from '../domain/schedule';
 import { PermissionRow, PersonRow, SagaRow } from '../repositories/entities';
 import { Locks } from './locks.service';
@@ -22,9 +22,11 @@ type Part = 'requested' | 'qr' | 'face';
 /**
  * The access saga: one row per request id, fed by access.requested.v1, qr.checked.v1 and
  * face.checked.v1 in any order and any number of times. Each part is kept as first received.
- * After each part the saga decides, in one transaction holding the row's lock: the decision,
- * its access.decided.v1 outbox row and (for a grant) the unlock command are written together,
- * once; a decided saga never changes. Deadlines live in the row, so they survive a restart.
+ * Once the request and both answers are in (or the facts alone deny it, or its deadline has
+ * passed), the saga decides in one transaction holding the row's lock, reading the door, the
+ * room and the permission as they are then: the decision, its access.decided.v1 outbox row and
+ * (for a grant) the unlock command are written together, once; a decided saga never changes.
+ * Deadlines live in the row, so they survive a restart.
  */
 @Injectable()
 export class Sagas extends PeriodicJob {
@@ -87,38 +89,33 @@ export class Sagas extends PeriodicJob {
     correlationId: string,
   ): Promise<void> {
     // A part is kept as first received; the request's own deadline replaces a provisional one.
-    // The upsert locks the row for the decision that follows in the same transaction.
+    // One statement on its own: most parts only wait for the others, and only a part after
+    // which the saga may decide opens the decision's transaction.
     const provisional = new Date(Date.now() + this.config.ACCESS_DEADLINE_MS);
-    await this.decideIn(requestId, correlationId, async (m) => {
-      const [row] = (await m.query(
-        `insert into sagas (request_id, ${part}, deadline, created_at) values ($1, $2, $3, now())
-         on conflict (request_id) do update set
-           ${part} = coalesce(sagas.${part}, excluded.${part}),
-           deadline = case when $4 and sagas.requested is null then excluded.deadline else sagas.deadline end
-         returning requested, qr, face, deadline, decision, created_at`,
-        [requestId, value, deadline ?? provisional, deadline !== undefined],
-      )) as (Omit<SagaState, 'createdAt'> & { created_at: Date })[];
-      return { ...row!, createdAt: row!.created_at };
-    });
+    const [row] = (await this.db.query(
+      `insert into sagas (request_id, ${part}, deadline, created_at) values ($1, $2, $3, now())
+       on conflict (request_id) do update set
+         ${part} = coalesce(sagas.${part}, excluded.${part}),
+         deadline = case when $4 and sagas.requested is null then excluded.deadline else sagas.deadline end
+       returning requested, qr, face, deadline, decision`,
+      [requestId, value, deadline ?? provisional, deadline !== undefined],
+    )) as Omit<SagaState, 'createdAt'>[];
+    if (!row || row.decision) return;
+    if (mayDecide(factsOf(row), new Date() >= row.deadline)) {
+      await this.tryDecide(requestId, correlationId);
+    }
   }
 
   /** Decides if the facts allow (or the deadline has passed); a no-op once decided. */
-  tryDecide(requestId: string, correlationId: string = requestId): Promise<void> {
-    return this.decideIn(requestId, correlationId, (m) =>
-      m.findOne(SagaRow, { where: { requestId }, lock: { mode: 'pessimistic_write' } }),
-    );
-  }
-
-  /** Decides on the saga `load` reads (and locks) in the decision's transaction. */
-  private async decideIn(
-    requestId: string,
-    correlationId: string,
-    load: (m: EntityManager) => Promise<SagaState | null>,
-  ): Promise<void> {
+  async tryDecide(requestId: string, correlationId: string = requestId): Promise<void> {
     let decided = false;
     let unlock = false;
+    // The row's lock is held until the decision's commit: one decision per request.
     await this.db.transaction(async (m) => {
-      const saga = await load(m);
+      const saga = await m.findOne(SagaRow, {
+        where: { requestId },
+        lock: { mode: 'pessimistic_write' },
+      });
       if (!saga || saga.decision) return;
       const facts = factsOf(saga);
       const situation = await this.situation(m, facts);
@@ -313,7 +310,7 @@ type Stored = SagaFacts['requested'] & { at: string };
 /** What deciding reads of a saga's row. */
 type SagaState = Pick<SagaRow, 'requested' | 'qr' | 'face' | 'deadline' | 'decision' | 'createdAt'>;
 
-function factsOf(s: SagaState): SagaFacts {
+function factsOf(s: Pick<SagaState, 'requested' | 'qr' | 'face'>): SagaFacts {
   const req = s.requested as unknown as Stored | null;
   return {
     ...(req ? { requested: { ...req, at: new Date(req.at) } } : {}),
