@@ -288,6 +288,8 @@ async function main(): Promise<void> {
   );
   const hadDemo = findDemo() !== null;
   if (unready.length === 0) await offerDemo(gateway, admin, () => stopping);
+  // Ctrl-C during the offer: nothing of the demo is started, and nothing keeps this process up.
+  if (stopping) return;
   // The demo lock runs here, from the start or as soon as `roomkey demo seed` makes the site.
   let demoLock: LockSimulator | null | undefined;
   const runDemo = async (summary: boolean) => {
