@@ -47,7 +47,13 @@ beforeAll(async () => {
     clients: true,
     env: {
       gateway: { FACE_PHONE_LIVENESS: 'active' },
-      face: { FACE_CHALLENGE_POSES: 'left,right', FACE_CHALLENGE_MIN_YAW: '5' },
+      // A browser on a machine busy with other work can take longer than the 8 s the product
+      // allows between two photos: the gap is not the point here (the face suites test it).
+      face: {
+        FACE_CHALLENGE_POSES: 'left,right',
+        FACE_CHALLENGE_MIN_YAW: '5',
+        FACE_CHALLENGE_MAX_GAP_MS: '20000',
+      },
       // Bursts are analysed on a machine busy with other work: the deadline is not the point.
       access: { ACCESS_DEADLINE_MS: '30000' },
     },
