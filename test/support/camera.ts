@@ -75,6 +75,13 @@ export async function codeStill(text: string): Promise<Still> {
   return { rgb: data, width, height };
 }
 
+/** A still as JPEG, for a drawn camera (test/browser/browser.ts). */
+export async function stillJpeg(still: Still): Promise<Buffer> {
+  return sharp(still.rgb, { raw: { width: still.width, height: still.height, channels: 3 } })
+    .jpeg({ quality: 92 })
+    .toBuffer();
+}
+
 /**
  * A video for Chromium's fake camera made of stills, each held for its seconds at 10 frames a
  * second; Chromium plays it in a loop. Returns the file's path.

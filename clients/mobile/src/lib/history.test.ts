@@ -1,4 +1,11 @@
-import { addPage, emptyHistory, hasMore, historyLine, type HistoryItem } from './history';
+import {
+  addNewest,
+  addPage,
+  emptyHistory,
+  hasMore,
+  historyLine,
+  type HistoryItem,
+} from './history';
 
 const item = (id: string, decision: 'granted' | 'denied', reasons: string[] = []): HistoryItem => ({
   requestId: id,
@@ -22,6 +29,22 @@ describe('my history', () => {
     expect(second.items.map((i) => i.requestId)).toEqual(['a', 'b', 'c']);
     expect(hasMore(second)).toBe(false);
     expect(hasMore(emptyHistory)).toBe(false);
+  });
+
+  it('puts requests decided since in front, keeping the pages read and the next cursor', () => {
+    const shown = addPage(emptyHistory, {
+      items: [item('b', 'denied'), item('c', 'granted')],
+      next: 'c',
+    });
+    const newer = addNewest(shown, {
+      items: [item('a', 'granted'), item('b', 'denied')],
+      next: 'b',
+    });
+    expect(newer.items.map((i) => i.requestId)).toEqual(['a', 'b', 'c']);
+    expect(newer.next).toBe('c');
+    expect(addNewest(emptyHistory, { items: [item('a', 'granted')], next: null })).toEqual(
+      addPage(emptyHistory, { items: [item('a', 'granted')], next: null }),
+    );
   });
 
   it('says why a door stayed shut', () => {

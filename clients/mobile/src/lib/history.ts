@@ -29,6 +29,17 @@ export function addPage(state: HistoryState, page: HistoryPage): HistoryState {
   return { items: [...state.items, ...fresh], next: page.next ?? null, loaded: true };
 }
 
+/**
+ * Puts the newest page in front of the entries shown, keeping the older pages read and where the
+ * next one starts. An entry already shown keeps its place.
+ */
+export function addNewest(state: HistoryState, page: HistoryPage): HistoryState {
+  if (!state.loaded) return addPage(state, page);
+  const seen = new Set(state.items.map((i) => i.requestId));
+  const fresh = page.items.filter((i) => !seen.has(i.requestId));
+  return { ...state, items: [...fresh, ...state.items] };
+}
+
 export const hasMore = (state: HistoryState): boolean => state.loaded && state.next !== null;
 
 /** One line of the history: what happened, and why when the door stayed shut. */

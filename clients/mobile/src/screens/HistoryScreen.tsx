@@ -3,6 +3,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { StyleSheet, Text, View } from 'react-native';
 import { errorMessage } from '../lib/errors';
 import {
+  addNewest,
   addPage,
   emptyHistory,
   hasMore,
@@ -18,8 +19,14 @@ import { Title } from '../ui/Title';
 import { colors, font, space } from '../ui/theme';
 
 export const PAGE_SIZE = 20;
+/** While the screen is open, how often it asks for requests decided since. */
+export const REFRESH_MS = 10_000;
 
-/** My history: my own door requests and their decisions, newest first, a page at a time. */
+/**
+ * My history: my own door requests and their decisions, newest first, a page at a time. The log
+ * it reads can lag the door by a moment, so while open it adds the newest requests every few
+ * seconds.
+ */
 export function HistoryScreen() {
   const { session, call } = useSession();
   const [history, setHistory] = useState<HistoryState>(emptyHistory);
@@ -64,10 +71,20 @@ export function HistoryScreen() {
   useEffect(() => {
     let alive = true;
     void show(emptyHistory, () => alive);
+    const refresh = setInterval(() => {
+      // A failed refresh changes nothing shown: the offline banner tells of the connection.
+      pageAfter(emptyHistory).then(
+        (page) => {
+          if (alive) setHistory((shown) => (shown.loaded ? addNewest(shown, page) : shown));
+        },
+        () => undefined,
+      );
+    }, REFRESH_MS);
     return () => {
       alive = false;
+      clearInterval(refresh);
     };
-  }, [show]);
+  }, [show, pageAfter]);
 
   return (
     <Screen>

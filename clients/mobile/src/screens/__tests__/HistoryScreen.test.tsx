@@ -1,7 +1,7 @@
-import { fireEvent, screen, waitFor } from '@testing-library/react-native';
+import { act, fireEvent, screen, waitFor } from '@testing-library/react-native';
 import { FakeGateway, json } from '../../test/fake-gateway';
 import { renderScreen } from '../../test/render';
-import { HistoryScreen, PAGE_SIZE } from '../HistoryScreen';
+import { HistoryScreen, PAGE_SIZE, REFRESH_MS } from '../HistoryScreen';
 
 const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 const item = (n: number, decision: 'granted' | 'denied', reasons: string[] = []) => ({
@@ -33,6 +33,25 @@ describe('my history', () => {
     expect(asked.map((s) => s.query.get('after'))).toEqual([null, id(2)]);
     expect(asked[0]!.query.get('limit')).toBe(String(PAGE_SIZE));
     expect(screen.queryByRole('button', { name: 'Show older' })).toBeNull();
+  });
+
+  it('while open, adds a request that reached the log after the screen opened', async () => {
+    jest.useFakeTimers();
+    try {
+      let logged = [item(1, 'denied', ['no-permission'])];
+      const gateway = new FakeGateway().on('GET /v1/me/history', () =>
+        json(200, { items: logged, next: null }),
+      );
+      renderScreen(<HistoryScreen />, { gateway });
+      expect(await screen.findAllByTestId('history-item')).toHaveLength(1);
+      logged = [item(2, 'granted'), ...logged];
+      await act(() => jest.advanceTimersByTimeAsync(REFRESH_MS + 100));
+      const shown = screen.getAllByTestId('history-item');
+      expect(shown).toHaveLength(2);
+      expect(shown[0]).toHaveTextContent(/Granted/);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('says when there is nothing yet', async () => {
