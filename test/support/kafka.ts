@@ -196,11 +196,14 @@ export interface StoredRecord {
   value: Buffer | null;
 }
 
+/** How long `readRanges` waits for its group to be joined (slow on a busy machine). */
+const JOIN_PATIENCE_MS = 60_000;
+
 /**
  * Reads the records of some offset ranges with a group of its own (positioned at each range's
  * start before it joins, and deleted afterwards). A partition is read until its range's end, or
- * until nothing more has come for `idleMs`: an offset that holds no record (a transaction
- * marker) is never delivered, and a range may end on one.
+ * until nothing more has come for `idleMs` once the group is joined: an offset that holds no
+ * record (a transaction marker) is never delivered, and a range may end on one.
  */
 export async function readRanges(ranges: OffsetRange[], idleMs = 5000): Promise<StoredRecord[]> {
   const wanted = ranges.filter((r) => r.to > r.from);
@@ -227,6 +230,12 @@ export async function readRanges(ranges: OffsetRange[], idleMs = 5000): Promise<
   const open = new Set(byPartition.keys());
   let lastProgress = Date.now();
   const consumer = testKafka().consumer({ groupId });
+  // The idle clock starts once the group is joined: joining alone can take longer than idleMs.
+  let joined = false;
+  consumer.on(consumer.events.GROUP_JOIN, () => {
+    joined = true;
+    lastProgress = Date.now();
+  });
   await consumer.connect();
   try {
     await consumer.subscribe({ topics, fromBeginning: false });
@@ -252,9 +261,11 @@ export async function readRanges(ranges: OffsetRange[], idleMs = 5000): Promise<
           open.delete(key(batch.topic, batch.partition));
       },
     });
-    while (open.size > 0 && Date.now() - lastProgress < idleMs) {
+    const joinBy = Date.now() + JOIN_PATIENCE_MS;
+    while (open.size > 0 && (joined ? Date.now() - lastProgress < idleMs : Date.now() < joinBy)) {
       await new Promise((r) => setTimeout(r, 100));
     }
+    if (!joined) throw new Error(`the reader's group did not join in ${JOIN_PATIENCE_MS / 1000} s`);
   } finally {
     await consumer.disconnect();
   }
