@@ -232,9 +232,13 @@ export async function readRanges(ranges: OffsetRange[], idleMs = 5000): Promise<
   const consumer = testKafka().consumer({ groupId });
   // The idle clock starts once the group is joined: joining alone can take longer than idleMs.
   let joined = false;
+  const started = Date.now();
   consumer.on(consumer.events.GROUP_JOIN, () => {
     joined = true;
     lastProgress = Date.now();
+    console.log(
+      `[kafka] reading ${wanted.length} offset ranges: joined after ${lastProgress - started} ms`,
+    );
   });
   await consumer.connect();
   try {
