@@ -142,8 +142,22 @@ function nearest(thumb: number[], thumbs: Record<string, number[]>): string {
   return best;
 }
 
-/** Puts `still` on the camera and presses "Take photo" once the app's camera shows it. */
-async function showAndTake(page: Page, still: string, stills: Record<string, Still>) {
+/** What the door screen says now, beside its camera: for a test's failure message. */
+const doorScreenText = async (page: Page) =>
+  (await page.getByTestId(/^(door-status|door-note|door-error|prompt)$/).allTextContents()).join(
+    ' | ',
+  );
+
+/**
+ * Puts `still` on the camera and presses "Take photo" once the app's camera shows it, unless
+ * the request has gone meanwhile (`sent`).
+ */
+async function showAndTake(
+  page: Page,
+  still: string,
+  stills: Record<string, Still>,
+  sent: () => boolean,
+) {
   const thumbs: Record<string, number[]> = {};
   for (const [name, s] of Object.entries(stills)) thumbs[name] = await thumbOf(s);
   await showOnCamera(page, await stillJpeg(stills[still]!));
@@ -155,7 +169,17 @@ async function showAndTake(page: Page, still: string, stills: Record<string, Sti
     30_000,
     `the camera showing ${still}`,
   );
-  await page.getByTestId('Take photo').click();
+  const button = page.getByTestId('Take photo');
+  const enabled = async () =>
+    (await button.count()) > 0 && (await button.isEnabled({ timeout: 1000 }).catch(() => false));
+  const next = await eventually(
+    async () => (sent() ? 'sent' : (await enabled()) ? 'take' : undefined),
+    30_000,
+    'the "Take photo" button',
+  ).catch(async (err: Error) => {
+    throw new Error(`${err.message}; the screen says: ${await doorScreenText(page)}`);
+  });
+  if (next === 'take') await button.click({ timeout: 10_000 });
 }
 
 /** The door's code as its kiosk shows it now, fetched early in its 30 s so that it lasts. */
@@ -230,7 +254,7 @@ async function openTheDoor(people: { front: Still; left: Still; right: Still }) 
     const counter = page.getByText(`Photo ${photo} of`);
     const still = PROMPTS.find(([re]) => re.test(text))?.[1];
     if (!still) throw new Error(`a prompt the test does not know: ${text}`);
-    await showAndTake(page, still, stills);
+    await showAndTake(page, still, stills, () => done);
     // The next prompt, or the request, follows.
     await eventually(
       async () => (done || (await counter.count()) === 0 ? true : undefined),
@@ -256,12 +280,13 @@ it('signs the member in and enrols their face from the camera, with consent firs
   await page.getByTestId('My face').click();
   await page.getByText('I agree that roomkey processes my face').click();
   await page.getByTestId('Agree and continue').click();
+  // The browser takes and shrinks each photo: many seconds on a machine busy with other work.
   for (let i = 1; i <= 2; i++) {
-    await page.getByTestId('Take photo').click();
+    await page.getByTestId('Take photo').click({ timeout: 60_000 });
     await page
       .getByTestId('photo-count')
       .filter({ hasText: new RegExp(`^${i} of \\d+ photos`) })
-      .waitFor({ timeout: 15_000 });
+      .waitFor({ timeout: 60_000 });
   }
   await screenshot(page, 'mobile-enrol');
   await page.getByTestId('Enrol my face').click();

@@ -196,13 +196,16 @@ export interface StoredRecord {
   value: Buffer | null;
 }
 
-/** How long `readRanges` waits for its group to be joined (slow on a busy machine). */
-const JOIN_PATIENCE_MS = 60_000;
+/**
+ * How long `readRanges` waits for its first records: joining its group and the first fetch,
+ * slow on a busy machine.
+ */
+const FIRST_RECORDS_PATIENCE_MS = 60_000;
 
 /**
  * Reads the records of some offset ranges with a group of its own (positioned at each range's
  * start before it joins, and deleted afterwards). A partition is read until its range's end, or
- * until nothing more has come for `idleMs` once the group is joined: an offset that holds no
+ * until nothing more has come for `idleMs` after the first records: an offset that holds no
  * record (a transaction marker) is never delivered, and a range may end on one.
  */
 export async function readRanges(ranges: OffsetRange[], idleMs = 5000): Promise<StoredRecord[]> {
@@ -228,17 +231,14 @@ export async function readRanges(ranges: OffsetRange[], idleMs = 5000): Promise<
   await commitBeforeJoining(groupId, topics, positions);
   const records: StoredRecord[] = [];
   const open = new Set(byPartition.keys());
-  let lastProgress = Date.now();
   const consumer = testKafka().consumer({ groupId });
-  // The idle clock starts once the group is joined: joining alone can take longer than idleMs.
-  let joined = false;
+  // The idle clock starts with the first records: joining and the first fetch alone can take
+  // longer than idleMs on a busy machine.
   const started = Date.now();
+  let joined = false;
+  let lastProgress: number | null = null;
   consumer.on(consumer.events.GROUP_JOIN, () => {
     joined = true;
-    lastProgress = Date.now();
-    console.log(
-      `[kafka] reading ${wanted.length} offset ranges: joined after ${lastProgress - started} ms`,
-    );
   });
   await consumer.connect();
   try {
@@ -260,16 +260,24 @@ export async function readRanges(ranges: OffsetRange[], idleMs = 5000): Promise<
             value: m.value,
           });
         }
+        if (lastProgress === null) {
+          console.log(
+            `[kafka] reading ${wanted.length} offset ranges: first records after ${Date.now() - started} ms`,
+          );
+        }
         lastProgress = Date.now();
         if (BigInt(batch.lastOffset()) >= range.to - 1n)
           open.delete(key(batch.topic, batch.partition));
       },
     });
-    const joinBy = Date.now() + JOIN_PATIENCE_MS;
-    while (open.size > 0 && (joined ? Date.now() - lastProgress < idleMs : Date.now() < joinBy)) {
-      await new Promise((r) => setTimeout(r, 100));
+    const waiting = () =>
+      lastProgress === null
+        ? Date.now() - started < FIRST_RECORDS_PATIENCE_MS
+        : Date.now() - lastProgress < idleMs;
+    while (open.size > 0 && waiting()) await new Promise((r) => setTimeout(r, 100));
+    if (!joined) {
+      throw new Error(`the reader's group did not join in ${FIRST_RECORDS_PATIENCE_MS / 1000} s`);
     }
-    if (!joined) throw new Error(`the reader's group did not join in ${JOIN_PATIENCE_MS / 1000} s`);
   } finally {
     await consumer.disconnect();
   }
