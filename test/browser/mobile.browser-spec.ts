@@ -20,9 +20,8 @@ import { cspRefusals, drawnCamera, launch, screenshot, showOnCamera } from './br
  * app's active liveness test); for the other person, Paul Rudd's two photos, one of them
  * mirrored. The test puts the still the prompt asks for on the camera and presses "Take photo"
  * once the app's camera shows it, which it tells by shrinking the camera's picture to a
- * thumbnail. Rudd's photos turn 10° from
- * the one that faces the camera most, so the run's face app asks for turns of 5° (the
- * thresholds have tests of their own), left and right only.
+ * thumbnail. Rudd's photos turn 10° from the one that faces the camera most, so the run's face
+ * app asks for turns of 5° (the thresholds have tests of their own), left and right only.
  */
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true };
 const PASSWORD = 'a member passphrase for the phone';
@@ -148,19 +147,23 @@ const doorScreenText = async (page: Page) =>
     ' | ',
   );
 
+/** Stills by name, each as the JPEG a drawn camera shows and the thumbnail that tells it apart. */
+type Scenes = Record<string, { jpeg: Buffer; thumb: number[] }>;
+async function scenesOf(stills: Record<string, Still>): Promise<Scenes> {
+  const scenes: Scenes = {};
+  for (const [name, still] of Object.entries(stills)) {
+    scenes[name] = { jpeg: await stillJpeg(still), thumb: await thumbOf(still) };
+  }
+  return scenes;
+}
+
 /**
  * Puts `still` on the camera and presses "Take photo" once the app's camera shows it, unless
  * the request has gone meanwhile (`sent`).
  */
-async function showAndTake(
-  page: Page,
-  still: string,
-  stills: Record<string, Still>,
-  sent: () => boolean,
-) {
-  const thumbs: Record<string, number[]> = {};
-  for (const [name, s] of Object.entries(stills)) thumbs[name] = await thumbOf(s);
-  await showOnCamera(page, await stillJpeg(stills[still]!));
+async function showAndTake(page: Page, still: string, scenes: Scenes, sent: () => boolean) {
+  const thumbs = Object.fromEntries(Object.entries(scenes).map(([name, s]) => [name, s.thumb]));
+  await showOnCamera(page, scenes[still]!.jpeg);
   await eventually(
     async () => {
       const thumb = await cameraThumb(page);
@@ -204,8 +207,9 @@ const PROMPTS: [RegExp, string][] = [
  * the still it asks for, and answers the request's id and the decision shown.
  */
 async function openTheDoor(people: { front: Still; left: Still; right: Still }) {
-  const stills = { code: await codeStill(await freshDoorCode()), ...people };
-  const page = await phoneWith(stills.code);
+  const code = await codeStill(await freshDoorCode());
+  const scenes = await scenesOf({ code, ...people });
+  const page = await phoneWith(code);
   await signIn(page);
   await page.getByTestId('Open a door').click();
   await page
@@ -254,7 +258,7 @@ async function openTheDoor(people: { front: Still; left: Still; right: Still }) 
     const counter = page.getByText(`Photo ${photo} of`);
     const still = PROMPTS.find(([re]) => re.test(text))?.[1];
     if (!still) throw new Error(`a prompt the test does not know: ${text}`);
-    await showAndTake(page, still, stills, () => done);
+    await showAndTake(page, still, scenes, () => done);
     // The next prompt, or the request, follows.
     await eventually(
       async () => (done || (await counter.count()) === 0 ? true : undefined),
