@@ -197,18 +197,23 @@ export interface StoredRecord {
 }
 
 /**
- * How long `readRanges` waits for its first records: joining its group and the first fetch,
- * slow on a busy machine.
+ * How long `readRanges` waits for more records while ranges are still open: for the first
+ * ones (joining the group, the first fetch) and between batches. After a chaos run on a machine
+ * with both cores busy, one fetch took 23 s, so a few seconds is not enough.
  */
-const FIRST_RECORDS_PATIENCE_MS = 60_000;
+const READ_PATIENCE_MS = 60_000;
 
 /**
  * Reads the records of some offset ranges with a group of its own (positioned at each range's
- * start before it joins, and deleted afterwards). A partition is read until its range's end, or
- * until nothing more has come for `idleMs` after the first records: an offset that holds no
- * record (a transaction marker) is never delivered, and a range may end on one.
+ * start before it joins, and deleted afterwards). It returns when every range has been read to
+ * its end, or when nothing more has come for `idleMs`: an offset that holds no record (a
+ * transaction marker) is never delivered, and a range may end on one. While it waits it says,
+ * every 10 s, how many ranges are still open.
  */
-export async function readRanges(ranges: OffsetRange[], idleMs = 5000): Promise<StoredRecord[]> {
+export async function readRanges(
+  ranges: OffsetRange[],
+  idleMs = READ_PATIENCE_MS,
+): Promise<StoredRecord[]> {
   const wanted = ranges.filter((r) => r.to > r.from);
   if (wanted.length === 0) return [];
   const key = (topic: string, partition: number) => `${topic}:${partition}`;
@@ -232,8 +237,6 @@ export async function readRanges(ranges: OffsetRange[], idleMs = 5000): Promise<
   const records: StoredRecord[] = [];
   const open = new Set(byPartition.keys());
   const consumer = testKafka().consumer({ groupId });
-  // The idle clock starts with the first records: joining and the first fetch alone can take
-  // longer than idleMs on a busy machine.
   const started = Date.now();
   let joined = false;
   let lastProgress: number | null = null;
@@ -270,14 +273,17 @@ export async function readRanges(ranges: OffsetRange[], idleMs = 5000): Promise<
           open.delete(key(batch.topic, batch.partition));
       },
     });
-    const waiting = () =>
-      lastProgress === null
-        ? Date.now() - started < FIRST_RECORDS_PATIENCE_MS
-        : Date.now() - lastProgress < idleMs;
-    while (open.size > 0 && waiting()) await new Promise((r) => setTimeout(r, 100));
-    if (!joined) {
-      throw new Error(`the reader's group did not join in ${FIRST_RECORDS_PATIENCE_MS / 1000} s`);
+    let said = started;
+    while (open.size > 0 && Date.now() - (lastProgress ?? started) < idleMs) {
+      await new Promise((r) => setTimeout(r, 100));
+      if (Date.now() - said >= 10_000) {
+        said = Date.now();
+        console.log(
+          `[kafka] reading ${wanted.length} offset ranges: ${open.size} still open after ${Math.round((said - started) / 1000)} s, ${records.length} records so far`,
+        );
+      }
     }
+    if (!joined) throw new Error(`the reader's group did not join in ${idleMs / 1000} s`);
   } finally {
     await consumer.disconnect();
   }
