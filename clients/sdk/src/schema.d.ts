@@ -105,6 +105,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description UNAVAILABLE (a database or broker it needs did not answer in time; try again after Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -174,7 +183,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description UPSTREAM_UNAVAILABLE (the access log is unreachable) */
+                /** @description UPSTREAM_UNAVAILABLE (the access log is unreachable), or UNAVAILABLE (a database or broker it needs did not answer in time; try again after Retry-After) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -260,6 +269,15 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description UNAVAILABLE (a database or broker it needs did not answer in time; try again after Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
             };
         };
         put?: never;
@@ -322,6 +340,15 @@ export interface paths {
                 };
                 /** @description INSUFFICIENT_ROLE (admin or security only) */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description UNAVAILABLE (a database or broker it needs did not answer in time; try again after Retry-After) */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -419,7 +446,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description UPSTREAM_UNAVAILABLE (the account service is unreachable); 504 UPSTREAM_TIMEOUT */
+                /** @description UPSTREAM_UNAVAILABLE (the account service is unreachable); 504 UPSTREAM_TIMEOUT, or UNAVAILABLE (a database or broker it needs did not answer in time; try again after Retry-After) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -507,7 +534,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description UPSTREAM_UNAVAILABLE (the account service is unreachable); 504 UPSTREAM_TIMEOUT */
+                /** @description UPSTREAM_UNAVAILABLE (the account service is unreachable); 504 UPSTREAM_TIMEOUT, or UNAVAILABLE (a database or broker it needs did not answer in time; try again after Retry-After) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -577,7 +604,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description UPSTREAM_UNAVAILABLE (the account service is unreachable); 504 UPSTREAM_TIMEOUT */
+                /** @description UPSTREAM_UNAVAILABLE (the account service is unreachable); 504 UPSTREAM_TIMEOUT, or UNAVAILABLE (a database or broker it needs did not answer in time; try again after Retry-After) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -636,7 +663,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description UPSTREAM_UNAVAILABLE (the account service is unreachable); 504 UPSTREAM_TIMEOUT */
+                /** @description UPSTREAM_UNAVAILABLE (the account service is unreachable); 504 UPSTREAM_TIMEOUT, or UNAVAILABLE (a database or broker it needs did not answer in time; try again after Retry-After) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -715,7 +742,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description UPSTREAM_UNAVAILABLE (the account service is unreachable); 504 UPSTREAM_TIMEOUT */
+                /** @description UPSTREAM_UNAVAILABLE (the account service is unreachable); 504 UPSTREAM_TIMEOUT, or UNAVAILABLE (a database or broker it needs did not answer in time; try again after Retry-After) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -788,7 +815,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description UPSTREAM_UNAVAILABLE (the account service is unreachable); 504 UPSTREAM_TIMEOUT */
+                /** @description UPSTREAM_UNAVAILABLE (the account service is unreachable); 504 UPSTREAM_TIMEOUT, or UNAVAILABLE (a database or broker it needs did not answer in time; try again after Retry-After) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -836,7 +863,7 @@ export interface paths {
                         "application/json": components["schemas"]["Jwks"];
                     };
                 };
-                /** @description UPSTREAM_UNAVAILABLE (the account service is unreachable); 504 UPSTREAM_TIMEOUT */
+                /** @description UPSTREAM_UNAVAILABLE (the account service is unreachable); 504 UPSTREAM_TIMEOUT, or UNAVAILABLE (a database or broker it needs did not answer in time; try again after Retry-After) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -935,7 +962,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description UPSTREAM_UNAVAILABLE (the account service is unreachable); 504 UPSTREAM_TIMEOUT */
+                /** @description UPSTREAM_UNAVAILABLE (the account service is unreachable); 504 UPSTREAM_TIMEOUT, or UNAVAILABLE (a database or broker it needs did not answer in time; try again after Retry-After) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -1030,7 +1057,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description UPSTREAM_UNAVAILABLE (the account service is unreachable); 504 UPSTREAM_TIMEOUT */
+                /** @description UPSTREAM_UNAVAILABLE (the account service is unreachable); 504 UPSTREAM_TIMEOUT, or UNAVAILABLE (a database or broker it needs did not answer in time; try again after Retry-After) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -1107,7 +1134,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description UPSTREAM_UNAVAILABLE (the account service is unreachable); 504 UPSTREAM_TIMEOUT */
+                /** @description UPSTREAM_UNAVAILABLE (the account service is unreachable); 504 UPSTREAM_TIMEOUT, or UNAVAILABLE (a database or broker it needs did not answer in time; try again after Retry-After) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -1191,7 +1218,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description UPSTREAM_UNAVAILABLE (the account service is unreachable); 504 UPSTREAM_TIMEOUT */
+                /** @description UPSTREAM_UNAVAILABLE (the account service is unreachable); 504 UPSTREAM_TIMEOUT, or UNAVAILABLE (a database or broker it needs did not answer in time; try again after Retry-After) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -1274,7 +1301,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description UPSTREAM_UNAVAILABLE (the account service is unreachable); 504 UPSTREAM_TIMEOUT */
+                /** @description UPSTREAM_UNAVAILABLE (the account service is unreachable); 504 UPSTREAM_TIMEOUT, or UNAVAILABLE (a database or broker it needs did not answer in time; try again after Retry-After) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -1358,7 +1385,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description UPSTREAM_UNAVAILABLE (the account service is unreachable); 504 UPSTREAM_TIMEOUT */
+                /** @description UPSTREAM_UNAVAILABLE (the account service is unreachable); 504 UPSTREAM_TIMEOUT, or UNAVAILABLE (a database or broker it needs did not answer in time; try again after Retry-After) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -1438,7 +1465,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description UPSTREAM_UNAVAILABLE (the account service is unreachable); 504 UPSTREAM_TIMEOUT */
+                /** @description UPSTREAM_UNAVAILABLE (the account service is unreachable); 504 UPSTREAM_TIMEOUT, or UNAVAILABLE (a database or broker it needs did not answer in time; try again after Retry-After) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -1524,7 +1551,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description UPSTREAM_UNAVAILABLE (the account service is unreachable); 504 UPSTREAM_TIMEOUT */
+                /** @description UPSTREAM_UNAVAILABLE (the account service is unreachable); 504 UPSTREAM_TIMEOUT, or UNAVAILABLE (a database or broker it needs did not answer in time; try again after Retry-After) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -1584,7 +1611,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description UPSTREAM_UNAVAILABLE (the account service is unreachable); 504 UPSTREAM_TIMEOUT */
+                /** @description UPSTREAM_UNAVAILABLE (the account service is unreachable); 504 UPSTREAM_TIMEOUT, or UNAVAILABLE (a database or broker it needs did not answer in time; try again after Retry-After) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -1649,7 +1676,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description UPSTREAM_UNAVAILABLE (the account service is unreachable); 504 UPSTREAM_TIMEOUT */
+                /** @description UPSTREAM_UNAVAILABLE (the account service is unreachable); 504 UPSTREAM_TIMEOUT, or UNAVAILABLE (a database or broker it needs did not answer in time; try again after Retry-After) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -1743,7 +1770,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description UPSTREAM_UNAVAILABLE (the account service is unreachable); 504 UPSTREAM_TIMEOUT */
+                /** @description UPSTREAM_UNAVAILABLE (the account service is unreachable); 504 UPSTREAM_TIMEOUT, or UNAVAILABLE (a database or broker it needs did not answer in time; try again after Retry-After) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -1825,7 +1852,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description UPSTREAM_UNAVAILABLE (the account service is unreachable); 504 UPSTREAM_TIMEOUT */
+                /** @description UPSTREAM_UNAVAILABLE (the account service is unreachable); 504 UPSTREAM_TIMEOUT, or UNAVAILABLE (a database or broker it needs did not answer in time; try again after Retry-After) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -1901,7 +1928,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description UPSTREAM_UNAVAILABLE (the QR service is unreachable); 504 UPSTREAM_TIMEOUT */
+                /** @description UPSTREAM_UNAVAILABLE (the QR service is unreachable); 504 UPSTREAM_TIMEOUT, or UNAVAILABLE (a database or broker it needs did not answer in time; try again after Retry-After) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -1967,7 +1994,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description UPSTREAM_UNAVAILABLE (the QR service is unreachable); 504 UPSTREAM_TIMEOUT */
+                /** @description UPSTREAM_UNAVAILABLE (the QR service is unreachable); 504 UPSTREAM_TIMEOUT, or UNAVAILABLE (a database or broker it needs did not answer in time; try again after Retry-After) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -2049,7 +2076,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description UPSTREAM_UNAVAILABLE (the QR service is unreachable); 504 UPSTREAM_TIMEOUT */
+                /** @description UPSTREAM_UNAVAILABLE (the QR service is unreachable); 504 UPSTREAM_TIMEOUT, or UNAVAILABLE (a database or broker it needs did not answer in time; try again after Retry-After) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -2123,7 +2150,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description UPSTREAM_UNAVAILABLE (the QR service is unreachable); 504 UPSTREAM_TIMEOUT */
+                /** @description UPSTREAM_UNAVAILABLE (the QR service is unreachable); 504 UPSTREAM_TIMEOUT, or UNAVAILABLE (a database or broker it needs did not answer in time; try again after Retry-After) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -2207,7 +2234,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description UPSTREAM_UNAVAILABLE (the QR service is unreachable); 504 UPSTREAM_TIMEOUT */
+                /** @description UPSTREAM_UNAVAILABLE (the QR service is unreachable); 504 UPSTREAM_TIMEOUT, or UNAVAILABLE (a database or broker it needs did not answer in time; try again after Retry-After) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -2295,7 +2322,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description UPSTREAM_UNAVAILABLE (the QR service is unreachable); 504 UPSTREAM_TIMEOUT */
+                /** @description UPSTREAM_UNAVAILABLE (the QR service is unreachable); 504 UPSTREAM_TIMEOUT, or UNAVAILABLE (a database or broker it needs did not answer in time; try again after Retry-After) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -2372,7 +2399,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description UPSTREAM_UNAVAILABLE (the QR service is unreachable); 504 UPSTREAM_TIMEOUT */
+                /** @description UPSTREAM_UNAVAILABLE (the QR service is unreachable); 504 UPSTREAM_TIMEOUT, or UNAVAILABLE (a database or broker it needs did not answer in time; try again after Retry-After) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -2438,7 +2465,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description UPSTREAM_UNAVAILABLE (the face service is unreachable); 504 UPSTREAM_TIMEOUT */
+                /** @description UPSTREAM_UNAVAILABLE (the face service is unreachable); 504 UPSTREAM_TIMEOUT, or UNAVAILABLE (a database or broker it needs did not answer in time; try again after Retry-After) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -2517,7 +2544,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description UPSTREAM_UNAVAILABLE (the face service is unreachable); 504 UPSTREAM_TIMEOUT */
+                /** @description UPSTREAM_UNAVAILABLE (the face service is unreachable); 504 UPSTREAM_TIMEOUT, or UNAVAILABLE (a database or broker it needs did not answer in time; try again after Retry-After) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -2581,7 +2608,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description UPSTREAM_UNAVAILABLE (the face service is unreachable); 504 UPSTREAM_TIMEOUT */
+                /** @description UPSTREAM_UNAVAILABLE (the face service is unreachable); 504 UPSTREAM_TIMEOUT, or UNAVAILABLE (a database or broker it needs did not answer in time; try again after Retry-After) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -2693,7 +2720,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description UPSTREAM_UNAVAILABLE (the face service is unreachable); 504 UPSTREAM_TIMEOUT */
+                /** @description UPSTREAM_UNAVAILABLE (the face service is unreachable); 504 UPSTREAM_TIMEOUT, or UNAVAILABLE (a database or broker it needs did not answer in time; try again after Retry-After) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -2742,7 +2769,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description UPSTREAM_UNAVAILABLE (the face service is unreachable); 504 UPSTREAM_TIMEOUT */
+                /** @description UPSTREAM_UNAVAILABLE (the face service is unreachable); 504 UPSTREAM_TIMEOUT, or UNAVAILABLE (a database or broker it needs did not answer in time; try again after Retry-After) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -2816,7 +2843,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description UPSTREAM_UNAVAILABLE (the face service is unreachable); 504 UPSTREAM_TIMEOUT */
+                /** @description UPSTREAM_UNAVAILABLE (the face service is unreachable); 504 UPSTREAM_TIMEOUT, or UNAVAILABLE (a database or broker it needs did not answer in time; try again after Retry-After) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -2921,7 +2948,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description UPSTREAM_UNAVAILABLE (the face service is unreachable); 504 UPSTREAM_TIMEOUT */
+                /** @description UPSTREAM_UNAVAILABLE (the face service is unreachable); 504 UPSTREAM_TIMEOUT, or UNAVAILABLE (a database or broker it needs did not answer in time; try again after Retry-After) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -2981,7 +3008,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description UPSTREAM_UNAVAILABLE (the face service is unreachable); 504 UPSTREAM_TIMEOUT */
+                /** @description UPSTREAM_UNAVAILABLE (the face service is unreachable); 504 UPSTREAM_TIMEOUT, or UNAVAILABLE (a database or broker it needs did not answer in time; try again after Retry-After) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -3066,7 +3093,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description UPSTREAM_UNAVAILABLE (the face service is unreachable); 504 UPSTREAM_TIMEOUT */
+                /** @description UPSTREAM_UNAVAILABLE (the face service is unreachable); 504 UPSTREAM_TIMEOUT, or UNAVAILABLE (a database or broker it needs did not answer in time; try again after Retry-After) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -3152,7 +3179,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description UPSTREAM_UNAVAILABLE (the face service is unreachable); 504 UPSTREAM_TIMEOUT */
+                /** @description UPSTREAM_UNAVAILABLE (the face service is unreachable); 504 UPSTREAM_TIMEOUT, or UNAVAILABLE (a database or broker it needs did not answer in time; try again after Retry-After) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -3216,7 +3243,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description UPSTREAM_UNAVAILABLE (the access service is unreachable); 504 UPSTREAM_TIMEOUT */
+                /** @description UPSTREAM_UNAVAILABLE (the access service is unreachable); 504 UPSTREAM_TIMEOUT, or UNAVAILABLE (a database or broker it needs did not answer in time; try again after Retry-After) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -3281,7 +3308,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description UPSTREAM_UNAVAILABLE (the access service is unreachable); 504 UPSTREAM_TIMEOUT */
+                /** @description UPSTREAM_UNAVAILABLE (the access service is unreachable); 504 UPSTREAM_TIMEOUT, or UNAVAILABLE (a database or broker it needs did not answer in time; try again after Retry-After) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -3375,7 +3402,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description UPSTREAM_UNAVAILABLE (the access service is unreachable); 504 UPSTREAM_TIMEOUT */
+                /** @description UPSTREAM_UNAVAILABLE (the access service is unreachable); 504 UPSTREAM_TIMEOUT, or UNAVAILABLE (a database or broker it needs did not answer in time; try again after Retry-After) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -3435,7 +3462,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description UPSTREAM_UNAVAILABLE (the access service is unreachable); 504 UPSTREAM_TIMEOUT */
+                /** @description UPSTREAM_UNAVAILABLE (the access service is unreachable); 504 UPSTREAM_TIMEOUT, or UNAVAILABLE (a database or broker it needs did not answer in time; try again after Retry-After) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -3509,7 +3536,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description UPSTREAM_UNAVAILABLE (the access service is unreachable); 504 UPSTREAM_TIMEOUT */
+                /** @description UPSTREAM_UNAVAILABLE (the access service is unreachable); 504 UPSTREAM_TIMEOUT, or UNAVAILABLE (a database or broker it needs did not answer in time; try again after Retry-After) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -3593,7 +3620,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description UPSTREAM_UNAVAILABLE (the access service is unreachable); 504 UPSTREAM_TIMEOUT */
+                /** @description UPSTREAM_UNAVAILABLE (the access service is unreachable); 504 UPSTREAM_TIMEOUT, or UNAVAILABLE (a database or broker it needs did not answer in time; try again after Retry-After) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -3673,7 +3700,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description UPSTREAM_UNAVAILABLE (the access service is unreachable); 504 UPSTREAM_TIMEOUT */
+                /** @description UPSTREAM_UNAVAILABLE (the access service is unreachable); 504 UPSTREAM_TIMEOUT, or UNAVAILABLE (a database or broker it needs did not answer in time; try again after Retry-After) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -3755,7 +3782,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description UPSTREAM_UNAVAILABLE (the access service is unreachable); 504 UPSTREAM_TIMEOUT */
+                /** @description UPSTREAM_UNAVAILABLE (the access service is unreachable); 504 UPSTREAM_TIMEOUT, or UNAVAILABLE (a database or broker it needs did not answer in time; try again after Retry-After) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -3826,7 +3853,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description UPSTREAM_UNAVAILABLE (the access service is unreachable); 504 UPSTREAM_TIMEOUT */
+                /** @description UPSTREAM_UNAVAILABLE (the access service is unreachable); 504 UPSTREAM_TIMEOUT, or UNAVAILABLE (a database or broker it needs did not answer in time; try again after Retry-After) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -3889,7 +3916,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description UPSTREAM_UNAVAILABLE (the access service is unreachable); 504 UPSTREAM_TIMEOUT */
+                /** @description UPSTREAM_UNAVAILABLE (the access service is unreachable); 504 UPSTREAM_TIMEOUT, or UNAVAILABLE (a database or broker it needs did not answer in time; try again after Retry-After) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -3954,7 +3981,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description LOCK_BROKER_UNAVAILABLE (the locks' MQTT broker did not make the change; try again), or UPSTREAM_UNAVAILABLE (the access service is unreachable); 504 UPSTREAM_TIMEOUT */
+                /** @description LOCK_BROKER_UNAVAILABLE (the locks' MQTT broker did not make the change; try again), or UPSTREAM_UNAVAILABLE (the access service is unreachable); 504 UPSTREAM_TIMEOUT, or UNAVAILABLE (a database or broker it needs did not answer in time; try again after Retry-After) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -4040,7 +4067,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description LOCK_BROKER_UNAVAILABLE (the locks' MQTT broker did not make the change; try again), or UPSTREAM_UNAVAILABLE (the access service is unreachable); 504 UPSTREAM_TIMEOUT */
+                /** @description LOCK_BROKER_UNAVAILABLE (the locks' MQTT broker did not make the change; try again), or UPSTREAM_UNAVAILABLE (the access service is unreachable); 504 UPSTREAM_TIMEOUT, or UNAVAILABLE (a database or broker it needs did not answer in time; try again after Retry-After) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -4134,7 +4161,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description LOCK_BROKER_UNAVAILABLE (the locks' MQTT broker did not make the change; try again), or UPSTREAM_UNAVAILABLE (the access service is unreachable); 504 UPSTREAM_TIMEOUT */
+                /** @description LOCK_BROKER_UNAVAILABLE (the locks' MQTT broker did not make the change; try again), or UPSTREAM_UNAVAILABLE (the access service is unreachable); 504 UPSTREAM_TIMEOUT, or UNAVAILABLE (a database or broker it needs did not answer in time; try again after Retry-After) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -4211,7 +4238,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description UPSTREAM_UNAVAILABLE (the access service is unreachable); 504 UPSTREAM_TIMEOUT */
+                /** @description UPSTREAM_UNAVAILABLE (the access service is unreachable); 504 UPSTREAM_TIMEOUT, or UNAVAILABLE (a database or broker it needs did not answer in time; try again after Retry-After) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -4271,7 +4298,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description UPSTREAM_UNAVAILABLE (the access service is unreachable); 504 UPSTREAM_TIMEOUT */
+                /** @description UPSTREAM_UNAVAILABLE (the access service is unreachable); 504 UPSTREAM_TIMEOUT, or UNAVAILABLE (a database or broker it needs did not answer in time; try again after Retry-After) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -4354,7 +4381,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description UPSTREAM_UNAVAILABLE (the access service is unreachable); 504 UPSTREAM_TIMEOUT */
+                /** @description UPSTREAM_UNAVAILABLE (the access service is unreachable); 504 UPSTREAM_TIMEOUT, or UNAVAILABLE (a database or broker it needs did not answer in time; try again after Retry-After) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -4457,7 +4484,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description UPSTREAM_UNAVAILABLE (the access service is unreachable); 504 UPSTREAM_TIMEOUT */
+                /** @description UPSTREAM_UNAVAILABLE (the access service is unreachable); 504 UPSTREAM_TIMEOUT, or UNAVAILABLE (a database or broker it needs did not answer in time; try again after Retry-After) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -4522,7 +4549,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description UPSTREAM_UNAVAILABLE (the access service is unreachable); 504 UPSTREAM_TIMEOUT */
+                /** @description UPSTREAM_UNAVAILABLE (the access service is unreachable); 504 UPSTREAM_TIMEOUT, or UNAVAILABLE (a database or broker it needs did not answer in time; try again after Retry-After) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -4596,7 +4623,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description UPSTREAM_UNAVAILABLE (the access service is unreachable); 504 UPSTREAM_TIMEOUT */
+                /** @description UPSTREAM_UNAVAILABLE (the access service is unreachable); 504 UPSTREAM_TIMEOUT, or UNAVAILABLE (a database or broker it needs did not answer in time; try again after Retry-After) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -4681,7 +4708,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description UPSTREAM_UNAVAILABLE (the access service is unreachable); 504 UPSTREAM_TIMEOUT */
+                /** @description UPSTREAM_UNAVAILABLE (the access service is unreachable); 504 UPSTREAM_TIMEOUT, or UNAVAILABLE (a database or broker it needs did not answer in time; try again after Retry-After) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -4764,7 +4791,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description UPSTREAM_UNAVAILABLE (the access service is unreachable); 504 UPSTREAM_TIMEOUT */
+                /** @description UPSTREAM_UNAVAILABLE (the access service is unreachable); 504 UPSTREAM_TIMEOUT, or UNAVAILABLE (a database or broker it needs did not answer in time; try again after Retry-After) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -4846,7 +4873,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description UPSTREAM_UNAVAILABLE (the audit service is unreachable); 504 UPSTREAM_TIMEOUT */
+                /** @description UPSTREAM_UNAVAILABLE (the audit service is unreachable); 504 UPSTREAM_TIMEOUT, or UNAVAILABLE (a database or broker it needs did not answer in time; try again after Retry-After) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -4934,7 +4961,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description UPSTREAM_UNAVAILABLE (the audit service is unreachable); 504 UPSTREAM_TIMEOUT */
+                /** @description UPSTREAM_UNAVAILABLE (the audit service is unreachable); 504 UPSTREAM_TIMEOUT, or UNAVAILABLE (a database or broker it needs did not answer in time; try again after Retry-After) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -5020,7 +5047,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description UPSTREAM_UNAVAILABLE (the audit service is unreachable); 504 UPSTREAM_TIMEOUT */
+                /** @description UPSTREAM_UNAVAILABLE (the audit service is unreachable); 504 UPSTREAM_TIMEOUT, or UNAVAILABLE (a database or broker it needs did not answer in time; try again after Retry-After) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -5115,7 +5142,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description UPSTREAM_UNAVAILABLE (the audit service is unreachable); 504 UPSTREAM_TIMEOUT */
+                /** @description UPSTREAM_UNAVAILABLE (the audit service is unreachable); 504 UPSTREAM_TIMEOUT, or UNAVAILABLE (a database or broker it needs did not answer in time; try again after Retry-After) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -5195,7 +5222,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description UPSTREAM_UNAVAILABLE (the audit service is unreachable); 504 UPSTREAM_TIMEOUT */
+                /** @description UPSTREAM_UNAVAILABLE (the audit service is unreachable); 504 UPSTREAM_TIMEOUT, or UNAVAILABLE (a database or broker it needs did not answer in time; try again after Retry-After) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -5279,7 +5306,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description UPSTREAM_UNAVAILABLE (the audit service is unreachable); 504 UPSTREAM_TIMEOUT */
+                /** @description UPSTREAM_UNAVAILABLE (the audit service is unreachable); 504 UPSTREAM_TIMEOUT, or UNAVAILABLE (a database or broker it needs did not answer in time; try again after Retry-After) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -5345,7 +5372,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description UPSTREAM_UNAVAILABLE (the audit service is unreachable); 504 UPSTREAM_TIMEOUT */
+                /** @description UPSTREAM_UNAVAILABLE (the audit service is unreachable); 504 UPSTREAM_TIMEOUT, or UNAVAILABLE (a database or broker it needs did not answer in time; try again after Retry-After) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -5419,7 +5446,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description EVENTS_UNAVAILABLE (the change could not be recorded; try again), or UPSTREAM_UNAVAILABLE (the audit service is unreachable); 504 UPSTREAM_TIMEOUT */
+                /** @description EVENTS_UNAVAILABLE (the change could not be recorded; try again), or UPSTREAM_UNAVAILABLE (the audit service is unreachable); 504 UPSTREAM_TIMEOUT, or UNAVAILABLE (a database or broker it needs did not answer in time; try again after Retry-After) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -5504,7 +5531,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description EVENTS_UNAVAILABLE (the change could not be recorded; try again), or UPSTREAM_UNAVAILABLE (the audit service is unreachable); 504 UPSTREAM_TIMEOUT */
+                /** @description EVENTS_UNAVAILABLE (the change could not be recorded; try again), or UPSTREAM_UNAVAILABLE (the audit service is unreachable); 504 UPSTREAM_TIMEOUT, or UNAVAILABLE (a database or broker it needs did not answer in time; try again after Retry-After) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -5589,7 +5616,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description EVENTS_UNAVAILABLE (the change could not be recorded; try again), or UPSTREAM_UNAVAILABLE (the audit service is unreachable); 504 UPSTREAM_TIMEOUT */
+                /** @description EVENTS_UNAVAILABLE (the change could not be recorded; try again), or UPSTREAM_UNAVAILABLE (the audit service is unreachable); 504 UPSTREAM_TIMEOUT, or UNAVAILABLE (a database or broker it needs did not answer in time; try again after Retry-After) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -5680,7 +5707,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description UPSTREAM_UNAVAILABLE (the audit service is unreachable); 504 UPSTREAM_TIMEOUT */
+                /** @description UPSTREAM_UNAVAILABLE (the audit service is unreachable); 504 UPSTREAM_TIMEOUT, or UNAVAILABLE (a database or broker it needs did not answer in time; try again after Retry-After) */
                 503: {
                     headers: {
                         [name: string]: unknown;

@@ -8,7 +8,7 @@ import {
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { ErrorBody } from '@roomkey/contracts';
-import { describeError, DomainError } from '../errors';
+import { describeError, DomainError, isTransient } from '../errors';
 import { requestIdOf } from '../logging/logging.module';
 
 const CODE_BY_STATUS: Record<number, string> = {
@@ -27,10 +27,15 @@ const CODE_BY_STATUS: Record<number, string> = {
   504: 'UPSTREAM_TIMEOUT',
 };
 
+/** How long a client is asked to wait before it tries again after a 503, in seconds. */
+export const UNAVAILABLE_RETRY_AFTER_S = 2;
+
 /**
  * Maps every error to `{ code, message, requestId }`. Domain errors keep their code and status;
- * Nest's HTTP exceptions get a code by status; anything unknown is a 500 INTERNAL whose message
- * says nothing about the internals (the log has the detail).
+ * Nest's HTTP exceptions get a code by status; an error that means a dependency did not answer
+ * (a database connection timing out, a broker away: `isTransient`) is a 503 UNAVAILABLE with
+ * Retry-After, since the same request may well succeed a moment later; anything else unknown is
+ * a 500 INTERNAL. Neither message says anything about the internals (the log has the detail).
  */
 @Catch()
 export class HttpErrorFilter implements ExceptionFilter {
@@ -42,7 +47,7 @@ export class HttpErrorFilter implements ExceptionFilter {
     const req = ctx.getRequest<Request>();
     const res = ctx.getResponse<Response>();
     const requestId = requestIdOf(req);
-    const { status, body, passthrough } = this.map(exception, requestId);
+    const { status, body, passthrough, headers } = this.map(exception, requestId);
     if (status >= 500) {
       this.logger.error(
         `${req.method} ${req.path} -> ${status} [${requestId}]: ${describeError(exception)}`,
@@ -52,19 +57,25 @@ export class HttpErrorFilter implements ExceptionFilter {
       res.end();
       return;
     }
-    if (exception instanceof DomainError && exception.headers) res.set(exception.headers);
+    if (headers) res.set(headers);
     res.status(status).json(passthrough ?? body);
   }
 
   private map(
     exception: unknown,
     requestId: string,
-  ): { status: number; body: ErrorBody & { details?: unknown }; passthrough?: unknown } {
+  ): {
+    status: number;
+    body: ErrorBody & { details?: unknown };
+    passthrough?: unknown;
+    headers?: Record<string, string>;
+  } {
     if (exception instanceof DomainError) {
       const details = exception.details === undefined ? {} : { details: exception.details };
       return {
         status: exception.status,
         body: { code: exception.code, message: exception.message, requestId, ...details },
+        headers: exception.headers,
       };
     }
     if (exception instanceof HttpException) {
@@ -86,6 +97,17 @@ export class HttpErrorFilter implements ExceptionFilter {
             ? 'the service could not handle the request'
             : exception.message;
       return { status, body: { code, message, requestId } };
+    }
+    if (isTransient(exception)) {
+      return {
+        status: 503,
+        body: {
+          code: 'UNAVAILABLE',
+          message: 'a part of the service did not answer in time; try again shortly',
+          requestId,
+        },
+        headers: { 'retry-after': String(UNAVAILABLE_RETRY_AFTER_S) },
+      };
     }
     return {
       status: 500,

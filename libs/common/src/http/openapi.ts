@@ -66,6 +66,10 @@ export function accessNote(access: RouteAccess): string {
 
 const errorBody = { content: { 'application/json': { schema: schemaRef('ErrorBody') } } };
 
+/** What any operation answers when a database or broker it needs does not (HttpErrorFilter). */
+const UNAVAILABLE =
+  'UNAVAILABLE (a database or broker it needs did not answer in time; try again after Retry-After)';
+
 function requestBody(route: Route): Record<string, unknown> {
   const { body } = route;
   const upload = route.doc.upload;
@@ -117,7 +121,9 @@ function operation(route: Route): Record<string, unknown> {
     [route.status]: { description: doc.ok.description, ...answer },
     ...(doc.okToo ? { [doc.okToo.status]: { description: doc.okToo.description, ...answer } } : {}),
   };
-  for (const [status, description] of Object.entries(doc.errors)) {
+  const own503 = doc.errors[503];
+  const errors = { ...doc.errors, 503: own503 ? `${own503}, or ${UNAVAILABLE}` : UNAVAILABLE };
+  for (const [status, description] of Object.entries(errors)) {
     responses[status] = { description, ...errorBody };
   }
   const parameters = [
