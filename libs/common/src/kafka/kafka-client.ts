@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { Kafka, KafkaConfig as KafkaJsConfig, logLevel, LogEntry, SASLOptions } from 'kafkajs';
 import { Logger } from '@nestjs/common';
 import type { KafkaConfig } from './kafka.tokens';
+// kafkajs's request queue without its idle timer loop, for every client of the process.
+import './request-queue-timer';
 
 const logger = new Logger('kafkajs');
 
