@@ -10,7 +10,7 @@ import { record } from './test-results';
  * `npm run test:fuzz`: schemathesis (from PyPI, in a virtualenv of its own under .fuzz/)
  * generates requests for every operation of the gateway's OpenAPI document and sends them,
  * with an admin's token, to the whole system started as `npm test`'s end-to-end test starts it.
- * It fails on any 5xx but a 503 (a database or broker that did not answer in time, which no
+ * It fails on any 5xx but a 503 (a database, broker or app that did not answer in time, which no
  * input causes: scripts/fuzz/schemathesis.toml) and on any answer that does not match the
  * documented schema; a 503 must match its schema too.
  * FUZZ_EXAMPLES (default 25) sets the examples per operation; the report goes to .fuzz/.
