@@ -3,7 +3,7 @@
  * millisecond for as long as the connection is open, whether or not a request waits to be sent
  * (tulios/kafkajs#1556; the fix proposed upstream, #1667, is unreleased). Each app holds several
  * connections (its producer, its consumers, the readiness check's admin), so an app with nothing to
- * do spent 3–4% of a core in the loop, and every instance of every app pays it again.
+ * do spent 2–4% of a core in the loop, and every instance of every app pays it again.
  *
  * This puts the fix in kafkajs's request queue when the client module is loaded: a check of the
  * queue is scheduled only while a request waits (every 10 ms, as kafkajs does) or for when a
