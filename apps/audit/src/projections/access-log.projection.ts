@@ -9,6 +9,13 @@ import {
 import { LoggedRow, Projection, tableName } from './projection';
 
 /**
+ * A logged request has lost its QR code (redacted), so only what the log needs is read. Made
+ * once: zod compiles a schema the first time it parses, so a schema made for every row costs
+ * a compilation per row.
+ */
+const LoggedRequest = AccessRequestedV1Payload.omit({ qr: true });
+
+/**
  * The access log: one row per access request, from its request and its decision, whichever is
  * logged first. The first decision wins; later ones (a redelivery that was published anew)
  * change nothing.
@@ -22,8 +29,7 @@ export class AccessLogProjection implements Projection<void> {
   async apply(m: EntityManager, table: string, row: LoggedRow): Promise<void> {
     const t = tableName(table);
     if (row.topic === ACCESS_REQUESTED_V1) {
-      // The logged request lost its QR code (redacted), so only what the log needs is read.
-      const parsed = AccessRequestedV1Payload.omit({ qr: true }).safeParse(row.payload);
+      const parsed = LoggedRequest.safeParse(row.payload);
       if (!parsed.success) return;
       const p = parsed.data;
       await m.query(
