@@ -85,7 +85,7 @@ export class HttpErrorFilter implements ExceptionFilter {
       if (status === HttpStatus.SERVICE_UNAVAILABLE && isHealthReport(response)) {
         return {
           status,
-          body: { code: 'UNAVAILABLE', message: 'not ready', requestId },
+          body: { code: CODE_BY_STATUS[503]!, message: 'not ready', requestId },
           passthrough: response,
         };
       }
@@ -102,7 +102,7 @@ export class HttpErrorFilter implements ExceptionFilter {
       return {
         status: 503,
         body: {
-          code: 'UNAVAILABLE',
+          code: CODE_BY_STATUS[503]!,
           message: 'a part of the service did not answer in time; try again shortly',
           requestId,
         },

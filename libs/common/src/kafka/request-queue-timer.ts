@@ -42,8 +42,8 @@ export function requestQueueClass(): { prototype: RequestQueue } {
   return require('kafkajs/src/network/requestQueue') as { prototype: RequestQueue };
 }
 
-/** Puts the fix in place; idempotent. Refuses to start with a kafkajs whose queue differs. */
-export function fixRequestQueueTimer(): void {
+/** Puts the fix in place. Refuses to start with a kafkajs whose queue differs. */
+function fixRequestQueueTimer(): void {
   const proto = requestQueueClass().prototype;
   if (typeof proto.scheduleCheckPendingRequests !== 'function') {
     throw new Error('kafkajs request queue without scheduleCheckPendingRequests: check ADR 030');
