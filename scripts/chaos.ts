@@ -73,6 +73,8 @@ interface Disruption {
   up(): Promise<unknown>;
   /** How long the load runs on once it is back, before the next disruption. */
   settleMs: number;
+  /** Nothing is down for long: no request of the phase may be denied for its deadline. */
+  rolling?: boolean;
 }
 
 function disruptions(sys: RunningSystem): Disruption[] {
@@ -97,9 +99,30 @@ function disruptions(sys: RunningSystem): Disruption[] {
       settleMs: 5000,
     };
   };
+  /**
+   * A rolling update of a scaled app, as Kubernetes makes one: each instance in turn stopped
+   * with SIGTERM and started again, the next only once it is ready. Its others serve on, so
+   * no request may wait for a deadline.
+   */
+  const roll = (app: AppName): Disruption => ({
+    name: `rolling restart of ${app}`,
+    rolling: true,
+    down: async () => {
+      for (let i = 0; i < sys.instances[app]; i++) {
+        await sys.terminate(app, i);
+        await sys.restart(app, i);
+      }
+    },
+    up: async () => {},
+    settleMs: 5000,
+  });
   const scaled = ORDER.filter((a) => sys.instances[a] > 1);
   const apps = scaled.length
-    ? [...scaled.map(killOne), kill([scaled.includes('access') ? 'access' : scaled[0]!])]
+    ? [
+        ...scaled.map(roll),
+        ...scaled.map(killOne),
+        kill([scaled.includes('access') ? 'access' : scaled[0]!]),
+      ]
     : [...ORDER.map((app) => kill([app])), ...PAIRS.map(kill)];
   return [
     ...apps,
@@ -172,6 +195,7 @@ interface Phase {
   /** When what it took away went down and came back. */
   downAt?: number;
   upAt?: number;
+  rolling?: boolean;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -283,11 +307,12 @@ async function main(): Promise<number> {
     await sleep(5000);
     for (const d of disruptions(sys)) {
       const phase = await begin(d.name);
+      phase.rolling = d.rolling;
       phase.downAt = Date.now();
       log(`${clock(phase.downAt)} ${d.name}`);
       try {
         await d.down();
-        await sleep(DOWN_MS);
+        if (!d.rolling) await sleep(DOWN_MS);
       } finally {
         await d.up();
       }
@@ -362,11 +387,14 @@ async function main(): Promise<number> {
       `acknowledged ${ids.filter((g) => outcomes.get(g)?.join() === 'ack').length}, ` +
       `recorded as failed ${ids.filter((g) => outcomes.get(g)?.join() === 'command-timeout').length}, ` +
       `acted on ${ids.filter((g) => actedTimes.has(g)).length}`;
+    const timedOutInRolls: string[] = [];
     phases.forEach((phase, i) => {
       const next = phases[i + 1];
       const until = next?.from ?? endedAt;
       const sent = accepted.filter((a) => a.at >= phase.from && a.at < until);
       const decided = sent.flatMap((a) => decisionOf.get(a.requestId) ?? []);
+      const timedOut = decided.filter((d) => d.reasons?.includes('timeout'));
+      if (phase.rolling) timedOutInRolls.push(...timedOut.map((d) => d.requestId));
       const refusedHere = refused.filter((r) => r.at >= phase.from && r.at < until).length;
       // From sending to the decision's record, for the requests of the phase.
       const waits = sent
@@ -389,6 +417,7 @@ async function main(): Promise<number> {
       log(
         `${phase.name}: requests accepted ${sent.length}, refused ${refusedHere}, decided ` +
           `${decided.length}, granted ${decided.filter((d) => d.decision === 'granted').length}, ` +
+          `denied for the deadline ${timedOut.length}, ` +
           `decided within ${seconds(waits[Math.floor(waits.length / 2)])} at the median, ` +
           `${seconds(waits[waits.length - 1])} at the slowest` +
           (phase.downAt === undefined
@@ -425,6 +454,12 @@ async function main(): Promise<number> {
         `${ackedNotActed.length}${some(ackedNotActed)}; refused: ` +
         `${JSON.stringify(Object.fromEntries(refusals))}`,
     );
+    if (phases.some((p) => p.rolling)) {
+      log(
+        `denied for the deadline during rolling restarts: ${timedOutInRolls.length}` +
+          some(timedOutInRolls),
+      );
+    }
     log(`records produced during the run: ${recordFigures(account)}`);
     for (const line of describeGaps(account)) log(`  ${line}`);
     log(
@@ -440,6 +475,7 @@ async function main(): Promise<number> {
       unsettled.length === 0,
       settledTwice.length === 0,
       ackedNotActed.length === 0,
+      timedOutInRolls.length === 0,
       allLoggedOnce(account),
       !chain.broken,
     ];

@@ -114,6 +114,11 @@ export interface RunningSystem {
   /** Kills an app's instance (by default every one) with SIGKILL, as a crash would. */
   crash(app: AppName, instance?: number): Promise<void>;
   /**
+   * Stops an app's instance (by default every one) with SIGTERM, as Kubernetes does in a
+   * rolling update, and waits until it has exited (SIGKILL after 10 s).
+   */
+  terminate(app: AppName, instance?: number): Promise<void>;
+  /**
    * Starts it again as it was (same ports, databases, consumer groups) and waits until ready;
    * by default every instance.
    */
@@ -267,16 +272,15 @@ export async function startSystem(
       if (c.exitCode !== null || c.signalCode !== null) return resolve();
       c.once('exit', () => resolve());
     });
+  const terminate = (c: ChildProcess) => {
+    c.kill('SIGTERM');
+    setTimeout(() => c.kill('SIGKILL'), 10000).unref();
+    return exited(c);
+  };
   const stopAll = async () => {
     process.removeListener('exit', killAll);
     await Promise.all(balancers.map((b) => b.stop()));
-    await Promise.all(
-      [...children.values()].map((c) => {
-        c.kill('SIGTERM');
-        setTimeout(() => c.kill('SIGKILL'), 10000).unref();
-        return exited(c);
-      }),
-    );
+    await Promise.all([...children.values()].map(terminate));
   };
   const logOf = (name: string) => path.join(logDir, `${name}.log`);
   /** A child process of the run, its output appended to .e2e/logs/<run>/<name>.log. */
@@ -369,6 +373,11 @@ export async function startSystem(
           child.kill('SIGKILL');
           await exited(child);
         }),
+      );
+    },
+    async terminate(app, instance) {
+      await Promise.all(
+        each(app, instance).map((i) => terminate(children.get(instanceName(app, i))!)),
       );
     },
     restart: launch,

@@ -69,6 +69,12 @@ export const kafkaEnv = (app: string) => ({
   KAFKA_TLS_CERT: z.string().min(1).optional(),
   KAFKA_TLS_KEY: z.string().min(1).optional(),
   KAFKA_GROUP_ID: z.string().min(1).default(`roomkey.${app}`),
+  /**
+   * How long the group waits for a member that went silent (a crashed instance) before its
+   * partitions go to the others; the broker's least by default is 6 s. A member heartbeats
+   * every sixth of it, and an idle one fetches as often, so that it is never silent for long.
+   */
+  KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6000).max(300000).default(6000),
   /** In-process attempts of a failing handler before it is dead-lettered or redelivered. */
   KAFKA_HANDLER_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
   KAFKA_RETRY_BACKOFF_MS: z.coerce.number().int().min(1).max(60000).default(200),

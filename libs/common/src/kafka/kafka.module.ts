@@ -28,6 +28,9 @@ export class KafkaModule {
   }
 }
 
+/** A sixth of the session: a member may miss five heartbeats before the group drops it. */
+const heartbeatMs = (config: KafkaConfig) => Math.floor(config.KAFKA_SESSION_TIMEOUT_MS / 6);
+
 /**
  * Options for the app's Kafka consumer (Nest's Kafka transport). Values stay binary so the
  * EventRunner sees exactly what was on the wire; client and group ids are used as configured
@@ -50,8 +53,10 @@ export function kafkaConsumerOptions(
       consumer: {
         groupId: opts.groupId ?? config.KAFKA_GROUP_ID,
         allowAutoTopicCreation: false,
-        sessionTimeout: 15000,
-        heartbeatInterval: 3000,
+        sessionTimeout: config.KAFKA_SESSION_TIMEOUT_MS,
+        heartbeatInterval: heartbeatMs(config),
+        // kafkajs heartbeats between fetches: an idle member's fetch returns as often.
+        maxWaitTimeInMs: heartbeatMs(config),
         retry: { initialRetryTime: 300, retries: 10, maxRetryTime: 10000 },
       },
       subscribe: { fromBeginning: opts.fromBeginning ?? true },
