@@ -1,5 +1,12 @@
-import { DynamicModule, INestApplication, Logger as NestLogger, Type } from '@nestjs/common';
+import {
+  DynamicModule,
+  INestApplication,
+  Logger as NestLogger,
+  ShutdownSignal,
+  Type,
+} from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { Server } from 'node:http';
 import type { KafkaOptions } from '@nestjs/microservices';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { OpenAPIObject } from '@nestjs/swagger';
@@ -7,6 +14,7 @@ import { Logger } from 'nestjs-pino';
 import type { HttpConfig } from './config/fragments';
 import { HttpErrorFilter } from './http/error-filter';
 import { jsonBody, requireJsonBody } from './http/body';
+import { HttpDrain } from './http/drain';
 import { serveOpenApi } from './http/openapi';
 import { securityHeaders } from './http/security-headers';
 import { stopTracing } from './tracing/tracing';
@@ -38,6 +46,8 @@ export async function createApp(opts: AppOptions): Promise<NestExpressApplicatio
     bodyParser: false,
   });
   app.useLogger(app.get(Logger));
+  const drain = new HttpDrain();
+  app.use(drain.middleware);
   app.disable('x-powered-by');
   if (opts.trustProxy) app.set('trust proxy', trustProxySetting(opts.trustProxy));
   for (const handler of securityHeaders()) app.use(handler);
@@ -45,11 +55,40 @@ export async function createApp(opts: AppOptions): Promise<NestExpressApplicatio
   app.use(requireJsonBody);
   for (const handler of jsonBody(opts.bodyLimit ?? '16kb')) app.use(handler);
   app.useGlobalFilters(new HttpErrorFilter());
-  app.enableShutdownHooks();
+  closeOnSignals(app, drain, opts.config.SHUTDOWN_DRAIN_MS);
   if (opts.consumer) app.connectMicroservice(opts.consumer, { inheritAppConfig: true });
   if (opts.openApi) serveOpenApi(app, opts.openApi);
   await opts.setup?.(app);
   return app;
+}
+
+/**
+ * On a signal the app closes its consumers, producers and pools (Nest's shutdown hooks). SIGTERM,
+ * an orchestrator stopping it (a rolling update, a scale-in), first drains HTTP for `drainMs`.
+ */
+function closeOnSignals(app: NestExpressApplication, drain: HttpDrain, drainMs: number): void {
+  app.enableShutdownHooks(
+    Object.values(ShutdownSignal).filter((s) => s !== ShutdownSignal.SIGTERM),
+  );
+  const onTerm = () => {
+    if (drain.isDraining) return;
+    drain.begin();
+    setTimeout(() => {
+      app.close().then(
+        () => {
+          process.removeListener('SIGTERM', onTerm);
+          process.kill(process.pid, 'SIGTERM');
+        },
+        (err: unknown) => {
+          console.error(`shutdown failed: ${err instanceof Error ? err.message : String(err)}`);
+          process.exit(1);
+        },
+      );
+    }, drainMs);
+  };
+  process.on('SIGTERM', onTerm);
+  // An app closed otherwise (tests close theirs) no longer answers the signal.
+  (app.getHttpServer() as Server).once('close', () => process.removeListener('SIGTERM', onTerm));
 }
 
 /** Starts consumers and HTTP; on SIGTERM/SIGINT Nest closes consumers, producers and pools. */

@@ -17,6 +17,11 @@ export const httpEnv = (defaultPort: number) => ({
   LOG_PRETTY: z.stringbool().default(false),
   /** OTLP/HTTP endpoint for traces; without it, trace context still propagates but is not exported. */
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  /**
+   * On SIGTERM, how long the app answers on (each answer closing its connection) before it
+   * stops: kept-alive clients move to another instance between requests, not in one.
+   */
+  SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).max(30000).default(2000),
 });
 
 /**
