@@ -63,32 +63,37 @@ export async function createApp(opts: AppOptions): Promise<NestExpressApplicatio
 }
 
 /**
- * On a signal the app closes its consumers, producers and pools (Nest's shutdown hooks). SIGTERM,
- * an orchestrator stopping it (a rolling update, a scale-in), first drains HTTP for `drainMs`.
+ * On a signal the app closes its consumers, HTTP, producers and pools (Nest's shutdown hooks),
+ * then ends on that signal. SIGTERM, an orchestrator stopping it (a rolling update, a scale-in),
+ * first drains HTTP for `drainMs`. A second signal, such as the SIGTERM a launcher sends after
+ * the terminal's SIGINT, changes nothing.
  */
 function closeOnSignals(app: NestExpressApplication, drain: HttpDrain, drainMs: number): void {
-  app.enableShutdownHooks(
-    Object.values(ShutdownSignal).filter((s) => s !== ShutdownSignal.SIGTERM),
-  );
-  const onTerm = () => {
-    if (drain.isDraining) return;
-    drain.begin();
+  const signals = Object.values(ShutdownSignal) as NodeJS.Signals[];
+  let closing = false;
+  const forget = () => signals.forEach((s) => process.removeListener(s, onSignal));
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (closing) return;
+    closing = true;
+    const wait = signal === 'SIGTERM' ? drainMs : 0;
+    if (wait > 0) drain.begin();
     setTimeout(() => {
       app.close().then(
         () => {
-          process.removeListener('SIGTERM', onTerm);
-          process.kill(process.pid, 'SIGTERM');
+          forget();
+          process.kill(process.pid, signal);
         },
         (err: unknown) => {
           console.error(`shutdown failed: ${err instanceof Error ? err.message : String(err)}`);
           process.exit(1);
         },
       );
-    }, drainMs);
+    }, wait);
   };
-  process.on('SIGTERM', onTerm);
-  // An app closed otherwise (tests close theirs) no longer answers the signal.
-  (app.getHttpServer() as Server).once('close', () => process.removeListener('SIGTERM', onTerm));
+  signals.forEach((s) => process.on(s, onSignal));
+  // An app closed otherwise (tests close theirs) no longer answers signals; one closing on a
+  // signal keeps ignoring the next until it ends.
+  (app.getHttpServer() as Server).once('close', () => closing || forget());
 }
 
 /** Starts consumers and HTTP; on SIGTERM/SIGINT Nest closes consumers, producers and pools. */

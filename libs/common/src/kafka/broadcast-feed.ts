@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Consumer } from 'kafkajs';
 import type { ZodType } from 'zod';
-import { kafkaClient } from './kafka-client';
+import { consumerTimings, kafkaClient } from './kafka-client';
 import type { KafkaConfig } from './kafka.tokens';
 
 export interface BroadcastFeedOptions<T> {
@@ -61,8 +61,7 @@ export class BroadcastFeed<T> {
     const consumer = kafka.consumer({
       groupId: `${config.KAFKA_GROUP_ID}.${name}.${randomUUID()}`,
       allowAutoTopicCreation: false,
-      sessionTimeout: 15000,
-      heartbeatInterval: 3000,
+      ...consumerTimings(config),
     });
     this.consumer = consumer;
     await consumer.connect();

@@ -67,3 +67,17 @@ export function kafkaClient(config: KafkaConfig, suffix = ''): Kafka {
     retry: { initialRetryTime: 200, retries: 8, maxRetryTime: 5000 },
   });
 }
+
+/**
+ * A consumer's session, and how often it heartbeats and an idle fetch returns: a sixth of it, so
+ * a member may miss five heartbeats before its group drops it, and kafkajs, which heartbeats
+ * between fetches, is never silent for long. A stopping consumer waits for its fetch in flight.
+ */
+export function consumerTimings(config: KafkaConfig) {
+  const beat = Math.floor(config.KAFKA_SESSION_TIMEOUT_MS / 6);
+  return {
+    sessionTimeout: config.KAFKA_SESSION_TIMEOUT_MS,
+    heartbeatInterval: beat,
+    maxWaitTimeInMs: beat,
+  };
+}

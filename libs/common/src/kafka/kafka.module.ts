@@ -4,7 +4,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import type { KafkaConfig } from '../config/fragments';
 import { EventPublisher } from './event-publisher';
 import { EventRunner } from './event-runner';
-import { kafkaConnection } from './kafka-client';
+import { consumerTimings, kafkaConnection } from './kafka-client';
 import { KafkaHealthIndicator } from './kafka.health';
 import { KAFKA_APP_NAME, KAFKA_CONFIG } from './kafka.tokens';
 
@@ -28,9 +28,6 @@ export class KafkaModule {
   }
 }
 
-/** A sixth of the session: a member may miss five heartbeats before the group drops it. */
-const heartbeatMs = (config: KafkaConfig) => Math.floor(config.KAFKA_SESSION_TIMEOUT_MS / 6);
-
 /**
  * Options for the app's Kafka consumer (Nest's Kafka transport). Values stay binary so the
  * EventRunner sees exactly what was on the wire; client and group ids are used as configured
@@ -53,10 +50,7 @@ export function kafkaConsumerOptions(
       consumer: {
         groupId: opts.groupId ?? config.KAFKA_GROUP_ID,
         allowAutoTopicCreation: false,
-        sessionTimeout: config.KAFKA_SESSION_TIMEOUT_MS,
-        heartbeatInterval: heartbeatMs(config),
-        // kafkajs heartbeats between fetches: an idle member's fetch returns as often.
-        maxWaitTimeInMs: heartbeatMs(config),
+        ...consumerTimings(config),
         retry: { initialRetryTime: 300, retries: 10, maxRetryTime: 10000 },
       },
       subscribe: { fromBeginning: opts.fromBeginning ?? true },
