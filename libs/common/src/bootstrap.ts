@@ -1,12 +1,6 @@
-import {
-  DynamicModule,
-  INestApplication,
-  Logger as NestLogger,
-  ShutdownSignal,
-  Type,
-} from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { DynamicModule, INestApplication, Logger as NestLogger, Type } from '@nestjs/common';
 import type { Server } from 'node:http';
+import { NestFactory } from '@nestjs/core';
 import type { KafkaOptions } from '@nestjs/microservices';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { OpenAPIObject } from '@nestjs/swagger';
@@ -15,6 +9,7 @@ import type { HttpConfig } from './config/fragments';
 import { HttpErrorFilter } from './http/error-filter';
 import { jsonBody, requireJsonBody } from './http/body';
 import { HttpDrain } from './http/drain';
+import { closeOnSignals } from './runtime/close-on-signals';
 import { serveOpenApi } from './http/openapi';
 import { securityHeaders } from './http/security-headers';
 import { stopTracing } from './tracing/tracing';
@@ -55,48 +50,14 @@ export async function createApp(opts: AppOptions): Promise<NestExpressApplicatio
   app.use(requireJsonBody);
   for (const handler of jsonBody(opts.bodyLimit ?? '16kb')) app.use(handler);
   app.useGlobalFilters(new HttpErrorFilter());
-  closeOnSignals(app, drain, opts.config.SHUTDOWN_DRAIN_MS);
+  closeOnSignals(app, app.getHttpServer() as Server, drain, opts.config.SHUTDOWN_DRAIN_MS);
   if (opts.consumer) app.connectMicroservice(opts.consumer, { inheritAppConfig: true });
   if (opts.openApi) serveOpenApi(app, opts.openApi);
   await opts.setup?.(app);
   return app;
 }
 
-/**
- * On a signal the app closes its consumers, HTTP, producers and pools (Nest's shutdown hooks),
- * then ends on that signal. SIGTERM, an orchestrator stopping it (a rolling update, a scale-in),
- * first drains HTTP for `drainMs`. A second signal, such as the SIGTERM a launcher sends after
- * the terminal's SIGINT, changes nothing.
- */
-function closeOnSignals(app: NestExpressApplication, drain: HttpDrain, drainMs: number): void {
-  const signals = Object.values(ShutdownSignal) as NodeJS.Signals[];
-  let closing = false;
-  const forget = () => signals.forEach((s) => process.removeListener(s, onSignal));
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (closing) return;
-    closing = true;
-    const wait = signal === 'SIGTERM' ? drainMs : 0;
-    if (wait > 0) drain.begin();
-    setTimeout(() => {
-      app.close().then(
-        () => {
-          forget();
-          process.kill(process.pid, signal);
-        },
-        (err: unknown) => {
-          console.error(`shutdown failed: ${err instanceof Error ? err.message : String(err)}`);
-          process.exit(1);
-        },
-      );
-    }, wait);
-  };
-  signals.forEach((s) => process.on(s, onSignal));
-  // An app closed otherwise (tests close theirs) no longer answers signals; one closing on a
-  // signal keeps ignoring the next until it ends.
-  (app.getHttpServer() as Server).once('close', () => closing || forget());
-}
-
-/** Starts consumers and HTTP; on SIGTERM/SIGINT Nest closes consumers, producers and pools. */
+/** Starts consumers and HTTP; a signal closes them (`closeOnSignals`). */
 export async function startApp(app: INestApplication, opts: AppOptions): Promise<void> {
   if (opts.consumer) await app.startAllMicroservices();
   await app.listen(opts.config.PORT, opts.config.HOST);
