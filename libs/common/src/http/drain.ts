@@ -21,10 +21,6 @@ export class HttpDrain {
     next();
   };
 
-  get isDraining(): boolean {
-    return this.draining;
-  }
-
   begin(): void {
     this.draining = true;
     for (const res of this.pending) {
