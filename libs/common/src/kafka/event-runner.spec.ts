@@ -18,10 +18,16 @@ const config = {
   KAFKA_HANDLER_ATTEMPTS: 3,
   KAFKA_RETRY_BACKOFF_MS: 1,
   KAFKA_GROUP_ID: 'roomkey.test',
+  KAFKA_SESSION_TIMEOUT_MS: 6000,
 } as KafkaConfig;
 const Schema = z.object({ eventId: z.string(), n: z.number() });
 
-function ctx(value: string | null, offset = '7', topic = 'access.requested.v1'): KafkaContext {
+function ctx(
+  value: string | null,
+  offset = '7',
+  topic = 'access.requested.v1',
+  heartbeat?: () => Promise<void>,
+): KafkaContext {
   const message = {
     key: 'k1',
     value: value === null ? null : Buffer.from(value),
@@ -34,7 +40,7 @@ function ctx(value: string | null, offset = '7', topic = 'access.requested.v1'):
     2,
     topic,
     undefined as never,
-    undefined as never,
+    heartbeat as never,
     undefined as never,
   ]);
 }
@@ -72,6 +78,28 @@ describe('EventRunner', () => {
       ['x.v1.dlq', '10', 'PermanentEventError: cannot'],
     ]);
     expect(publisher.sent).toEqual([]);
+  });
+
+  it('heartbeats while a handler waits longer than the heartbeat interval, and stops after', async () => {
+    jest.useFakeTimers();
+    try {
+      let beats = 0;
+      const heartbeat = async () => void beats++;
+      let finish!: () => void;
+      const running = runner.run(
+        ctx('{"eventId":"e","n":1}', '7', 'access.requested.v1', heartbeat),
+        Schema,
+        () => new Promise<void>((r) => (finish = r)),
+      );
+      await jest.advanceTimersByTimeAsync(6500);
+      expect(beats).toBe(6);
+      finish();
+      await running;
+      await jest.advanceTimersByTimeAsync(5000);
+      expect(beats).toBe(6);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('hands a valid record to the handler with its position', async () => {

@@ -7,6 +7,7 @@ import { DeadLetterV1, dlqTopicName, isDlqTopic } from '@roomkey/contracts';
 import { describeError, isTransient, PermanentEventError } from '../errors';
 import { contextFromHeaders, inSpan } from '../tracing/tracing';
 import { EventPublisher } from './event-publisher';
+import { consumerTimings } from './kafka-client';
 import { KAFKA_APP_NAME, KAFKA_CONFIG, KafkaConfig } from './kafka.tokens';
 
 /** Where a record came from, for handlers that store or dedupe by position. */
@@ -80,12 +81,32 @@ export class EventRunner {
       'messaging.kafka.partition': meta.partition,
       'messaging.kafka.offset': meta.offset,
     };
-    await inSpan(
-      `${meta.topic} process`,
-      SpanKind.CONSUMER,
-      attributes,
-      () => this.withRetries(meta, giveUp, () => handler(decoded.event, meta)),
-      parent,
+    const beating = this.keepBeating(ctx);
+    try {
+      await inSpan(
+        `${meta.topic} process`,
+        SpanKind.CONSUMER,
+        attributes,
+        () => this.withRetries(meta, giveUp, () => handler(decoded.event, meta)),
+        parent,
+      );
+    } finally {
+      clearInterval(beating);
+    }
+  }
+
+  /**
+   * kafkajs heartbeats only between records. A handler that waits long for a dependency (its
+   * attempts and backoff can outlast the session) heartbeats meanwhile, so its group does not
+   * drop the member and hand the record to another while this one still works on it.
+   */
+  private keepBeating(ctx: KafkaContext): NodeJS.Timeout | undefined {
+    const heartbeat = ctx.getHeartbeat() as (() => Promise<void>) | undefined;
+    if (!heartbeat) return undefined;
+    return setInterval(
+      // A heartbeat refused for a rebalance is kafkajs's to act on when the record is done.
+      () => void heartbeat().catch(() => undefined),
+      consumerTimings(this.config).heartbeatInterval,
     );
   }
 

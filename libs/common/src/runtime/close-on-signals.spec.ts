@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { closeOnSignals, SignalledProcess } from './close-on-signals';
+import { closeOnSignals, CUT_CONNECTIONS_AFTER_MS, SignalledProcess } from './close-on-signals';
 
 /** A process that records what the app does with it; signals are emitted on it. */
 class Proc extends EventEmitter implements SignalledProcess {
@@ -16,7 +16,7 @@ class Proc extends EventEmitter implements SignalledProcess {
 
 describe('closeOnSignals', () => {
   let proc: Proc;
-  let server: EventEmitter;
+  let server: EventEmitter & { closeAllConnections(): void; cut: number };
   let drained: number;
   let closes: number;
   let finishClose: () => void;
@@ -24,7 +24,12 @@ describe('closeOnSignals', () => {
   beforeEach(() => {
     jest.useFakeTimers();
     proc = new Proc();
-    server = new EventEmitter();
+    server = Object.assign(new EventEmitter(), {
+      cut: 0,
+      closeAllConnections() {
+        server.cut++;
+      },
+    });
     drained = 0;
     closes = 0;
     const app = {
@@ -67,6 +72,25 @@ describe('closeOnSignals', () => {
     finishClose();
     await settle();
     expect(proc.killed).toEqual(['SIGINT']);
+  });
+
+  it('cuts the connections still open a while into the close', async () => {
+    proc.emit('SIGINT', 'SIGINT');
+    await jest.advanceTimersByTimeAsync(CUT_CONNECTIONS_AFTER_MS - 1);
+    expect(server.cut).toBe(0);
+    await jest.advanceTimersByTimeAsync(1);
+    expect(server.cut).toBe(1);
+    finishClose();
+    await settle();
+    expect(proc.killed).toEqual(['SIGINT']);
+  });
+
+  it('cuts nothing when the close ends before', async () => {
+    proc.emit('SIGINT', 'SIGINT');
+    await settle();
+    finishClose();
+    await jest.advanceTimersByTimeAsync(CUT_CONNECTIONS_AFTER_MS * 2);
+    expect(server.cut).toBe(0);
   });
 
   it('answers no signal once the app was closed otherwise', () => {

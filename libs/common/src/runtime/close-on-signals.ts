@@ -11,6 +11,12 @@ export interface SignalledProcess {
 }
 
 /**
+ * How long the close waits for connections still open (an alert stream, which ends only when
+ * its client leaves; a long poll) before it cuts them: their clients connect again elsewhere.
+ */
+export const CUT_CONNECTIONS_AFTER_MS = 3000;
+
+/**
  * On a signal the app closes its consumers, HTTP, producers and pools (Nest's shutdown hooks),
  * then ends on that signal. SIGTERM, an orchestrator stopping it (a rolling update, a scale-in),
  * first drains HTTP for `drainMs`. A second signal, such as the SIGTERM a launcher sends after
@@ -18,7 +24,7 @@ export interface SignalledProcess {
  */
 export function closeOnSignals(
   app: { close(): Promise<unknown> },
-  server: EventEmitter,
+  server: EventEmitter & { closeAllConnections(): void },
   drain: { begin(): void },
   drainMs: number,
   proc: SignalledProcess = process,
@@ -32,8 +38,10 @@ export function closeOnSignals(
     const wait = signal === 'SIGTERM' ? drainMs : 0;
     if (wait > 0) drain.begin();
     setTimeout(() => {
+      const cut = setTimeout(() => server.closeAllConnections(), CUT_CONNECTIONS_AFTER_MS);
       app.close().then(
         () => {
+          clearTimeout(cut);
           forget();
           proc.kill(proc.pid, signal);
         },
