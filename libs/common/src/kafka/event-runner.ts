@@ -45,12 +45,15 @@ type Decoded<S extends z.ZodType> = { ok: true; event: z.infer<S> } | { ok: fals
 @Injectable()
 export class EventRunner {
   private readonly logger = new Logger(EventRunner.name);
+  private readonly heartbeatMs: number;
 
   constructor(
     private readonly publisher: EventPublisher,
     @Inject(KAFKA_CONFIG) private readonly config: KafkaConfig,
     @Inject(KAFKA_APP_NAME) private readonly app: string,
-  ) {}
+  ) {
+    this.heartbeatMs = consumerTimings(config).heartbeatInterval;
+  }
 
   async run<S extends z.ZodType>(
     ctx: KafkaContext,
@@ -106,7 +109,7 @@ export class EventRunner {
     return setInterval(
       // A heartbeat refused for a rebalance is kafkajs's to act on when the record is done.
       () => void heartbeat().catch(() => undefined),
-      consumerTimings(this.config).heartbeatInterval,
+      this.heartbeatMs,
     );
   }
 
