@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import * as ort from 'onnxruntime-node';
+import type { FaceConfig } from '../config';
 import { DEFAULT_DETECTION_SIZE } from '../domain/detection';
 import { FacePipeline, PipelineOptions } from '../domain/pipeline';
 import { MiniFasNetLiveness } from './minifasnet-liveness';
@@ -60,5 +61,49 @@ export async function buildPipeline(
       { session: livenessB, scale: 4.0 },
     ]),
     options,
+  );
+}
+
+const override = (file?: string, sha256?: string) => ({
+  ...(file ? { file } : {}),
+  ...(sha256 ? { sha256 } : {}),
+});
+
+/** The pipeline the face app runs, from its configuration (the app and the bench build it). */
+export function pipelineFromConfig(config: FaceConfig): Promise<FacePipeline> {
+  return buildPipeline(
+    {
+      dir: config.FACE_MODEL_DIR,
+      intraOpThreads: config.FACE_INTRA_OP_THREADS,
+      interOpThreads: config.FACE_INTER_OP_THREADS,
+      detectionSize: config.FACE_DETECTION_SIZE,
+      overrides: {
+        DETECTOR: override(config.FACE_DETECTOR_MODEL, config.FACE_DETECTOR_SHA256),
+        EMBEDDER: override(config.FACE_EMBEDDER_MODEL, config.FACE_EMBEDDER_SHA256),
+        LIVENESS_A: override(config.FACE_LIVENESS_A_MODEL, config.FACE_LIVENESS_A_SHA256),
+        LIVENESS_B: override(config.FACE_LIVENESS_B_MODEL, config.FACE_LIVENESS_B_SHA256),
+      },
+    },
+    {
+      maxBytes: config.FACE_MAX_IMAGE_BYTES,
+      maxPixels: config.FACE_MAX_PIXELS,
+      workingSize: config.FACE_WORKING_SIZE,
+    },
+    {
+      gates: {
+        candidateScore: 0.5,
+        minDetectionScore: config.FACE_MIN_DETECTION_SCORE,
+        minFacePx: config.FACE_MIN_FACE_PX,
+        dominance: 2.5,
+      },
+      minSharpness: config.FACE_MIN_SHARPNESS,
+      livenessThreshold: config.FACE_LIVENESS_THRESHOLD,
+      greyscale: {
+        maxChroma: config.FACE_GREYSCALE_MAX_CHROMA,
+        modes: config.FACE_GREYSCALE_CAPTURES,
+        minDetectionScore: config.FACE_GREYSCALE_MIN_DETECTION_SCORE,
+        spoofThreshold: config.FACE_GREYSCALE_SPOOF_THRESHOLD,
+      },
+    },
   );
 }
