@@ -4,6 +4,8 @@ import { Logger } from '@nestjs/common';
 import type { KafkaConfig } from './kafka.tokens';
 // kafkajs's request queue without its idle timer loop, for every client of the process.
 import './request-queue-timer';
+// kafkajs's consumers commit at their interval, not after every batch.
+import './commit-interval';
 
 const logger = new Logger('kafkajs');
 

@@ -28,10 +28,16 @@ export class KafkaModule {
   }
 }
 
+/** How often a work consumer commits the offsets it has handled. */
+export const COMMIT_INTERVAL_MS = 1000;
+
 /**
  * Options for the app's Kafka consumer (Nest's Kafka transport). Values stay binary so the
  * EventRunner sees exactly what was on the wire; client and group ids are used as configured
- * (no `-server` suffix); offsets are committed by kafkajs after each handler returns.
+ * (no `-server` suffix). kafkajs commits the offsets of handled records at most once per
+ * `COMMIT_INTERVAL_MS`, and at once when the group rebalances or the consumer stops
+ * (`commit-interval.ts`, ADR 031): after a crash, up to that much is handled again, which every
+ * handler allows for (each record is handled at least once).
  */
 export function kafkaConsumerOptions(
   config: KafkaConfig,
@@ -56,6 +62,7 @@ export function kafkaConsumerOptions(
       subscribe: { fromBeginning: opts.fromBeginning ?? true },
       run: {
         autoCommit: true,
+        autoCommitInterval: COMMIT_INTERVAL_MS,
         partitionsConsumedConcurrently: opts.partitionsConsumedConcurrently ?? 1,
       },
       parser: { keepBinary: true },
