@@ -14,10 +14,15 @@ function group(interval: number | null) {
 }
 
 /** kafkajs's own runner methods, over a group of ours. */
-function runner(g: ReturnType<typeof group>, autoCommit = true): Runner & { consuming: boolean } {
-  const r = Object.create(runnerClass().prototype) as Runner & Record<string, unknown>;
-  Object.assign(r, { autoCommit, consumerGroup: g, heartbeatInterval: 1000, consuming: false });
-  return r as Runner & { consuming: boolean };
+function runner(g: ReturnType<typeof group>, autoCommit = true): Runner {
+  const r = Object.create(runnerClass().prototype) as Runner;
+  // Not consuming: a stop finds no batch to wait for.
+  return Object.assign(r, {
+    autoCommit,
+    consumerGroup: g,
+    heartbeatInterval: 1000,
+    consuming: false,
+  });
 }
 
 const rebalancing = () =>
