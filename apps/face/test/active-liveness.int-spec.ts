@@ -25,6 +25,7 @@ import { startQr, StartedQr } from '../../../test/support/qr';
 import { cameraFrame, photo, startFace, StartedFace } from '../../../test/support/face';
 import type { FacePipeline } from '../src/domain/pipeline';
 import { estimatePose } from '../src/domain/pose';
+import { Challenges } from '../src/services/challenges.service';
 import { FACE_PIPELINE } from '../src/services/tokens';
 
 /**
@@ -269,6 +270,24 @@ describe('active liveness', () => {
     const rushed = await atTheDoor(burst, { challengeId: quick.challengeId, frameTimes });
     expect(rushed.answer).toMatchObject({ outcome: 'spoof', challenge: 'bad-timing' });
   }, 120_000);
+
+  it('refuses a challenge taken long after it closed, whatever time the gateway stamped', async () => {
+    const c = await challenge();
+    // Issued two hours ago for 30 seconds, by the database's clock.
+    const [row] = await query<{ caller_id: string; issued_at: Date }>(
+      face.databaseUrl,
+      `update face_challenges set issued_at = now() - interval '2 hours',
+         expires_at = now() - interval '2 hours' + interval '30 seconds' where id = $1
+       returning caller_id, issued_at`,
+      [c.challengeId],
+    );
+    // A gateway whose clock is two hours behind says the burst arrived a second after the issue.
+    const arrivedAt = new Date(row!.issued_at.getTime() + 1000);
+    const taken = await face.app
+      .get(Challenges)
+      .take(c.challengeId, row!.caller_id, randomUUID(), arrivedAt);
+    expect(taken).toEqual({ failure: 'challenge-expired' });
+  });
 
   it('refuses bursts that do not hold together at the gateway', async () => {
     const c = await challenge();

@@ -8,6 +8,12 @@ import { FACE_CONFIG, FaceConfig } from '../config';
 import { ChallengeFailure, ChallengePolicy, drawPoses, Pose } from '../domain/challenge';
 import { FaceChallengeRow } from '../repositories/entities';
 
+/** The first row a statement returned: TypeORM answers an update on PostgreSQL with [rows, count]. */
+function firstRow<T>(result: unknown): T | undefined {
+  const r = result as [T[], number] | T[];
+  return (Array.isArray(r[0]) ? r[0][0] : r[0]) as T | undefined;
+}
+
 /** A challenge taken for a burst: its poses and when it was issued, or why it cannot be. */
 export type Taken = { poses: Pose[]; issuedAt: Date } | { failure: ChallengeFailure };
 
@@ -43,35 +49,39 @@ export class Challenges {
     };
   }
 
-  /** A new challenge for the caller (limited per caller: each is a row). */
-  async issue(callerId: string, now = new Date()): Promise<FaceChallenge> {
+  /**
+   * A new challenge for the caller (limited per caller: each is a row), timed by the database's
+   * clock, which every face instance shares.
+   */
+  async issue(callerId: string): Promise<FaceChallenge> {
     await this.limiter.enforce([[this.config.RATE_CHALLENGES_PER_CALLER, callerId]]);
     const { ttlMs, minGapMs, maxGapMs, poses: from } = this.policy;
     const poses = drawPoses(from);
-    const row = this.rows.create({
-      id: randomUUID(),
-      callerId,
-      poses,
-      issuedAt: now,
-      expiresAt: new Date(now.getTime() + ttlMs),
-      usedAt: null,
-      requestId: null,
-    });
-    await this.rows.insert(row);
+    const id = randomUUID();
+    const row = firstRow<{ expires_at: Date }>(
+      await this.rows.query(
+        `insert into face_challenges (id, caller_id, poses, issued_at, expires_at)
+         values ($1, $2, $3, now(), now() + $4 * interval '1 millisecond')
+         returning expires_at`,
+        [id, callerId, JSON.stringify(poses), ttlMs],
+      ),
+    );
     return {
-      challengeId: row.id,
+      challengeId: id,
       poses,
       frames: poses.length + 1,
       minGapMs,
       maxGapMs,
-      expiresAt: row.expiresAt.toISOString(),
+      expiresAt: row!.expires_at.toISOString(),
     };
   }
 
   /**
    * Uses the challenge for a request, once: the same request may take it again (a redelivered
    * burst), any other is refused. A burst that reached the gateway after the challenge expired
-   * uses it up all the same.
+   * uses it up all the same. The burst must have reached the gateway while the challenge was
+   * open (`arrivedAt`, the gateway's clock), and be taken here, by the database's clock, at most
+   * one more TTL after it closed: a gateway whose clock lags cannot stretch a challenge further.
    */
   async take(
     challengeId: string,
@@ -79,20 +89,21 @@ export class Challenges {
     requestId: string,
     arrivedAt: Date,
   ): Promise<Taken> {
-    type Row = { poses: Pose[]; issued_at: Date; expires_at: Date };
-    const result = (await this.rows.query(
-      `update face_challenges set used_at = coalesce(used_at, now()), request_id = $3
-       where id = $1 and caller_id = $2 and (used_at is null or request_id = $3)
-       returning poses, issued_at, expires_at`,
-      [challengeId, callerId, requestId],
-    )) as [Row[], number] | Row[];
-    // TypeORM answers an update on PostgreSQL with [rows, count].
-    const row = (Array.isArray(result[0]) ? result[0][0] : result[0]) as Row | undefined;
+    type Row = { poses: Pose[]; issued_at: Date; expires_at: Date; too_late: boolean };
+    const row = firstRow<Row>(
+      await this.rows.query(
+        `update face_challenges set used_at = coalesce(used_at, now()), request_id = $3
+         where id = $1 and caller_id = $2 and (used_at is null or request_id = $3)
+         returning poses, issued_at, expires_at,
+           now() > expires_at + (expires_at - issued_at) as too_late`,
+        [challengeId, callerId, requestId],
+      ),
+    );
     if (!row) {
       const known = await this.rows.findOneBy({ id: challengeId, callerId });
       return { failure: known ? 'challenge-used' : 'challenge-unknown' };
     }
-    if (arrivedAt > row.expires_at || arrivedAt < row.issued_at) {
+    if (arrivedAt > row.expires_at || arrivedAt < row.issued_at || row.too_late) {
       return { failure: 'challenge-expired' };
     }
     return { poses: row.poses, issuedAt: row.issued_at };
