@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Admin, Kafka, KafkaMessage, logLevel, Partitioners } from 'kafkajs';
 import { z } from 'zod';
 import { accessDecidedV1, type AccessDecidedV1, type AppName } from '@roomkey/contracts';
-import { EventPublisher, kafkaEnv, parseConfig, stackSettings } from '@roomkey/common';
+import { EventPublisher, isTransient, kafkaEnv, parseConfig, stackSettings } from '@roomkey/common';
 import { kafkaConnection } from '@roomkey/common/kafka/kafka-client';
 import { localAdmin } from '../../scripts/stack/kafka';
 import { eventually } from './apps';
@@ -23,7 +23,8 @@ const OFFSETS_PATIENCE_MS = 90_000;
 /**
  * The ends of a topic's partitions. A broker that has just restarted answers that it does not
  * (yet) lead a partition until it has loaded it, which on a busy machine outlasts kafkajs's own
- * retries: the read is tried again, saying so once, for up to OFFSETS_PATIENCE_MS.
+ * retries: a read that failed for a passing reason is tried again, saying so once, for up to
+ * OFFSETS_PATIENCE_MS; any other failure (a topic this principal may not describe) at once.
  */
 export async function partitionEnds(
   admin: Admin,
@@ -35,7 +36,7 @@ export async function partitionEnds(
     try {
       return await admin.fetchTopicOffsets(topic);
     } catch (err) {
-      if (Date.now() - started > OFFSETS_PATIENCE_MS) throw err;
+      if (!isTransient(err) || Date.now() - started > OFFSETS_PATIENCE_MS) throw err;
       if (!said) {
         console.log(
           `[kafka] ${topic}: offsets not readable yet (${(err as Error).message}); trying again for up to ${OFFSETS_PATIENCE_MS / 1000} s`,
