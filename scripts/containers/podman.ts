@@ -1,8 +1,10 @@
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { connect, createServer, Server } from 'node:net';
 import * as path from 'node:path';
 import { stackSettings } from '@roomkey/common/config/stack';
 import { ensurePackages } from '../stack/packages';
-import { isAlive, run, step } from '../stack/proc';
+import { run, step } from '../stack/proc';
 
 /**
  * Podman on this host, for building and running roomkey's images where no Docker engine and no
@@ -93,29 +95,47 @@ export const imageExists = (image: string) =>
     () => false,
   );
 
+let holding: Server | undefined;
+
+/** The answer of the process holding the storage: its pid, or undefined if it does not say. */
+function holderOf(name: string): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const socket = connect(name);
+    let said = '';
+    socket.setTimeout(2000, () => socket.destroy());
+    socket.on('data', (chunk) => (said += chunk.toString()));
+    socket.on('close', () => resolve(/^\d+$/.test(said) ? said : undefined));
+    socket.on('error', () => undefined);
+  });
+}
+
 /**
  * Holds the image storage for this process's builds: one `images:build` at a time, as a second
  * would find the first one's build containers and take them for leftovers. Stops at once, in one
- * line, while another build runs; a lock left by a build that no longer runs is taken over. The
- * lock goes when this process exits.
+ * line, while another build runs. The hold is a socket listening in Linux's abstract namespace
+ * under a name made from the storage's folder: the kernel lets one process hold a name at a
+ * time and frees it when the process ends, however it ends, so no lock is ever left behind for
+ * two builds to take over at once.
  */
-export function lockBuilds(): void {
-  const lock = path.join(containersDir(), 'builds.lock');
-  mkdirSync(containersDir(), { recursive: true });
-  for (;;) {
-    try {
-      writeFileSync(lock, String(process.pid), { flag: 'wx' });
-      process.once('exit', () => rmSync(lock, { force: true }));
-      return;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    }
-    const holder = Number(readFileSync(lock, 'utf8'));
-    if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isAlive(holder)) {
-      throw new Error(`another images:build (pid ${holder}) is building; wait for it to end`);
-    }
-    rmSync(lock, { force: true });
+export async function lockBuilds(): Promise<void> {
+  if (holding) return;
+  const storage = createHash('sha256').update(path.resolve(containersDir())).digest('hex');
+  const name = `\0roomkey-builds-${storage.slice(0, 32)}`;
+  const server = createServer((socket) => socket.end(String(process.pid)));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(name, resolve);
+    });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+    const holder = await holderOf(name);
+    throw new Error(
+      `another images:build${holder ? ` (pid ${holder})` : ''} is building; wait for it to end`,
+    );
   }
+  server.unref();
+  holding = server;
 }
 
 /**
@@ -286,7 +306,7 @@ export async function requireImages(targets: readonly Image[]): Promise<void> {
  */
 export async function ensurePodman(log: (m: string) => void): Promise<string> {
   await ensurePackages(log, CONTAINER_PACKAGES);
-  lockBuilds();
+  await lockBuilds();
   await removeLeftoverBuilds(log);
   return ensureBaseImage(log);
 }
