@@ -28,17 +28,17 @@ export interface Runner {
   waitForConsumer(): Promise<void>;
 }
 
-/** kafkajs's consumer runner class and its test for a rebalance (not part of its typed API). */
+/** kafkajs's consumer runner class (not part of its typed API). */
 export function runnerClass(): { prototype: Runner } {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require('kafkajs/src/consumer/runner') as { prototype: Runner };
 }
 
-function isRebalancing(err: unknown): boolean {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const errors = require('kafkajs/src/errors') as { isRebalancing(e: unknown): boolean };
-  return errors.isRebalancing(err);
-}
+/** kafkajs's own test for an error that means the group is rebalancing. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { isRebalancing } = require('kafkajs/src/errors') as {
+  isRebalancing(e: unknown): boolean;
+};
 
 const hasInterval = (group: ConsumerGroup) =>
   group.offsetManager.autoCommitInterval != null || group.offsetManager.autoCommitThreshold != null;
