@@ -6,6 +6,8 @@ import type { KafkaConfig } from './kafka.tokens';
 import './request-queue-timer';
 // kafkajs's consumers commit at their interval, not after every batch.
 import './commit-interval';
+// kafkajs's consumers fetch in incremental fetch sessions.
+import './fetch-sessions';
 
 const logger = new Logger('kafkajs');
 
