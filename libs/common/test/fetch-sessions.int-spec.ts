@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Admin, Consumer, Kafka, Producer } from 'kafkajs';
 // The apps' Kafka client module, which puts fetch sessions in place (ADR 032).
 import '@roomkey/common/kafka/kafka-client';
+import { brokerParts, FetchArgs, FetchResponse } from '@roomkey/common/kafka/fetch-sessions';
 import { testKafka } from '../../../test/support/kafka';
 import { eventually } from '../../../test/support/apps';
 
@@ -26,8 +27,10 @@ describe('fetch sessions, on the local broker', () => {
   let consumer: Consumer;
   const topic = `roomkey-test.fetch-sessions.${randomUUID()}`;
   const got: string[] = [];
-  /** Batches in each fetch kafkajs made (its FETCH instrumentation event). */
+  /** How many partitions each of the broker's answers to the consumer held. */
   const batchesPerFetch: number[] = [];
+  const { Broker } = brokerParts();
+  const fetch = Broker.prototype.fetch;
   let failOnce: string | undefined;
 
   beforeAll(async () => {
@@ -44,7 +47,13 @@ describe('fetch sessions, on the local broker', () => {
       groupId: `roomkey-test.fetch-sessions.${randomUUID()}`,
       maxWaitTimeInMs: 500,
     });
-    consumer.on(consumer.events.FETCH, (e) => batchesPerFetch.push(e.payload.numberOfBatches));
+    Broker.prototype.fetch = async function (this: unknown, args: FetchArgs) {
+      const res: FetchResponse = await fetch.call(this, args);
+      if (args.topics.some((t) => t.topic === topic)) {
+        batchesPerFetch.push(res.responses.reduce((n, t) => n + t.partitions.length, 0));
+      }
+      return res;
+    };
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: true });
     await consumer.run({
@@ -62,6 +71,7 @@ describe('fetch sessions, on the local broker', () => {
   });
 
   afterAll(async () => {
+    Broker.prototype.fetch = fetch;
     await consumer?.disconnect();
     await producer?.disconnect();
     await admin?.deleteTopics({ topics: [topic] }).catch(() => undefined);
