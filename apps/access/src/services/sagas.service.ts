@@ -23,9 +23,9 @@ type Part = 'requested' | 'qr' | 'face';
  * The access saga: one row per request id, fed by access.requested.v1, qr.checked.v1 and
  * face.checked.v1 in any order and any number of times. Each part is kept as first received.
  * Once the request and both answers are in (or the facts alone deny it, or its deadline has
- * passed), the saga decides in one transaction holding the row's lock, reading the door, the
- * room and the permission as they are then: the decision, its access.decided.v1 outbox row and
- * (for a grant) the unlock command are written together, once; a decided saga never changes.
+ * passed), the saga decides, reading the door, the room and the permission as they are then:
+ * the decision, its access.decided.v1 outbox row and (for a grant) the unlock command are written
+ * together by one statement, once; a decided saga never changes.
  * Deadlines live in the row, so they survive a restart.
  */
 @Injectable()
@@ -97,46 +97,50 @@ export class Sagas extends PeriodicJob {
        on conflict (request_id) do update set
          ${part} = coalesce(sagas.${part}, excluded.${part}),
          deadline = case when $4 and sagas.requested is null then excluded.deadline else sagas.deadline end
-       returning requested, qr, face, deadline, decision`,
+       returning ${SAGA_STATE}`,
       [requestId, value, deadline ?? provisional, deadline !== undefined],
-    )) as Omit<SagaState, 'createdAt'>[];
-    if (!row || row.decision) return;
-    if (mayDecide(factsOf(row), new Date() >= row.deadline)) {
-      await this.tryDecide(requestId, correlationId);
-    }
+    )) as SagaState[];
+    if (row) await this.decideOn(requestId, row, correlationId);
   }
 
   /** Decides if the facts allow (or the deadline has passed); a no-op once decided. */
   async tryDecide(requestId: string, correlationId: string = requestId): Promise<void> {
-    let decided = false;
-    let unlock = false;
-    // The row's lock is held until the decision's commit: one decision per request.
-    await this.db.transaction(async (m) => {
-      const saga = await m.findOne(SagaRow, {
-        where: { requestId },
-        lock: { mode: 'pessimistic_write' },
-      });
-      if (!saga || saga.decision) return;
-      const facts = factsOf(saga);
-      const situation = await this.situation(m, facts);
+    const [row] = (await this.db.query(`select ${SAGA_STATE} from sagas where request_id = $1`, [
+      requestId,
+    ])) as SagaState[];
+    if (row) await this.decideOn(requestId, row, correlationId);
+  }
+
+  /**
+   * Decides on the saga as `saga` read it. The decision, its unlock command (a grant) and its
+   * event are one statement, which writes only while the saga is undecided and its parts are the
+   * ones decided on: one decision per request, with no lock held between statements. Should a
+   * part have come in meanwhile, the saga is read again and judged on it.
+   */
+  private async decideOn(requestId: string, saga: SagaState, correlationId: string): Promise<void> {
+    for (let row: SagaState | undefined = saga; row && !row.decision;) {
+      const facts = factsOf(row);
       const now = new Date();
-      const verdict = decide(facts, situation, now >= saga.deadline);
+      if (!mayDecide(facts, now >= row.deadline)) return;
+      const situation = await this.situation(this.db.manager, facts);
+      const verdict = decide(facts, situation, now >= row.deadline);
       if (!verdict) return;
       const door = situation?.door;
       const lockId = verdict.decision === 'granted' && door ? door.lockId : null;
-      const at = facts.requested?.at ?? saga.createdAt;
+      const at = facts.requested?.at ?? row.createdAt;
       const person = personOf(facts);
-      // The decision, its unlock command (a grant) and its event, in one statement.
-      await m.query(
+      const written = (await this.db.query(
         `with decided as (
            update sagas set decision = $2, reasons = $3::jsonb, decided_at = $4, door_id = $5,
                             lock_id = $6
-           where request_id = $1 returning request_id),
+           where request_id = $1 and decision is null
+             and (requested is null, qr is null, face is null) = ($10, $11, $12)
+           returning request_id),
          unlock as (
            insert into lock_commands (request_id, lock_id, created_at)
            select request_id, $6, $4 from decided where $6::uuid is not null
            on conflict do nothing)
-         ${outboxInsert('decided', 7)}`,
+         ${outboxInsert('decided', 7)} returning 1`,
         [
           requestId,
           verdict.decision,
@@ -159,17 +163,25 @@ export class Sagas extends PeriodicJob {
               latencyMs: Math.max(0, now.getTime() - at.getTime()),
             },
           }),
+          row.requested === null,
+          row.qr === null,
+          row.face === null,
         ],
-      );
-      decided = true;
-      unlock = lockId !== null;
-      this.logger.log(
-        `request ${requestId}: ${verdict.decision}${verdict.reasons.length ? ` (${verdict.reasons.join(', ')})` : ''}`,
-      );
-    });
-    // Committed: the decision's event and the unlock go out now rather than at the next tick.
-    if (decided) this.outbox.added();
-    if (unlock) this.locks.runSoon();
+      )) as unknown[];
+      if (written.length > 0) {
+        this.logger.log(
+          `request ${requestId}: ${verdict.decision}${verdict.reasons.length ? ` (${verdict.reasons.join(', ')})` : ''}`,
+        );
+        // Committed: the decision's event and the unlock go out now rather than at the next tick.
+        this.outbox.added();
+        if (lockId !== null) this.locks.runSoon();
+        return;
+      }
+      // Decided elsewhere, or a part came in: read the saga again.
+      [row] = (await this.db.query(`select ${SAGA_STATE} from sagas where request_id = $1`, [
+        requestId,
+      ])) as SagaState[];
+    }
   }
 
   /**
@@ -309,6 +321,7 @@ type Stored = SagaFacts['requested'] & { at: string };
 
 /** What deciding reads of a saga's row. */
 type SagaState = Pick<SagaRow, 'requested' | 'qr' | 'face' | 'deadline' | 'decision' | 'createdAt'>;
+const SAGA_STATE = 'requested, qr, face, deadline, decision, created_at as "createdAt"';
 
 function factsOf(s: Pick<SagaState, 'requested' | 'qr' | 'face'>): SagaFacts {
   const req = s.requested as unknown as Stored | null;
