@@ -69,7 +69,6 @@ const INITIAL_EPOCH = 0;
 const NO_SESSION_EPOCH = -1;
 /** The first fetch request version with sessions. */
 const SESSIONS_SINCE_VERSION = 7;
-/** Top-level errors that mean the broker no longer holds the session as the consumer knows it. */
 /** kafkajs's own defaults for a fetch. */
 const FETCH_DEFAULTS = { maxWaitTime: 5000, minBytes: 1, maxBytes: 10485760, rackId: '' };
 const NO_SESSION: SessionFields = {
@@ -77,6 +76,7 @@ const NO_SESSION: SessionFields = {
   sessionEpoch: NO_SESSION_EPOCH,
   forgottenTopics: [],
 };
+/** Top-level errors that mean the broker no longer holds the session as the consumer knows it. */
 const SESSION_ERRORS = new Set([
   70 /* FETCH_SESSION_ID_NOT_FOUND */, 71 /* INVALID_FETCH_SESSION_EPOCH */,
 ]);
