@@ -28,6 +28,7 @@ import { photo } from '../../../test/support/face';
 import { signCommand } from '../src/domain/lock-command';
 import { OLDEST_UNSENT_COMMAND } from '../src/services/locks.service';
 import { Retention } from '../src/services/retention.service';
+import { Sagas } from '../src/services/sagas.service';
 import { query } from '../../../test/support/postgres';
 import { ACCESS_CONTROLLERS } from '../src/http/routes';
 import { LockSimulator } from '../src/sim/lock-simulator';
@@ -265,6 +266,52 @@ describe('the access saga', () => {
       doorId: world.doorId,
       roomId: world.roomId,
     });
+  });
+
+  it('decides on the parts the saga holds when it writes, not on those read before another came in', async () => {
+    // Another instance stored the face answer after this one read the saga without it: what was
+    // read denies for the QR code alone, what the saga holds denies for the face too.
+    const i = inputs({
+      qr: { outcome: 'invalid', reason: 'expired', doorId: undefined },
+      face: { outcome: 'spoof' },
+    });
+    const part = (json: string) => {
+      const { requestId: _, ...rest } = (JSON.parse(json) as { payload: Record<string, unknown> })
+        .payload;
+      return rest;
+    };
+    const requested = {
+      at: part(i.requested).at,
+      mode: 'room-code',
+      channel: 'mobile',
+      hasFace: true,
+      roomId: world.roomId,
+      doorId: world.doorId,
+      userId: world.user,
+    };
+    const deadline = new Date(Date.now() + 60_000);
+    await query(
+      access.databaseUrl,
+      `insert into sagas (request_id, requested, qr, face, deadline, created_at)
+       values ($1, $2, $3, $4, $5, now())`,
+      [i.requestId, requested, part(i.qr), part(i.face), deadline],
+    );
+    const read = {
+      requested,
+      qr: part(i.qr),
+      face: null,
+      deadline,
+      decision: null,
+      createdAt: new Date(),
+    };
+    const sagas = access.app.get(Sagas) as unknown as {
+      decideOn(id: string, row: typeof read, correlationId: string): Promise<void>;
+    };
+    await sagas.decideOn(i.requestId, read, i.requestId);
+    const d = await decisionOf(i.requestId);
+    expect([d.decision, [...d.reasons].sort()]).toEqual(['denied', ['face-spoof', 'qr-expired']]);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(decided.matching((e) => e.payload.requestId === i.requestId)).toHaveLength(1);
   });
 
   it('denies at once when no face was sent', async () => {
