@@ -105,10 +105,15 @@ export class Sagas extends PeriodicJob {
 
   /** Decides if the facts allow (or the deadline has passed); a no-op once decided. */
   async tryDecide(requestId: string, correlationId: string = requestId): Promise<void> {
+    const row = await this.read(requestId);
+    if (row) await this.decideOn(requestId, row, correlationId);
+  }
+
+  private async read(requestId: string): Promise<SagaState | undefined> {
     const [row] = (await this.db.query(`select ${SAGA_STATE} from sagas where request_id = $1`, [
       requestId,
     ])) as SagaState[];
-    if (row) await this.decideOn(requestId, row, correlationId);
+    return row;
   }
 
   /**
@@ -178,9 +183,7 @@ export class Sagas extends PeriodicJob {
         return;
       }
       // Decided elsewhere, or a part came in: read the saga again.
-      [row] = (await this.db.query(`select ${SAGA_STATE} from sagas where request_id = $1`, [
-        requestId,
-      ])) as SagaState[];
+      row = await this.read(requestId);
     }
   }
 
