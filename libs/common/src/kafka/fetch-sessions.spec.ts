@@ -1,4 +1,4 @@
-import { brokerParts, FetchArgs, FetchResponse, FetchSession } from './fetch-sessions';
+import { brokerParts, FetchArgs, FetchResponse, FetchSession, shuffled } from './fetch-sessions';
 
 const wanted = (offsets: Record<number, string>, topic = 't') => [
   {
@@ -113,7 +113,8 @@ describe("kafkajs's broker fetch in a session", () => {
     await b.fetch({ 0: '1', 1: '1' });
     const res = await b.fetch({ 0: '1', 1: '1' });
     expect(res.sessionId).toBe(9);
-    expect(b.seen()).toEqual(['0:0:2', '8:1:0', '0:0:2']);
+    // A full fetch naming the lost session: the broker closes whatever it still holds of it.
+    expect(b.seen()).toEqual(['0:0:2', '8:1:0', '8:0:2']);
   });
 
   it('after a failed fetch, closes the session and opens a new one', async () => {
@@ -129,5 +130,20 @@ describe("kafkajs's broker fetch in a session", () => {
     await b.fetch({ 0: '1' });
     await b.fetch({ 0: '1' });
     expect(b.seen()).toEqual(['0:-1:1', '0:-1:1']);
+  });
+});
+
+describe('shuffled', () => {
+  it('keeps every partition once, grouped by topic where they follow one another, in no fixed order', () => {
+    const topics = [...wanted({ 0: '1', 1: '1', 2: '1' }, 'a'), ...wanted({ 0: '1' }, 'b')];
+    const firsts = new Set<string>();
+    for (let i = 0; i < 200; i++) {
+      const out = shuffled(topics);
+      const flat = out.flatMap((t) => t.partitions.map((p) => `${t.topic}/${p.partition}`));
+      expect([...flat].sort()).toEqual(['a/0', 'a/1', 'a/2', 'b/0']);
+      out.slice(1).forEach((t, k) => expect(t.topic).not.toBe(out[k]!.topic));
+      firsts.add(flat[0]!);
+    }
+    expect(firsts.size).toBe(4);
   });
 });

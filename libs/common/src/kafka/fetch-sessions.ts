@@ -158,6 +158,25 @@ export class FetchSession {
 
 const SESSION = Symbol('roomkey:fetchSession');
 
+/**
+ * The partitions in a random order, as kafkajs sends them: the broker fills an answer in the
+ * order it is asked, so a partition that always has records cannot keep another's out (KIP-74).
+ */
+export function shuffled(topics: FetchTopic[]): FetchTopic[] {
+  const flat = topics.flatMap(({ topic, partitions }) => partitions.map((p) => ({ topic, p })));
+  for (let i = flat.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [flat[i], flat[j]] = [flat[j]!, flat[i]!];
+  }
+  const out: FetchTopic[] = [];
+  for (const { topic, p } of flat) {
+    const last = out[out.length - 1];
+    if (last?.topic === topic) last.partitions.push(p);
+    else out.push({ topic, partitions: [p] });
+  }
+  return out;
+}
+
 /** kafkajs's broker class and the names its fetch needs (not part of its typed API). */
 export function brokerParts(): {
   Broker: { prototype: Broker };
@@ -189,7 +208,7 @@ function fetchInSessions(): void {
   Broker.prototype.fetch = async function (this: Sending, args: FetchArgs) {
     const build = this.lookupRequest(apiKeys.Fetch, requests.Fetch);
     const send = (fields: SessionFields, topics: FetchTopic[]) =>
-      this[sendRequest](build({ ...FETCH_DEFAULTS, ...args, ...fields, topics }));
+      this[sendRequest](build({ ...FETCH_DEFAULTS, ...args, ...fields, topics: shuffled(topics) }));
     const sessionless = () => send(NO_SESSION, args.topics);
     const session = (this[SESSION] ??= new FetchSession(
       build({ ...args, ...NO_SESSION }).request.apiVersion >= SESSIONS_SINCE_VERSION,
@@ -216,7 +235,7 @@ function fetchInSessions(): void {
           throw err;
         }
         if (res.errorCode && SESSION_ERRORS.has(res.errorCode) && attempt === 0) {
-          session.reset(0);
+          session.reset(); // the full fetch closes what the broker may still hold of it
           continue;
         }
         session.answered(planned, res);
