@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, EntityManager, Repository } from 'typeorm';
+import { DataSource, Repository } from 'typeorm';
 import {
   accessDecidedV1,
   AccessRequestedV1,
@@ -127,7 +127,7 @@ export class Sagas extends PeriodicJob {
       const facts = factsOf(row);
       const now = new Date();
       if (!mayDecide(facts, now >= row.deadline)) return;
-      const situation = await this.situation(this.db.manager, facts);
+      const situation = await this.situation(facts);
       const verdict = decide(facts, situation, now >= row.deadline);
       if (!verdict) return;
       const door = situation?.door;
@@ -220,10 +220,7 @@ export class Sagas extends PeriodicJob {
   }
 
   /** The door, the room's lockdown and the person's permission, as of the request's time. */
-  private async situation(
-    m: EntityManager,
-    f: SagaFacts,
-  ): Promise<
+  private async situation(f: SagaFacts): Promise<
     | (Situation & {
         door?: { id: string; roomId: string; lockId: string; requireActiveLiveness: boolean };
       })
@@ -232,7 +229,7 @@ export class Sagas extends PeriodicJob {
     if (!f.requested) return undefined;
     // The door, its room (else the room asked for), the room's site and rules, and the person's
     // known roles: one round trip.
-    const [place] = (await m.query(
+    const [place] = (await this.db.query(
       `select d.id as door_id, d.room_id as door_room_id, d.lock_id, d.require_active_liveness,
               r.id as room_id, r.locked_down, s.time_zone,
               (select roles from people where user_id = $3) as known_roles,
