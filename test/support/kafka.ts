@@ -376,3 +376,27 @@ export async function groupSettled(groupId: string, members: number, timeoutMs =
     await admin.disconnect();
   }
 }
+
+/**
+ * One line on where a consumer group stands on a topic, for a test's failure message: its state
+ * and members, and each partition where its committed offset is behind the end.
+ */
+export async function groupReport(groupId: string, topic: string): Promise<string> {
+  const admin = testKafka().admin();
+  await admin.connect();
+  try {
+    const {
+      groups: [group],
+    } = await admin.describeGroups([groupId]);
+    const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    const at = new Map(committed?.partitions.map((p) => [p.partition, p.offset]));
+    const behind = (await partitionEnds(admin, topic))
+      .filter((p) => at.get(p.partition) !== p.high)
+      .map((p) => `p${p.partition} at ${at.get(p.partition)} of ${p.high}`);
+    return `group ${groupId}: ${group?.state}, ${group?.members.length} members; ${topic} ${behind.length ? `behind at ${behind.join(', ')}` : 'read to its end'}`;
+  } catch (err) {
+    return `group ${groupId}: not described (${(err as Error).message})`;
+  } finally {
+    await admin.disconnect();
+  }
+}

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import sharp from 'sharp';
 import {
+  ACCESS_REQUESTED_V1,
   FACE_CAPTURED_V1,
   FACE_CHECKED_V1,
   FACE_ENROLMENT_V1,
@@ -21,7 +22,13 @@ import {
   StartedAuth,
 } from '../../../test/support/auth';
 import { expectDocumentedAndForwarded } from '../../../test/support/routes';
-import { collect, findRecord, groupSettled, produceRaw } from '../../../test/support/kafka';
+import {
+  collect,
+  findRecord,
+  groupReport,
+  groupSettled,
+  produceRaw,
+} from '../../../test/support/kafka';
 import { query } from '../../../test/support/postgres';
 import { startQr, StartedQr } from '../../../test/support/qr';
 import {
@@ -157,8 +164,10 @@ async function atTheDoor(memberToken: string, file: string | Buffer) {
     // Which half was missing: the QR step's answer, or the face step with it.
     const [answer] = qrAnswers.matching(ofRequest);
     const heard = face.app.get(QrAnswerFeed).get(requestId);
+    // And where the qr app's consumers stand, should it never have answered.
+    const qrGroup = answer ? '' : `; ${await groupReport(qr.groupId, ACCESS_REQUESTED_V1)}`;
     throw new Error(
-      `${(err as Error).message}; QR answer ${answer ? `published (${answer.payload.outcome})` : 'never published'}, ${heard ? '' : 'not '}heard by the face app`,
+      `${(err as Error).message}; QR answer ${answer ? `published (${answer.payload.outcome})` : 'never published'}, ${heard ? '' : 'not '}heard by the face app${qrGroup}`,
     );
   }
 }
