@@ -13,18 +13,33 @@ export function mongoUrl(config: { MONGO_URL: string; MONGO_PASSWORD?: string })
 }
 
 /**
- * The app's own MongoDB database (FerretDB locally). Code sticks to what MongoDB and FerretDB
- * 1.x both do: no multi-document transactions, no TTL or partial indexes, no $lookup.
+ * How long an operation waits on a silent server before it fails. The driver's monitor notices a
+ * server that stops answering altogether; this bounds an operation the server took and never
+ * answered (a write stuck behind a lock, say), which would otherwise hold its caller, and a Kafka
+ * handler's partition, for ever. It fails as a network error, which the callers treat as
+ * transient, and the caller tries again. Far longer than an operation of the apps takes, the
+ * sweeps of what has expired included.
  */
-export function mongoModule(config: { MONGO_URL: string; MONGO_PASSWORD?: string }): DynamicModule {
-  return MongooseModule.forRoot(mongoUrl(config), {
+export const MONGO_SOCKET_TIMEOUT_MS = 30_000;
+
+/** The driver's options for every app's connection. */
+export function mongoClientOptions(socketTimeoutMS = MONGO_SOCKET_TIMEOUT_MS) {
+  return {
     serverSelectionTimeoutMS: 3000,
     // Also how long the driver's monitor waits for its check: a check that times out clears the
     // pool and fails what was in flight, so a machine busy for a few seconds must not trip it.
     connectTimeoutMS: 10000,
+    socketTimeoutMS,
     retryWrites: false,
-    autoIndex: true,
-  });
+  };
+}
+
+/**
+ * The app's own MongoDB database (FerretDB locally). Code sticks to what MongoDB and FerretDB
+ * 1.x both do: no multi-document transactions, no TTL or partial indexes, no $lookup.
+ */
+export function mongoModule(config: { MONGO_URL: string; MONGO_PASSWORD?: string }): DynamicModule {
+  return MongooseModule.forRoot(mongoUrl(config), { ...mongoClientOptions(), autoIndex: true });
 }
 
 /** Whether a write failed on a unique index (E11000): the row exists already. */

@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { KafkaContext } from '@nestjs/microservices';
 import { z } from 'zod';
 import { DeadLetterV1 } from '@roomkey/contracts';
@@ -98,6 +99,33 @@ describe('EventRunner', () => {
       await jest.advanceTimersByTimeAsync(5000);
       expect(beats).toBe(6);
     } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('says, every 30 s, which record a handler still works on', async () => {
+    jest.useFakeTimers();
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    try {
+      let finish!: () => void;
+      const running = runner.run(
+        ctx('{"eventId":"e","n":1}', '12'),
+        Schema,
+        () => new Promise<void>((r) => (finish = r)),
+      );
+      await jest.advanceTimersByTimeAsync(29_000);
+      expect(warn).not.toHaveBeenCalled();
+      await jest.advanceTimersByTimeAsync(32_000);
+      expect(warn.mock.calls.map(([m]) => m)).toEqual([
+        "still handling access.requested.v1[2]@12 after 30 s; the partition's later records wait",
+        "still handling access.requested.v1[2]@12 after 60 s; the partition's later records wait",
+      ]);
+      finish();
+      await running;
+      await jest.advanceTimersByTimeAsync(60_000);
+      expect(warn).toHaveBeenCalledTimes(2);
+    } finally {
+      warn.mockRestore();
       jest.useRealTimers();
     }
   });

@@ -25,6 +25,9 @@ export interface RecordMeta {
  */
 export type UnreadableHandler = (meta: RecordMeta, error: string) => Promise<void>;
 
+/** How long a handler runs before the runner says it is still at it, and how often after. */
+export const STILL_HANDLING_MS = 30_000;
+
 type Decoded<S extends z.ZodType> = { ok: true; event: z.infer<S> } | { ok: false; error: string };
 
 /**
@@ -85,6 +88,7 @@ export class EventRunner {
       'messaging.kafka.offset': meta.offset,
     };
     const beating = this.keepBeating(ctx);
+    const waiting = this.sayWhileWaiting(meta);
     try {
       await inSpan(
         `${meta.topic} process`,
@@ -95,7 +99,21 @@ export class EventRunner {
       );
     } finally {
       clearInterval(beating);
+      clearInterval(waiting);
     }
+  }
+
+  /**
+   * A record whose handler has not returned holds its partition's later records back, however
+   * well the member heartbeats. Every STILL_HANDLING_MS it is said, with where the record is.
+   */
+  private sayWhileWaiting(meta: RecordMeta): NodeJS.Timeout {
+    const started = Date.now();
+    const where = `${meta.topic}[${meta.partition}]@${meta.offset}`;
+    return setInterval(() => {
+      const s = Math.round((Date.now() - started) / 1000);
+      this.logger.warn(`still handling ${where} after ${s} s; the partition's later records wait`);
+    }, STILL_HANDLING_MS);
   }
 
   /**
