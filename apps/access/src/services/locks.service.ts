@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { lockEventsV1 } from '@roomkey/contracts';
-import { describeError, Keyring, PeriodicJob, Sealed } from '@roomkey/common';
+import { changed, describeError, Keyring, PeriodicJob, Sealed } from '@roomkey/common';
 import { MqttConnection, NotConnectedError } from '../adapters/mqtt-connection';
 import { ACCESS_CONFIG, AccessConfig, LOCK_KEYRING } from '../config';
 import {
@@ -148,11 +148,11 @@ export class Locks extends PeriodicJob {
     if (!this.mqtt.connected) return;
     for (let n = 0; n < 50; n++) {
       const claimedAt = Date.now();
-      // TypeORM answers an UPDATE … RETURNING with [rows, count].
-      const [rows] = await this.db.query<[ClaimedCommand[], number]>(CLAIM_NEXT_COMMAND, [
+      const {
+        rows: [claimed],
+      } = await changed<ClaimedCommand>(this.db, CLAIM_NEXT_COMMAND, [
         this.interval(this.config.LOCK_COMMAND_TTL_MS),
       ]);
-      const claimed = rows[0];
       if (!claimed) return;
       try {
         await this.publish(claimed, claimedAt);

@@ -20,7 +20,7 @@ import type {
   UpdateDoorBody,
   UpdateSiteBody,
 } from '@roomkey/contracts';
-import { DomainError, Keyring, NotFoundError } from '@roomkey/common';
+import { changed, DomainError, Keyring, NotFoundError } from '@roomkey/common';
 import { LockAccounts } from '../adapters/lock-accounts';
 import { LOCK_KEYRING } from '../config';
 import { DoorRow, LockRow, PermissionRow, RoomRow, SiteRow } from '../repositories/entities';
@@ -169,9 +169,8 @@ export class AccessModel {
   async deleteLock(id: string): Promise<void> {
     await this.db.transaction(async (m) => {
       await m.query('delete from lock_commands where lock_id = $1', [id]);
-      const [, removed] = await m
-        .query<[unknown[], number]>('delete from locks where id = $1', [id])
-        .catch((err: unknown) => {
+      const { count: removed } = await changed(m, 'delete from locks where id = $1', [id]).catch(
+        (err: unknown) => {
           if (isFkViolation(err)) {
             throw new DomainError(
               'LOCK_IN_USE',
@@ -180,7 +179,8 @@ export class AccessModel {
             );
           }
           throw err;
-        });
+        },
+      );
       if (!removed) throw new NotFoundError('LOCK_NOT_FOUND', 'no lock with this id');
       await this.lockAccounts.remove(id);
     });

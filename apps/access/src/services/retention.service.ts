@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { PeriodicJob } from '@roomkey/common';
+import { changed, PeriodicJob } from '@roomkey/common';
 import { ACCESS_CONFIG, AccessConfig } from '../config';
 
 /** Rows one statement deletes at most, so that a large backlog never holds one long lock. */
@@ -68,8 +68,7 @@ export class Retention extends PeriodicJob {
   private async deleteAll(sql: string, before: Date): Promise<number> {
     let total = 0;
     for (;;) {
-      // TypeORM answers a DELETE with [rows, count].
-      const [, count] = await this.db.query<[unknown[], number]>(sql, [before]);
+      const { count } = await changed(this.db, sql, [before]);
       total += count;
       if (count < BATCH) return total;
     }

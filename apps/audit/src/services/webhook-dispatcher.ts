@@ -8,7 +8,7 @@ import {
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { webhooksEventsV1 } from '@roomkey/contracts';
-import { describeError, EventPublisher, Keyring, type Sealed } from '@roomkey/common';
+import { changed, describeError, EventPublisher, Keyring, type Sealed } from '@roomkey/common';
 import { AUDIT_CONFIG, AuditConfig } from '../config';
 import { SendResult, WebhookSender } from '../adapters/webhook-sender';
 import { hostOf } from '../domain/webhook-url';
@@ -118,13 +118,14 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
   async sweepSettled(): Promise<number> {
     let total = 0;
     for (;;) {
-      const [, deleted] = (await this.db.query(
+      const { count: deleted } = await changed(
+        this.db,
         `delete from webhook_deliveries where id in (
            select id from webhook_deliveries
            where state <> 'pending' and created_at < now() - ($1 || ' days')::interval
            limit 5000)`,
         [String(this.config.WEBHOOK_RETENTION_DAYS)],
-      )) as [unknown[], number];
+      );
       total += deleted;
       if (deleted < 5000 || this.stopped) return total;
     }
@@ -133,8 +134,8 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
   /** Due deliveries of enabled endpoints, each leased for long enough to be tried once. */
   private async claim(): Promise<Claimed[]> {
     const leaseMs = this.config.WEBHOOK_TIMEOUT_MS + 30_000;
-    // An UPDATE answers [rows, count] through TypeORM.
-    const [rows] = (await this.db.query(
+    const { rows } = await changed<Claimed>(
+      this.db,
       `with due as (
          select d.id from webhook_deliveries d join webhook_endpoints e on e.id = d.endpoint_id
          where d.state = 'pending' and d.next_at <= now() and e.enabled
@@ -147,7 +148,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
        where d.id = due.id and e.id = d.endpoint_id
        returning d.id, d.endpoint_id, d.message_id, d.body, d.attempts, e.url, e.secret`,
       [BATCH, String(leaseMs)],
-    )) as [Claimed[], number];
+    );
     return rows;
   }
 
@@ -200,14 +201,17 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
         [d.id, delay],
       );
       // Disabled once, by whichever failure crossed the line; its pending messages are given up.
-      const [[endpoint]] = (await m.query(
+      const {
+        rows: [endpoint],
+      } = await changed<{ enabled: boolean; disable_announced: boolean }>(
+        m,
         `update webhook_endpoints set failures = failures + 1,
            enabled = enabled and failures + 1 < $2,
            disabled_at = case when enabled and failures + 1 >= $2 then now() else disabled_at end,
            disable_announced = disable_announced and not (enabled and failures + 1 >= $2)
          where id = $1 returning enabled, disable_announced`,
         [d.endpoint_id, this.config.WEBHOOK_DISABLE_AFTER_FAILURES],
-      )) as [{ enabled: boolean; disable_announced: boolean }[], number];
+      );
       if (endpoint && !endpoint.enabled) {
         await m.query(
           `update webhook_deliveries set state = 'failed', locked_until = null

@@ -13,6 +13,7 @@ import {
   WebhooksEventsV1,
 } from '@roomkey/contracts';
 import {
+  changed,
   describeError,
   DomainError,
   EventPublisher,
@@ -139,12 +140,15 @@ export class Webhooks {
   async enable(id: string, by: string): Promise<WebhookView> {
     return this.db.transaction(async (m) => {
       const before = await this.lockEndpoint(m, id);
-      const [[row]] = (await m.query(
+      const {
+        rows: [row],
+      } = await changed<EndpointRow>(
+        m,
         `update webhook_endpoints set enabled = true, failures = 0, disabled_at = null,
            disable_announced = true
          where id = $1 returning *`,
         [id],
-      )) as [EndpointRow[], number];
+      );
       if (!before.enabled) await this.announce(row!, 'enabled', by);
       return endpointView(row!);
     });

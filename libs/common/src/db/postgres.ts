@@ -85,3 +85,22 @@ export function postgresModule(
     },
   });
 }
+
+/** What runs a statement: a data source, or the manager of a transaction. */
+interface Queries {
+  query(sql: string, params?: unknown[]): Promise<unknown>;
+}
+
+/**
+ * An UPDATE or DELETE: the rows it returned (`returning …`, else none) and how many it changed.
+ * TypeORM answers such a statement on PostgreSQL with the pair `[rows, count]`, where a SELECT or
+ * an INSERT gets the rows alone.
+ */
+export async function changed<T = never>(
+  db: Queries,
+  sql: string,
+  params: unknown[] = [],
+): Promise<{ rows: T[]; count: number }> {
+  const [rows, count] = (await db.query(sql, params)) as [T[], number];
+  return { rows, count };
+}
