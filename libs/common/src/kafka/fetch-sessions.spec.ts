@@ -1,4 +1,11 @@
-import { brokerParts, FetchArgs, FetchResponse, FetchSession, shuffled } from './fetch-sessions';
+import {
+  brokerParts,
+  FetchArgs,
+  FetchResponse,
+  FetchSession,
+  SESSION_RENEW_MS,
+  shuffled,
+} from './fetch-sessions';
 
 const wanted = (offsets: Record<number, string>, topic = 't') => [
   {
@@ -72,6 +79,28 @@ describe('FetchSession', () => {
     s.reset();
     // Epoch 0 with the old id: the broker closes that session and opens a new one.
     expect([s.id, s.epoch, names(s.plan(wanted({ 0: '1' })))]).toEqual([77, 0, ['t/0@1']]);
+  });
+
+  it('opens the next session with a full fetch once the last has served a minute', () => {
+    let now = 1_000_000;
+    const s = new FetchSession(true, () => now);
+    s.answered(s.plan(wanted({ 0: '1', 1: '2' })), answer(8));
+    now += SESSION_RENEW_MS - 1;
+    const still = s.plan(wanted({ 0: '1', 1: '2' }));
+    expect([names(still), s.epoch]).toEqual([[], 1]);
+    s.answered(still, answer(8));
+    now += 1;
+    const renewed = s.plan(wanted({ 0: '1', 1: '2' }));
+    expect([names(renewed), s.id, s.epoch]).toEqual([['t/0@1', 't/1@2'], 8, 0]);
+    s.answered(renewed, answer(9));
+    expect(names(s.plan(wanted({ 0: '1', 1: '2' })))).toEqual([]);
+  });
+
+  it('opens a new session when an answer names a partition the session does not hold', () => {
+    const s = new FetchSession();
+    s.answered(s.plan(wanted({ 0: '1' })), answer(4));
+    s.answered(s.plan(wanted({ 0: '1' })), answer(4, [3]));
+    expect([s.id, s.epoch, names(s.plan(wanted({ 0: '1' })))]).toEqual([4, 0, ['t/0@1']]);
   });
 });
 

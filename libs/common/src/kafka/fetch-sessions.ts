@@ -11,8 +11,9 @@
  * and opens the session; each later one names only the partitions whose fetch offset changed (and
  * those that just answered records, so the broker never relies on its own idea of where the
  * consumer is), and says which left. The broker answers with only the partitions that have
- * something to say. A broker that refuses or forgets the session, or a fetch that fails, starts a
- * new session with a full fetch. ADR 032.
+ * something to say. A broker that refuses or forgets the session, a fetch that fails, an answer for
+ * a partition the session does not hold, and a session a minute old each start a new session with
+ * a full fetch. ADR 032.
  */
 
 /** One partition of a fetch request, as kafkajs's consumer group builds it. */
@@ -76,6 +77,12 @@ const NO_SESSION: SessionFields = {
   sessionEpoch: NO_SESSION_EPOCH,
   forgottenTopics: [],
 };
+/**
+ * How long one session serves before a full fetch opens the next. A session whose bookkeeping and
+ * the broker's ever parted (in a way no check here sees) would hold a partition back silently;
+ * renewing bounds that, for one full fetch a minute.
+ */
+export const SESSION_RENEW_MS = 60_000;
 /** Top-level errors that mean the broker no longer holds the session as the consumer knows it. */
 const SESSION_ERRORS = new Set([
   70 /* FETCH_SESSION_ID_NOT_FOUND */, 71 /* INVALID_FETCH_SESSION_EPOCH */,
@@ -88,18 +95,27 @@ export class FetchSession {
   busy = false;
 
   /** `supported`: whether the broker's fetch version has sessions. */
-  constructor(readonly supported = true) {}
+  constructor(
+    readonly supported = true,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /** topic → partition → the fetch offset and size last sent. */
   private readonly sent = new Map<string, Map<number, FetchPartition>>();
+  /** When the session's full fetch was planned. */
+  private openedAt = 0;
 
   /**
    * The request's topics and forgotten partitions for `wanted`: all of them when a session is to
    * be opened, else only what changed since the last fetch.
    */
   plan(wanted: FetchTopic[]): Pick<SessionFields, 'forgottenTopics'> & { topics: FetchTopic[] } {
+    if (this.epoch !== INITIAL_EPOCH && this.now() - this.openedAt >= SESSION_RENEW_MS) {
+      this.reset();
+    }
     if (this.epoch === INITIAL_EPOCH) {
       this.sent.clear();
+      this.openedAt = this.now();
       return { topics: wanted, forgottenTopics: [] };
     }
     const topics: FetchTopic[] = [];
@@ -137,13 +153,16 @@ export class FetchSession {
       if (!last) this.sent.set(topic, (last = new Map()));
       for (const p of partitions) last.set(p.partition, p);
     }
-    // A partition that answered records is named again in the next fetch, with where the consumer
-    // then is, whether or not it took them.
     for (const { topicName, partitions } of res.responses) {
       const last = this.sent.get(topicName);
       for (const p of partitions) {
-        const before = p.messages.length ? last?.get(p.partition) : undefined;
-        if (before) last!.set(p.partition, { ...before, fetchOffset: '' });
+        const before = last?.get(p.partition);
+        // An answer for a partition this session does not hold: the broker's session is not the
+        // one kept here, and the next fetch opens a new one.
+        if (!before) return this.reset();
+        // A partition that answered records is named again in the next fetch, with where the
+        // consumer then is, whether or not it took them.
+        if (p.messages.length) last!.set(p.partition, { ...before, fetchOffset: '' });
       }
     }
   }
