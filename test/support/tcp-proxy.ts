@@ -7,7 +7,8 @@ import * as net from 'node:net';
 export class TcpProxy {
   private server?: net.Server;
   private readonly sockets = new Set<net.Socket>();
-  private holding = false;
+  /** While set, which connections lose what their clients send (by their first bytes). */
+  private holding?: (first: Buffer) => boolean;
   port = 0;
 
   constructor(
@@ -24,8 +25,10 @@ export class TcpProxy {
         s.on('error', () => s.destroy());
       }
       // What a client sends is dropped while holding; what the server sends always goes through.
+      let first: Buffer | undefined;
       client.on('data', (chunk: Buffer) => {
-        if (!this.holding) upstream.write(chunk);
+        first ??= chunk;
+        if (!this.holding?.(first)) upstream.write(chunk);
       });
       client.on('end', () => upstream.end());
       upstream.pipe(client);
@@ -37,10 +40,11 @@ export class TcpProxy {
 
   /**
    * Loses what clients send from now on, as a network dropping packets would, while their
-   * connections stay open: a request sent now is never answered, until `restore`.
+   * connections stay open: a request sent now is never answered, until `restore`. `which`, given
+   * a connection's first bytes, holds only the connections it picks.
    */
-  hold(): void {
-    this.holding = true;
+  hold(which: (first: Buffer) => boolean = () => true): void {
+    this.holding = which;
   }
 
   /** Drops every connection and stops accepting new ones. */
@@ -53,7 +57,7 @@ export class TcpProxy {
   }
 
   async restore(): Promise<void> {
-    this.holding = false;
+    this.holding = undefined;
     await this.start(this.port);
   }
 }

@@ -3,16 +3,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, LessThan, Repository } from 'typeorm';
 import type { FaceChallenge } from '@roomkey/contracts';
-import { PostgresCounterStore, RateLimiter } from '@roomkey/common';
+import { changed, PostgresCounterStore, RateLimiter } from '@roomkey/common';
 import { FACE_CONFIG, FaceConfig } from '../config';
 import { ChallengeFailure, ChallengePolicy, drawPoses, Pose } from '../domain/challenge';
 import { FaceChallengeRow } from '../repositories/entities';
-
-/** The first row a statement returned: TypeORM answers an update on PostgreSQL with [rows, count]. */
-function firstRow<T>(result: unknown): T | undefined {
-  const r = result as [T[], number] | T[];
-  return (Array.isArray(r[0]) ? r[0][0] : r[0]) as T | undefined;
-}
 
 /** A challenge taken for a burst: its poses and when it was issued, or why it cannot be. */
 export type Taken = { poses: Pose[]; issuedAt: Date } | { failure: ChallengeFailure };
@@ -58,14 +52,12 @@ export class Challenges {
     const { ttlMs, minGapMs, maxGapMs, poses: from } = this.policy;
     const poses = drawPoses(from);
     const id = randomUUID();
-    const row = firstRow<{ expires_at: Date }>(
-      await this.rows.query(
-        `insert into face_challenges (id, caller_id, poses, issued_at, expires_at)
-         values ($1, $2, $3, now(), now() + $4 * interval '1 millisecond')
-         returning expires_at`,
-        [id, callerId, JSON.stringify(poses), ttlMs],
-      ),
-    );
+    const [row] = (await this.rows.query(
+      `insert into face_challenges (id, caller_id, poses, issued_at, expires_at)
+       values ($1, $2, $3, now(), now() + $4 * interval '1 millisecond')
+       returning expires_at`,
+      [id, callerId, JSON.stringify(poses), ttlMs],
+    )) as { expires_at: Date }[];
     return {
       challengeId: id,
       poses,
@@ -90,14 +82,15 @@ export class Challenges {
     arrivedAt: Date,
   ): Promise<Taken> {
     type Row = { poses: Pose[]; issued_at: Date; expires_at: Date; too_late: boolean };
-    const row = firstRow<Row>(
-      await this.rows.query(
-        `update face_challenges set used_at = coalesce(used_at, now()), request_id = $3
-         where id = $1 and caller_id = $2 and (used_at is null or request_id = $3)
-         returning poses, issued_at, expires_at,
-           now() > expires_at + (expires_at - issued_at) as too_late`,
-        [challengeId, callerId, requestId],
-      ),
+    const {
+      rows: [row],
+    } = await changed<Row>(
+      this.rows,
+      `update face_challenges set used_at = coalesce(used_at, now()), request_id = $3
+       where id = $1 and caller_id = $2 and (used_at is null or request_id = $3)
+       returning poses, issued_at, expires_at,
+         now() > expires_at + (expires_at - issued_at) as too_late`,
+      [challengeId, callerId, requestId],
     );
     if (!row) {
       const known = await this.rows.findOneBy({ id: challengeId, callerId });
